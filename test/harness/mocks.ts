@@ -1,0 +1,245 @@
+/**
+ * Mocks that answer the Pulumi engine like AWS would: ids in each service's format, ARNs in the stack's
+ * partition, account and region, and the outputs the program reads from remote components (eks.Cluster,
+ * helm.v4.Chart). Everything is derived from a hash of the resource's type and name, so two plans of the same
+ * stack are identical and a diff between plans shows only what changed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+
+export interface MockAccount {
+    readonly accountId: string;
+    readonly region: string;
+    readonly partition: string;
+}
+
+type Inputs = Record<string, unknown>;
+interface MockContext extends MockAccount {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Inputs;
+    /** Deterministic hex digits for this resource. */
+    hex(length: number): string;
+    arn(service: string, resource: string, opts?: { global?: boolean }): string;
+}
+type OutputBuilder = (ctx: MockContext) => { id?: string; state?: Inputs };
+
+function uuidOf(ctx: MockContext): string {
+    const h = ctx.hex(32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function stableHex(seed: string, length: number): string {
+    let out = "";
+    for (let i = 0; out.length < length; i++) {
+        out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+    }
+    return out.slice(0, length);
+}
+
+/** The name AWS would end up with: the explicit `name` input, or Pulumi's auto-name (logical name + 7 hex digits). */
+function physicalName(ctx: MockContext, key = "name"): string {
+    const explicit = ctx.inputs[key];
+    if (typeof explicit === "string") return explicit;
+    const prefix = ctx.inputs[`${key}Prefix`];
+    return typeof prefix === "string" ? `${prefix}${ctx.hex(26)}` : `${ctx.name}-${ctx.hex(7)}`;
+}
+
+const prefixedId = (prefix: string, digits = 17): OutputBuilder => (ctx) => ({ id: `${prefix}-${ctx.hex(digits)}` });
+
+const ec2: OutputBuilder = (ctx) => {
+    const kind = ctx.type.split(":")[1].split("/")[1];
+    const prefixes: Record<string, string> = {
+        vpc: "vpc", subnet: "subnet", internetGateway: "igw", natGateway: "nat", eip: "eipalloc",
+        routeTable: "rtb", routeTableAssociation: "rtbassoc", vpcEndpoint: "vpce", securityGroup: "sg",
+        launchTemplate: "lt", flowLog: "fl", networkAcl: "acl",
+    };
+    const id = `${prefixes[kind] ?? kind.toLowerCase()}-${ctx.hex(17)}`;
+    const state: Inputs = { arn: ctx.arn("ec2", `${kind === "vpc" ? "vpc" : kind.toLowerCase()}/${id}`) };
+    if (kind === "eip") state.publicIp = `198.51.100.${parseInt(ctx.hex(2), 16) % 254 + 1}`;
+    if (kind === "launchTemplate") state.latestVersion = 1;
+    if (kind === "subnet" && typeof ctx.inputs.availabilityZone === "string") {
+        state.availabilityZoneId = azIdOf(ctx.region, ctx.inputs.availabilityZone);
+    }
+    return { id, state };
+};
+
+function azIdOf(region: string, zone: string): string {
+    const short = region.split("-").map((part, i) => (i === 2 ? part : part.slice(0, i === 0 ? 2 : 1))).join("");
+    return `${short}-az${zone.charCodeAt(zone.length - 1) - 96}`;
+}
+
+/** Issuer of the mocked cluster's OIDC provider, without the https:// scheme. */
+export function oidcIssuerFor(account: MockAccount, clusterLogicalName: string): string {
+    const suffix = account.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    return `oidc.eks.${account.region}.${suffix}/id/${stableHex(`oidc/${clusterLogicalName}`, 32).toUpperCase()}`;
+}
+
+const eksCluster: OutputBuilder = (ctx) => {
+    const clusterName = physicalName(ctx);
+    const issuer = oidcIssuerFor(ctx, ctx.name);
+    const endpoint = `https://${ctx.hex(32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`;
+    const clusterSecurityGroupId = `sg-${ctx.hex(17)}`;
+    const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": "bW9jaw==" } }],
+        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+        "current-context": clusterName,
+        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+    };
+    const oidcProviderArn = ctx.arn("iam", `oidc-provider/${issuer}`, { global: true });
+    return {
+        state: {
+            ...ctx.inputs,
+            kubeconfig,
+            kubeconfigJson: JSON.stringify(kubeconfig),
+            oidcProviderArn,
+            oidcProviderUrl: `https://${issuer}`,
+            oidcIssuer: issuer,
+            clusterSecurityGroupId,
+            nodeSecurityGroupId: `sg-${stableHex(`${ctx.name}/nodes`, 17)}`,
+            eksCluster: {
+                name: clusterName,
+                arn: ctx.arn("eks", `cluster/${clusterName}`),
+                endpoint,
+                version: ctx.inputs.version,
+                certificateAuthority: { data: "bW9jaw==" },
+                identities: [{ oidcs: [{ issuer: `https://${issuer}` }] }],
+                vpcConfig: { clusterSecurityGroupId, subnetIds: ctx.inputs.subnetIds ?? ctx.inputs.privateSubnetIds },
+            },
+            core: {
+                cluster: { name: clusterName, endpoint },
+                endpoint,
+                vpcId: ctx.inputs.vpcId,
+                subnetIds: ctx.inputs.subnetIds ?? ctx.inputs.privateSubnetIds,
+                oidcProvider: { arn: oidcProviderArn, url: `https://${issuer}` },
+            },
+        },
+    };
+};
+
+const BUILDERS: Record<string, OutputBuilder> = {
+    "eks:index:Cluster": eksCluster,
+    "aws:iam/role:Role": (ctx) => {
+        const name = physicalName(ctx);
+        const path = typeof ctx.inputs.path === "string" ? ctx.inputs.path : "/";
+        return { id: name, state: { name, arn: ctx.arn("iam", `role${path}${name}`, { global: true }), uniqueId: `AROA${ctx.hex(17).toUpperCase()}` } };
+    },
+    "aws:iam/policy:Policy": (ctx) => {
+        const name = physicalName(ctx);
+        const arn = ctx.arn("iam", `policy/${name}`, { global: true });
+        return { id: arn, state: { name, arn, policyId: `ANPA${ctx.hex(17).toUpperCase()}` } };
+    },
+    "aws:iam/instanceProfile:InstanceProfile": (ctx) => {
+        const name = physicalName(ctx);
+        return { id: name, state: { name, arn: ctx.arn("iam", `instance-profile/${name}`, { global: true }) } };
+    },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
+        const url = String(ctx.inputs.url ?? "").replace(/^https:\/\//, "");
+        const arn = ctx.arn("iam", `oidc-provider/${url}`, { global: true });
+        return { id: arn, state: { arn } };
+    },
+    "aws:kms/key:Key": (ctx) => {
+        const keyId = uuidOf(ctx);
+        return { id: keyId, state: { keyId, arn: ctx.arn("kms", `key/${keyId}`) } };
+    },
+    "aws:kms/alias:Alias": (ctx) => ({ id: String(ctx.inputs.name), state: { arn: ctx.arn("kms", String(ctx.inputs.name)) } }),
+    "aws:cloudwatch/logGroup:LogGroup": (ctx) => {
+        const name = physicalName(ctx);
+        return { id: name, state: { name, arn: ctx.arn("logs", `log-group:${name}`) } };
+    },
+    "aws:cloudwatch/eventRule:EventRule": (ctx) => {
+        const name = physicalName(ctx);
+        return { id: name, state: { name, arn: ctx.arn("events", `rule/${name}`) } };
+    },
+    "aws:sqs/queue:Queue": (ctx) => {
+        const name = physicalName(ctx);
+        const url = `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${name}`;
+        return { id: url, state: { name, url, arn: ctx.arn("sqs", name) } };
+    },
+    "aws:s3/bucket:Bucket": (ctx) => s3Bucket(ctx),
+    "aws:s3/bucketV2:BucketV2": (ctx) => s3Bucket(ctx),
+    "aws:eks/nodeGroup:NodeGroup": (ctx) => {
+        const name = physicalName(ctx, "nodeGroupName");
+        const cluster = String(ctx.inputs.clusterName);
+        return { id: `${cluster}:${name}`, state: { nodeGroupName: name, arn: ctx.arn("eks", `nodegroup/${cluster}/${name}/${ctx.hex(8)}`), resources: [{ autoscalingGroups: [{ name: `eks-${name}-${ctx.hex(8)}` }] }] } };
+    },
+    "aws:eks/addon:Addon": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.addonName}`, state: { arn: ctx.arn("eks", `addon/${ctx.inputs.clusterName}/${ctx.inputs.addonName}/${ctx.hex(8)}`) } }),
+    "aws:eks/accessEntry:AccessEntry": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.principalArn}`, state: { accessEntryArn: ctx.arn("eks", `access-entry/${ctx.inputs.clusterName}/${ctx.hex(8)}`) } }),
+    "aws:prometheus/workspace:Workspace": (ctx) => {
+        const id = `ws-${uuidOf(ctx)}`;
+        return { id, state: { arn: ctx.arn("aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/` } };
+    },
+    "aws:opensearch/domain:Domain": (ctx) => {
+        const domainName = physicalName(ctx, "domainName");
+        return { id: ctx.arn("es", `domain/${domainName}`), state: { domainName, arn: ctx.arn("es", `domain/${domainName}`), endpoint: `vpc-${domainName}-${ctx.hex(26)}.${ctx.region}.es.amazonaws.com`, domainId: `${ctx.accountId}/${domainName}` } };
+    },
+    "aws:emrcontainers/virtualCluster:VirtualCluster": (ctx) => {
+        const id = ctx.hex(25);
+        return { id, state: { arn: ctx.arn("emr-containers", `/virtualclusters/${id}`) } };
+    },
+    "kubernetes:helm.sh/v4:Chart": () => ({ state: { resources: [] } }),
+    "kubernetes:yaml/v2:ConfigGroup": () => ({ state: { resources: [] } }),
+};
+
+function s3Bucket(ctx: MockContext) {
+    const bucket = physicalName(ctx, "bucket");
+    return { id: bucket, state: { bucket, arn: `arn:${ctx.partition}:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${ctx.region}.amazonaws.com` } };
+}
+
+/** Kubernetes objects: id is namespace/name, as the provider reports it. */
+function kubernetesObject(ctx: MockContext): { id: string; state: Inputs } {
+    const metadata = (ctx.inputs.metadata ?? {}) as Inputs;
+    const name = typeof metadata.name === "string" ? metadata.name : `${ctx.name}-${ctx.hex(8)}`;
+    const namespace = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
+    return {
+        id: namespace ? `${namespace}/${name}` : name,
+        state: { metadata: { ...metadata, name, uid: uuidOf(ctx) } },
+    };
+}
+
+export class PlatformMocks implements pulumi.runtime.Mocks {
+    constructor(private readonly account: MockAccount) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
+        const inputs = args.inputs as Inputs;
+        const ctx = this.context(args.type, args.name, inputs);
+        if (args.type.startsWith("pulumi:providers:")) {
+            return { id: uuidOf(ctx), state: inputs };
+        }
+        const builder = BUILDERS[args.type]
+            ?? (args.type.startsWith("aws:ec2/") ? ec2 : undefined)
+            ?? (args.type.startsWith("kubernetes:") && args.custom ? kubernetesObject : undefined);
+        const built = builder ? builder(ctx) : prefixedId(args.name, 8)(ctx);
+        // Components have no id; custom resources echo their inputs as outputs, as providers do.
+        const id = args.custom ? built.id ?? `${args.name}-${ctx.hex(8)}` : undefined;
+        return { id, state: { ...inputs, ...built.state } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Inputs {
+        const { accountId, region, partition } = this.account;
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId, arn: `arn:${partition}:iam::${accountId}:role/ci-deployer`, userId: "AROAMOCKDEPLOYER", id: accountId };
+            case "aws:index/getPartition:getPartition":
+                return { partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", id: partition };
+            case "aws:index/getRegion:getRegion":
+                return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+                return { userName: "AWS", password: "mock-ecr-password", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint: `https://${String(args.inputs.registryId ?? accountId)}.dkr.ecr.${region}.amazonaws.com`, id: region };
+            default:
+                throw new Error(`no mock for invoke ${args.token}; add one to test/harness/mocks.ts`);
+        }
+    }
+
+    private context(type: string, name: string, inputs: Inputs): MockContext {
+        const { accountId, region, partition } = this.account;
+        const seed = `${accountId}/${region}/${type}::${name}`;
+        return {
+            accountId, region, partition, type, name, inputs,
+            hex: (length) => stableHex(seed, length),
+            arn: (service, resource, opts) => `arn:${partition}:${service}:${opts?.global ? "" : region}:${accountId}:${resource}`,
+        };
+    }
+}

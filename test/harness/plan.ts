@@ -1,0 +1,105 @@
+/**
+ * The offline plan: runs the real program (index.ts) under `pulumi.runtime.setMocks` with a stack's configuration
+ * and returns everything it registered. No AWS account, Pulumi CLI or provider plugin is involved.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { disconnect } from "@pulumi/pulumi/runtime/settings";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import * as path from "node:path";
+import { partitionOf } from "../../components/settings/regions";
+import { CapturedResource, captureRegistrations } from "./capture";
+import { MockAccount, PlatformMocks } from "./mocks";
+import { StackConfigError, readProject, readStackConfig } from "./stack-config";
+import { StackExport, toStackExport } from "./stack-export";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+/** Account the mocks answer for when a stack file does not pin one in aws:allowedAccountIds. */
+const FALLBACK_ACCOUNT = "123456789012";
+
+export interface PlanOptions {
+    stack: string;
+    /** Folder holding Pulumi.yaml, the stack files and index.ts. */
+    projectDir?: string;
+    /** Config values that replace the stack file's, keyed like the stack file (`autoscaler` or `aws:region`). */
+    configOverrides?: Record<string, unknown>;
+}
+
+export interface PlanResult {
+    project: string;
+    stack: string;
+    account: MockAccount;
+    resources: CapturedResource[];
+    /** Stack outputs as the program exported them. */
+    outputs: Record<string, unknown>;
+    stackExport: StackExport;
+    elapsedMs: number;
+}
+
+export { StackConfigError };
+
+export async function planStack(options: PlanOptions): Promise<PlanResult> {
+    const started = process.hrtime.bigint();
+    const projectDir = options.projectDir ?? PROJECT_DIR;
+    const project = readProject(projectDir);
+    const config = readStackConfig(projectDir, project, options.stack);
+    for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
+        const qualified = key.includes(":") ? key : `${project.name}:${key}`;
+        config.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
+    }
+    const account = mockAccountFor(config);
+
+    pulumi.runtime.setAllConfig(Object.fromEntries(config));
+    await pulumi.runtime.setMocks(new PlatformMocks(account), project.name, options.stack, false);
+    const resources = captureRegistrations();
+    const outputs = await runProgram(path.join(projectDir, "index.ts"));
+
+    return {
+        project: project.name,
+        stack: options.stack,
+        account,
+        resources,
+        outputs,
+        stackExport: toStackExport(resources),
+        elapsedMs: Number(process.hrtime.bigint() - started) / 1e6,
+    };
+}
+
+function mockAccountFor(config: ReadonlyMap<string, string>): MockAccount {
+    const region = config.get("aws:region") ?? "us-east-1";
+    let accountId = FALLBACK_ACCOUNT;
+    try {
+        const allowed: unknown = JSON.parse(config.get("aws:allowedAccountIds") ?? "[]");
+        if (Array.isArray(allowed) && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) accountId = allowed[0];
+    } catch {
+        // An unparsable list is the settings parser's to report; the mocks only need some account.
+    }
+    return { accountId, region, partition: partitionOf(region) };
+}
+
+/**
+ * Loads the program inside a root Stack resource, as the Pulumi language host does, and waits until every
+ * registration has reached the mock engine. The module is evicted from the require cache first so a process can
+ * plan several stacks or variants one after another.
+ */
+async function runProgram(entry: string): Promise<Record<string, unknown>> {
+    const resolved = require.resolve(entry);
+    delete require.cache[resolved];
+    let programError: unknown;
+    const outputs = await runInPulumiStack(async () => {
+        try {
+            return require(resolved);
+        } catch (e) {
+            programError = e;
+            throw e;
+        }
+    }).catch((e: unknown) => {
+        throw programError ?? e;
+    });
+    await disconnect();
+    return stripModuleInternals(outputs ?? {});
+}
+
+function stripModuleInternals(outputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(outputs).filter(([key]) => key !== "__esModule"));
+}

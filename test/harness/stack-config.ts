@@ -1,0 +1,111 @@
+/**
+ * Reads a stack's configuration the way the Pulumi CLI does before it starts the program: the stack file's
+ * `config:` block, plus the defaults of keys declared in Pulumi.yaml, type-checked against those declarations.
+ * The result is the map the engine hands the program (PULUMI_CONFIG): qualified key → string, JSON for lists
+ * and objects.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+export class StackConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackConfigError";
+    }
+}
+
+interface ConfigDeclaration {
+    type: "string" | "integer" | "boolean" | "array";
+    default?: unknown;
+    items?: { type: string };
+}
+
+export interface ProjectFile {
+    name: string;
+    declarations: Record<string, ConfigDeclaration>;
+}
+
+export function readProject(projectDir: string): ProjectFile {
+    const file = path.join(projectDir, "Pulumi.yaml");
+    const doc: unknown = parseYamlFile(file);
+    if (!isRecord(doc) || typeof doc.name !== "string") throw new StackConfigError(`${file}: has no project name`);
+    const declarations: Record<string, ConfigDeclaration> = {};
+    for (const [key, decl] of Object.entries(isRecord(doc.config) ? doc.config : {})) {
+        if (isRecord(decl) && typeof decl.type === "string") declarations[key] = decl as unknown as ConfigDeclaration;
+    }
+    return { name: doc.name, declarations };
+}
+
+/** Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml. */
+export function listStacks(projectDir: string): string[] {
+    return readdirSync(projectDir)
+        .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+export function readStackConfig(projectDir: string, project: ProjectFile, stack: string): Map<string, string> {
+    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    if (!existsSync(file)) {
+        const known = listStacks(projectDir);
+        throw new StackConfigError(`no stack file Pulumi.${stack}.yaml; stacks here: ${known.join(", ") || "none"}`);
+    }
+    const doc: unknown = parseYamlFile(file) ?? {};
+    if (!isRecord(doc) || (doc.config !== undefined && !isRecord(doc.config))) {
+        throw new StackConfigError(`${path.basename(file)}: the config block is not a map of keys to values`);
+    }
+    const values = (doc.config ?? {}) as Record<string, unknown>;
+    const raw = new Map<string, string>();
+    for (const [key, value] of Object.entries(values)) {
+        const qualified = key.includes(":") ? key : `${project.name}:${key}`;
+        if (isRecord(value) && "secure" in value) {
+            throw new StackConfigError(`${qualified}: is encrypted (secure:); the offline plan cannot decrypt it, set a plain test value`);
+        }
+        raw.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
+    }
+    for (const [key, decl] of Object.entries(project.declarations)) {
+        const qualified = `${project.name}:${key}`;
+        const value = values[qualified] ?? values[key];
+        if (value === undefined) {
+            if (decl.default !== undefined) raw.set(qualified, typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default));
+            continue;
+        }
+        checkDeclaredType(qualified, value, decl);
+    }
+    return raw;
+}
+
+/** The engine rejects a value that does not match its Pulumi.yaml declaration before the program runs. */
+function checkDeclaredType(key: string, value: unknown, decl: ConfigDeclaration): void {
+    const itemType = decl.items?.type;
+    const ok = {
+        string: typeof value === "string",
+        integer: Number.isInteger(value) || (typeof value === "string" && /^-?\d+$/.test(value)),
+        boolean: typeof value === "boolean" || value === "true" || value === "false",
+        array: Array.isArray(value) && (itemType === undefined || value.every((v) => typeof v === itemType)),
+    }[decl.type];
+    if (!ok) {
+        const expected = decl.type === "array" && itemType ? `a list of ${itemType}s` : `of type ${decl.type}`;
+        throw new StackConfigError(`${key}: ${JSON.stringify(value)} must be ${expected} (declared in Pulumi.yaml)`);
+    }
+}
+
+function parseYamlFile(file: string): unknown {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (e) {
+        throw new StackConfigError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    try {
+        return parse(text);
+    } catch (e) {
+        const first = String((e as Error).message).split("\n")[0];
+        throw new StackConfigError(`${path.basename(file)}: is not valid YAML: ${first}`);
+    }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
