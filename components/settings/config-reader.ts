@@ -17,7 +17,9 @@ export class ConfigReader {
 
     /** `key` qualified with the project namespace unless it already names one (`aws:region`). */
     qualify(key: string): string {
-        return key.includes(":") ? key : `${this.namespace}:${key}`;
+        // `tags.aws:owner` is a path inside the project's `tags` key, not a key of the `tags.aws` namespace.
+        const namespaceEnd = key.search(/[:.[]/);
+        return namespaceEnd >= 0 && key[namespaceEnd] === ":" ? key : `${this.namespace}:${key}`;
     }
 
     /** Records a problem with `key`'s value; `what` says what is wrong and what is allowed. */

@@ -39,13 +39,13 @@ type Callback<T> = (err: unknown, response: T) => void;
  * Wraps the monitor installed by `pulumi.runtime.setMocks` so that every registration lands in the returned
  * array. Call it right after `setMocks` and before the program registers anything.
  */
-export function captureRegistrations(): CapturedResource[] {
+export function captureRegistrations(sink: CapturedResource[] = []): CapturedResource[] {
     const installed: unknown = getMonitor();
     if (!(installed instanceof MockMonitor)) {
         throw new Error("captureRegistrations() needs the mock monitor: call pulumi.runtime.setMocks() first");
     }
     const monitor: MockMonitor = installed;
-    const captured: CapturedResource[] = [];
+    const captured = sink;
     const byUrn = new Map<string, CapturedResource>();
     const registerResource = monitor.registerResource.bind(monitor);
     const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);

@@ -23,6 +23,8 @@ export interface PlanOptions {
     projectDir?: string;
     /** Config values that replace the stack file's, keyed like the stack file (`autoscaler` or `aws:region`). */
     configOverrides?: Record<string, unknown>;
+    /** Receives every registration as it happens, so a caller can see what a failing program left behind. */
+    registrations?: CapturedResource[];
 }
 
 export interface PlanResult {
@@ -51,7 +53,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
 
     pulumi.runtime.setAllConfig(Object.fromEntries(config));
     await pulumi.runtime.setMocks(new PlatformMocks(account), project.name, options.stack, false);
-    const resources = captureRegistrations();
+    const resources = captureRegistrations(options.registrations);
     const outputs = await runProgram(path.join(projectDir, "index.ts"));
 
     return {
@@ -85,19 +87,41 @@ function mockAccountFor(config: ReadonlyMap<string, string>): MockAccount {
 async function runProgram(entry: string): Promise<Record<string, unknown>> {
     const resolved = require.resolve(entry);
     delete require.cache[resolved];
+    ignoreRepeatsOfReportedErrors();
     let programError: unknown;
-    const outputs = await runInPulumiStack(async () => {
-        try {
-            return require(resolved);
-        } catch (e) {
-            programError = e;
-            throw e;
-        }
-    }).catch((e: unknown) => {
+    try {
+        const outputs = await runInPulumiStack(async () => {
+            try {
+                return require(resolved);
+            } catch (e) {
+                programError = e;
+                if (typeof e === "object" && e !== null) reportedErrors.add(e);
+                throw e;
+            }
+        });
+        return stripModuleInternals(outputs ?? {});
+    } catch (e) {
         throw programError ?? e;
+    } finally {
+        // Drain this run's RPCs so none of them reaches the monitor of the next plan in this process.
+        await disconnect();
+    }
+}
+
+/**
+ * A program that throws while loading also rejects promises inside the Pulumi runtime (the root Stack's
+ * outputs) that nobody awaits. The Pulumi language host reports such an error once and drops its repeats; the
+ * offline plan does the same, so an invalid config prints its message without a stack trace.
+ */
+const reportedErrors = new WeakSet<object>();
+let repeatsIgnored = false;
+function ignoreRepeatsOfReportedErrors(): void {
+    if (repeatsIgnored) return;
+    repeatsIgnored = true;
+    process.on("unhandledRejection", (reason: unknown) => {
+        if (typeof reason === "object" && reason !== null && reportedErrors.has(reason)) return;
+        throw reason;
     });
-    await disconnect();
-    return stripModuleInternals(outputs ?? {});
 }
 
 function stripModuleInternals(outputs: Record<string, unknown>): Record<string, unknown> {

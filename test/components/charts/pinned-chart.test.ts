@@ -1,0 +1,64 @@
+import * as assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { CHARTS_DIR, deepMerge, readBaseValues, readChartPin } from "../../../components/charts";
+
+describe("chart pins", () => {
+    const charts = existsSync(CHARTS_DIR)
+        ? readdirSync(CHARTS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+        : [];
+
+    it("ships at least one pinned chart", () => {
+        assert.ok(charts.length > 0);
+    });
+
+    for (const name of charts) {
+        it(`pins ${name} to an exact version and ships base values that parse`, () => {
+            const pin = readChartPin(name);
+            assert.match(pin.version, /^\d+\.\d+\.\d+/);
+            assert.equal(typeof readBaseValues(name), "object");
+        });
+    }
+
+    describe("reading a pin", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "charts-"));
+        after(() => rmSync(dir, { recursive: true, force: true }));
+        const write = (name: string, pin: string, values = "replicas: 1\n") => {
+            mkdirSync(path.join(dir, name), { recursive: true });
+            writeFileSync(path.join(dir, name, "pin.yaml"), pin);
+            writeFileSync(path.join(dir, name, "values.yaml"), values);
+        };
+        const base = "chart: oci://public.ecr.aws/example/demo\nnamespace: demo\nrelease: demo\nkubernetes: 1.30-1.36\n";
+
+        it("rejects a floating version", () => {
+            for (const version of ["latest", "^1.2.0", "1.x", "~1.2", ">=1.0.0", "1.2"]) {
+                write("floating", `${base}version: "${version}"\n`);
+                assert.throws(() => readChartPin("floating", dir), /is not an exact version; pin one such as 1\.14\.1/, version);
+            }
+        });
+
+        it("rejects a missing version", () => {
+            write("unversioned", base);
+            assert.throws(() => readChartPin("unversioned", dir), /version must be a non-empty string/);
+        });
+
+        it("requires a repository for charts not served from OCI", () => {
+            write("http", `chart: demo\nversion: 1.0.0\nnamespace: demo\nrelease: demo\nkubernetes: 1.30-1.36\n`);
+            assert.throws(() => readChartPin("http", dir), /needs either an oci:\/\/ reference or a repository URL/);
+        });
+
+        it("reports a values file that does not parse", () => {
+            write("broken", `${base}version: 1.0.0\n`, "a: [\n");
+            assert.throws(() => readBaseValues("broken", dir), /values\.yaml: /);
+        });
+    });
+
+    it("deep-merges computed values over base values, replacing lists", () => {
+        const merged = deepMerge(
+            { controller: { resources: { cpu: "1" }, args: ["--a"] }, replicas: 2 },
+            { controller: { resources: { memory: "1Gi" }, args: ["--b"] } },
+        );
+        assert.deepEqual(merged, { controller: { resources: { cpu: "1", memory: "1Gi" }, args: ["--b"] }, replicas: 2 });
+    });
+});

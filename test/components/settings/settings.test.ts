@@ -1,0 +1,130 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { InvalidConfigError, Settings, parseSettings } from "../../../components/settings";
+import { PROJECT_DIR } from "../../harness/plan";
+import { readProject, readStackConfig } from "../../harness/stack-config";
+
+const project = readProject(PROJECT_DIR);
+
+/** The raw config the engine would pass for a shipped stack, with some keys replaced (undefined removes a key). */
+function stackConfig(stack: string, changes: Record<string, unknown> = {}): Map<string, string> {
+    const raw = readStackConfig(PROJECT_DIR, project, stack);
+    for (const [key, value] of Object.entries(changes)) {
+        const qualified = key.includes(":") ? key : `spark-platform:${key}`;
+        if (value === undefined) raw.delete(qualified);
+        else raw.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
+    }
+    return raw;
+}
+
+function problemsOf(raw: Map<string, string>): readonly string[] {
+    try {
+        parseSettings(raw, "spark-platform", "dev");
+    } catch (e) {
+        assert.ok(e instanceof InvalidConfigError, `expected InvalidConfigError, got ${String(e)}`);
+        return e.problems;
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+describe("stack settings", () => {
+    describe("shipped stacks", () => {
+        it("parses dev into a small, cheap environment", () => {
+            const s: Settings = parseSettings(stackConfig("dev"), "spark-platform", "dev");
+            assert.equal(s.namePrefix, "spark-dev");
+            assert.equal(s.aws.region, "us-west-2");
+            assert.equal(s.aws.partition, "aws");
+            assert.equal(s.aws.emrEcrAccountId, "895885662937");
+            assert.deepEqual(s.network.availabilityZones, ["us-west-2a", "us-west-2b"]);
+            assert.equal(s.network.natGatewayCount, 1);
+            assert.deepEqual(s.spark.zones, ["us-west-2a"]);
+            assert.equal(s.cluster.autoscaler, "karpenter");
+            assert.equal(s.spark.emrRelease.sparkOperatorChartVersion, "7.12.0");
+            assert.deepEqual(s.teams.map((t) => t.namespace), ["spark-data-eng"]);
+        });
+
+        it("parses prod into a highly available environment", () => {
+            const s = parseSettings(stackConfig("prod"), "spark-platform", "prod");
+            assert.equal(s.network.availabilityZones.length, 3);
+            assert.equal(s.network.natGatewayCount, 3);
+            assert.equal(s.network.flowLogs, true);
+            assert.equal(s.spark.zones.length, 3);
+            assert.equal(s.cluster.apiEndpointAccess, "private");
+            assert.deepEqual(s.cluster.apiPublicAccessCidrs, []);
+            assert.ok(s.spark.maxVcpuPerZone > parseSettings(stackConfig("dev"), "spark-platform", "dev").spark.maxVcpuPerZone);
+        });
+
+        it("fills in Pulumi.yaml defaults for keys a stack file leaves out, as the engine does", () => {
+            assert.ok(!/serviceCidr/.test(readFileSync(`${PROJECT_DIR}/Pulumi.dev.yaml`, "utf8")));
+            const s = parseSettings(stackConfig("dev"), "spark-platform", "dev");
+            assert.equal(s.cluster.serviceCidr.text, "172.20.0.0/16");
+        });
+
+        it("treats tags as optional", () => {
+            assert.deepEqual(parseSettings(stackConfig("dev", { tags: undefined }), "spark-platform", "dev").tags, {});
+        });
+    });
+
+    describe("rejects each class of bad value with one line naming the key, the value and what is allowed", () => {
+        const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+            ["an unknown autoscaler", { autoscaler: "keda" }, /^spark-platform:autoscaler: "keda" is not allowed; use one of: karpenter, cluster-autoscaler$/],
+            ["a region without EMR on EKS images", { "aws:region": "mars-east-1" }, /^aws:region: "mars-east-1" is not a region that hosts EMR on EKS images; use one of: af-south-1,/],
+            ["a zone of another region", { availabilityZones: ["us-west-2a", "us-east-1b"] }, /^spark-platform:availabilityZones: "us-east-1b" is not an availability zone of us-west-2/],
+            ["a Spark zone outside the VPC's zones", { sparkZones: ["us-west-2c"] }, /^spark-platform:sparkZones: "us-west-2c" is not one of availabilityZones \(us-west-2a, us-west-2b\)/],
+            ["an empty Spark zone list", { sparkZones: [] }, /^spark-platform:sparkZones: \[\] is empty; list the availability zones/],
+            ["a single availability zone", { availabilityZones: ["us-west-2a"], sparkZones: ["us-west-2a"] }, /^spark-platform:availabilityZones: \["us-west-2a"\] has fewer than two zones/],
+            ["a duplicated zone", { availabilityZones: ["us-west-2a", "us-west-2a"] }, /^spark-platform:availabilityZones: .* lists "us-west-2a" twice/],
+            ["an invalid CIDR", { vpcCidr: "10.0.0.300/16" }, /^spark-platform:vpcCidr: "10.0.0.300\/16" has an octet above 255$/],
+            ["a CIDR with host bits set", { vpcCidr: "10.0.0.1/16" }, /^spark-platform:vpcCidr: "10.0.0.1\/16" has host bits set; the network address is 10.0.0.0\/16$/],
+            ["a VPC too small for the subnet layout", { vpcCidr: "10.0.0.0/24" }, /^spark-platform:vpcCidr: "10.0.0.0\/24" is not allowed; use a prefix length from \/16 to \/20$/],
+            ["a service range overlapping the VPC", { serviceCidr: "10.20.128.0/20" }, /^spark-platform:serviceCidr: "10.20.128.0\/20" overlaps vpcCidr 10.20.0.0\/16/],
+            ["more NAT gateways than zones", { natGatewayCount: "3" }, /^spark-platform:natGatewayCount: "3" is not allowed; use a whole number from 1 to 2$/],
+            ["an unsupported Kubernetes version", { kubernetesVersion: "1.21" }, /^spark-platform:kubernetesVersion: "1.21" is not supported; use 1.30 to 1.36$/],
+            ["a public endpoint without an allow-list", { apiPublicAccessCidrs: [] }, /^spark-platform:apiPublicAccessCidrs: \[\] is empty, but apiEndpointAccess is public-and-private/],
+            ["a public endpoint open to the internet", { apiPublicAccessCidrs: ["0.0.0.0/0"] }, /^spark-platform:apiPublicAccessCidrs: "0.0.0.0\/0" opens the API endpoint to the whole internet/],
+            ["an allow-list on a private endpoint", { apiEndpointAccess: "private" }, /^spark-platform:apiPublicAccessCidrs: \["203.0.113.0\/24"\] is set, but apiEndpointAccess is private/],
+            ["an admin that is not an IAM ARN", { adminPrincipals: ["alice"] }, /^spark-platform:adminPrincipals: "alice" is not an IAM role or user ARN/],
+            ["a release label that does not parse", { emrReleaseLabel: "7.12" }, /^spark-platform:emrReleaseLabel: "7.12" is not an EMR release label/],
+            ["a release without the Spark Operator", { emrReleaseLabel: "emr-6.9.0-latest" }, /^spark-platform:emrReleaseLabel: "emr-6.9.0-latest" is older than emr-6.10.0/],
+            ["duplicate team names", { teams: [team("a", "ns-a"), team("a", "ns-b")] }, /^spark-platform:teams\[1\].name: "a" is used by another team; each team needs its own name$/],
+            ["duplicate team namespaces", { teams: [team("a", "ns-a"), team("b", "ns-a")] }, /^spark-platform:teams\[1\].namespace: "ns-a" is used by another team/],
+            ["a namespace that is not a DNS label", { teams: [team("a", "Spark_A")] }, /^spark-platform:teams\[0\].namespace: "Spark_A" is not a DNS label/],
+            ["a reserved namespace", { teams: [team("a", "kube-system")] }, /^spark-platform:teams\[0\].namespace: "kube-system" is reserved/],
+            ["a quota that is not a quantity", { teams: [{ ...team("a", "ns-a"), quota: { cpu: "lots", memory: "1Gi" } }] }, /^spark-platform:teams\[0\].quota.cpu: "lots" is not a Kubernetes quantity/],
+            ["an unknown team setting", { teams: [{ ...team("a", "ns-a"), quotas: {} }] }, /^spark-platform:teams\[0\].quotas: \{\} is not a team setting/],
+            ["no teams", { teams: [] }, /^spark-platform:teams: \[\] is not a non-empty list/],
+            ["a missing required key", { adminPrincipals: undefined }, /^spark-platform:adminPrincipals: is not set; list the IAM role or user ARNs/],
+            ["an account id that is not 12 digits", { "aws:allowedAccountIds": ["1234"] }, /^aws:allowedAccountIds: "1234" is not an AWS account id/],
+            ["a tag key in the aws: namespace", { tags: { "aws:owner": "x" } }, /^spark-platform:tags.aws:owner: "aws:owner" is not a usable tag key/],
+            ["an OpenSearch instance type without .search", { opensearchInstanceType: "r7g.large" }, /^spark-platform:opensearchInstanceType: "r7g.large" is not an OpenSearch instance type/],
+        ];
+        for (const [what, changes, expected] of cases) {
+            it(`rejects ${what}`, () => {
+                const problems = problemsOf(stackConfig("dev", changes));
+                assert.equal(problems.length, 1, `expected one problem, got:\n${problems.join("\n")}`);
+                assert.match(problems[0], expected);
+                assert.ok(!problems[0].includes("\n"));
+            });
+        }
+    });
+
+    it("reports every problem at once, one line each, so a config is fixed in one pass", () => {
+        const problems = problemsOf(stackConfig("dev", { autoscaler: "nope", vpcCidr: "banana", kubernetesVersion: "2.0" }));
+        assert.deepEqual(problems.map((p) => p.split(":")[1]), ["vpcCidr", "kubernetesVersion", "autoscaler"]);
+    });
+
+    it("throws an error the Pulumi CLI prints without a stack trace", () => {
+        try {
+            parseSettings(stackConfig("dev", { autoscaler: "nope" }), "spark-platform", "dev");
+            assert.fail("expected a rejection");
+        } catch (e) {
+            // The Node language host prints a RunError's message alone (cmd/run/run.js uncaughtHandler).
+            assert.ok((e as { __pulumiRunError?: boolean }).__pulumiRunError);
+            assert.equal((e as Error).message, 'invalid stack config: spark-platform:autoscaler: "nope" is not allowed; use one of: karpenter, cluster-autoscaler');
+        }
+    });
+});
+
+function team(name: string, namespace: string) {
+    return { name, namespace, quota: { cpu: "8", memory: "32Gi" } };
+}

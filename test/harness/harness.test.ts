@@ -1,0 +1,61 @@
+/**
+ * The harness leans on SDK internals (the mock monitor's registerResource, the RegisterResourceRequest proto,
+ * runInPulumiStack). These tests fail loudly if a Pulumi SDK upgrade moves them.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert/strict";
+import { InvalidConfigError } from "../../components/settings";
+import { CapturedResource, captureRegistrations, promiseOf } from "./capture";
+import { PlatformMocks, oidcIssuerFor } from "./mocks";
+import { planStack } from "./plan";
+
+const account = { accountId: "123456789012", region: "eu-west-1", partition: "aws" };
+
+describe("offline plan harness", () => {
+    it("captures parent, dependencies, property dependencies and component outputs", async () => {
+        await pulumi.runtime.setMocks(new PlatformMocks(account), "harness", "test");
+        const captured = captureRegistrations();
+        class Box extends pulumi.ComponentResource {
+            readonly roleArn: pulumi.Output<string>;
+            constructor(name: string) {
+                super("test:index:Box", name);
+                const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: "{}" }, { parent: this });
+                const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: "{}" }, { parent: this, dependsOn: [role] });
+                this.roleArn = pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
+                this.registerOutputs({ roleArn: this.roleArn });
+            }
+        }
+        const box = new Box("box");
+        assert.equal(await promiseOf(box.roleArn), "arn:aws:iam::123456789012:role/box-role-" + (await promiseOf(box.roleArn)).slice(-7));
+        await pulumi.runtime.disconnect();
+
+        const byName = (n: string) => captured.find((r) => r.name === n) as CapturedResource;
+        const [component, role, policy] = [byName("box"), byName("box-role"), byName("box-policy")];
+        assert.equal(role.parent, component.urn);
+        assert.deepEqual(policy.dependencies, [role.urn]);
+        assert.deepEqual(policy.propertyDependencies.role, [role.urn]);
+        assert.equal(component.custom, false);
+        assert.match(String(component.outputs.roleArn), /^arn:aws:iam::123456789012:role\/box-role-[0-9a-f]{7}$/);
+    });
+
+    it("gives the mocked EKS cluster a concrete OIDC issuer in the stack's region", () => {
+        assert.match(oidcIssuerFor(account, "cluster"), /^oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+    });
+
+    it("registers no resource (at most the root stack) when the stack config is invalid", async () => {
+        const registrations: CapturedResource[] = [];
+        await assert.rejects(planStack({ stack: "dev", configOverrides: { autoscaler: "nope" }, registrations }), InvalidConfigError);
+        assert.deepEqual(registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn), []);
+        // The same program with a valid config does register resources into the same kind of sink.
+        await planStack({ stack: "dev", registrations });
+        assert.ok(registrations.some((r) => r.type === "aws:ec2/vpc:Vpc"));
+    });
+
+    it("plans the same stack to the same resources every time, so plans can be diffed", async () => {
+        const first = await planStack({ stack: "dev" });
+        const second = await planStack({ stack: "dev" });
+        const strip = (p: typeof first) => JSON.stringify(p.stackExport.deployment.resources);
+        assert.equal(strip(first), strip(second));
+    });
+});

@@ -1,0 +1,128 @@
+import * as assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { PROJECT_DIR } from "../harness/plan";
+import type { StackExport } from "../harness/stack-export";
+import { runCli } from "./run-cli";
+
+describe("npm run plan", () => {
+    const workDir = mkdtempSync(path.join(tmpdir(), "plan-cli-"));
+    const written: string[] = [];
+    after(() => {
+        rmSync(workDir, { recursive: true, force: true });
+        for (const file of written) rmSync(file, { force: true });
+    });
+
+    /** A copy of the dev stack file with one edit, as a new stack next to Pulumi.yaml. */
+    function stackFileWith(stack: string, edit: (text: string) => string): string {
+        const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+        writeFileSync(file, edit(readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")));
+        written.push(file);
+        return stack;
+    }
+
+    describe("for the prod stack with --out", () => {
+        let stackExport: StackExport;
+        let stdout: string;
+        before(() => {
+            const out = path.join(workDir, "prod.json");
+            const result = runCli("plan-cli.ts", ["--stack", "prod", "--out", out]);
+            assert.equal(result.status, 0, result.stderr);
+            stdout = result.stdout;
+            stackExport = JSON.parse(readFileSync(out, "utf8"));
+        });
+
+        it("prints the resource tree, counts by type, the outputs and the elapsed time", () => {
+            assert.match(stdout, /stack prod · offline plan under mocks/);
+            assert.match(stdout, /Resource tree:\n {2}pulumi:pulumi:Stack {2}spark-platform-prod\n/);
+            assert.match(stdout, /Counts by type:\n[\s\S]* {4}6 {2}aws:ec2\/subnet:Subnet/);
+            assert.match(stdout, /Outputs:\n[\s\S]*vpcId: "vpc-[0-9a-f]{17}"/);
+            assert.match(stdout, /Planned in \d+\.\d\d s\./);
+        });
+
+        it("writes a pulumi stack export (version 3) whose every resource has the fields tools read", () => {
+            assert.equal(stackExport.version, 3);
+            assert.equal(typeof stackExport.deployment.manifest.time, "string");
+            const fields = ["urn", "type", "custom", "id", "parent", "inputs", "outputs", "dependencies", "propertyDependencies", "provider", "protect"];
+            for (const r of stackExport.deployment.resources) {
+                assert.deepEqual(fields.filter((f) => !(f in r)), [], r.urn);
+                assert.equal(r.custom, r.id !== "", `${r.urn}: custom resources have ids, components do not`);
+            }
+        });
+
+        it("links every parent, dependency and provider reference to a resource in the export", () => {
+            const resources = stackExport.deployment.resources;
+            const urns = new Set(resources.map((r) => r.urn));
+            assert.equal(urns.size, resources.length, "URNs are unique");
+            const providers = new Set(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => `${r.urn}::${r.id}`));
+            resources.forEach((r, i) => {
+                const earlier = new Set(resources.slice(0, i).map((e) => e.urn));
+                if (r.parent) assert.ok(earlier.has(r.parent), `${r.urn}: parent ${r.parent} is not listed before it`);
+                for (const dep of [...r.dependencies, ...Object.values(r.propertyDependencies).flat()]) {
+                    assert.ok(earlier.has(dep), `${r.urn}: dependency ${dep} is not listed before it`);
+                }
+                if (r.provider) assert.ok(providers.has(r.provider), `${r.urn}: provider ${r.provider} is not in the export`);
+            });
+        });
+
+        it("places the VPC's subnets in the stack's configured zones", () => {
+            const zones = stackExport.deployment.resources
+                .filter((r) => r.type === "aws:ec2/subnet:Subnet")
+                .map((r) => r.inputs.availabilityZone);
+            assert.deepEqual([...new Set(zones)].sort(), ["us-west-2a", "us-west-2b", "us-west-2c"]);
+        });
+
+        it("uses ARNs of the stack's account and region", () => {
+            const text = JSON.stringify(stackExport);
+            const arns = text.match(/arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/g) ?? [];
+            assert.ok(arns.length > 0);
+            for (const arn of arns) assert.match(arn, /^arn:aws:[a-z0-9-]+:(us-west-2)?:222222222222:$/);
+        });
+    });
+
+    it("plans any Pulumi.<name>.yaml in the project root", () => {
+        const stack = stackFileWith("test-staging", (t) => t.replace("autoscaler: karpenter", "autoscaler: cluster-autoscaler"));
+        const result = runCli("plan-cli.ts", ["--stack", stack]);
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /autoscaler: "cluster-autoscaler"/);
+    });
+
+    it("rejects a bad stack file with one line naming the key, and writes nothing", () => {
+        const stack = stackFileWith("test-bad-zone", (t) => t.replace("  spark-platform:sparkZones:\n    - us-west-2a", "  spark-platform:sparkZones:\n    - us-west-2z"));
+        const out = path.join(workDir, "bad.json");
+        const result = runCli("plan-cli.ts", ["--stack", stack, "--out", out]);
+        assert.equal(result.status, 1);
+        assert.equal(result.stderr, 'error: spark-platform:sparkZones: "us-west-2z" is not one of availabilityZones (us-west-2a, us-west-2b); Spark pools need a VPC subnet in their zone\n');
+        assert.equal(result.stdout, "");
+        assert.ok(!existsSync(out));
+    });
+
+    it("rejects a value of the wrong declared type before the program runs, as the Pulumi CLI does", () => {
+        const stack = stackFileWith("test-bad-type", (t) => t.replace("natGatewayCount: 1", "natGatewayCount: one"));
+        const result = runCli("plan-cli.ts", ["--stack", stack]);
+        assert.equal(result.status, 1);
+        assert.equal(result.stderr, 'error: spark-platform:natGatewayCount: "one" must be of type integer (declared in Pulumi.yaml)\n');
+    });
+
+    it("rejects a stack file that is not YAML with one line", () => {
+        const stack = stackFileWith("test-bad-yaml", () => "config: [\n");
+        const result = runCli("plan-cli.ts", ["--stack", stack]);
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /^error: Pulumi\.test-bad-yaml\.yaml: is not valid YAML: .*\n$/);
+    });
+
+    it("names the known stacks when asked for one that does not exist", () => {
+        const result = runCli("plan-cli.ts", ["--stack", "staging"]);
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /^error: no stack file Pulumi\.staging\.yaml; stacks here: dev, prod/);
+    });
+
+    it("exits 2 on bad usage", () => {
+        for (const args of [[], ["--stack"], ["--stack", "dev", "--bogus"]]) {
+            const result = runCli("plan-cli.ts", args);
+            assert.equal(result.status, 2, args.join(" "));
+            assert.match(result.stderr, /^error: .*\nusage: npm run plan -- --stack <name>/);
+        }
+    });
+});
