@@ -6,24 +6,35 @@
  * Every value comes from the stack's configuration, parsed and validated in full before anything is registered.
  */
 import * as aws from "@pulumi/aws";
+import {
+    AutoscalerArgs,
+    ClusterAutoscaler,
+    Karpenter,
+    SparkCapacity,
+    buildPoolContract,
+    summarizePools,
+} from "./components/autoscaling";
+import { EksCluster } from "./components/cluster";
 import { Network } from "./components/network";
 import { loadSettings } from "./components/settings";
 
 const settings = loadSettings();
+
+// Tags of everything this stack creates: on every AWS resource through the provider, and on the EC2 instances
+// node groups and Karpenter launch (provider default tags do not reach those).
+const platformTags = {
+    ...settings.tags,
+    "spark-platform:project": settings.project,
+    "spark-platform:stack": settings.stack,
+    "managed-by": "pulumi",
+};
 
 // One explicit provider: the region and the account guard come from the stack, and every AWS resource is tagged
 // with the stack it belongs to.
 const awsProvider = new aws.Provider("aws", {
     region: settings.aws.region as aws.Region,
     allowedAccountIds: [...settings.aws.allowedAccountIds],
-    defaultTags: {
-        tags: {
-            ...settings.tags,
-            "spark-platform:project": settings.project,
-            "spark-platform:stack": settings.stack,
-            "managed-by": "pulumi",
-        },
-    },
+    defaultTags: { tags: platformTags },
 });
 const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
 
@@ -39,9 +50,73 @@ const network = new Network("network", {
     flowLogs: settings.network.flowLogs,
 }, { providers: { aws: awsProvider } });
 
+// EKS: control plane, the multi-zone system node group, managed add-ons, and the Kubernetes provider the rest of
+// the program deploys into the cluster with. With a private endpoint, `pulumi up` must run inside the VPC.
+const cluster = new EksCluster("cluster", {
+    clusterName: settings.namePrefix,
+    kubernetesVersion: settings.cluster.kubernetesVersion,
+    partition: settings.aws.partition,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    serviceCidr: settings.cluster.serviceCidr.text,
+    apiEndpointAccess: settings.cluster.apiEndpointAccess,
+    apiPublicAccessCidrs: settings.cluster.apiPublicAccessCidrs,
+    adminPrincipalArns: settings.cluster.adminPrincipalArns,
+    systemNodes: {
+        instanceTypes: settings.capacity.systemInstanceTypes,
+        minSize: settings.capacity.systemMinSize,
+        maxSize: settings.capacity.systemMaxSize,
+    },
+    instanceTags: platformTags,
+}, { providers: { aws: awsProvider } });
+
+// Spark capacity: one driver (on-demand) and one executor (spot) pool per Spark zone, each pinned to its zone.
+// Exactly one autoscaler provides them; both implement the same pool contract, so nothing else changes with it.
+const pools = buildPoolContract(settings.spark.zones);
+const autoscalerArgs: AutoscalerArgs = {
+    clusterName: cluster.clusterName,
+    kubernetesVersion: settings.cluster.kubernetesVersion,
+    partition: settings.aws.partition,
+    region: settings.aws.region,
+    accountId: account.accountId,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    provider: cluster.provider,
+    systemNodeSelector: cluster.systemNodeSelector,
+    pools,
+    driver: settings.capacity.driver,
+    executor: settings.capacity.executor,
+    maxVcpuPerPool: settings.spark.maxVcpuPerZone,
+    maxMemoryGiBPerPool: settings.spark.maxMemoryGiBPerZone,
+    instanceTags: platformTags,
+};
+let sparkCapacity: SparkCapacity;
+switch (settings.cluster.autoscaler) {
+    case "karpenter":
+        sparkCapacity = new Karpenter("karpenter", {
+            ...autoscalerArgs,
+            clusterEndpoint: cluster.clusterEndpoint,
+            clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+            amiVersion: settings.capacity.karpenterAmiVersion,
+        }, { providers: { aws: awsProvider } });
+        break;
+    case "cluster-autoscaler":
+        sparkCapacity = new ClusterAutoscaler("cluster-autoscaler", {
+            ...autoscalerArgs,
+            privateSubnetIdsByZone: network.privateSubnetIdsByZone,
+        }, { providers: { aws: awsProvider } });
+        break;
+}
+
 export const region = settings.aws.region;
 export const autoscaler = settings.cluster.autoscaler;
 export const vpcId = network.vpcId;
 export const privateSubnetIdsByZone = network.privateSubnetIdsByZone;
 export const publicSubnetIdsByZone = network.publicSubnetIdsByZone;
 export const sparkZones = settings.spark.zones;
+export const clusterName = cluster.clusterName;
+/** Kubeconfig of the cluster (authenticates with `aws eks get-token`); a secret. */
+export const kubeconfig = cluster.kubeconfig;
+export const oidcProviderArn = cluster.oidcProviderArn;
+/** Per Spark pool: zone, role, capacity type, and the nodeSelector/tolerations pod templates use. */
+export const sparkPools = summarizePools(sparkCapacity.pools);

@@ -13,7 +13,7 @@ const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"));
 
 interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
-interface Job { steps: Step[]; strategy?: { matrix?: { stack?: string[] } } }
+interface Job { "runs-on": string; steps: Step[]; strategy?: { matrix?: { include?: Array<{ stack: string; runner: string }> } } }
 interface Workflow { on: Record<string, unknown>; jobs: Record<string, Job> }
 
 const read = (file: string) => parse(readFileSync(path.join(WORKFLOWS_DIR, file), "utf8")) as Workflow;
@@ -38,10 +38,11 @@ describe("GitHub workflows", () => {
             for (const [, script] of runs.join("\n").matchAll(/npm run ([\w:-]+)/g)) assert.ok(script in scripts, `npm run ${script}`);
         });
 
-        it(`${file} previews only stacks that exist, each with the policy pack and that stack's policy config`, () => {
+        it(`${file} previews the shipped stacks, each with the policy pack and that stack's policy config`, () => {
             for (const { job, step } of pulumiSteps(read(file))) {
-                const stacks = job.strategy?.matrix?.stack ?? [];
-                assert.deepEqual([...stacks].sort(), listStacks(PROJECT_DIR));
+                const stacks = (job.strategy?.matrix?.include ?? []).map((entry) => entry.stack);
+                assert.deepEqual([...stacks].sort(), ["dev", "prod"]);
+                for (const stack of stacks) assert.ok(listStacks(PROJECT_DIR).includes(stack), `no Pulumi.${stack}.yaml`);
                 const pack = String(step.with?.policyPacks);
                 assert.ok(existsSync(path.join(PROJECT_DIR, pack, "PulumiPolicy.yaml")), `${pack} is not a policy pack`);
                 for (const stack of stacks) {
@@ -58,6 +59,16 @@ describe("GitHub workflows", () => {
         const steps = pulumiSteps(drift).map(({ step }) => step.with ?? {});
         assert.equal(steps.length, 1);
         assert.deepEqual([steps[0].command, steps[0].refresh, steps[0]["expect-no-changes"]], ["preview", true, true]);
+    });
+
+    it("previews prod, whose API endpoint is private, from a runner inside its VPC", () => {
+        for (const file of ["pull-request.yml", "drift-detection.yml"]) {
+            for (const { job } of pulumiSteps(read(file))) {
+                assert.equal(job["runs-on"], "${{ matrix.runner }}");
+                const prod = job.strategy?.matrix?.include?.find((entry) => entry.stack === "prod");
+                assert.equal(prod?.runner, "spark-platform-prod", file);
+            }
+        }
     });
 
     it("checks every pull request offline, with the policy pack over every stack", () => {

@@ -25,8 +25,12 @@ export type Autoscaler = (typeof AUTOSCALERS)[number];
 export const API_ENDPOINT_ACCESS = ["private", "public-and-private"] as const;
 export type ApiEndpointAccess = (typeof API_ENDPOINT_ACCESS)[number];
 
-/** EKS versions this program is tested against; Karpenter 1.14 supports up to 1.36. */
-export const KUBERNETES_VERSIONS = { minMinor: 30, maxMinor: 36 } as const;
+/**
+ * EKS versions the program is pinned for: each needs its managed add-on versions (components/cluster/addon-versions.ts)
+ * and must lie in the range of every pinned chart (charts/<name>/pin.yaml). A test keeps the three in step; supporting
+ * a new version means pinning its add-ons and charts, then adding it here.
+ */
+export const KUBERNETES_VERSIONS = ["1.34"] as const;
 
 /** Namespaces the platform itself uses; a team may not claim them. */
 export const RESERVED_NAMESPACES = ["default", "karpenter", "kubecost", "spark-operator", "logging"] as const;
@@ -88,6 +92,8 @@ export interface Settings {
     };
     /** Tags applied to every AWS resource, on top of the ones the program sets. */
     readonly tags: Readonly<Record<string, string>>;
+    /** Node capacity: the system node group and the instance shapes of the Spark pools. */
+    readonly capacity: CapacitySettings;
 }
 
 /**
@@ -111,13 +117,14 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const teams = readTeams(r);
     const opensearch = readOpenSearch(r);
     const tags = readTags(r);
+    const capacity = readCapacity(r);
     if (!isDnsLabel(`spark-${stack}`) || stack.length > 20) {
         r.report("stack name", stack, "cannot name AWS resources; use up to 20 lowercase letters, digits and dashes");
     }
-    if (r.errors.length > 0 || !aws || !network || !cluster || !spark || !teams || !opensearch || !tags) {
+    if (r.errors.length > 0 || !aws || !network || !cluster || !spark || !teams || !opensearch || !tags || !capacity) {
         throw new InvalidConfigError(r.errors);
     }
-    return { project, stack, namePrefix: `spark-${stack}`, aws, network, cluster, spark, teams, opensearch, tags };
+    return { project, stack, namePrefix: `spark-${stack}`, aws, network, cluster, spark, teams, opensearch, tags, capacity };
 }
 
 /** Reads the configuration the engine passed to this program (PULUMI_CONFIG), for `pulumi up` and the offline plan. */
@@ -196,12 +203,7 @@ function readCluster(
     vpcCidr: Cidr | undefined,
     partition: Partition | undefined,
 ): Settings["cluster"] | undefined {
-    const kubernetesVersion = r.string("kubernetesVersion", "set it to an EKS version such as 1.34");
-    const minor = kubernetesVersion === undefined ? undefined : /^1\.(\d+)$/.exec(kubernetesVersion)?.[1];
-    const { minMinor, maxMinor } = KUBERNETES_VERSIONS;
-    if (kubernetesVersion !== undefined && (minor === undefined || +minor < minMinor || +minor > maxMinor)) {
-        r.report("kubernetesVersion", kubernetesVersion, `is not supported; use 1.${minMinor} to 1.${maxMinor}`);
-    }
+    const kubernetesVersion = r.oneOf("kubernetesVersion", KUBERNETES_VERSIONS);
     // EKS only accepts a service range inside RFC 1918 space, /12 to /24 (CreateCluster kubernetesNetworkConfig).
     const serviceCidr = readCidr(r, "serviceCidr", { minPrefix: 12, maxPrefix: 24 });
     if (serviceCidr && vpcCidr && cidrsOverlap(serviceCidr, vpcCidr)) {
@@ -374,4 +376,110 @@ function readTags(r: ConfigReader): Record<string, string> | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * vCPUs of each instance size. Within the families the Spark pools use (general purpose, memory and compute
+ * optimized, x86), a size names the same vCPU count in every family, so node-count limits can be derived from
+ * the vCPU budget without an instance-type lookup. Metal sizes vary by family and are left out.
+ */
+export const INSTANCE_SIZE_VCPUS = {
+    large: 2,
+    xlarge: 4,
+    "2xlarge": 8,
+    "4xlarge": 16,
+    "8xlarge": 32,
+    "12xlarge": 48,
+    "16xlarge": 64,
+    "24xlarge": 96,
+    "32xlarge": 128,
+    "48xlarge": 192,
+} as const;
+export type InstanceSize = keyof typeof INSTANCE_SIZE_VCPUS;
+
+/** Instance families crossed with sizes, e.g. families [r6id, r5d] and sizes [4xlarge] give r6id.4xlarge, r5d.4xlarge. */
+export interface InstanceShape {
+    readonly families: readonly string[];
+    /** The first size is the one Cluster Autoscaler node groups use (their instance types must be equal in size). */
+    readonly sizes: readonly InstanceSize[];
+}
+
+export interface CapacitySettings {
+    /** Instance types of the system node group (CoreDNS, controllers, Kubecost), x86_64. */
+    readonly systemInstanceTypes: readonly string[];
+    readonly systemMinSize: number;
+    readonly systemMaxSize: number;
+    /** Shape of the on-demand Spark driver pools. */
+    readonly driver: InstanceShape;
+    /** Shape of the spot Spark executor pools; diversified so spot capacity is found in one zone. */
+    readonly executor: InstanceShape;
+    /** EKS AL2023 AMI release Karpenter launches (`al2023@<version>`), pinned so previews do not drift. */
+    readonly karpenterAmiVersion: string;
+}
+
+/** The most families one pool may list; more adds little spot diversity and makes the node-group list unwieldy. */
+export const MAX_INSTANCE_FAMILIES = 10;
+
+function readCapacity(r: ConfigReader): CapacitySettings | undefined {
+    const types = r.stringList("systemNodeInstanceTypes", "list x86_64 instance types such as m7i.xlarge", { allowEmpty: false });
+    let ok = types !== undefined;
+    for (const type of types ?? []) {
+        if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) {
+            r.report("systemNodeInstanceTypes", type, "is not an EC2 instance type; use one such as m7i.xlarge");
+            ok = false;
+        } else if (isArmFamily(type.split(".")[0])) {
+            r.report("systemNodeInstanceTypes", type, "is a Graviton (arm64) type; the node groups run the x86_64 AL2023 AMI, use one such as m7i.xlarge");
+            ok = false;
+        }
+    }
+    const systemMinSize = r.integer("systemNodeMinSize", 2, 50);
+    const systemMaxSize = r.integer("systemNodeMaxSize", 2, 100);
+    if (systemMinSize !== undefined && systemMaxSize !== undefined && systemMaxSize < systemMinSize) {
+        r.report("systemNodeMaxSize", String(systemMaxSize), `is below systemNodeMinSize (${systemMinSize}); use a value of at least ${systemMinSize}`);
+        ok = false;
+    }
+    const driver = readInstanceShape(r, "sparkDriver");
+    const executor = readInstanceShape(r, "sparkExecutor");
+    const karpenterAmiVersion = r.string("karpenterAmiVersion", "set it to an EKS AL2023 AMI release such as v20260903");
+    if (karpenterAmiVersion !== undefined && !/^v\d{8}$/.test(karpenterAmiVersion)) {
+        r.report("karpenterAmiVersion", karpenterAmiVersion, "is not an EKS AMI release; use one such as v20260903 (never latest, so previews do not drift)");
+        ok = false;
+    }
+    if (!ok || !types || systemMinSize === undefined || systemMaxSize === undefined) return undefined;
+    if (!driver || !executor || !karpenterAmiVersion) return undefined;
+    return { systemInstanceTypes: types, systemMinSize, systemMaxSize, driver, executor, karpenterAmiVersion };
+}
+
+function readInstanceShape(r: ConfigReader, prefix: "sparkDriver" | "sparkExecutor"): InstanceShape | undefined {
+    const familiesKey = `${prefix}InstanceFamilies`;
+    const sizesKey = `${prefix}InstanceSizes`;
+    const families = r.stringList(familiesKey, "list x86_64 instance families such as r6id", { allowEmpty: false });
+    let ok = families !== undefined;
+    if (families && families.length > MAX_INSTANCE_FAMILIES) {
+        r.report(familiesKey, families, `lists ${families.length} families; use at most ${MAX_INSTANCE_FAMILIES}`);
+        ok = false;
+    }
+    for (const family of families ?? []) {
+        if (!/^[a-z]+\d+[a-z0-9-]*$/.test(family)) {
+            r.report(familiesKey, family, "is not an EC2 instance family; use one such as r6id or m7i");
+            ok = false;
+        } else if (isArmFamily(family)) {
+            r.report(familiesKey, family, "is a Graviton (arm64) family; the Spark pools run x86_64, use one such as r6id or m7i");
+            ok = false;
+        }
+    }
+    const allowed = Object.keys(INSTANCE_SIZE_VCPUS);
+    const sizes = r.stringList(sizesKey, `list instance sizes from: ${allowed.join(", ")}`, { allowEmpty: false });
+    const badSize = sizes?.find((s) => !allowed.includes(s));
+    if (badSize !== undefined) {
+        r.report(sizesKey, badSize, `is not an instance size this program can size pools with; use one of: ${allowed.join(", ")}`);
+        ok = false;
+    }
+    if (!ok || !families || !sizes || badSize !== undefined) return undefined;
+    return { families, sizes: sizes as InstanceSize[] };
+}
+
+/** Graviton families carry a `g` right after the generation digit (m7g, r6gd, c7gn, im4gn); a1 is the first one. */
+function isArmFamily(family: string): boolean {
+    return family === "a1" || /^[a-z]+\d+g/.test(family);
 }

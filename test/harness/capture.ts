@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
-import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { getMonitor, getProject, getStack } from "@pulumi/pulumi/runtime/settings";
 
 /** JSON as the engine stores it: secrets and resource references keep their signature objects. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -23,6 +23,8 @@ export interface CapturedResource {
     parent?: string;
     provider?: string;
     protect: boolean;
+    /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
+    ignoreChanges: string[];
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     /** Inputs as the program passed them (what resource policies see). */
@@ -45,6 +47,8 @@ export function captureRegistrations(sink: CapturedResource[] = []): CapturedRes
         throw new Error("captureRegistrations() needs the mock monitor: call pulumi.runtime.setMocks() first");
     }
     const monitor: MockMonitor = installed;
+    // newUrn is private in the SDK's typings; replacing it on this one instance is the narrowest change.
+    Object.defineProperty(monitor, "newUrn", { value: engineUrn });
     const captured = sink;
     const byUrn = new Map<string, CapturedResource>();
     const registerResource = monitor.registerResource.bind(monitor);
@@ -70,6 +74,16 @@ export function captureRegistrations(sink: CapturedResource[] = []): CapturedRes
     return captured;
 }
 
+/**
+ * URNs as the engine writes them: the type part is the chain of ancestor types joined by `$`, without the root
+ * Stack's type (the mock monitor keeps only the direct parent's type, so nested URNs would not match real state).
+ */
+export function engineUrn(parent: string, type: string, name: string): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualifiedType = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${getStack()}::${getProject()}::${qualifiedType}::${name}`;
+}
+
 function fromRequest(req: RegisterResourceRequest, response: RegisterResourceResponse): CapturedResource {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => {
@@ -87,6 +101,7 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
         parent: req.getParent() || undefined,
         provider: req.getProvider() || undefined,
         protect: req.getProtect() ?? false,
+        ignoreChanges: req.getIgnorechangesList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,
         inputs: object ? (deserializeProperties(object) as Record<string, unknown>) : {},

@@ -79,7 +79,7 @@ describe("stack settings", () => {
             ["a VPC too small for the subnet layout", { vpcCidr: "10.0.0.0/24" }, /^spark-platform:vpcCidr: "10.0.0.0\/24" is not allowed; use a prefix length from \/16 to \/20$/],
             ["a service range overlapping the VPC", { serviceCidr: "10.20.128.0/20" }, /^spark-platform:serviceCidr: "10.20.128.0\/20" overlaps vpcCidr 10.20.0.0\/16/],
             ["more NAT gateways than zones", { natGatewayCount: "3" }, /^spark-platform:natGatewayCount: "3" is not allowed; use a whole number from 1 to 2$/],
-            ["an unsupported Kubernetes version", { kubernetesVersion: "1.21" }, /^spark-platform:kubernetesVersion: "1.21" is not supported; use 1.30 to 1.36$/],
+            ["an unsupported Kubernetes version", { kubernetesVersion: "1.21" }, /^spark-platform:kubernetesVersion: "1.21" is not allowed; use one of: 1.34$/],
             ["a public endpoint without an allow-list", { apiPublicAccessCidrs: [] }, /^spark-platform:apiPublicAccessCidrs: \[\] is empty, but apiEndpointAccess is public-and-private/],
             ["a public endpoint open to the internet", { apiPublicAccessCidrs: ["0.0.0.0/0"] }, /^spark-platform:apiPublicAccessCidrs: "0.0.0.0\/0" opens the API endpoint to the whole internet/],
             ["an allow-list on a private endpoint", { apiEndpointAccess: "private" }, /^spark-platform:apiPublicAccessCidrs: \["203.0.113.0\/24"\] is set, but apiEndpointAccess is private/],

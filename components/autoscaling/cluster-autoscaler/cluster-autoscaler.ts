@@ -1,0 +1,92 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { readChartPin } from "../../charts";
+import { nodeLaunchTemplateArgs, nvmeRaid0UserData } from "../../cluster";
+import { IrsaRole, NodeRole } from "../../iam";
+import { AutoscalerArgs, pinnedChartWithComputedValues, requireChartSupports } from "../autoscaler-args";
+import type { PoolContract, SparkCapacity } from "../pool-contract";
+import { clusterAutoscalerPolicy } from "./iam-policy";
+import { createSparkNodeGroup } from "./node-groups";
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, clusterAutoscalerValues } from "./values";
+
+export interface ClusterAutoscalerArgs extends AutoscalerArgs {
+    /** Private subnet id of each zone; a Spark pool's node group uses the one of its zone only. */
+    privateSubnetIdsByZone: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * Root volume of a Spark node, in GiB (images and logs; shuffle goes to NVMe where present).
+     * @default 100
+     */
+    rootVolumeGiB?: number;
+}
+
+const defaults = { rootVolumeGiB: 100 };
+
+/**
+ * Cluster Autoscaler providing the Spark pools: per Spark zone an on-demand driver and a spot executor managed
+ * node group, each in the one private subnet of its zone and scaling from zero, plus the autoscaler itself with
+ * an IRSA role that may resize only this cluster's groups.
+ */
+export class ClusterAutoscaler extends pulumi.ComponentResource implements SparkCapacity {
+    readonly pools: PoolContract;
+    readonly roleArn: pulumi.Output<string>;
+    /** Names of the Spark node groups, by pool name. */
+    readonly nodeGroupNames: Readonly<Record<string, pulumi.Output<string>>>;
+
+    constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before anything is registered, the component included.
+        const pin = readChartPin("cluster-autoscaler");
+        requireChartSupports(pin, args.kubernetesVersion, pulumi.getProject());
+        super("spark:autoscaling:ClusterAutoscaler", name, {}, opts);
+        const a = { ...defaults, ...args };
+        const missing = a.pools.pools.find((p) => a.privateSubnetIdsByZone[p.zone] === undefined);
+        if (missing) {
+            throw new pulumi.ResourceError(`pool ${missing.name} is in ${missing.zone}, which has no private subnet; subnets exist for ${Object.keys(a.privateSubnetIdsByZone).join(", ")}`, this);
+        }
+
+        const nodeRole = new NodeRole(`${name}-node`, {
+            partition: a.partition,
+            description: "Spark nodes of the Cluster Autoscaler node groups",
+        }, { parent: this });
+        // One template for every Spark group: IMDSv2 hop limit 1, encrypted gp3 root, local NVMe as RAID0.
+        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-spark`, nodeLaunchTemplateArgs({
+            description: "Spark nodes: IMDSv2 (hop limit 1), encrypted gp3 root, instance store as RAID0",
+            rootVolumeGiB: a.rootVolumeGiB,
+            instanceTags: a.instanceTags,
+            userData: nvmeRaid0UserData(),
+        }), { parent: this });
+        const nodeGroups = a.pools.pools.map((pool) => createSparkNodeGroup(name, {
+            clusterName: a.clusterName,
+            pool,
+            shape: pool.role === "driver" ? a.driver : a.executor,
+            maxVcpuPerPool: a.maxVcpuPerPool,
+            subnetId: a.privateSubnetIdsByZone[pool.zone],
+            nodeRoleArn: nodeRole.arn,
+            launchTemplate,
+        }, this));
+
+        const role = createAutoscalerRole(name, a, pin.namespace, this);
+        const values = pulumi.all([a.clusterName, role.arn]).apply(([clusterName, roleArn]) => clusterAutoscalerValues({
+            clusterName, region: a.region, roleArn, nodeSelector: a.systemNodeSelector,
+        }));
+        new k8s.helm.v4.Chart(name, pinnedChartWithComputedValues(pin, values), { parent: this, provider: a.provider });
+
+        this.pools = a.pools;
+        this.roleArn = role.arn;
+        this.nodeGroupNames = Object.fromEntries(a.pools.pools.map((p, i) => [p.name, nodeGroups[i].nodeGroupName]));
+        this.registerOutputs({ pools: this.pools, roleArn: this.roleArn, nodeGroupNames: this.nodeGroupNames });
+    }
+}
+
+function createAutoscalerRole(name: string, a: ClusterAutoscalerArgs, namespace: string, parent: pulumi.Resource): IrsaRole {
+    const policy = pulumi.all([a.clusterName, a.accountId]).apply(([clusterName, accountId]) =>
+        JSON.stringify(clusterAutoscalerPolicy({ partition: a.partition, accountId, region: a.region, clusterName })));
+    return new IrsaRole(`${name}-controller`, {
+        oidcProviderArn: a.oidcProviderArn,
+        oidcIssuer: a.oidcIssuer,
+        namespace,
+        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+        inlinePolicies: { "scale-own-node-groups": policy },
+        description: "Cluster Autoscaler: resizes this cluster's node groups",
+    }, { parent });
+}

@@ -1,0 +1,68 @@
+/**
+ * The four EKS managed add-ons, as raw `aws.eks.Addon` resources so their pinned versions are visible to tests
+ * and the policy pack. The cluster is created with `bootstrapSelfManagedAddons: false`, so nothing self-managed
+ * competes with them: networking comes first (nodes only become Ready with a CNI), the add-ons that run
+ * Deployments come after the system nodes (EKS reports them ACTIVE only once their pods run).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { IrsaRole, managedPolicyArn } from "../iam";
+import type { Partition } from "../settings";
+import type { AddonName, AddonVersions } from "./addon-versions";
+
+/** Namespace and service account of the EBS CSI controller, the only one its IRSA role trusts. */
+export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
+
+interface AddonContext {
+    readonly name: string;
+    readonly clusterName: pulumi.Input<string>;
+    readonly versions: AddonVersions;
+    readonly parent: pulumi.Resource;
+}
+
+function createAddon(
+    ctx: AddonContext,
+    addonName: AddonName,
+    extra: Partial<aws.eks.AddonArgs> = {},
+    opts: pulumi.CustomResourceOptions = {},
+): aws.eks.Addon {
+    return new aws.eks.Addon(`${ctx.name}-${addonName}`, {
+        clusterName: ctx.clusterName,
+        addonName,
+        addonVersion: ctx.versions[addonName],
+        // The program is the source of truth: adopt anything in the way on create, and undo manual edits on update.
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        ...extra,
+    }, { parent: ctx.parent, ...opts });
+}
+
+/** vpc-cni and kube-proxy: DaemonSets, ACTIVE without nodes, needed before any node can become Ready. */
+export function createNetworkingAddons(ctx: AddonContext): aws.eks.Addon[] {
+    return [createAddon(ctx, "vpc-cni"), createAddon(ctx, "kube-proxy")];
+}
+
+export interface WorkloadAddonOptions {
+    readonly partition: Partition;
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly oidcIssuer: pulumi.Input<string>;
+    /** The system node group: CoreDNS and the EBS CSI controller need a node to run on before EKS calls them ACTIVE. */
+    readonly systemNodes: pulumi.Resource;
+}
+
+/** CoreDNS and the EBS CSI driver (with its own IRSA role), created once the system nodes exist. */
+export function createWorkloadAddons(ctx: AddonContext, o: WorkloadAddonOptions): aws.eks.Addon[] {
+    const ebsCsiRole = new IrsaRole(`${ctx.name}-ebs-csi`, {
+        oidcProviderArn: o.oidcProviderArn,
+        oidcIssuer: o.oidcIssuer,
+        namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+        serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+        managedPolicyArns: [managedPolicyArn(o.partition, "service-role/AmazonEBSCSIDriverPolicy")],
+        description: "EBS CSI controller: creates, attaches and deletes the cluster's EBS volumes",
+    }, { parent: ctx.parent });
+    const afterNodes = { dependsOn: [o.systemNodes] };
+    return [
+        createAddon(ctx, "coredns", {}, afterNodes),
+        createAddon(ctx, "aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, afterNodes),
+    ];
+}

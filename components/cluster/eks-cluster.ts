@@ -1,0 +1,223 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ApiEndpointAccess, InvalidConfigError, Partition } from "../settings";
+import { AddonVersions, EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
+import { createNetworkingAddons, createWorkloadAddons } from "./addons";
+import { defaultStorageClassManifest } from "./storage-class";
+import { createSystemNodeGroup } from "./system-node-group";
+
+export interface EksClusterArgs {
+    /** EKS cluster name (`spark-<stack>`); also the prefix of node-group names. */
+    clusterName: string;
+    /** Kubernetes minor, e.g. "1.34"; add-on versions are pinned per minor. */
+    kubernetesVersion: string;
+    /** Partition of the stack's region, for policy ARNs and service principals. */
+    partition: Partition;
+    /** VPC the cluster and its nodes live in. */
+    vpcId: pulumi.Input<string>;
+    /** Private subnets of every zone: control-plane network interfaces and the system node group. */
+    privateSubnetIds: pulumi.Input<string>[];
+    /** Kubernetes service IPv4 range. */
+    serviceCidr: string;
+    /** `private`: no public endpoint; `public-and-private`: the public side answers only `apiPublicAccessCidrs`. */
+    apiEndpointAccess: ApiEndpointAccess;
+    /** Networks allowed to reach the public endpoint (empty when the endpoint is private). */
+    apiPublicAccessCidrs: readonly string[];
+    /** IAM principals granted cluster-admin (AmazonEKSClusterAdminPolicy, cluster scope) through access entries. */
+    adminPrincipalArns: readonly string[];
+    /** Size and instance types of the system node group. */
+    systemNodes: { instanceTypes: readonly string[]; minSize: number; maxSize: number };
+    /** Tags for EC2 instances and volumes of node groups; the provider's default tags do not reach them. */
+    instanceTags: Readonly<Record<string, string>>;
+    /**
+     * Control-plane log types sent to CloudWatch Logs.
+     * @default ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+     */
+    controlPlaneLogTypes?: readonly string[];
+    /**
+     * Days control-plane logs are kept.
+     * @default 90
+     */
+    controlPlaneLogRetentionDays?: number;
+    /**
+     * Root volume of a system node, in GiB.
+     * @default 50
+     */
+    systemRootVolumeGiB?: number;
+    /**
+     * Labels of the system nodes; controllers select them with `systemNodeSelector`.
+     * @default { "spark-platform/pool": "system" }
+     */
+    systemNodeLabels?: Readonly<Record<string, string>>;
+}
+
+const defaults = {
+    controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"] as readonly string[],
+    controlPlaneLogRetentionDays: 90,
+    systemRootVolumeGiB: 50,
+    systemNodeLabels: { "spark-platform/pool": "system" } as Readonly<Record<string, string>>,
+};
+
+/**
+ * The EKS control plane (access entries, IRSA, KMS envelope encryption, control-plane logs), the multi-zone
+ * system node group, the managed add-ons, a default encrypted gp3 StorageClass and the Kubernetes provider every
+ * in-cluster resource uses. `provider` becomes usable only once the system nodes and every add-on are up, so
+ * charts deployed with it find nodes, DNS and storage.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    readonly clusterEndpoint: pulumi.Output<string>;
+    /** The security group EKS creates for the cluster; every node joins it. */
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    readonly oidcProviderArn: pulumi.Output<string>;
+    /** OIDC issuer without `https://`, the prefix of IRSA condition keys. */
+    readonly oidcIssuer: pulumi.Output<string>;
+    /** Kubeconfig (JSON, authenticates with `aws eks get-token`), a secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    /** Node selector that places a pod on the system node group. */
+    readonly systemNodeSelector: Readonly<Record<string, string>>;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before anything is registered, the component included.
+        const versions = requireAddonVersions(args.kubernetesVersion);
+        super("spark:cluster:EksCluster", name, {}, opts);
+        const a = { ...defaults, ...args };
+        const cluster = createControlPlane(name, a, this);
+        const clusterName = cluster.eksCluster.name;
+        const ctx = { name, clusterName, versions, parent: this };
+
+        const networking = createNetworkingAddons(ctx);
+        const systemNodes = createSystemNodeGroup(name, {
+            clusterName,
+            nodeGroupName: `${a.clusterName}-system`,
+            partition: a.partition,
+            subnetIds: a.privateSubnetIds,
+            instanceTypes: a.systemNodes.instanceTypes,
+            minSize: a.systemNodes.minSize,
+            maxSize: a.systemNodes.maxSize,
+            labels: a.systemNodeLabels,
+            rootVolumeGiB: a.systemRootVolumeGiB,
+            instanceTags: a.instanceTags,
+            after: networking,
+        }, this);
+        const workload = createWorkloadAddons(ctx, {
+            partition: a.partition,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            systemNodes,
+        });
+
+        this.clusterName = clusterName;
+        this.clusterEndpoint = cluster.eksCluster.endpoint;
+        this.clusterSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
+        this.oidcProviderArn = cluster.oidcProviderArn;
+        this.oidcIssuer = cluster.oidcIssuer;
+        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        this.provider = createProvider(name, this.kubeconfig, [systemNodes, ...networking, ...workload], this);
+        this.systemNodeSelector = { ...a.systemNodeLabels };
+        new k8s.storage.v1.StorageClass(`${name}-gp3`, defaultStorageClassManifest(), { parent: this, provider: this.provider });
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterEndpoint: this.clusterEndpoint,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcIssuer: this.oidcIssuer,
+            kubeconfig: this.kubeconfig,
+            provider: this.provider,
+            systemNodeSelector: this.systemNodeSelector,
+        });
+    }
+}
+
+type ResolvedArgs = EksClusterArgs & typeof defaults;
+
+function requireAddonVersions(kubernetesVersion: string): AddonVersions {
+    const versions = addonVersionsFor(kubernetesVersion);
+    if (!versions) {
+        const pinned = Object.keys(EKS_ADDON_VERSIONS).join(", ");
+        throw new InvalidConfigError([
+            `${pulumi.getProject()}:kubernetesVersion: ${JSON.stringify(kubernetesVersion)} has no pinned EKS add-on versions; use ${pinned} or pin the add-ons in components/cluster/addon-versions.ts`,
+        ]);
+    }
+    return versions;
+}
+
+function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resource): eks.Cluster {
+    // Envelope encryption of Secrets: etcd holds them encrypted under a key this stack owns and rotates yearly.
+    const key = new aws.kms.Key(`${name}-secrets`, {
+        description: `${a.clusterName}: envelope encryption of Kubernetes secrets`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+    }, { parent });
+    new aws.kms.Alias(`${name}-secrets`, { name: `alias/${a.clusterName}-eks-secrets`, targetKeyId: key.keyId }, { parent });
+    // EKS writes control-plane logs to this group; created first so it gets a retention instead of "never expire".
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+        name: `/aws/eks/${a.clusterName}/cluster`,
+        retentionInDays: a.controlPlaneLogRetentionDays,
+    }, { parent });
+    return new eks.Cluster(`${name}-eks`, {
+        name: a.clusterName,
+        version: a.kubernetesVersion,
+        vpcId: a.vpcId,
+        privateSubnetIds: a.privateSubnetIds,
+        nodeAssociatePublicIpAddress: false,
+        authenticationMode: eks.AuthenticationMode.Api,
+        accessEntries: adminAccessEntries(a.adminPrincipalArns, a.partition),
+        createOidcProvider: true,
+        encryptionConfigKeyArn: key.arn,
+        enabledClusterLogTypes: [...a.controlPlaneLogTypes],
+        ...endpointAccess(a.apiEndpointAccess, a.apiPublicAccessCidrs),
+        kubernetesServiceIpAddressRange: a.serviceCidr,
+        // Nodes come from the system node group and the autoscaler; every node uses the security group EKS creates.
+        skipDefaultNodeGroup: true,
+        skipDefaultSecurityGroups: true,
+        // Only managed add-ons, with pinned versions (./addons.ts); nothing self-managed to adopt or drift.
+        bootstrapSelfManagedAddons: false,
+        useDefaultVpcCni: true,
+        corednsAddonOptions: { enabled: false },
+        kubeProxyAddonOptions: { enabled: false },
+    }, { parent, dependsOn: [logGroup] });
+}
+
+/** Endpoint settings: the private endpoint is always on, the public one only for the allow-listed networks. */
+export function endpointAccess(access: ApiEndpointAccess, publicAccessCidrs: readonly string[]) {
+    return access === "private"
+        ? { endpointPrivateAccess: true, endpointPublicAccess: false }
+        : { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...publicAccessCidrs] };
+}
+
+/**
+ * One access entry per admin principal with AmazonEKSClusterAdminPolicy on the whole cluster. Keys are stable
+ * (derived from the ARN), so adding an admin never replaces the others. The principal that runs `pulumi up`
+ * already gets an entry from EKS at creation; listing it here as well makes the create fail.
+ * https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html
+ */
+export function adminAccessEntries(principalArns: readonly string[], partition: Partition): Record<string, eks.types.input.AccessEntryArgs> {
+    const policyArn = `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
+    return Object.fromEntries(principalArns.map((principalArn) => [
+        `admin-${principalArn.split(":").pop()?.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`,
+        {
+            principalArn,
+            type: eks.AccessEntryType.Standard,
+            accessPolicies: { "cluster-admin": { policyArn, accessScope: { type: "cluster" } } },
+        },
+    ]));
+}
+
+/**
+ * The Kubernetes provider for everything in the cluster. Its kubeconfig resolves only after the system nodes and
+ * every add-on exist, so resources created with it (charts that wait for their pods to run) never race the nodes.
+ */
+function createProvider(
+    name: string,
+    kubeconfig: pulumi.Output<string>,
+    readyWhen: pulumi.CustomResource[],
+    parent: pulumi.Resource,
+): k8s.Provider {
+    const ready = pulumi.all([kubeconfig, ...readyWhen.map((r) => r.id)]).apply(([config]) => config);
+    return new k8s.Provider(`${name}-k8s`, { kubeconfig: ready, enableServerSideApply: true }, { parent });
+}

@@ -1,0 +1,65 @@
+/**
+ * Offline plans of the shipped stacks in both autoscaler modes, made once per test process and shared by the
+ * cluster, autoscaling and IAM tests, plus small helpers to read them.
+ */
+import type { CapturedResource } from "../../harness/capture";
+import { PlanResult, planStack } from "../../harness/plan";
+
+export const STACKS = ["dev", "prod"] as const;
+export const MODES = ["karpenter", "cluster-autoscaler"] as const;
+export type Stack = (typeof STACKS)[number];
+export type Mode = (typeof MODES)[number];
+
+const plans = new Map<string, Promise<PlanResult>>();
+
+/** The plan of `stack` with `autoscaler` set to `mode`, made on first use. Plans run one after another. */
+export function planOf(stack: Stack, mode: Mode): Promise<PlanResult> {
+    const key = `${stack}/${mode}`;
+    let plan = plans.get(key);
+    if (!plan) {
+        const previous = Promise.all([...plans.values()].map((p) => p.catch(() => undefined)));
+        plan = previous.then(() => planStack({ stack, configOverrides: { autoscaler: mode } }));
+        plans.set(key, plan);
+    }
+    return plan;
+}
+
+/** Every stack × mode plan. */
+export async function allPlans(): Promise<{ stack: Stack; mode: Mode; plan: PlanResult }[]> {
+    const out = [];
+    for (const stack of STACKS) for (const mode of MODES) out.push({ stack, mode, plan: await planOf(stack, mode) });
+    return out;
+}
+
+export const ofType = (plan: PlanResult, type: string): CapturedResource[] => plan.resources.filter((r) => r.type === type);
+
+export function one(plan: PlanResult, type: string, name?: string): CapturedResource {
+    const found = ofType(plan, type).filter((r) => name === undefined || r.name === name);
+    if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+    return found[0];
+}
+
+/** The component types on the path from a resource up to the stack (nearest first). */
+export function ancestorTypes(plan: PlanResult, r: CapturedResource): string[] {
+    const byUrn = new Map(plan.resources.map((x) => [x.urn, x]));
+    const types: string[] = [];
+    for (let p = r.parent && byUrn.get(r.parent); p; p = p.parent ? byUrn.get(p.parent) : undefined) types.push(p.type);
+    return types;
+}
+
+export const AUTOSCALER_COMPONENTS = ["spark:autoscaling:Karpenter", "spark:autoscaling:ClusterAutoscaler"];
+
+/** Whether a resource is an autoscaler component or lives inside one. */
+export function belongsToAutoscaler(plan: PlanResult, r: CapturedResource): boolean {
+    return AUTOSCALER_COMPONENTS.includes(r.type) || ancestorTypes(plan, r).some((t) => AUTOSCALER_COMPONENTS.includes(t));
+}
+
+/** Zone of each subnet id, from the captured subnets. */
+export function subnetZones(plan: PlanResult): Map<string, string> {
+    return new Map(ofType(plan, "aws:ec2/subnet:Subnet").map((s) => [String(s.id), String(s.inputs.availabilityZone)]));
+}
+
+/** The parsed JSON of a string input (IAM documents). */
+export function jsonInput<T = Record<string, unknown>>(r: CapturedResource, key: string): T {
+    return JSON.parse(String(r.inputs[key])) as T;
+}
