@@ -38,7 +38,11 @@ describe("npm run plan", () => {
             assert.match(stdout, /Resource tree:\n {2}pulumi:pulumi:Stack {2}spark-platform-prod\n/);
             assert.match(stdout, /Counts by type:\n[\s\S]* {4}6 {2}aws:ec2\/subnet:Subnet/);
             assert.match(stdout, /Outputs:\n[\s\S]*vpcId: "vpc-[0-9a-f]{17}"/);
-            assert.match(stdout, /Planned in \d+\.\d\d s\./);
+            assert.match(stdout, /Planned in \d+\.\d\d s, policy check in \d+\.\d\d s \(\d+\.\d\d s in all\)\./);
+        });
+
+        it("ends with the policy pack's verdicts under the stack's policy config", () => {
+            assert.match(stdout, /\npolicy config policies\/config\/prod\.json\nPolicy pack spark-platform \S+ on \d+ resources: no violations\.\n/);
         });
 
         it("writes a pulumi stack export (version 3) whose every resource has the fields tools read", () => {
@@ -81,11 +85,17 @@ describe("npm run plan", () => {
         });
     });
 
-    it("plans any Pulumi.<name>.yaml in the project root", () => {
+    it("plans any Pulumi.<name>.yaml in the project root, and fails like a preview on a mandatory violation", () => {
         const stack = stackFileWith("test-staging", (t) => t.replace("autoscaler: karpenter", "autoscaler: cluster-autoscaler"));
         const result = runCli("plan-cli.ts", ["--stack", stack]);
-        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /stack test-staging · offline plan under mocks/);
         assert.match(result.stdout, /autoscaler: "cluster-autoscaler"/);
+        // There is no policies/config/test-staging.json: the pack's defaults exempt nothing, so the multi-zone
+        // system pool is a mandatory violation and the plan fails as `pulumi preview --policy-pack` would.
+        assert.match(result.stdout, /no policy config \(pack defaults\)\n/);
+        assert.match(result.stdout, /\[mandatory\] single-az-node-pools\n.*'spark-test-staging-system' spans 2 availability zones/);
+        assert.match(result.stdout, /FAILED: 1 mandatory violation\./);
+        assert.equal(result.status, 1, result.stderr);
     });
 
     it("rejects a bad stack file with one line naming the key, and writes nothing", () => {

@@ -1,48 +1,78 @@
 /**
- * npm run plan -- --stack <name> [--out <file>]
+ * npm run plan -- --stack <name> [--out <stack-export.json>]
  *
- * Plans the real program for a stack under mocks and prints the resource tree, counts by type and the outputs.
- * --out writes the planned resources as a `pulumi stack export` file.
- * Exit codes: 0 planned, 1 the stack's configuration or the program is invalid (nothing is written), 2 bad usage.
+ * Plans the real program for a stack under mocks, prints the resource tree, counts by type and the outputs, then
+ * evaluates the policy pack on the plan with the stack's policy config (policies/config/<name>.json), as
+ * `pulumi preview --policy-pack policies` would. --out writes the plan as a `pulumi stack export` file.
+ * Exit codes: 0 planned and no mandatory violation; 1 a mandatory violation, or an invalid stack configuration
+ * or program (then nothing is written); 2 bad usage or an unreadable policy config.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { InvalidConfigError } from "../../components/settings";
+import { evaluateStackExport } from "../../policies/offline/evaluate";
+import { formatVerdicts, hasMandatoryViolation } from "../../policies/offline/report";
 import { PlanResult, StackConfigError, planStack } from "../harness/plan";
-import { UsageError, parseFlags } from "./cli-args";
 import { formatPlanSummary } from "./plan-summary";
+import { InputError, readJsonFile, stackPolicyConfigFile } from "./policy-inputs";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--out <stack-export.json>]";
 
-async function main(argv: readonly string[]): Promise<number> {
-    const flags = parseFlags(argv, { values: ["--stack", "--out"], switches: ["--help"] });
-    if (flags.has("--help")) {
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): { stack?: string; out?: string; help: boolean } {
+    try {
+        const { values } = parseArgs({
+            args: argv,
+            options: { stack: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+            strict: true,
+            allowPositionals: false,
+        });
+        if (!values.help && !values.stack) throw new UsageError("--stack <name> is required");
+        return { stack: values.stack, out: values.out, help: values.help === true };
+    } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(String((e as Error).message).split("\n")[0].replace(/\. To specify a positional.*$/, ""));
+    }
+}
+
+async function main(argv: string[]): Promise<number> {
+    const started = process.hrtime.bigint();
+    const options = parseOptions(argv);
+    if (options.help || options.stack === undefined) {
         process.stdout.write(`${USAGE}\n`);
         return 0;
     }
-    const stack = flags.get("--stack");
-    if (typeof stack !== "string") throw new UsageError("--stack is required");
-    const out = flags.get("--out");
+    const configFile = stackPolicyConfigFile(options.stack);
+    const policyConfig = configFile === undefined ? undefined : readJsonFile(configFile, "policy config");
 
     let plan: PlanResult;
     try {
-        plan = await planStack({ stack });
+        plan = await planStack({ stack: options.stack });
     } catch (e) {
         if (e instanceof InvalidConfigError || e instanceof StackConfigError) {
-            process.stderr.write(`${e.message.split("\n").map((line) => `error: ${line.replace(/^invalid stack config: /, "")}`).join("\n")}\n`);
+            const lines = e.message.split("\n").map((line) => `error: ${line.replace(/^invalid stack config: /, "")}`);
+            process.stderr.write(`${lines.join("\n")}\n`);
             return 1;
         }
         throw e;
     }
     process.stdout.write(`${formatPlanSummary(plan)}\n`);
-    if (typeof out === "string") {
-        const file = path.resolve(out);
+    if (options.out !== undefined) {
+        const file = path.resolve(options.out);
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, `${JSON.stringify(plan.stackExport, null, 2)}\n`);
-        process.stdout.write(`\nWrote ${plan.stackExport.deployment.resources.length} resources as a stack export to ${out}\n`);
+        process.stdout.write(`\nWrote ${plan.stackExport.deployment.resources.length} resources as a stack export to ${options.out}\n`);
     }
-    process.stdout.write(`\nPlanned in ${(plan.elapsedMs / 1000).toFixed(2)} s.\n`);
-    return 0;
+
+    const checkStarted = process.hrtime.bigint();
+    const verdicts = await evaluateStackExport(plan.stackExport, policyConfig);
+    const configNote = configFile ? `policy config ${path.relative(process.cwd(), configFile)}` : "no policy config (pack defaults)";
+    process.stdout.write(`\n${configNote}\n${formatVerdicts(verdicts, plan.stackExport.deployment.resources.length)}`);
+    const seconds = (from: bigint) => (Number(process.hrtime.bigint() - from) / 1e9).toFixed(2);
+    process.stdout.write(`\nPlanned in ${(plan.elapsedMs / 1000).toFixed(2)} s, policy check in ${seconds(checkStarted)} s (${seconds(started)} s in all).\n`);
+    return hasMandatoryViolation(verdicts) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(
@@ -50,7 +80,7 @@ main(process.argv.slice(2)).then(
         process.exitCode = code;
     },
     (e: unknown) => {
-        if (e instanceof UsageError) {
+        if (e instanceof UsageError || e instanceof InputError) {
             process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
             process.exitCode = 2;
         } else {

@@ -1,0 +1,27 @@
+/**
+ * Config-driven exemptions. Names are matched exactly against a resource's physical name (node group name,
+ * `metadata.name`, role name…) or its Pulumi resource name; nothing is exempt by default and nothing is
+ * hard-coded. A physical name that is unknown during preview is read strictly, so the check cannot be skipped
+ * or wrongly applied before the name is known.
+ * @internal
+ */
+import { isRecord } from "./values";
+
+/** Reads a string-list config property; the engine has already applied the schema default and validated it. */
+export function configList(config: unknown, key: string): readonly string[] {
+    const value = isRecord(config) ? config[key] : undefined;
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/**
+ * Returns the first candidate name listed in `exempt`, or undefined. Candidates are thunks so that a physical
+ * name (which may be unknown in preview and then throws) is read only when the cheaper ones did not match.
+ */
+export function exemptName(exempt: readonly string[], candidates: ReadonlyArray<() => unknown>): string | undefined {
+    if (exempt.length === 0) return undefined;
+    for (const read of candidates) {
+        const name = read();
+        if (typeof name === "string" && exempt.includes(name)) return name;
+    }
+    return undefined;
+}
