@@ -1,13 +1,18 @@
 /**
  * `single-az-node-pools`: every node pool sits in exactly one availability zone, so a Spark job's shuffle traffic
- * never crosses zones (cross-AZ transfer is billed and slower). A stack policy: node groups and Auto Scaling groups
- * are placed through the stack's subnets, whose ids are only linked to the groups through the resource graph.
+ * never crosses zones (cross-AZ transfer is billed and slower). Two validations under one policy name:
+ * - Karpenter pools carry their zones in their own spec, so they are judged per resource, on their inputs: the
+ *   engine runs that before it creates the resource, so a widened pool is never applied.
+ * - Node groups and Auto Scaling groups are placed through the stack's subnets, whose ids are only linked to the
+ *   groups through the resource graph: a stack validation (the engine runs it once the whole plan is known).
  *
  * Pools: Karpenter NodePool (karpenter.sh v1, v1beta1) and Provisioner (v1alpha5) with their Patch forms; EKS node
  * groups (aws:eks/nodeGroup:NodeGroup and the pulumi-eks ManagedNodeGroup, NodeGroup, NodeGroupV2 components) and
  * Auto Scaling groups. Pools meant to span zones (the system pool) are exempted by name in policy config only.
  */
-import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import {
+    PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+} from "@pulumi/policy";
 import { configList, exemptName } from "./lib/exemptions";
 import { parseK8sType } from "./lib/k8s";
 import { zoneRequirementProblem } from "./lib/karpenter-zones";
@@ -48,7 +53,7 @@ const GROUP_KINDS: ReadonlyMap<string, GroupKind> = new Map(Object.entries(GROUP
 
 const EXEMPT_HINT = `or list it in ${SINGLE_AZ_NODE_POOLS}.exemptPools if it is meant to span zones (the system pool)`;
 
-export const singleAzNodePools: StackValidationPolicy = {
+export const singleAzNodePools: ResourceValidationPolicy & StackValidationPolicy = {
     name: SINGLE_AZ_NODE_POOLS,
     description: "Every Karpenter NodePool, EKS node group and Auto Scaling group must sit in exactly one availability zone (exempt pools are named in config).",
     configSchema: {
@@ -61,20 +66,32 @@ export const singleAzNodePools: StackValidationPolicy = {
             },
         },
     },
-    validateStack: validateSingleAzPools,
+    validateResource: validateKarpenterPool,
+    validateStack: validateNodeGroups,
 };
 
-function validateSingleAzPools(args: StackValidationArgs, report: ReportViolation): void {
+/** The subset of a resource a Karpenter pool check reads, the same for resource and stack arguments. */
+interface PoolResource {
+    readonly type: string;
+    readonly name: string;
+    readonly props: Record<string, unknown>;
+}
+
+function validateKarpenterPool(args: ResourceValidationArgs, report: ReportViolation): void {
+    if (!isKarpenterPool(args.type)) args.notApplicable("Policy only applies to Karpenter NodePools and Provisioners here; node groups and Auto Scaling groups are judged across the stack");
+    checkKarpenterPool(args, configList(args.getConfig(), "exemptPools"), report);
+}
+
+function validateNodeGroups(args: StackValidationArgs, report: ReportViolation): void {
     const exempt = configList(args.getConfig(), "exemptPools");
     const graph = new StackGraph(args.resources);
     const unresolved: string[] = [];
     let pools = 0;
     for (const resource of args.resources) {
-        const check = poolCheck(resource);
-        if (!check) continue;
+        if (!GROUP_KINDS.has(resource.type)) continue;
         pools++;
         try {
-            check(resource, graph, exempt, report);
+            checkGroup(resource, graph, exempt, report);
         } catch (e) {
             // Judge every other pool first, then let the unknown surface (the engine reports it as advisory).
             if (!isUnknownValueError(e)) throw e;
@@ -84,21 +101,17 @@ function validateSingleAzPools(args: StackValidationArgs, report: ReportViolatio
     if (unresolved.length > 0) {
         throw new NotEvaluableError(`${unresolved.length} node pool(s) cannot be placed yet: ${unresolved.join("; ")}`);
     }
-    if (pools === 0) args.notApplicable("The stack has no node pools");
+    if (pools === 0) args.notApplicable("The stack has no EKS node groups or Auto Scaling groups");
 }
 
-type PoolCheck = (pool: PolicyResource, graph: StackGraph, exempt: readonly string[], report: ReportViolation) => void;
-
-function poolCheck(resource: PolicyResource): PoolCheck | undefined {
-    if (GROUP_KINDS.has(resource.type)) return checkGroup;
-    const k8s = parseK8sType(resource.type);
-    if (!k8s || k8s.group !== "karpenter.sh") return undefined;
-    if (k8s.kind === "NodePool" && (k8s.version === "v1" || k8s.version === "v1beta1")) return checkKarpenterPool;
-    if (k8s.kind === "Provisioner" && k8s.version === "v1alpha5") return checkKarpenterPool;
-    return undefined;
+function isKarpenterPool(type: string): boolean {
+    const k8s = parseK8sType(type);
+    if (!k8s || k8s.group !== "karpenter.sh") return false;
+    return (k8s.kind === "NodePool" && (k8s.version === "v1" || k8s.version === "v1beta1"))
+        || (k8s.kind === "Provisioner" && k8s.version === "v1alpha5");
 }
 
-function checkKarpenterPool(pool: PolicyResource, _graph: StackGraph, exempt: readonly string[], report: ReportViolation): void {
+function checkKarpenterPool(pool: PoolResource, exempt: readonly string[], report: ReportViolation): void {
     const k8s = parseK8sType(pool.type);
     if (!k8s || exemptName(exempt, [() => pool.name, () => dig(pool.props, ["metadata", "name"])]) !== undefined) return;
     const path = k8s.kind === "Provisioner" ? ["spec", "requirements"] : ["spec", "template", "spec", "requirements"];
@@ -107,7 +120,7 @@ function checkKarpenterPool(pool: PolicyResource, _graph: StackGraph, exempt: re
     const problem = zoneRequirementProblem(requirements, path.join("."));
     if (!problem) return;
     const name = cosmetic(() => dig(pool.props, ["metadata", "name"]), pool.name);
-    report(`Karpenter ${k8s.kind} '${name}' ${problem}; ${EXEMPT_HINT}`, pool.urn);
+    report(`Karpenter ${k8s.kind} '${name}' ${problem}; ${EXEMPT_HINT}`);
 }
 
 function checkGroup(pool: PolicyResource, graph: StackGraph, exempt: readonly string[], report: ReportViolation): void {
