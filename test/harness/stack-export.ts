@@ -8,13 +8,14 @@ import type { CapturedResource, Json } from "./capture";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
-export interface ExportedResource {
+/** One resource of a stack export; `Props` is looser for fixtures tests build by hand. */
+export interface ExportedResource<Props = Record<string, Json>> {
     urn: string;
     custom: boolean;
     id: string;
     type: string;
-    inputs: Record<string, Json>;
-    outputs: Record<string, Json>;
+    inputs: Props;
+    outputs: Props;
     parent: string;
     protect: boolean;
     dependencies: string[];

@@ -7,6 +7,7 @@
  */
 import { stringify } from "yaml";
 import { base36 } from "../../policies/lib/base36";
+import type { ExportedResource } from "../harness/stack-export";
 
 const PREFIX = "urn:pulumi:bench::spark-platform::";
 const ACCOUNT = "123456789012";
@@ -16,19 +17,7 @@ const ZONES = ["us-west-2a", "us-west-2b", "us-west-2c"];
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 185 };
 const TAGS = { environment: "bench", "cost-center": "data-platform", "managed-by": "pulumi", project: "spark-platform" };
 
-interface BenchResource {
-    urn: string;
-    type: string;
-    custom: boolean;
-    id: string;
-    parent: string;
-    provider: string;
-    inputs: Record<string, unknown>;
-    outputs: Record<string, unknown>;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-    protect: boolean;
-}
+type BenchResource = ExportedResource<Record<string, unknown>>;
 
 function make(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<BenchResource> = {}): BenchResource {
     const id = `${name}-0123456789abcdef`;

@@ -4,6 +4,7 @@
  * service roles) and the mutations the end-to-end tests expect the pack to catch.
  */
 import { base36 } from "../../policies/lib/base36";
+import type { ExportedResource } from "../harness/stack-export";
 
 export const STACK_URN_PREFIX = "urn:pulumi:dev::spark-platform::";
 export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
@@ -11,18 +12,8 @@ export const ACCOUNT = "111111111111";
 export const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
 export const DEV_CONFIG = { "single-az-node-pools": { exemptPools: ["spark-dev-system"] } };
 
-export interface FixtureResource {
-    urn: string;
-    type: string;
-    custom: boolean;
-    id: string;
-    parent: string;
-    provider: string;
-    inputs: Record<string, unknown>;
-    outputs: Record<string, unknown>;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-    protect: boolean;
+export interface FixtureResource extends ExportedResource<Record<string, unknown>> {
+    /** Pending deletion, as `pulumi stack export` marks a resource being replaced. */
     delete?: boolean;
 }
 
