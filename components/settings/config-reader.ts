@@ -115,7 +115,7 @@ export class ConfigReader {
     }
 }
 
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
     const text = JSON.stringify(value) ?? String(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -39,11 +39,6 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
     return a.base < bEnd && b.base < aEnd;
 }
 
-export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-    const outerEnd = outer.base + 2 ** (32 - outer.prefixLength);
-    const innerEnd = inner.base + 2 ** (32 - inner.prefixLength);
-    return outer.prefixLength <= inner.prefixLength && inner.base >= outer.base && innerEnd <= outerEnd;
-}
 
 /** The `index`-th block of `newBits` more bits inside `parent` (Terraform's cidrsubnet). */
 export function subdivideCidr(parent: Cidr, newBits: number, index: number): Cidr {

@@ -27,7 +27,7 @@ describe("offline plan harness", () => {
             }
         }
         const box = new Box("box");
-        assert.equal(await promiseOf(box.roleArn), "arn:aws:iam::123456789012:role/box-role-" + (await promiseOf(box.roleArn)).slice(-7));
+        assert.match(await promiseOf(box.roleArn), /^arn:aws:iam::123456789012:role\/box-role-[0-9a-f]{7}$/);
         await pulumi.runtime.disconnect();
 
         const byName = (n: string) => captured.find((r) => r.name === n) as CapturedResource;

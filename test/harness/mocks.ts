@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { dnsSuffixOf } from "../../components/settings/regions";
 
 export interface MockAccount {
     readonly accountId: string;
@@ -71,8 +72,7 @@ function azIdOf(region: string, zone: string): string {
 
 /** Issuer of the mocked cluster's OIDC provider, without the https:// scheme. */
 export function oidcIssuerFor(account: MockAccount, clusterLogicalName: string): string {
-    const suffix = account.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-    return `oidc.eks.${account.region}.${suffix}/id/${stableHex(`oidc/${clusterLogicalName}`, 32).toUpperCase()}`;
+    return `oidc.eks.${account.region}.${dnsSuffixOf(account.region)}/id/${stableHex(`oidc/${clusterLogicalName}`, 32).toUpperCase()}`;
 }
 
 const eksCluster: OutputBuilder = (ctx) => {
@@ -223,7 +223,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { accountId, arn: `arn:${partition}:iam::${accountId}:role/ci-deployer`, userId: "AROAMOCKDEPLOYER", id: accountId };
             case "aws:index/getPartition:getPartition":
-                return { partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", id: partition };
+                return { partition, dnsSuffix: dnsSuffixOf(region), id: partition };
             case "aws:index/getRegion:getRegion":
                 return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
             case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
