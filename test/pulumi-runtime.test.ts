@@ -5,7 +5,7 @@ import * as path from "node:path";
 describe("the program under the Pulumi CLI's Node runtime", () => {
     it("loads index.ts through Pulumi's TypeScript setup (vendored ts-node, type checking on, our tsconfig)", function () {
         this.timeout(120_000);
-        const loader = path.join(__dirname, "harness", "pulumi-typescript-loader.cjs");
+        const loader = path.join(__dirname, "support", "pulumi-typescript-loader.cjs");
         const result = spawnSync(process.execPath, [loader, "prod"], { encoding: "utf8", timeout: 110_000 });
         assert.equal(result.status, 0, result.stderr);
         const loaded = JSON.parse(result.stdout) as { tsnode: string; typescript: string; types: string[] };

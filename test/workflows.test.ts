@@ -6,8 +6,8 @@ import * as assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { PROJECT_DIR } from "./harness/plan";
-import { listStacks } from "./harness/stack-config";
+import { PROJECT_DIR } from "../tools/plan/plan";
+import { listStacks } from "../tools/plan/stack-config";
 
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"));

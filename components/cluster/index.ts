@@ -7,3 +7,4 @@ export { AL2023_ROOT_DEVICE, nodeLaunchTemplateArgs, nvmeRaid0UserData } from ".
 export type { NodeLaunchTemplateOptions } from "./launch-template";
 export { DEFAULT_STORAGE_CLASS_NAME, defaultStorageClassManifest } from "./storage-class";
 export { IGNORE_SCALING_DRIFT } from "./system-node-group";
+export type { ClusterContext } from "./cluster-context";

@@ -13,11 +13,11 @@ import { AnalyzerInfo, AnalyzeResponse, ConfigureAnalyzerRequest, EnforcementLev
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL, PACK_POLICIES } from "../../policies/pack";
-import { evaluateStackExport, PACK_VERSION } from "../../policies/offline/evaluate";
-import { resolvePolicyConfig } from "../../policies/offline/policy-config";
-import { analyzerRequests } from "../../policies/offline/requests";
-import { readStackExport } from "../../policies/offline/stack-export";
-import { VerdictCollector } from "../../policies/offline/verdicts";
+import { evaluateStackExport, PACK_VERSION } from "../../tools/policy-check/evaluate";
+import { resolvePolicyConfig } from "../../tools/policy-check/policy-config";
+import { analyzerRequests } from "../../tools/policy-check/requests";
+import { readStackExport } from "../../tools/policy-check/stack-export";
+import { VerdictCollector } from "../../tools/policy-check/verdicts";
 import { compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "./stack-fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");

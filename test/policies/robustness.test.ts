@@ -3,7 +3,7 @@
  * field the policies read, for every type they check, goes through the offline evaluator without a policy error.
  */
 import * as assert from "node:assert/strict";
-import { evaluateStackExport } from "../../policies/offline/evaluate";
+import { evaluateStackExport } from "../../tools/policy-check/evaluate";
 
 const TYPES = [
     "kubernetes:core/v1:Pod", "kubernetes:core/v1:PodTemplate", "kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob",

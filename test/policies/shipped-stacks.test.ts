@@ -1,12 +1,12 @@
 /**
- * The shipped stacks, planned offline under mocks (test/harness/plan.ts), pass the pack with their shipped policy
+ * The shipped stacks, planned offline under mocks (tools/plan/plan.ts), pass the pack with their shipped policy
  * config — with either node autoscaler, since each stack file picks one (dev: Karpenter, prod: Cluster Autoscaler).
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { planStack } from "../harness/plan";
-import { evaluateStackExport } from "../../policies/offline/evaluate";
+import { planStack } from "../../tools/plan/plan";
+import { evaluateStackExport } from "../../tools/policy-check/evaluate";
 
 const CONFIG_DIR = path.resolve(__dirname, "..", "..", "policies", "config");
 

@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { ZONE_LABEL, buildPoolContract } from "../../../components/autoscaling";
-import type { PlanResult } from "../../harness/plan";
+import type { PlanResult } from "../../../tools/plan/plan";
 import { AUTOSCALER_COMPONENTS, MODES, STACKS, allPlans, belongsToAutoscaler, ofType, planOf, subnetZones } from "../cluster/plan-fixtures";
 
 /** Every node pool in a plan (NodePools and node groups) with the zones it may place nodes in. */

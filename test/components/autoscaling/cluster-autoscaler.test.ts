@@ -9,8 +9,8 @@ import {
 } from "../../../components/autoscaling/cluster-autoscaler";
 import { readChartPin } from "../../../components/charts";
 import { InvalidConfigError } from "../../../components/settings";
-import type { CapturedResource } from "../../harness/capture";
-import type { PlanResult } from "../../harness/plan";
+import type { CapturedResource } from "../../../tools/plan/capture";
+import type { PlanResult } from "../../../tools/plan/plan";
 import { STACKS, jsonInput, ofType, one, planOf, subnetZones } from "../cluster/plan-fixtures";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";

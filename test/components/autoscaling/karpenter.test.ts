@@ -7,8 +7,8 @@ import {
     karpenterControllerPolicies,
 } from "../../../components/autoscaling/karpenter";
 import { readChartPin } from "../../../components/charts";
-import type { CapturedResource } from "../../harness/capture";
-import type { PlanResult } from "../../harness/plan";
+import type { CapturedResource } from "../../../tools/plan/capture";
+import type { PlanResult } from "../../../tools/plan/plan";
 import { STACKS, jsonInput, ofType, one, planOf } from "../cluster/plan-fixtures";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";

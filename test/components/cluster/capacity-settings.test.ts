@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { InvalidConfigError, parseSettings } from "../../../components/settings";
-import { PROJECT_DIR } from "../../harness/plan";
-import { readProject, readStackConfig } from "../../harness/stack-config";
+import { PROJECT_DIR } from "../../../tools/plan/plan";
+import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
 
 const project = readProject(PROJECT_DIR);
 

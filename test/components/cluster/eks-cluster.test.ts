@@ -9,10 +9,10 @@ import {
     nvmeRaid0UserData,
 } from "../../../components/cluster";
 import { InvalidConfigError } from "../../../components/settings";
-import type { CapturedResource } from "../../harness/capture";
-import type { PlanResult } from "../../harness/plan";
-import { planStack } from "../../harness/plan";
-import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../harness/stack-export";
+import type { CapturedResource } from "../../../tools/plan/capture";
+import type { PlanResult } from "../../../tools/plan/plan";
+import { planStack } from "../../../tools/plan/plan";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/plan/stack-export";
 import { STACKS, jsonInput, ofType, one, planOf, subnetZones } from "./plan-fixtures";
 
 const CLUSTER = "eks:index:Cluster";

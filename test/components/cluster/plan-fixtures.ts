@@ -2,8 +2,8 @@
  * Offline plans of the shipped stacks in both autoscaler modes, made once per test process and shared by the
  * cluster, autoscaling and IAM tests, plus small helpers to read them.
  */
-import type { CapturedResource } from "../../harness/capture";
-import { PlanResult, planStack } from "../../harness/plan";
+import type { CapturedResource } from "../../../tools/plan/capture";
+import { PlanResult, planStack } from "../../../tools/plan/plan";
 
 export const STACKS = ["dev", "prod"] as const;
 export const MODES = ["karpenter", "cluster-autoscaler"] as const;

@@ -7,7 +7,7 @@ import {
     nodeRoleTrustPolicy,
 } from "../../../components/iam";
 import { kebab } from "../../../components/iam/irsa-role";
-import { planStack } from "../../harness/plan";
+import { planStack } from "../../../tools/plan/plan";
 import { allPlans, jsonInput, ofType } from "../cluster/plan-fixtures";
 
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC123";

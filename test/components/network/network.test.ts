@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import { layoutSubnets } from "../../../components/network";
 import { parseCidr } from "../../../components/settings/validators";
 import type { Cidr } from "../../../components/settings";
-import type { CapturedResource } from "../../harness/capture";
-import { PlanResult, planStack } from "../../harness/plan";
+import type { CapturedResource } from "../../../tools/plan/capture";
+import { PlanResult, planStack } from "../../../tools/plan/plan";
 
 const ofType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
 const str = (r: CapturedResource, key: string) => r.inputs[key] as string;

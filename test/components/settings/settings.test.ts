@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { InvalidConfigError, Settings, parseSettings } from "../../../components/settings";
-import { PROJECT_DIR } from "../../harness/plan";
-import { readProject, readStackConfig } from "../../harness/stack-config";
+import { PROJECT_DIR } from "../../../tools/plan/plan";
+import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
 
 const project = readProject(PROJECT_DIR);
 

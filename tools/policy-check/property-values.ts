@@ -9,7 +9,7 @@
  * - output values become their value, or the unknown sentinel when not known;
  * - assets and archives are kept; malformed ones become the unknown asset/archive sentinel.
  */
-import { unknownArchiveValue, unknownAssetValue, unknownObjectValue } from "../lib/sdk";
+import { unknownArchiveValue, unknownAssetValue, unknownObjectValue } from "../../policies/lib/sdk";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

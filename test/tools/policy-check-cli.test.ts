@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "../policies/stack-fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "test", "offline", "policy-check-cli.ts");
+const CLI = path.join(ROOT, "tools", "policy-check", "cli.ts");
 
 interface Run {
     readonly status: number | null;

@@ -1,15 +1,15 @@
 /**
  * `npm run bench -- [--resources 5000] [--runs 5] [--max-ms <ms>]`
  *
- * Generates a synthetic stack export (test/offline/bench-export.ts), evaluates the policy pack against it through
+ * Generates a synthetic stack export (tools/bench/synthetic-export.ts), evaluates the policy pack against it through
  * the same offline evaluator as `policy:check`, and prints the evaluation time and resources per second. The first
  * (cold) run, which also pays for module loading and JIT warm-up, is shown apart; the median of the timed runs is
  * the figure reported as throughput.
  * With --max-ms the exit status is 1 when the median exceeds the budget (for CI).
  */
 import { parseArgs } from "node:util";
-import { evaluateStackExport } from "../../policies/offline/evaluate";
-import { syntheticStackExport } from "./bench-export";
+import { evaluateStackExport } from "../policy-check/evaluate";
+import { syntheticStackExport } from "./synthetic-export";
 
 const DEV_CONFIG = { "single-az-node-pools": { exemptPools: ["spark-dev-system"] } };
 

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_POLICIES } from "../pack";
+import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_POLICIES } from "../../policies/pack";
 import { analyzerHandlers, StructEncoding } from "./analyzer";
 import { resolvePolicyConfig } from "./policy-config";
 import { analyzerRequests } from "./requests";
@@ -26,7 +26,7 @@ export interface EvaluateOptions {
 export const PACK_VERSION: string = readPackVersion();
 
 function readPackVersion(): string {
-    const manifest: unknown = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
+    const manifest: unknown = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policies", "package.json"), "utf8"));
     const version = typeof manifest === "object" && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
     return typeof version === "string" ? version : "0.0.0";
 }

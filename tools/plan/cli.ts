@@ -11,11 +11,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { InvalidConfigError } from "../../components/settings";
-import { evaluateStackExport } from "../../policies/offline/evaluate";
-import { formatVerdicts, hasMandatoryViolation } from "../../policies/offline/report";
-import { PlanResult, StackConfigError, planStack } from "../harness/plan";
-import { formatPlanSummary } from "./plan-summary";
-import { InputError, readJsonFile, stackPolicyConfigFile } from "./policy-inputs";
+import { evaluateStackExport } from "../policy-check/evaluate";
+import { formatVerdicts, hasMandatoryViolation } from "../policy-check/report";
+import { PlanResult, StackConfigError, planStack } from "./plan";
+import { formatPlanSummary } from "./summary";
+import { InputError, readJsonFile, stackPolicyConfigFile } from "../cli/inputs";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--out <stack-export.json>]";
 

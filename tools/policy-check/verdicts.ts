@@ -5,7 +5,7 @@
  */
 import { EnforcementLevel } from "@pulumi/policy";
 import { AnalyzeResponse, EnforcementLevel as WireLevel } from "@pulumi/pulumi/proto/analyzer_pb";
-import { PACK_POLICIES } from "../pack";
+import { PACK_POLICIES } from "../../policies/pack";
 import { ConversionNotes } from "./property-values";
 
 export interface Violation {

@@ -6,9 +6,9 @@
  * mandatory violation, 1 when there is one, 2 on bad usage or unreadable input (one line on stderr).
  */
 import { parseArgs } from "node:util";
-import { evaluateStackExport, InvalidInputError, PolicyVerdicts } from "../../policies/offline/evaluate";
-import { formatVerdicts, hasMandatoryViolation } from "../../policies/offline/report";
-import { InputError, readJsonFile, stackPolicyConfigFile } from "./policy-inputs";
+import { evaluateStackExport, InvalidInputError, PolicyVerdicts } from "./evaluate";
+import { formatVerdicts, hasMandatoryViolation } from "./report";
+import { InputError, readJsonFile, stackPolicyConfigFile } from "../cli/inputs";
 
 const USAGE = `Usage: npm run policy:check -- (--export <stack-export.json> | --stack <name>) [--config <policy-config.json>] [--json]
 
@@ -55,15 +55,15 @@ function policyConfig(options: Options): unknown {
     return file === undefined ? undefined : readJsonFile(file, "policy config");
 }
 
-type PlanModule = typeof import("../harness/plan");
+type PlanModule = typeof import("../plan/plan");
 
-/** Plans the stack in-process (test/harness/plan.ts); the program's own console output goes to stderr. */
+/** Plans the stack in-process (tools/plan/plan.ts); the program's own console output goes to stderr. */
 async function plannedExport(stack: string): Promise<unknown> {
     const saved = { log: console.log, info: console.info };
     console.log = console.info = (...args: unknown[]) => console.error(...args);
     try {
         // Loaded lazily: planning loads the program and the provider SDKs, which `--export` does not need.
-        const { planStack, StackConfigError } = require("../harness/plan") as PlanModule;
+        const { planStack, StackConfigError } = require("../plan/plan") as PlanModule;
         try {
             return (await planStack({ stack })).stackExport;
         } catch (e) {

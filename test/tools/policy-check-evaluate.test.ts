@@ -5,9 +5,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { evaluateStackExport, InvalidInputError, PolicyVerdicts } from "../../policies/offline/evaluate";
-import { unknownArrayValue, unknownStringValue } from "./util";
-import { compliantStack, DEV_CONFIG, mutate, MUTATIONS, resource, stackExport, trustPolicy, urn } from "./stack-fixtures";
+import { evaluateStackExport, InvalidInputError, PolicyVerdicts } from "../../tools/policy-check/evaluate";
+import { unknownArrayValue, unknownStringValue } from "../policies/util";
+import { compliantStack, DEV_CONFIG, mutate, MUTATIONS, resource, stackExport, trustPolicy, urn } from "../policies/stack-fixtures";
 
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 const summary = (v: PolicyVerdicts) => v.violations.map((x) => `${x.enforcementLevel} ${x.policy} ${x.urn.split("::").pop()}`);

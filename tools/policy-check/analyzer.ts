@@ -17,7 +17,7 @@ import {
     AnalyzerResourceOptions, AnalyzeStackRequest,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { urnName } from "../lib/values";
+import { urnName } from "../../policies/lib/values";
 import { ResolvedPolicyConfig } from "./policy-config";
 import { AnalyzerValue } from "./property-values";
 

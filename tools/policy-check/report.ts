@@ -2,7 +2,7 @@
  * Human-readable verdicts, grouped per resource, for `npm run policy:check` and for the plan CLI to print after
  * its summary. `hasMandatoryViolation` is the pass/fail rule both use (exit 1 when true).
  */
-import { PACK_NAME } from "../pack";
+import { PACK_NAME } from "../../policies/pack";
 import { PACK_VERSION, PolicyVerdicts } from "./evaluate";
 
 export function hasMandatoryViolation(verdicts: PolicyVerdicts): boolean {

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../harness/plan";
-import type { StackExport } from "../harness/stack-export";
+import { PROJECT_DIR } from "../../tools/plan/plan";
+import type { StackExport } from "../../tools/plan/stack-export";
 import { runCli } from "./run-cli";
 
 describe("npm run plan", () => {
@@ -27,7 +27,7 @@ describe("npm run plan", () => {
         let stdout: string;
         before(() => {
             const out = path.join(workDir, "prod.json");
-            const result = runCli("plan-cli.ts", ["--stack", "prod", "--out", out]);
+            const result = runCli("plan", ["--stack", "prod", "--out", out]);
             assert.equal(result.status, 0, result.stderr);
             stdout = result.stdout;
             stackExport = JSON.parse(readFileSync(out, "utf8"));
@@ -87,7 +87,7 @@ describe("npm run plan", () => {
 
     it("plans any Pulumi.<name>.yaml in the project root, and fails like a preview on a mandatory violation", () => {
         const stack = stackFileWith("test-staging", (t) => t.replace("autoscaler: karpenter", "autoscaler: cluster-autoscaler"));
-        const result = runCli("plan-cli.ts", ["--stack", stack]);
+        const result = runCli("plan", ["--stack", stack]);
         assert.match(result.stdout, /stack test-staging · offline plan under mocks/);
         assert.match(result.stdout, /autoscaler: "cluster-autoscaler"/);
         // There is no policies/config/test-staging.json: the pack's defaults exempt nothing, so the multi-zone
@@ -101,7 +101,7 @@ describe("npm run plan", () => {
     it("rejects a bad stack file with one line naming the key, and writes nothing", () => {
         const stack = stackFileWith("test-bad-zone", (t) => t.replace("  spark-platform:sparkZones:\n    - us-west-2a", "  spark-platform:sparkZones:\n    - us-west-2z"));
         const out = path.join(workDir, "bad.json");
-        const result = runCli("plan-cli.ts", ["--stack", stack, "--out", out]);
+        const result = runCli("plan", ["--stack", stack, "--out", out]);
         assert.equal(result.status, 1);
         assert.equal(result.stderr, 'error: spark-platform:sparkZones: "us-west-2z" is not one of availabilityZones (us-west-2a, us-west-2b); Spark pools need a VPC subnet in their zone\n');
         assert.equal(result.stdout, "");
@@ -110,27 +110,27 @@ describe("npm run plan", () => {
 
     it("rejects a value of the wrong declared type before the program runs, as the Pulumi CLI does", () => {
         const stack = stackFileWith("test-bad-type", (t) => t.replace("natGatewayCount: 1", "natGatewayCount: one"));
-        const result = runCli("plan-cli.ts", ["--stack", stack]);
+        const result = runCli("plan", ["--stack", stack]);
         assert.equal(result.status, 1);
         assert.equal(result.stderr, 'error: spark-platform:natGatewayCount: "one" must be of type integer (declared in Pulumi.yaml)\n');
     });
 
     it("rejects a stack file that is not YAML with one line", () => {
         const stack = stackFileWith("test-bad-yaml", () => "config: [\n");
-        const result = runCli("plan-cli.ts", ["--stack", stack]);
+        const result = runCli("plan", ["--stack", stack]);
         assert.equal(result.status, 1);
         assert.match(result.stderr, /^error: Pulumi\.test-bad-yaml\.yaml: is not valid YAML: .*\n$/);
     });
 
     it("names the known stacks when asked for one that does not exist", () => {
-        const result = runCli("plan-cli.ts", ["--stack", "staging"]);
+        const result = runCli("plan", ["--stack", "staging"]);
         assert.equal(result.status, 1);
         assert.match(result.stderr, /^error: no stack file Pulumi\.staging\.yaml; stacks here: dev, prod/);
     });
 
     it("exits 2 on bad usage", () => {
         for (const args of [[], ["--stack"], ["--stack", "dev", "--bogus"]]) {
-            const result = runCli("plan-cli.ts", args);
+            const result = runCli("plan", args);
             assert.equal(result.status, 2, args.join(" "));
             assert.match(result.stderr, /^error: .*\nusage: npm run plan -- --stack <name>/);
         }

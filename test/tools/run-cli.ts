@@ -1,7 +1,7 @@
 /** Runs one of the offline CLIs as a user would (a separate node process), for end-to-end tests. */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../harness/plan";
+import { PROJECT_DIR } from "../../tools/plan/plan";
 
 export interface CliResult {
     status: number | null;
@@ -9,8 +9,8 @@ export interface CliResult {
     stderr: string;
 }
 
-export function runCli(script: string, args: readonly string[]): CliResult {
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, script), ...args], {
+export function runCli(tool: string, args: readonly string[]): CliResult {
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", tool, "cli.ts"), ...args], {
         cwd: PROJECT_DIR,
         encoding: "utf8",
         timeout: 120_000,

@@ -229,7 +229,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
                 return { userName: "AWS", password: "mock-ecr-password", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint: `https://${String(args.inputs.registryId ?? accountId)}.dkr.ecr.${region}.amazonaws.com`, id: region };
             default:
-                throw new Error(`no mock for invoke ${args.token}; add one to test/harness/mocks.ts`);
+                throw new Error(`no mock for invoke ${args.token}; add one to tools/plan/mocks.ts`);
         }
     }
 

@@ -6,9 +6,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { InvalidConfigError } from "../../components/settings";
-import { CapturedResource, captureRegistrations, promiseOf } from "./capture";
-import { PlatformMocks, oidcIssuerFor } from "./mocks";
-import { planStack } from "./plan";
+import { CapturedResource, captureRegistrations, promiseOf } from "../../tools/plan/capture";
+import { PlatformMocks, oidcIssuerFor } from "../../tools/plan/mocks";
+import { planStack } from "../../tools/plan/plan";
 
 const account = { accountId: "123456789012", region: "eu-west-1", partition: "aws" };
 
