@@ -5,8 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { ChartPin, Values, deepMerge, pinnedChartArgs, readBaseValues } from "../charts";
-import { InstanceShape, InvalidConfigError, Partition } from "../settings";
+import { InstanceShape, Partition } from "../settings";
 import type { PoolContract } from "./pool-contract";
 
 export interface AutoscalerArgs {
@@ -45,37 +44,4 @@ export interface AutoscalerArgs {
 /** Instance types of a shape: every family crossed with every size, e.g. r6id.4xlarge. */
 export function instanceTypes(shape: InstanceShape, sizes: readonly string[] = shape.sizes): string[] {
     return shape.families.flatMap((family) => sizes.map((size) => `${family}.${size}`));
-}
-
-/** Whether a pin's Kubernetes range ("1.29-1.36" or "1.34") covers a minor ("1.34"). */
-export function kubernetesRangeIncludes(range: string, version: string): boolean {
-    const minor = (v: string) => {
-        const m = /^1\.(\d+)$/.exec(v.trim());
-        if (!m) throw new Error(`${JSON.stringify(v)} is not a Kubernetes minor such as 1.34`);
-        return Number(m[1]);
-    };
-    const [low, high = low] = range.split("-");
-    const v = minor(version);
-    return v >= minor(low) && v <= minor(high);
-}
-
-/** Fails the run with one config line when the pinned chart does not support the cluster's Kubernetes minor. */
-export function requireChartSupports(pin: ChartPin, kubernetesVersion: string, project: string): void {
-    if (!kubernetesRangeIncludes(pin.kubernetes, kubernetesVersion)) {
-        throw new InvalidConfigError([
-            `${project}:kubernetesVersion: ${JSON.stringify(kubernetesVersion)} is not supported by the pinned ${pin.name} chart ${pin.version} (Kubernetes ${pin.kubernetes}); use a version in that range or pin a matching chart in charts/${pin.name}/pin.yaml`,
-        ]);
-    }
-}
-
-/**
- * `helm.v4.Chart` arguments for a pin whose computed values are Outputs (role ARNs, queue names): the base
- * values of charts/<name>/values.yaml with the computed values merged over them, and the pin's release name.
- */
-export function pinnedChartWithComputedValues(pin: ChartPin, computed: pulumi.Output<Values>): k8s.helm.v4.ChartArgs {
-    return {
-        ...pinnedChartArgs(pin, {}),
-        name: pin.release,
-        values: computed.apply((values) => deepMerge(readBaseValues(pin.name), values)),
-    };
 }

@@ -3,7 +3,7 @@ export type { ClusterAutoscalerArgs } from "./cluster-autoscaler";
 export { Karpenter } from "./karpenter";
 export type { KarpenterArgs } from "./karpenter";
 export type { AutoscalerArgs } from "./autoscaler-args";
-export { instanceTypes, kubernetesRangeIncludes } from "./autoscaler-args";
+export { instanceTypes } from "./autoscaler-args";
 export {
     POOL_LABELS,
     SPARK_ROLES,

@@ -1,2 +1,11 @@
-export { readChartPin, readBaseValues, deepMerge, pinnedChartArgs, EXACT_VERSION, CHARTS_DIR } from "./pinned-chart";
-export type { ChartPin, Values } from "./pinned-chart";
+export {
+    CHARTS_DIR,
+    EXACT_VERSION,
+    deepMerge,
+    installPinnedChart,
+    kubernetesRangeIncludes,
+    readBaseValues,
+    readChartPin,
+    requireChartSupports,
+} from "./pinned-chart";
+export type { ChartPin, PinnedChartArgs, RegistryCredentials, Values } from "./pinned-chart";

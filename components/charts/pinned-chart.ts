@@ -4,6 +4,7 @@
  * (role ARNs, cluster name, endpoints) on top, so upgrading a chart is a one-file change reviewed in a PR.
  */
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -77,15 +78,81 @@ export function deepMerge(base: Values, override: Values): Values {
     return merged;
 }
 
-/** Arguments for `k8s.helm.v4.Chart` from a pin and the computed values, merged over the pin's base values. */
-export function pinnedChartArgs(pin: ChartPin, computedValues: Values): k8s.helm.v4.ChartArgs {
-    return {
-        chart: pin.chart,
-        version: pin.version,
+/** Credentials of a private OCI registry, e.g. from `aws.ecr.getAuthorizationToken` for EMR's regional ECR. */
+export interface RegistryCredentials {
+    readonly username: pulumi.Input<string>;
+    readonly password: pulumi.Input<string>;
+}
+
+export interface PinnedChartArgs {
+    /** Folder under charts/ whose pin.yaml and values.yaml describe the chart. */
+    pin: string;
+    /** Where it is installed: the Kubernetes provider, and the cluster's Kubernetes minor the pin must support. */
+    cluster: { readonly provider: k8s.Provider; readonly kubernetesVersion: string };
+    /** Values computed by the program (role ARNs, endpoints), deep-merged over the pin's values.yaml. */
+    values?: pulumi.Input<Values>;
+    /**
+     * Chart version that replaces the pin's, for charts whose version follows a setting (the EMR Spark Operator's
+     * follows the EMR release label). Must be exact, like a pinned one.
+     */
+    version?: string;
+    /** Chart reference that replaces the pin's, for charts whose registry depends on the region. */
+    chart?: string;
+    /** Credentials for a private OCI registry. */
+    registryCredentials?: RegistryCredentials;
+    /** Directory holding the chart folders. @default CHARTS_DIR */
+    chartsDir?: string;
+}
+
+/**
+ * The one way this program installs a third-party chart: a `helm.v4.Chart` (so every rendered object is a resource
+ * the policy pack sees) named after the pin's release, in the pin's namespace, at the pin's exact version (or the
+ * one the args name), with the computed values merged over the pin's base values. A pin that does not support the
+ * cluster's Kubernetes minor fails the deployment with an error on `parent`, before the chart is registered.
+ */
+export function installPinnedChart(name: string, args: PinnedChartArgs, opts: pulumi.ComponentResourceOptions & { parent: pulumi.Resource }): k8s.helm.v4.Chart {
+    const dir = args.chartsDir ?? CHARTS_DIR;
+    const pin = readChartPin(args.pin, dir);
+    requireChartSupports(pin, args.cluster.kubernetesVersion, opts.parent);
+    const version = args.version ?? pin.version;
+    if (!EXACT_VERSION.test(version)) {
+        throw new pulumi.ResourceError(`chart ${pin.name}: version ${JSON.stringify(version)} is not an exact version`, opts.parent);
+    }
+    const base = readBaseValues(pin.name, dir);
+    const credentials = args.registryCredentials;
+    const repositoryOpts = pin.repository !== undefined || credentials !== undefined
+        ? { ...(pin.repository ? { repo: pin.repository } : {}), ...(credentials ? { username: credentials.username, password: pulumi.secret(credentials.password) } : {}) }
+        : undefined;
+    return new k8s.helm.v4.Chart(name, {
+        chart: args.chart ?? pin.chart,
+        version,
+        name: pin.release,
         namespace: pin.namespace,
-        ...(pin.repository ? { repositoryOpts: { repo: pin.repository } } : {}),
-        values: deepMerge(readBaseValues(pin.name), computedValues),
+        ...(repositoryOpts ? { repositoryOpts } : {}),
+        values: pulumi.output(args.values ?? {}).apply((computed) => deepMerge(base, computed as Values)),
+    }, { ...opts, provider: args.cluster.provider });
+}
+
+/** Whether a pin's Kubernetes range ("1.29-1.36" or "1.34") covers a minor ("1.34"). */
+export function kubernetesRangeIncludes(range: string, version: string): boolean {
+    const minor = (v: string) => {
+        const m = /^1\.(\d+)$/.exec(v.trim());
+        if (!m) throw new Error(`${JSON.stringify(v)} is not a Kubernetes minor such as 1.34`);
+        return Number(m[1]);
     };
+    const [low, high = low] = range.split("-");
+    const v = minor(version);
+    return v >= minor(low) && v <= minor(high);
+}
+
+/** Fails the deployment with an error on `resource` when the pinned chart does not support the cluster's minor. */
+export function requireChartSupports(pin: ChartPin, kubernetesVersion: string, resource: pulumi.Resource): void {
+    if (!kubernetesRangeIncludes(pin.kubernetes, kubernetesVersion)) {
+        throw new pulumi.ResourceError(
+            `the pinned ${pin.name} chart ${pin.version} supports Kubernetes ${pin.kubernetes}, not ${kubernetesVersion}; pin a matching chart in charts/${pin.name}/pin.yaml`,
+            resource,
+        );
+    }
 }
 
 function readYamlMap(file: string): Values {

@@ -19,7 +19,7 @@ require(tsnodeRequire).register({
     compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
 });
 
-const { planStack } = require(path.join(projectDir, "test", "harness", "plan.ts"));
+const { planStack } = require(path.join(projectDir, "tools", "plan", "plan.ts"));
 planStack({ stack: process.argv[2] ?? "dev" }).then(
     (plan) => {
         process.stdout.write(`${JSON.stringify({ tsnode: tsnodeRequire, typescript: require(typescriptRequire).version, types: plan.resources.map((r) => r.type) })}\n`);

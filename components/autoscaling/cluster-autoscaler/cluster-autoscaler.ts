@@ -1,10 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readChartPin } from "../../charts";
+import { installPinnedChart, readChartPin } from "../../charts";
 import { nodeLaunchTemplateArgs, nvmeRaid0UserData } from "../../cluster";
 import { IrsaRole, NodeRole } from "../../iam";
-import { AutoscalerArgs, pinnedChartWithComputedValues, requireChartSupports } from "../autoscaler-args";
+import { AutoscalerArgs } from "../autoscaler-args";
 import type { PoolContract, SparkCapacity } from "../pool-contract";
 import { clusterAutoscalerPolicy } from "./iam-policy";
 import { createSparkNodeGroup } from "./node-groups";
@@ -34,9 +33,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
     readonly nodeGroupNames: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before anything is registered, the component included.
         const pin = readChartPin("cluster-autoscaler");
-        requireChartSupports(pin, args.kubernetesVersion, pulumi.getProject());
         super("spark:autoscaling:ClusterAutoscaler", name, {}, opts);
         const a = { ...defaults, ...args };
         const missing = a.pools.pools.find((p) => a.privateSubnetIdsByZone[p.zone] === undefined);
@@ -69,7 +66,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
         const values = pulumi.all([a.clusterName, role.arn]).apply(([clusterName, roleArn]) => clusterAutoscalerValues({
             clusterName, region: a.region, roleArn, nodeSelector: a.systemNodeSelector,
         }));
-        new k8s.helm.v4.Chart(name, pinnedChartWithComputedValues(pin, values), { parent: this, provider: a.provider });
+        installPinnedChart(name, { pin: pin.name, cluster: a, values }, { parent: this });
 
         this.pools = a.pools;
         this.roleArn = role.arn;

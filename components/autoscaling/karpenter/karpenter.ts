@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readChartPin } from "../../charts";
+import { installPinnedChart, readChartPin } from "../../charts";
 import { IrsaRole, NodeRole } from "../../iam";
-import { AutoscalerArgs, pinnedChartWithComputedValues, requireChartSupports } from "../autoscaler-args";
+import { AutoscalerArgs } from "../autoscaler-args";
 import type { PoolContract, SparkCapacity } from "../pool-contract";
 import { karpenterControllerPolicies } from "./iam-policy";
 import { createInterruptionQueue } from "./interruption";
@@ -43,9 +43,7 @@ export class Karpenter extends pulumi.ComponentResource implements SparkCapacity
     readonly nodeRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before anything is registered, the component included.
         const pin = readChartPin("karpenter");
-        requireChartSupports(pin, args.kubernetesVersion, pulumi.getProject());
         super("spark:autoscaling:Karpenter", name, {}, opts);
         const a = { ...defaults, ...args };
 
@@ -71,7 +69,7 @@ export class Karpenter extends pulumi.ComponentResource implements SparkCapacity
             .apply(([clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn]) => karpenterValues({
                 clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn, nodeSelector: a.systemNodeSelector,
             }));
-        const chart = new k8s.helm.v4.Chart(name, pinnedChartWithComputedValues(pin, values), { parent: this, provider: a.provider });
+        const chart = installPinnedChart(name, { pin: pin.name, cluster: a, values }, { parent: this });
         // Nodes may only launch once they can join: the class names the role after its access entry exists.
         const joinableRoleName = pulumi.all([nodeRole.roleName, accessEntry.id]).apply(([roleName]) => roleName);
         createNodeResources(name, a, joinableRoleName, chart, this);

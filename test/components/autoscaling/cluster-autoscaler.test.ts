@@ -1,14 +1,13 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { buildPoolContract, kubernetesRangeIncludes } from "../../../components/autoscaling";
-import { requireChartSupports } from "../../../components/autoscaling/autoscaler-args";
+import { buildPoolContract } from "../../../components/autoscaling";
+import { kubernetesRangeIncludes, readChartPin, requireChartSupports } from "../../../components/charts";
 import {
     CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
     clusterAutoscalerPolicy,
     maxNodes,
     nodeTemplateTags,
 } from "../../../components/autoscaling/cluster-autoscaler";
-import { readChartPin } from "../../../components/charts";
-import { InvalidConfigError } from "../../../components/settings";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { STACKS, jsonInput, ofType, one, planOf, subnetZones } from "../cluster/plan-fixtures";
@@ -152,13 +151,12 @@ describe("Cluster Autoscaler", () => {
             assert.deepEqual(values.nodeSelector, { "spark-platform/pool": "system" });
         });
 
-        it("refuses a Kubernetes minor the pinned chart was not built for, in one config line", () => {
+        it("refuses a Kubernetes minor the pinned chart was not built for, with an error on the component", () => {
             const pin = readChartPin("cluster-autoscaler");
-            assert.throws(() => requireChartSupports(pin, "1.35", "spark-platform"), (e: unknown) => {
-                assert.ok(e instanceof InvalidConfigError);
-                assert.deepEqual(e.problems, [
-                    `spark-platform:kubernetesVersion: "1.35" is not supported by the pinned cluster-autoscaler chart ${pin.version} (Kubernetes 1.34-1.34); use a version in that range or pin a matching chart in charts/cluster-autoscaler/pin.yaml`,
-                ]);
+            const component = new pulumi.ComponentResource("spark:test:Probe", "probe", {}, {});
+            assert.throws(() => requireChartSupports(pin, "1.35", component), (e: unknown) => {
+                assert.ok(e instanceof pulumi.ResourceError);
+                assert.equal(e.message, `the pinned cluster-autoscaler chart ${pin.version} supports Kubernetes 1.34-1.34, not 1.35; pin a matching chart in charts/cluster-autoscaler/pin.yaml`);
                 return true;
             });
             assert.equal(kubernetesRangeIncludes("1.29-1.36", "1.30"), true);

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { kubernetesRangeIncludes } from "../../../components/autoscaling";
+import { kubernetesRangeIncludes } from "../../../components/charts";
 import { CHARTS_DIR, readChartPin } from "../../../components/charts";
 import { addonVersionsFor } from "../../../components/cluster";
 import { KUBERNETES_VERSIONS } from "../../../components/settings";
