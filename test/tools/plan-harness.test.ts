@@ -1,3 +1,4 @@
+import { planFixture } from "../support/fixture-stacks";
 /**
  * The harness leans on SDK internals (the mock monitor's registerResource, the RegisterResourceRequest proto,
  * runInPulumiStack). These tests fail loudly if a Pulumi SDK upgrade moves them.
@@ -8,7 +9,7 @@ import * as assert from "node:assert/strict";
 import { InvalidConfigError } from "../../components/settings";
 import { CapturedResource, captureRegistrations, promiseOf } from "../../tools/plan/capture";
 import { PlatformMocks, oidcIssuerFor } from "../../tools/plan/mocks";
-import { planStack } from "../../tools/plan/plan";
+
 
 const account = { accountId: "123456789012", region: "eu-west-1", partition: "aws" };
 
@@ -45,16 +46,16 @@ describe("offline plan harness", () => {
 
     it("registers no resource (at most the root stack) when the stack config is invalid", async () => {
         const registrations: CapturedResource[] = [];
-        await assert.rejects(planStack({ stack: "dev", configOverrides: { autoscaler: "nope" }, registrations }), InvalidConfigError);
+        await assert.rejects(planFixture({ stack: "dev", configOverrides: { autoscaler: "nope" }, registrations }), InvalidConfigError);
         assert.deepEqual(registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn), []);
         // The same program with a valid config does register resources into the same kind of sink.
-        await planStack({ stack: "dev", registrations });
+        await planFixture({ stack: "dev", registrations });
         assert.ok(registrations.some((r) => r.type === "aws:ec2/vpc:Vpc"));
     });
 
     it("plans the same stack to the same resources every time, so plans can be diffed", async () => {
-        const first = await planStack({ stack: "dev" });
-        const second = await planStack({ stack: "dev" });
+        const first = await planFixture({ stack: "dev" });
+        const second = await planFixture({ stack: "dev" });
         const strip = (p: typeof first) => JSON.stringify(p.stackExport.deployment.resources);
         assert.equal(strip(first), strip(second));
     });

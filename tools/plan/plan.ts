@@ -21,6 +21,8 @@ export interface PlanOptions {
     stack: string;
     /** Folder holding Pulumi.yaml, the stack files and index.ts. */
     projectDir?: string;
+    /** Folder holding Pulumi.<stack>.yaml, when it is not the project folder (tests plan their own fixture stacks). */
+    stackDir?: string;
     /** Config values that replace the stack file's, keyed like the stack file (`autoscaler` or `aws:region`). */
     configOverrides?: Record<string, unknown>;
     /** Receives every registration as it happens, so a caller can see what a failing program left behind. */
@@ -44,7 +46,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     const started = process.hrtime.bigint();
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const project = readProject(projectDir);
-    const config = readStackConfig(projectDir, project, options.stack);
+    const config = readStackConfig(options.stackDir ?? projectDir, project, options.stack);
     for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
         const qualified = key.includes(":") ? key : `${project.name}:${key}`;
         config.set(qualified, typeof value === "string" ? value : JSON.stringify(value));

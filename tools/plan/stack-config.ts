@@ -45,10 +45,11 @@ export function listStacks(projectDir: string): string[] {
         .sort();
 }
 
-export function readStackConfig(projectDir: string, project: ProjectFile, stack: string): Map<string, string> {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+/** Reads Pulumi.<stack>.yaml from `stackDir` (the project folder unless tests keep their own stack files). */
+export function readStackConfig(stackDir: string, project: ProjectFile, stack: string): Map<string, string> {
+    const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(file)) {
-        const known = listStacks(projectDir);
+        const known = listStacks(stackDir);
         throw new StackConfigError(`no stack file Pulumi.${stack}.yaml; stacks here: ${known.join(", ") || "none"}`);
     }
     const doc: unknown = parseYamlFile(file) ?? {};

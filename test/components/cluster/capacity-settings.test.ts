@@ -2,12 +2,13 @@ import * as assert from "node:assert/strict";
 import { InvalidConfigError, parseSettings } from "../../../components/settings";
 import { PROJECT_DIR } from "../../../tools/plan/plan";
 import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
+import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
 
 const project = readProject(PROJECT_DIR);
 
-/** A shipped stack's raw config with some keys replaced (undefined removes a key, so Pulumi.yaml's default applies). */
+/** A fixture stack's raw config with some keys replaced (undefined removes a key, so Pulumi.yaml's default applies). */
 function config(stack: string, changes: Record<string, unknown> = {}): Map<string, string> {
-    const raw = readStackConfig(PROJECT_DIR, project, stack);
+    const raw = readStackConfig(FIXTURE_STACKS_DIR, project, stack);
     for (const [key, value] of Object.entries(changes)) {
         const qualified = `spark-platform:${key}`;
         if (value === undefined) {

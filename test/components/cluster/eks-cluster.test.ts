@@ -1,3 +1,4 @@
+import { planFixture } from "../../support/fixture-stacks";
 import * as assert from "node:assert/strict";
 import {
     ADDON_NAMES,
@@ -11,7 +12,7 @@ import {
 import { InvalidConfigError } from "../../../components/settings";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { planStack } from "../../../tools/plan/plan";
+
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/plan/stack-export";
 import { STACKS, jsonInput, ofType, one, planOf, subnetZones } from "./plan-fixtures";
 
@@ -113,7 +114,7 @@ describe("EKS cluster component", () => {
 
     it("refuses a Kubernetes version without pinned add-ons with one config line, before anything is registered", async () => {
         const registrations: CapturedResource[] = [];
-        await assert.rejects(planStack({ stack: "dev", configOverrides: { kubernetesVersion: "1.35" }, registrations }), (e: unknown) => {
+        await assert.rejects(planFixture({ stack: "dev", configOverrides: { kubernetesVersion: "1.35" }, registrations }), (e: unknown) => {
             assert.ok(e instanceof InvalidConfigError);
             assert.deepEqual(e.problems, ['spark-platform:kubernetesVersion: "1.35" is not allowed; use one of: 1.34']);
             return true;

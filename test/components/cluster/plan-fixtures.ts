@@ -1,9 +1,11 @@
+import { planFixture } from "../../support/fixture-stacks";
 /**
  * Offline plans of the shipped stacks in both autoscaler modes, made once per test process and shared by the
  * cluster, autoscaling and IAM tests, plus small helpers to read them.
  */
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { PlanResult, planStack } from "../../../tools/plan/plan";
+import { PlanResult,  } from "../../../tools/plan/plan";
+
 
 export const STACKS = ["dev", "prod"] as const;
 export const MODES = ["karpenter", "cluster-autoscaler"] as const;
@@ -18,7 +20,7 @@ export function planOf(stack: Stack, mode: Mode): Promise<PlanResult> {
     let plan = plans.get(key);
     if (!plan) {
         const previous = Promise.all([...plans.values()].map((p) => p.catch(() => undefined)));
-        plan = previous.then(() => planStack({ stack, configOverrides: { autoscaler: mode } }));
+        plan = previous.then(() => planFixture({ stack, configOverrides: { autoscaler: mode } }));
         plans.set(key, plan);
     }
     return plan;

@@ -1,3 +1,4 @@
+import { planFixture } from "../../support/fixture-stacks";
 import * as assert from "node:assert/strict";
 import {
     STS_AUDIENCE,
@@ -7,7 +8,7 @@ import {
     nodeRoleTrustPolicy,
 } from "../../../components/iam";
 import { kebab } from "../../../components/iam/irsa-role";
-import { planStack } from "../../../tools/plan/plan";
+
 import { allPlans, jsonInput, ofType } from "../cluster/plan-fixtures";
 
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC123";
@@ -117,7 +118,7 @@ describe("IAM roles in the planned stacks", () => {
 
     for (const mode of ["karpenter", "cluster-autoscaler"]) {
         it(`never hard-codes arn:aws: — a GovCloud plan names only aws-us-gov ARNs (${mode})`, async () => {
-            const plan = await planStack({
+            const plan = await planFixture({
                 stack: "dev",
                 configOverrides: {
                     autoscaler: mode,

@@ -1,9 +1,11 @@
+import { planFixture } from "../../support/fixture-stacks";
 import * as assert from "node:assert/strict";
 import { layoutSubnets } from "../../../components/network";
 import { parseCidr } from "../../../components/settings/validators";
 import type { Cidr } from "../../../components/settings";
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { PlanResult, planStack } from "../../../tools/plan/plan";
+import { PlanResult,  } from "../../../tools/plan/plan";
+
 
 const ofType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
 const str = (r: CapturedResource, key: string) => r.inputs[key] as string;
@@ -13,8 +15,8 @@ describe("network component", () => {
     let dev: PlanResult;
     let prod: PlanResult;
     before(async () => {
-        dev = await planStack({ stack: "dev" });
-        prod = await planStack({ stack: "prod" });
+        dev = await planFixture({ stack: "dev" });
+        prod = await planFixture({ stack: "prod" });
     });
 
     for (const [stack, zones] of [["dev", ["us-west-2a", "us-west-2b"]], ["prod", ["us-west-2a", "us-west-2b", "us-west-2c"]]] as const) {

@@ -3,12 +3,13 @@ import { readFileSync } from "node:fs";
 import { InvalidConfigError, Settings, parseSettings } from "../../../components/settings";
 import { PROJECT_DIR } from "../../../tools/plan/plan";
 import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
+import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
 
 const project = readProject(PROJECT_DIR);
 
-/** The raw config the engine would pass for a shipped stack, with some keys replaced (undefined removes a key). */
+/** The raw config the engine would pass for a fixture stack, with some keys replaced (undefined removes a key). */
 function stackConfig(stack: string, changes: Record<string, unknown> = {}): Map<string, string> {
-    const raw = readStackConfig(PROJECT_DIR, project, stack);
+    const raw = readStackConfig(FIXTURE_STACKS_DIR, project, stack);
     for (const [key, value] of Object.entries(changes)) {
         const qualified = key.includes(":") ? key : `spark-platform:${key}`;
         if (value === undefined) raw.delete(qualified);
@@ -55,7 +56,7 @@ describe("stack settings", () => {
         });
 
         it("fills in Pulumi.yaml defaults for keys a stack file leaves out, as the engine does", () => {
-            assert.ok(!/serviceCidr/.test(readFileSync(`${PROJECT_DIR}/Pulumi.dev.yaml`, "utf8")));
+            assert.ok(!/serviceCidr/.test(readFileSync(`${FIXTURE_STACKS_DIR}/Pulumi.dev.yaml`, "utf8")));
             const s = parseSettings(stackConfig("dev"), "spark-platform", "dev");
             assert.equal(s.cluster.serviceCidr.text, "172.20.0.0/16");
         });
