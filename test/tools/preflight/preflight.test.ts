@@ -1,0 +1,270 @@
+import { DescribeAvailabilityZonesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import { DescribeAddonVersionsCommand, EKSClient } from "@aws-sdk/client-eks";
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { addonVersionsFor } from "../../../components/cluster";
+import { InputError, UsageError } from "../../../tools/cli";
+import { PROJECT_DIR } from "../../../tools/plan/plan";
+import { VCPU_QUOTAS } from "../../../tools/preflight/checks";
+import { type PreflightClients, preflightCommand } from "../../../tools/preflight/command";
+import { principalOf, samePrincipal } from "../../../tools/preflight/identity";
+import { al2023AmiParameter, vcpusOf } from "../../../tools/preflight/plan";
+import type { Fetch } from "../../../tools/preflight/registries";
+import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
+
+// The SDK's Node 20 advisory is printed once per process; the CLI silences it the same way.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const ACCOUNT = "111111111111"; // the dev fixture's allowed account
+const DEPLOYER = `arn:aws:sts::${ACCOUNT}:assumed-role/ci-deployer/run-42`;
+
+/** Mocked clients answering as a healthy account would; each test breaks one answer. */
+function healthyAccount() {
+    const instances = {
+        sts: new STSClient({ region: "us-west-2" }),
+        ec2: new EC2Client({ region: "us-west-2" }),
+        eks: new EKSClient({ region: "us-west-2" }),
+        ssm: new SSMClient({ region: "us-west-2" }),
+        iam: new IAMClient({ region: "us-west-2" }),
+        quotas: new ServiceQuotasClient({ region: "us-west-2" }),
+        ecr: new ECRClient({ region: "us-west-2" }),
+    };
+    const mocks = {
+        sts: mockClient(instances.sts),
+        ec2: mockClient(instances.ec2),
+        eks: mockClient(instances.eks),
+        ssm: mockClient(instances.ssm),
+        iam: mockClient(instances.iam),
+        quotas: mockClient(instances.quotas),
+        ecr: mockClient(instances.ecr),
+    };
+    mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: DEPLOYER });
+    mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({
+        AvailabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"].map((ZoneName) => ({ ZoneName, State: "available" })),
+    });
+    for (const [addonName, version] of Object.entries(addonVersionsFor("1.34") ?? {})) {
+        mocks.eks.on(DescribeAddonVersionsCommand, { addonName, kubernetesVersion: "1.34" }).resolves({
+            addons: [{ addonName, addonVersions: [{ addonVersion: version }, { addonVersion: "v0.0.1-eksbuild.1" }] }],
+        });
+    }
+    mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: "ami-0123456789abcdef0" } });
+    mocks.iam.on(GetRoleCommand).resolves({});
+    mocks.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5000 } });
+    mocks.ecr.on(GetAuthorizationTokenCommand).resolves({ authorizationData: [{ authorizationToken: "QVdTOnBhc3N3b3Jk" }] });
+    const requests: string[] = [];
+    let statusFor = (_url: string): number => 200;
+    const fetch: Fetch = async (url, init) => {
+        requests.push(`${init?.method ?? "GET"} ${url}`);
+        const body = url.endsWith("index.yaml")
+            ? "entries:\n  cluster-autoscaler:\n    - version: 9.53.0\n"
+            : url.includes("/token/") ? JSON.stringify({ token: "anonymous" }) : "";
+        return { status: statusFor(url), text: async () => body };
+    };
+    return {
+        mocks,
+        requests,
+        answerFetch(answer: (url: string) => number) {
+            statusFor = answer;
+        },
+        clients: { ...instances, fetch } satisfies PreflightClients,
+    };
+}
+
+type Account = ReturnType<typeof healthyAccount>;
+
+async function preflight(account: Account, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const command = preflightCommand({ clientsFor: () => account.clients, stackDir: FIXTURE_STACKS_DIR });
+    const code = await command(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+}
+
+interface JsonReport {
+    checks: { id: string; status: string; detail: string; fix?: string }[];
+}
+
+async function checksOf(account: Account): Promise<Map<string, JsonReport["checks"][number]>> {
+    const { stdout } = await preflight(account, ["--stack", "dev", "--json"]);
+    return new Map((JSON.parse(stdout) as JsonReport).checks.map((c) => [c.id, c]));
+}
+
+describe("npm run preflight", () => {
+    describe("against an account that is ready", () => {
+        it("passes every check, printing each as it goes, and exits 0", async () => {
+            const result = await preflight(healthyAccount(), ["--stack", "dev"]);
+            assert.equal(result.code, 0, result.stdout);
+            assert.match(result.stdout, /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/);
+            const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
+            assert.equal(steps.length, 9, result.stdout);
+            assert.match(result.stdout, /All 9 checks passed\.\n$/);
+        });
+
+        it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
+            const account = healthyAccount();
+            await preflight(account, ["--stack", "dev"]);
+            assert.ok(account.requests.includes("HEAD https://public.ecr.aws/v2/karpenter/karpenter/manifests/1.14.1"), account.requests.join("\n"));
+            assert.ok(account.requests.includes("GET https://kubernetes.github.io/autoscaler/index.yaml"));
+            assert.ok(account.requests.includes("GET https://895885662937.dkr.ecr.us-west-2.amazonaws.com/v2/"));
+        });
+
+        it("prints only JSON on stdout with --json, progress on stderr", async () => {
+            const result = await preflight(healthyAccount(), ["--stack", "dev", "--json"]);
+            const report = JSON.parse(result.stdout) as JsonReport & { caller: { accountId: string } };
+            assert.equal(report.caller.accountId, ACCOUNT);
+            assert.deepEqual(report.checks.map((c) => c.status), Array(9).fill("pass"));
+            assert.match(result.stderr, /\[1\/9\]/);
+        });
+    });
+
+    describe("fails the check, with a fix, and exits 1 when", () => {
+        it("the caller's account is not allowed by the stack", async () => {
+            const account = healthyAccount();
+            account.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: "999999999999", Arn: "arn:aws:iam::999999999999:user/alice" });
+            const check = (await checksOf(account)).get("account");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /account 999999999999 is not in aws:allowedAccountIds \(111111111111\)/);
+            assert.equal((await preflight(account, ["--stack", "dev"])).code, 1);
+        });
+
+        it("a configured zone does not exist for this account", async () => {
+            const account = healthyAccount();
+            account.mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [{ ZoneName: "us-west-2a", State: "available" }] });
+            const check = (await checksOf(account)).get("zones");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /^us-west-2b is not an available zone of us-west-2/);
+        });
+
+        it("a pinned add-on version is not offered for the Kubernetes version", async () => {
+            const account = healthyAccount();
+            account.mocks.eks.on(DescribeAddonVersionsCommand, { addonName: "coredns" })
+                .resolves({ addons: [{ addonName: "coredns", addonVersions: [{ addonVersion: "v1.11.0-eksbuild.1" }] }] });
+            const check = (await checksOf(account)).get("addons");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /coredns v1\.12\.4-eksbuild\.1 \(offered: v1\.11\.0-eksbuild\.1\)/);
+        });
+
+        it("the Karpenter AMI alias does not resolve", async () => {
+            const account = healthyAccount();
+            account.mocks.ssm.on(GetParameterCommand).rejects(Object.assign(new Error("not found"), { name: "ParameterNotFound" }));
+            const check = (await checksOf(account)).get("karpenter-ami");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /amazon-eks-node-al2023-x86_64-standard-1\.34-v20260903\/image_id does not exist/);
+        });
+
+        it("the Spot service-linked role is missing and the stack does not create it", async () => {
+            const account = healthyAccount();
+            account.mocks.iam.on(GetRoleCommand).rejects(Object.assign(new Error("no role"), { name: "NoSuchEntity" }));
+            const check = (await checksOf(account)).get("spot-role");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to true/);
+        });
+
+        it("the deployer's role is listed as an admin principal, whatever the session and the role's path", async () => {
+            const account = healthyAccount();
+            account.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/platform-admin/laptop` });
+            const check = (await checksOf(account)).get("deployer-admin");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /the deployer \(role platform-admin\) is listed in adminPrincipals/);
+        });
+
+        it("a pinned chart version is not in its registry", async () => {
+            const account = healthyAccount();
+            account.answerFetch((url) => (url.includes("/manifests/1.14.1") ? 404 : 200));
+            const check = (await checksOf(account)).get("charts");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /karpenter: oci:\/\/public\.ecr\.aws\/karpenter\/karpenter has no version 1\.14\.1/);
+        });
+
+        it("an EC2 vCPU quota is below what the Spark pools may launch", async () => {
+            const account = healthyAccount();
+            account.mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: VCPU_QUOTAS.spot.code }).resolves({ Quota: { Value: 32 } });
+            const check = (await checksOf(account)).get("vcpu-quotas");
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /Spot Instance Requests: quota 32, the stack may use 64/);
+        });
+
+        it("the caller may not read something: the AWS error is the detail, never a stack trace", async () => {
+            const account = healthyAccount();
+            account.mocks.quotas.on(GetServiceQuotaCommand).rejects(Object.assign(new Error("User is not authorized to perform servicequotas:GetServiceQuota"), { name: "AccessDeniedException" }));
+            const check = (await checksOf(account)).get("vcpu-quotas");
+            assert.equal(check?.status, "fail");
+            assert.equal(check?.detail, "AccessDeniedException: User is not authorized to perform servicequotas:GetServiceQuota");
+        });
+    });
+
+    describe("refuses to run (exit 2)", () => {
+        it("without credentials, with one line that says how to log in", async () => {
+            const account = healthyAccount();
+            account.mocks.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+            await assert.rejects(preflight(account, ["--stack", "dev"]), (e: unknown) => {
+                assert.ok(e instanceof InputError);
+                assert.match(e.message, /^no usable AWS credentials \(Could not load credentials from any providers\); log in/);
+                return true;
+            });
+        });
+
+        it("for a stack file that does not pass validation, naming the key", async () => {
+            await assert.rejects(preflight(healthyAccount(), ["--stack", "nope"]), InputError);
+            await assert.rejects(preflight(healthyAccount(), []), UsageError);
+        });
+
+        it("as a process: no credentials gives exit 2 and one line on stderr, without a stack trace", function () {
+            this.timeout(60_000);
+            const home = mkdtempSync(path.join(tmpdir(), "preflight-home-"));
+            try {
+                const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", "preflight", "cli.ts"), "--stack", "dev"], {
+                    cwd: PROJECT_DIR,
+                    encoding: "utf8",
+                    timeout: 55_000,
+                    // No credentials anywhere: no AWS_* variables, an empty home, and no instance metadata service.
+                    env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: path.join(home, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials") },
+                });
+                assert.equal(result.status, 2, result.stderr);
+                assert.deepEqual(result.stderr.trim().split("\n").length, 1, result.stderr);
+                assert.match(result.stderr, /^preflight: error: no usable AWS credentials/);
+                assert.doesNotMatch(result.stderr, /\n\s+at /);
+            } finally {
+                rmSync(home, { recursive: true, force: true });
+            }
+        });
+    });
+
+    it("--help prints the usage and exits 0", async () => {
+        const result = await preflight(healthyAccount(), ["--help"]);
+        assert.equal(result.code, 0);
+        assert.match(result.stdout, /^Usage: npm run preflight -- --stack <name> \[--json\]/);
+    });
+});
+
+describe("preflight's pure parts", () => {
+    it("resolves an assumed-role session to its role, ignoring session names and role paths", () => {
+        assert.deepEqual(principalOf("arn:aws:sts::111111111111:assumed-role/Deployer/ci"), { partition: "aws", accountId: "111111111111", kind: "role", name: "Deployer" });
+        assert.ok(samePrincipal("arn:aws:sts::111111111111:assumed-role/Deployer/ci", "arn:aws:iam::111111111111:role/teams/Deployer"));
+        assert.ok(!samePrincipal("arn:aws:sts::111111111111:assumed-role/Deployer/ci", "arn:aws:iam::222222222222:role/Deployer"));
+        assert.ok(!samePrincipal("arn:aws:iam::111111111111:user/Deployer", "arn:aws:iam::111111111111:role/Deployer"));
+        assert.ok(samePrincipal("arn:aws-us-gov:iam::111111111111:user/ops/alice", "arn:aws-us-gov:iam::111111111111:user/alice"));
+    });
+
+    it("names the SSM parameter Karpenter resolves a pinned al2023 alias through", () => {
+        assert.equal(
+            al2023AmiParameter("1.34", "v20260903"),
+            "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-v20260903/image_id",
+        );
+    });
+
+    it("counts vCPUs from the instance size", () => {
+        assert.equal(vcpusOf("m7i.2xlarge"), 8);
+        assert.equal(vcpusOf("r6id.large"), 2);
+        assert.equal(vcpusOf("m7i.metal"), undefined);
+    });
+});

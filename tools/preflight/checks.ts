@@ -1,0 +1,252 @@
+/**
+ * The checks preflight runs with the user's credentials, each answering pass or fail with the fix. Each check is a
+ * function of the plan (what the stack will ask AWS for) and the SDK clients, so tests drive them with mocked
+ * clients and no network.
+ */
+import { DescribeAddonVersionsCommand, type EKSClient } from "@aws-sdk/client-eks";
+import { DescribeAvailabilityZonesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { GetAuthorizationTokenCommand, type ECRClient } from "@aws-sdk/client-ecr";
+import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
+import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { firstLine } from "../cli";
+import { principalOf, samePrincipal } from "./identity";
+import type { PreflightPlan } from "./plan";
+import { type Fetch, lookUpChart } from "./registries";
+
+export interface AwsClients {
+    readonly ec2: EC2Client;
+    readonly eks: EKSClient;
+    readonly ssm: SSMClient;
+    readonly iam: IAMClient;
+    readonly quotas: ServiceQuotasClient;
+    readonly ecr: ECRClient;
+    readonly fetch: Fetch;
+}
+
+export interface Caller {
+    readonly accountId: string;
+    readonly arn: string;
+}
+
+export type CheckStatus = "pass" | "fail";
+
+export interface CheckResult {
+    readonly id: string;
+    readonly title: string;
+    readonly status: CheckStatus;
+    readonly detail: string;
+    /** What to do about a failure. */
+    readonly fix?: string;
+}
+
+type Outcome = Omit<CheckResult, "id" | "title">;
+
+export interface Check {
+    readonly id: string;
+    readonly title: string;
+    /** Undefined when the check does not apply to this stack (e.g. the AMI alias with Cluster Autoscaler). */
+    applies?(plan: PreflightPlan): boolean;
+    run(plan: PreflightPlan, clients: AwsClients, caller: Caller): Promise<Outcome>;
+}
+
+const pass = (detail: string): Outcome => ({ status: "pass", detail });
+const fail = (detail: string, fix: string): Outcome => ({ status: "fail", detail, fix });
+
+/** EC2 vCPU quotas (Service Quotas codes): Running On-Demand and Spot requests of the standard families. */
+export const VCPU_QUOTAS = {
+    onDemand: { code: "L-1216C47A", name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" },
+    spot: { code: "L-34B43A08", name: "All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests" },
+} as const;
+
+export const SPOT_SERVICE_LINKED_ROLE = "AWSServiceRoleForEC2Spot";
+
+export const CHECKS: readonly Check[] = [
+    {
+        id: "account",
+        title: "the caller's account is one the stack may deploy to",
+        async run(plan, _clients, caller) {
+            return plan.allowedAccountIds.includes(caller.accountId)
+                ? pass(`account ${caller.accountId} is in aws:allowedAccountIds`)
+                : fail(
+                    `account ${caller.accountId} is not in aws:allowedAccountIds (${plan.allowedAccountIds.join(", ")})`,
+                    `use credentials of an allowed account, or add ${caller.accountId} to aws:allowedAccountIds in Pulumi.${plan.stack}.yaml`,
+                );
+        },
+    },
+    {
+        id: "zones",
+        title: "the configured zones exist in the region",
+        async run(plan, clients) {
+            const answer = await clients.ec2.send(new DescribeAvailabilityZonesCommand({ AllAvailabilityZones: false }));
+            const available = new Set((answer.AvailabilityZones ?? []).filter((z) => z.State === "available").map((z) => z.ZoneName));
+            const missing = plan.availabilityZones.filter((z) => !available.has(z));
+            return missing.length === 0
+                ? pass(`${plan.availabilityZones.join(", ")} are available in ${plan.region}`)
+                : fail(
+                    `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not an available zone of ${plan.region} for this account (available: ${[...available].sort().join(", ")})`,
+                    `pick zones from the available list in spark-platform:availabilityZones and sparkZones (zone names map differently per account)`,
+                );
+        },
+    },
+    {
+        id: "addons",
+        title: "every pinned EKS add-on version is offered for the Kubernetes version",
+        async run(plan, clients) {
+            const problems: string[] = [];
+            for (const [addon, version] of Object.entries(plan.addonVersions)) {
+                const answer = await clients.eks.send(new DescribeAddonVersionsCommand({ addonName: addon, kubernetesVersion: plan.kubernetesVersion }));
+                const offered = (answer.addons ?? []).flatMap((a) => (a.addonVersions ?? []).map((v) => v.addonVersion));
+                if (!offered.includes(version)) problems.push(`${addon} ${version} (offered: ${offered.slice(0, 3).join(", ") || "none"})`);
+            }
+            if (Object.keys(plan.addonVersions).length === 0) {
+                return fail(`no add-on versions are pinned for Kubernetes ${plan.kubernetesVersion}`, "pin them in components/cluster/addon-versions.ts");
+            }
+            return problems.length === 0
+                ? pass(`${Object.entries(plan.addonVersions).map(([a, v]) => `${a} ${v}`).join(", ")} are offered for ${plan.kubernetesVersion}`)
+                : fail(
+                    `not offered for Kubernetes ${plan.kubernetesVersion}: ${problems.join("; ")}`,
+                    "pin an offered version in components/cluster/addon-versions.ts (aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>)",
+                );
+        },
+    },
+    {
+        id: "karpenter-ami",
+        title: "the pinned Karpenter AMI alias resolves",
+        applies: (plan) => plan.karpenterAmiParameter !== undefined,
+        async run(plan, clients) {
+            const name = plan.karpenterAmiParameter ?? "";
+            try {
+                const answer = await clients.ssm.send(new GetParameterCommand({ Name: name }));
+                return pass(`${name} → ${answer.Parameter?.Value ?? "(no value)"}`);
+            } catch (e) {
+                if ((e as { name?: string }).name === "ParameterNotFound") {
+                    return fail(
+                        `${name} does not exist in ${plan.region}`,
+                        "set spark-platform:karpenterAmiVersion to a released AL2023 EKS AMI version (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami/<k8s>/amazon-linux-2023/x86_64/standard/)",
+                    );
+                }
+                throw e;
+            }
+        },
+    },
+    {
+        id: "spot-role",
+        title: "the Spot service-linked role is there when Spot pools need it",
+        applies: (plan) => plan.usesSpot,
+        async run(plan, clients) {
+            let exists: boolean;
+            try {
+                await clients.iam.send(new GetRoleCommand({ RoleName: SPOT_SERVICE_LINKED_ROLE }));
+                exists = true;
+            } catch (e) {
+                if ((e as { name?: string }).name !== "NoSuchEntity") throw e;
+                exists = false;
+            }
+            if (exists && plan.createsSpotServiceLinkedRole) {
+                return fail(
+                    `${SPOT_SERVICE_LINKED_ROLE} already exists, and the stack would create it again (that fails)`,
+                    `set spark-platform:createSpotServiceLinkedRole to false in Pulumi.${plan.stack}.yaml`,
+                );
+            }
+            if (!exists && !plan.createsSpotServiceLinkedRole) {
+                return fail(
+                    `${SPOT_SERVICE_LINKED_ROLE} does not exist: Spot executors cannot launch until it does`,
+                    `set spark-platform:createSpotServiceLinkedRole to true, or run: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`,
+                );
+            }
+            return pass(exists ? `${SPOT_SERVICE_LINKED_ROLE} exists` : `${SPOT_SERVICE_LINKED_ROLE} is missing and the stack creates it`);
+        },
+    },
+    {
+        id: "deployer-admin",
+        title: "the deployer is not listed in adminPrincipals (EKS makes it admin itself)",
+        async run(plan, _clients, caller) {
+            const listed = plan.adminPrincipalArns.find((arn) => samePrincipal(arn, caller.arn));
+            const who = principalOf(caller.arn);
+            const deployer = who?.kind === "role" ? `role ${who.name}` : caller.arn;
+            return listed === undefined
+                ? pass(`the deployer (${deployer}) is not in adminPrincipals`)
+                : fail(
+                    `the deployer (${deployer}) is listed in adminPrincipals as ${listed}; EKS grants the cluster creator admin already, so a second access entry conflicts`,
+                    `remove ${listed} from spark-platform:adminPrincipals, or deploy with another principal`,
+                );
+        },
+    },
+    {
+        id: "charts",
+        title: "the pinned charts resolve in their registries",
+        async run(plan, clients) {
+            const missing: string[] = [];
+            const found: string[] = [];
+            for (const chart of plan.charts) {
+                const auth = chart.ecrRegistryId === undefined ? undefined : await ecrBasicAuth(clients.ecr, chart.ecrRegistryId);
+                const lookup = await lookUpChart(chart, clients.fetch, auth);
+                (lookup.found ? found : missing).push(`${chart.name}: ${lookup.detail}`);
+            }
+            return missing.length === 0
+                ? pass(found.join("; "))
+                : fail(missing.join("; "), "pin a published version in charts/<name>/pin.yaml (or a supported emrReleaseLabel)");
+        },
+    },
+    {
+        id: "vcpu-quotas",
+        title: "EC2 vCPU quotas cover the Spark limits",
+        async run(plan, clients) {
+            const short: string[] = [];
+            const ok: string[] = [];
+            for (const [kind, needed] of [["onDemand", plan.onDemandVcpus], ["spot", plan.spotVcpus]] as const) {
+                const quota = VCPU_QUOTAS[kind];
+                const answer = await clients.quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quota.code }));
+                const value = answer.Quota?.Value ?? 0;
+                (value >= needed ? ok : short).push(`${quota.name}: quota ${value}, the stack may use ${needed}`);
+            }
+            return short.length === 0
+                ? pass(ok.join("; "))
+                : fail(
+                    short.join("; "),
+                    "request a quota increase in Service Quotas (EC2), or lower sparkMaxVcpuPerZone / systemNodeMaxSize",
+                );
+        },
+    },
+    {
+        id: "emr-registry",
+        title: "the EMR on EKS registry of the region answers",
+        async run(plan, clients) {
+            const auth = await ecrBasicAuth(clients.ecr, plan.emrRegistry.accountId);
+            const response = await clients.fetch(`https://${plan.emrRegistry.host}/v2/`, { headers: { Authorization: `Basic ${auth}` } });
+            return response.status === 200
+                ? pass(`${plan.emrRegistry.host} answers`)
+                : fail(
+                    `${plan.emrRegistry.host} answered HTTP ${response.status}`,
+                    "check that the region supports EMR on EKS and that this network reaches ECR (a VPC endpoint or NAT)",
+                );
+        },
+    },
+];
+
+/** Base64 `AWS:<password>` for an ECR registry, as `docker login` and Helm use it. */
+async function ecrBasicAuth(ecr: ECRClient, registryId: string): Promise<string> {
+    const answer = await ecr.send(new GetAuthorizationTokenCommand({ registryIds: [registryId] }));
+    const token = answer.authorizationData?.[0]?.authorizationToken;
+    if (token === undefined) throw new Error(`ECR returned no authorization token for registry ${registryId}`);
+    return token;
+}
+
+/** Runs one check; an AWS error (e.g. AccessDenied) fails it with the error, never a stack trace. */
+export async function runCheck(check: Check, plan: PreflightPlan, clients: AwsClients, caller: Caller): Promise<CheckResult> {
+    try {
+        return { id: check.id, title: check.title, ...(await check.run(plan, clients, caller)) };
+    } catch (e) {
+        const name = (e as { name?: string }).name;
+        return {
+            id: check.id,
+            title: check.title,
+            status: "fail",
+            detail: `${name && name !== "Error" ? `${name}: ` : ""}${firstLine(e)}`,
+            fix: name === "AccessDeniedException" || name === "AccessDenied" || name === "UnauthorizedOperation"
+                ? "grant the caller the read permission named in the error, or run preflight with a role that has it"
+                : "retry; if it persists, check the error above",
+        };
+    }
+}

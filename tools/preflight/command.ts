@@ -1,0 +1,135 @@
+/**
+ * `npm run preflight -- --stack <name> [--json]`: before the first `pulumi up`, checks with the user's AWS
+ * credentials what the offline tests cannot see, and prints pass or fail with a fix for each check as it goes.
+ * Exit 0 all pass, 1 a check failed, 2 bad usage, an invalid stack file or no usable credentials.
+ */
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { EKSClient } from "@aws-sdk/client-eks";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { readdirSync } from "node:fs";
+import { CHARTS_DIR, readChartPin } from "../../components/charts";
+import { InvalidConfigError, type Settings, parseSettings } from "../../components/settings";
+import { type Command, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
+import { PROJECT_DIR } from "../plan/plan";
+import { StackConfigError, readProject, readStackConfig } from "../plan/stack-config";
+import { type AwsClients, CHECKS, type Caller, type CheckResult, runCheck } from "./checks";
+import { type ChartSource, chartSourceOf, preflightPlan } from "./plan";
+
+export const USAGE = `Usage: npm run preflight -- --stack <name> [--json]
+
+  --stack <name>  check what Pulumi.<name>.yaml will need from AWS, with the credentials of this shell
+  --json          print {"stack","caller","checks":[{id,title,status,detail,fix}]} on stdout (progress on stderr)
+
+Exit status: 0 every check passed, 1 a check failed, 2 bad usage, an invalid stack file or no AWS credentials.`;
+
+export interface PreflightClients extends AwsClients {
+    readonly sts: STSClient;
+}
+
+export interface PreflightDeps {
+    /** SDK clients for the stack's region; tests hand in mocked ones. */
+    readonly clientsFor: (region: string) => PreflightClients;
+    /** Folder of Pulumi.yaml; @default the project. */
+    readonly projectDir?: string;
+    /** Folder of Pulumi.<stack>.yaml; @default projectDir. */
+    readonly stackDir?: string;
+}
+
+export function defaultClients(region: string): PreflightClients {
+    return {
+        sts: new STSClient({ region }),
+        ec2: new EC2Client({ region }),
+        eks: new EKSClient({ region }),
+        ssm: new SSMClient({ region }),
+        // IAM and Service Quotas are answered per partition/region like the rest.
+        iam: new IAMClient({ region }),
+        quotas: new ServiceQuotasClient({ region }),
+        ecr: new ECRClient({ region }),
+        fetch: (url, init) => fetch(url, init),
+    };
+}
+
+/** Errors of the SDK's credential chain, or of credentials STS refuses: the user has to log in, not fix a check. */
+const CREDENTIAL_ERRORS = new Set([
+    "CredentialsProviderError",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "SignatureDoesNotMatch",
+    "TokenRefreshRequired",
+]);
+
+export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClients }): Command {
+    return async (argv, io) => {
+        const options = parseOptions(argv, { stack: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } });
+        if (options.help) {
+            io.stdout(`${USAGE}\n`);
+            return ExitCode.ok;
+        }
+        if (!options.stack) throw new UsageError("--stack <name> is required");
+        const settings = loadStackSettings(options.stack, deps);
+        const plan = preflightPlan(settings, pinnedCharts(), false);
+        const clients = deps.clientsFor(settings.aws.region);
+        const progress = (text: string) => (options.json ? io.stderr(text) : io.stdout(text));
+
+        progress(`preflight for stack ${options.stack} in ${settings.aws.region}\n`);
+        const caller = await callerIdentity(clients.sts);
+        progress(`caller: ${caller.arn}\n`);
+
+        const checks = CHECKS.filter((c) => c.applies?.(plan) ?? true);
+        const results: CheckResult[] = [];
+        for (const [i, check] of checks.entries()) {
+            progress(`[${i + 1}/${checks.length}] ${check.title} … `);
+            const result = await runCheck(check, plan, clients, caller);
+            results.push(result);
+            progress(`${formatResult(result)}\n`);
+        }
+        const failed = results.filter((r) => r.status === "fail").length;
+        progress(failed === 0 ? `\nAll ${results.length} checks passed.\n` : `\n${failed} of ${results.length} checks failed.\n`);
+        if (options.json) io.stdout(`${JSON.stringify({ stack: options.stack, caller, checks: results })}\n`);
+        return failed === 0 ? ExitCode.ok : ExitCode.failed;
+    };
+}
+
+function formatResult(result: CheckResult): string {
+    return result.status === "pass" ? `pass\n      ${result.detail}` : `FAIL\n      ${result.detail}\n      fix: ${result.fix ?? ""}`;
+}
+
+function loadStackSettings(stack: string, deps: PreflightDeps): Settings {
+    const projectDir = deps.projectDir ?? PROJECT_DIR;
+    try {
+        const project = readProject(projectDir);
+        return parseSettings(readStackConfig(deps.stackDir ?? projectDir, project, stack), project.name, stack);
+    } catch (e) {
+        if (e instanceof InvalidConfigError || e instanceof StackConfigError) throw new InputError(e.message.replace(/\n/g, "\n  "));
+        throw e;
+    }
+}
+
+function pinnedCharts(): ChartSource[] {
+    return readdirSync(CHARTS_DIR, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => chartSourceOf(readChartPin(d.name)))
+        .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function callerIdentity(sts: STSClient): Promise<Caller> {
+    try {
+        const answer = await sts.send(new GetCallerIdentityCommand({}));
+        if (!answer.Account || !answer.Arn) throw new Error("STS returned no account");
+        return { accountId: answer.Account, arn: answer.Arn };
+    } catch (e) {
+        const name = (e as { name?: string }).name ?? "";
+        if (CREDENTIAL_ERRORS.has(name)) {
+            throw new InputError(
+                `no usable AWS credentials (${firstLine(e)}); log in (aws sso login, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run preflight again`,
+            );
+        }
+        throw new InputError(`cannot ask STS who the caller is: ${firstLine(e)}`);
+    }
+}

@@ -1,0 +1,90 @@
+/**
+ * What preflight checks, derived from a stack's settings alone (no AWS call): the account guard, zones, add-on
+ * pins, the Karpenter AMI alias, Spot, admin principals, charts and the vCPU the Spark pools may launch.
+ */
+import type { ChartPin } from "../../components/charts";
+import { addonVersionsFor } from "../../components/cluster";
+import { INSTANCE_SIZE_VCPUS, type Settings, dnsSuffixOf } from "../../components/settings";
+
+/** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
+export interface ChartSource {
+    readonly name: string;
+    /** `oci://host/path/chart` or an HTTPS chart repository URL. */
+    readonly reference: string;
+    /** Chart name inside an HTTPS repository (absent for OCI references, whose last path segment is the name). */
+    readonly chartInRepository?: string;
+    readonly version: string;
+    /** A private ECR registry: preflight authenticates with an ECR token before asking it. */
+    readonly ecrRegistryId?: string;
+}
+
+export interface PreflightPlan {
+    readonly stack: string;
+    readonly region: string;
+    readonly allowedAccountIds: readonly string[];
+    readonly availabilityZones: readonly string[];
+    readonly kubernetesVersion: string;
+    /** Pinned add-on versions by add-on name; empty when the version has none pinned (settings refuse that). */
+    readonly addonVersions: Readonly<Record<string, string>>;
+    /** SSM parameter of the pinned AL2023 AMI release, when Karpenter launches the Spark nodes. */
+    readonly karpenterAmiParameter?: string;
+    /** Spot pools are configured (executors always run on Spot). */
+    readonly usesSpot: boolean;
+    /** The stack creates AWSServiceRoleForEC2Spot itself. */
+    readonly createsSpotServiceLinkedRole: boolean;
+    readonly adminPrincipalArns: readonly string[];
+    readonly charts: readonly ChartSource[];
+    /** Most On-Demand vCPUs the stack may run at once: driver pools at their limit plus the system nodes at max. */
+    readonly onDemandVcpus: number;
+    /** Most Spot vCPUs: executor pools at their limit. */
+    readonly spotVcpus: number;
+    /** The EMR on EKS ECR registry of the region: account and host. */
+    readonly emrRegistry: { readonly accountId: string; readonly host: string };
+}
+
+/** The SSM parameter Karpenter resolves `al2023@<version>` through (x86_64, standard variant). */
+export function al2023AmiParameter(kubernetesVersion: string, amiVersion: string): string {
+    const name = `amazon-eks-node-al2023-x86_64-standard-${kubernetesVersion}-${amiVersion}`;
+    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/x86_64/standard/${name}/image_id`;
+}
+
+/** vCPUs of an instance type from its size (`m7i.2xlarge` → 8); undefined for sizes the table does not know. */
+export function vcpusOf(instanceType: string): number | undefined {
+    const size = instanceType.split(".")[1];
+    return size !== undefined && size in INSTANCE_SIZE_VCPUS
+        ? INSTANCE_SIZE_VCPUS[size as keyof typeof INSTANCE_SIZE_VCPUS]
+        : undefined;
+}
+
+export function chartSourceOf(pin: ChartPin): ChartSource {
+    return pin.repository === undefined
+        ? { name: pin.name, reference: pin.chart, version: pin.version }
+        : { name: pin.name, reference: pin.repository, chartInRepository: pin.chart, version: pin.version };
+}
+
+export function preflightPlan(settings: Settings, charts: readonly ChartSource[], createsSpotServiceLinkedRole: boolean): PreflightPlan {
+    const zones = settings.spark.zones.length;
+    const systemVcpus = Math.max(0, ...settings.capacity.systemInstanceTypes.map((t) => vcpusOf(t) ?? 0));
+    const region = settings.aws.region;
+    return {
+        stack: settings.stack,
+        region,
+        allowedAccountIds: settings.aws.allowedAccountIds,
+        availabilityZones: settings.network.availabilityZones,
+        kubernetesVersion: settings.cluster.kubernetesVersion,
+        addonVersions: addonVersionsFor(settings.cluster.kubernetesVersion) ?? {},
+        karpenterAmiParameter: settings.cluster.autoscaler === "karpenter"
+            ? al2023AmiParameter(settings.cluster.kubernetesVersion, settings.capacity.karpenterAmiVersion)
+            : undefined,
+        usesSpot: zones > 0,
+        createsSpotServiceLinkedRole,
+        adminPrincipalArns: settings.cluster.adminPrincipalArns,
+        charts,
+        onDemandVcpus: settings.spark.maxVcpuPerZone * zones + systemVcpus * settings.capacity.systemMaxSize,
+        spotVcpus: settings.spark.maxVcpuPerZone * zones,
+        emrRegistry: {
+            accountId: settings.aws.emrEcrAccountId,
+            host: `${settings.aws.emrEcrAccountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}`,
+        },
+    };
+}
