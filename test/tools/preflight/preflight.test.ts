@@ -16,7 +16,7 @@ import { InputError, UsageError } from "../../../tools/cli";
 import { PROJECT_DIR } from "../../../tools/plan/plan";
 import { VCPU_QUOTAS } from "../../../tools/preflight/checks";
 import { type PreflightClients, preflightCommand } from "../../../tools/preflight/command";
-import { principalOf, samePrincipal } from "../../../tools/preflight/identity";
+import { principalOf, samePrincipal } from "../../../components/iam/principals";
 import { al2023AmiParameter, vcpusOf } from "../../../tools/preflight/plan";
 import type { Fetch } from "../../../tools/preflight/registries";
 import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
