@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import type { ClusterContext } from "../cluster/cluster-context";
+import { isRecord } from "../settings/validators";
 
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "charts");
 
@@ -73,7 +75,7 @@ export function deepMerge(base: Values, override: Values): Values {
     const merged: Values = { ...base };
     for (const [key, value] of Object.entries(override)) {
         const current = merged[key];
-        merged[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : value;
+        merged[key] = isRecord(current) && isRecord(value) ? deepMerge(current, value) : value;
     }
     return merged;
 }
@@ -88,7 +90,7 @@ export interface PinnedChartArgs {
     /** Folder under charts/ whose pin.yaml and values.yaml describe the chart. */
     pin: string;
     /** Where it is installed: the Kubernetes provider, and the cluster's Kubernetes minor the pin must support. */
-    cluster: { readonly provider: k8s.Provider; readonly kubernetesVersion: string };
+    cluster: Pick<ClusterContext, "provider" | "kubernetesVersion">;
     /** Values computed by the program (role ARNs, endpoints), deep-merged over the pin's values.yaml. */
     values?: pulumi.Input<Values>;
     /**
@@ -163,10 +165,6 @@ function readYamlMap(file: string): Values {
         throw new Error(`${file}: ${String((e as Error).message).split("\n")[0]}`);
     }
     if (doc === null || doc === undefined) return {};
-    if (!isMap(doc)) throw new Error(`${file}: must hold a YAML map`);
+    if (!isRecord(doc)) throw new Error(`${file}: must hold a YAML map`);
     return doc;
-}
-
-function isMap(value: unknown): value is Values {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
