@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import type { ClusterContext } from "../cluster/cluster-context";
@@ -62,6 +62,13 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
     }
     if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);
     return pin as ChartPin;
+}
+
+/** The pin of every chart under `chartsDir` (one folder each). */
+export function readAllChartPins(chartsDir = CHARTS_DIR): ChartPin[] {
+    return readdirSync(chartsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => readChartPin(entry.name, chartsDir));
 }
 
 export function readBaseValues(name: string, chartsDir = CHARTS_DIR): Record<string, unknown> {
