@@ -3,7 +3,7 @@
  * Karpenter and Cluster Autoscaler take the same base arguments and implement the same pool contract; they are
  * mutually exclusive by construction (index.ts creates exactly one of them).
  */
-import type { ClusterContext } from "../cluster/cluster-context";
+import type { ClusterContext } from "../cluster";
 import type { InstanceShape } from "../settings";
 import type { PoolContract } from "./pool-contract";
 

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import type { ClusterContext } from "../cluster/cluster-context";
+import type { ClusterContext } from "../cluster";
 import { isRecord } from "../settings/validators";
 
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "charts");
