@@ -56,6 +56,8 @@ const cluster = new EksCluster("cluster", {
     clusterName: settings.namePrefix,
     kubernetesVersion: settings.cluster.kubernetesVersion,
     partition: settings.aws.partition,
+    region: settings.aws.region,
+    accountId: account.accountId,
     vpcId: network.vpcId,
     privateSubnetIds: network.privateSubnetIds,
     serviceCidr: settings.cluster.serviceCidr.text,
@@ -74,21 +76,12 @@ const cluster = new EksCluster("cluster", {
 // Exactly one autoscaler provides them; both implement the same pool contract, so nothing else changes with it.
 const pools = buildPoolContract(settings.spark.zones);
 const autoscalerArgs: AutoscalerArgs = {
-    clusterName: cluster.clusterName,
-    kubernetesVersion: settings.cluster.kubernetesVersion,
-    partition: settings.aws.partition,
-    region: settings.aws.region,
-    accountId: account.accountId,
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuer: cluster.oidcIssuer,
-    provider: cluster.provider,
-    systemNodeSelector: cluster.systemNodeSelector,
+    cluster: cluster.context,
     pools,
     driver: settings.capacity.driver,
     executor: settings.capacity.executor,
     maxVcpuPerPool: settings.spark.maxVcpuPerZone,
     maxMemoryGiBPerPool: settings.spark.maxMemoryGiBPerZone,
-    instanceTags: platformTags,
 };
 let sparkCapacity: SparkCapacity;
 switch (settings.cluster.autoscaler) {

@@ -4,6 +4,7 @@ export {
     deepMerge,
     installPinnedChart,
     kubernetesRangeIncludes,
+    readAllChartPins,
     readBaseValues,
     readChartPin,
     requireChartSupports,

@@ -5,9 +5,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import type { ClusterContext } from "../cluster";
+import { isRecord } from "../settings/validators";
 
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "charts");
 
@@ -62,6 +64,13 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
     return pin as ChartPin;
 }
 
+/** The pin of every chart under `chartsDir` (one folder each). */
+export function readAllChartPins(chartsDir = CHARTS_DIR): ChartPin[] {
+    return readdirSync(chartsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => readChartPin(entry.name, chartsDir));
+}
+
 export function readBaseValues(name: string, chartsDir = CHARTS_DIR): Record<string, unknown> {
     return readYamlMap(path.join(chartsDir, name, "values.yaml"));
 }
@@ -73,7 +82,7 @@ export function deepMerge(base: Values, override: Values): Values {
     const merged: Values = { ...base };
     for (const [key, value] of Object.entries(override)) {
         const current = merged[key];
-        merged[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : value;
+        merged[key] = isRecord(current) && isRecord(value) ? deepMerge(current, value) : value;
     }
     return merged;
 }
@@ -88,7 +97,7 @@ export interface PinnedChartArgs {
     /** Folder under charts/ whose pin.yaml and values.yaml describe the chart. */
     pin: string;
     /** Where it is installed: the Kubernetes provider, and the cluster's Kubernetes minor the pin must support. */
-    cluster: { readonly provider: k8s.Provider; readonly kubernetesVersion: string };
+    cluster: Pick<ClusterContext, "provider" | "kubernetesVersion">;
     /** Values computed by the program (role ARNs, endpoints), deep-merged over the pin's values.yaml. */
     values?: pulumi.Input<Values>;
     /**
@@ -163,10 +172,6 @@ function readYamlMap(file: string): Values {
         throw new Error(`${file}: ${String((e as Error).message).split("\n")[0]}`);
     }
     if (doc === null || doc === undefined) return {};
-    if (!isMap(doc)) throw new Error(`${file}: must hold a YAML map`);
+    if (!isRecord(doc)) throw new Error(`${file}: must hold a YAML map`);
     return doc;
-}
-
-function isMap(value: unknown): value is Values {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,9 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ApiEndpointAccess, InvalidConfigError, Partition } from "../settings";
-import { AddonVersions, EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
+import type { ApiEndpointAccess, Partition } from "../settings";
+import { EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
 import { createNetworkingAddons, createWorkloadAddons } from "./addons";
+import type { ClusterContext } from "./cluster-context";
 import { defaultStorageClassManifest } from "./storage-class";
 import { createSystemNodeGroup } from "./system-node-group";
 
@@ -15,6 +16,10 @@ export interface EksClusterArgs {
     kubernetesVersion: string;
     /** Partition of the stack's region, for policy ARNs and service principals. */
     partition: Partition;
+    /** Region of the stack; handed on in `context`. */
+    region: string;
+    /** Account of the stack; handed on in `context` for IAM ARNs. */
+    accountId: pulumi.Input<string>;
     /** VPC the cluster and its nodes live in. */
     vpcId: pulumi.Input<string>;
     /** Private subnets of every zone: control-plane network interfaces and the system node group. */
@@ -79,12 +84,18 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly provider: k8s.Provider;
     /** Node selector that places a pod on the system node group. */
     readonly systemNodeSelector: Readonly<Record<string, string>>;
+    /** Everything a component running in or beside the cluster needs, as one object to hand on whole. */
+    readonly context: ClusterContext;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before anything is registered, the component included.
-        const versions = requireAddonVersions(args.kubernetesVersion);
         super("spark:cluster:EksCluster", name, {}, opts);
         const a = { ...defaults, ...args };
+        // Settings accept only versions with pinned add-ons; this guards a cluster created with other args.
+        const versions = addonVersionsFor(a.kubernetesVersion);
+        if (!versions) {
+            const pinned = Object.keys(EKS_ADDON_VERSIONS).join(", ");
+            throw new pulumi.ResourceError(`Kubernetes ${JSON.stringify(a.kubernetesVersion)} has no pinned EKS add-on versions (pinned: ${pinned}); pin its add-ons in components/cluster/addon-versions.ts or use a pinned version`, this);
+        }
         const cluster = createControlPlane(name, a, this);
         const clusterName = cluster.eksCluster.name;
         const ctx = { name, clusterName, versions, parent: this };
@@ -118,6 +129,18 @@ export class EksCluster extends pulumi.ComponentResource {
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.provider = createProvider(name, this.kubeconfig, [systemNodes, ...networking, ...workload], this);
         this.systemNodeSelector = { ...a.systemNodeLabels };
+        this.context = {
+            name: this.clusterName,
+            kubernetesVersion: a.kubernetesVersion,
+            partition: a.partition,
+            region: a.region,
+            accountId: a.accountId,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcIssuer: this.oidcIssuer,
+            provider: this.provider,
+            systemNodeSelector: this.systemNodeSelector,
+            instanceTags: { ...a.instanceTags },
+        };
         new k8s.storage.v1.StorageClass(`${name}-gp3`, defaultStorageClassManifest(), { parent: this, provider: this.provider });
 
         this.registerOutputs({
@@ -129,22 +152,12 @@ export class EksCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
             provider: this.provider,
             systemNodeSelector: this.systemNodeSelector,
+            context: this.context,
         });
     }
 }
 
 type ResolvedArgs = EksClusterArgs & typeof defaults;
-
-function requireAddonVersions(kubernetesVersion: string): AddonVersions {
-    const versions = addonVersionsFor(kubernetesVersion);
-    if (!versions) {
-        const pinned = Object.keys(EKS_ADDON_VERSIONS).join(", ");
-        throw new InvalidConfigError([
-            `${pulumi.getProject()}:kubernetesVersion: ${JSON.stringify(kubernetesVersion)} has no pinned EKS add-on versions; use ${pinned} or pin the add-ons in components/cluster/addon-versions.ts`,
-        ]);
-    }
-    return versions;
-}
 
 function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resource): eks.Cluster {
     // Envelope encryption of Secrets: etcd holds them encrypted under a key this stack owns and rotates yearly.

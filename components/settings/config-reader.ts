@@ -3,6 +3,19 @@
  * collecting one line per problem instead of failing on the first.
  */
 
+import { Cidr, parseCidr } from "./validators";
+
+/**
+ * A check of one value: what is wrong with it and how to fix it ("is not ...; use ..."), or undefined when it is
+ * fine. Sections write each check once, as one of these, and run it through `ConfigReader.check`.
+ */
+export type Check<T> = (value: T) => string | undefined;
+
+/** A check that a string matches `pattern`, failing with `what`. */
+export function matches(pattern: RegExp, what: string): Check<string> {
+    return (value) => (pattern.test(value) ? undefined : what);
+}
+
 /** Raw configuration as the engine passes it: fully qualified key → string (JSON for arrays and objects). */
 export type RawConfig = ReadonlyMap<string, string>;
 
@@ -25,6 +38,28 @@ export class ConfigReader {
     /** Records a problem with `key`'s value; `what` says what is wrong and what is allowed. */
     report(key: string, value: unknown, what: string): void {
         this.problems.push(`${this.qualify(key)}: ${describe(value)} ${what}`);
+    }
+
+    /**
+     * Runs `check` on `value` and reports the problem it finds under `key`. True when the value passed; an absent
+     * value (already reported as missing, or not applicable) is not checked and counts as not passed.
+     */
+    check<T>(key: string, value: T | undefined, check: Check<T>): boolean {
+        if (value === undefined) return false;
+        const problem = check(value);
+        if (problem !== undefined) this.report(key, value, problem);
+        return problem === undefined;
+    }
+
+    /** Checks every value of a list, reporting each one that fails; true when all passed. */
+    checkEach<T>(key: string, values: readonly T[] | undefined, check: Check<T>): boolean {
+        if (values === undefined) return false;
+        return values.map((v) => this.check(key, v, check)).every(Boolean);
+    }
+
+    /** Checks a list up to its first failing value, which alone is reported; true when all passed. */
+    checkFirst<T>(key: string, values: readonly T[] | undefined, check: Check<T>): boolean {
+        return values !== undefined && values.every((v) => this.check(key, v, check));
     }
 
     reportMissing(key: string, what: string): void {
@@ -93,6 +128,22 @@ export class ConfigReader {
             this.report(key, text, `is not structured config; ${hint}`);
             return undefined;
         }
+    }
+
+    /** An IPv4 CIDR block whose prefix length lies in `range`. */
+    cidr(key: string, range: { minPrefix: number; maxPrefix: number }): Cidr | undefined {
+        const text = this.string(key, `set it to an IPv4 CIDR block from /${range.minPrefix} to /${range.maxPrefix}`);
+        if (text === undefined) return undefined;
+        const cidr = parseCidr(text);
+        if (typeof cidr === "string") {
+            this.report(key, text, cidr);
+            return undefined;
+        }
+        if (cidr.prefixLength < range.minPrefix || cidr.prefixLength > range.maxPrefix) {
+            this.report(key, text, `is not allowed; use a prefix length from /${range.minPrefix} to /${range.maxPrefix}`);
+            return undefined;
+        }
+        return cidr;
     }
 
     stringList(key: string, hint: string, opts: { allowEmpty: boolean }): string[] | undefined {

@@ -102,3 +102,8 @@ export function parseIamPrincipalArn(arn: string): IamPrincipalArn | string {
     if (!m) return "is not an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admin";
     return { arn, partition: m[1], accountId: m[2] };
 }
+
+/** A plain object (a YAML or JSON map): not null, not a list. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -42,18 +42,18 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
         }
 
         const nodeRole = new NodeRole(`${name}-node`, {
-            partition: a.partition,
+            partition: a.cluster.partition,
             description: "Spark nodes of the Cluster Autoscaler node groups",
         }, { parent: this });
         // One template for every Spark group: IMDSv2 hop limit 1, encrypted gp3 root, local NVMe as RAID0.
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-spark`, nodeLaunchTemplateArgs({
             description: "Spark nodes: IMDSv2 (hop limit 1), encrypted gp3 root, instance store as RAID0",
             rootVolumeGiB: a.rootVolumeGiB,
-            instanceTags: a.instanceTags,
+            instanceTags: a.cluster.instanceTags,
             userData: nvmeRaid0UserData(),
         }), { parent: this });
         const nodeGroups = a.pools.pools.map((pool) => createSparkNodeGroup(name, {
-            clusterName: a.clusterName,
+            clusterName: a.cluster.name,
             pool,
             shape: pool.role === "driver" ? a.driver : a.executor,
             maxVcpuPerPool: a.maxVcpuPerPool,
@@ -63,10 +63,10 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
         }, this));
 
         const role = createAutoscalerRole(name, a, pin.namespace, this);
-        const values = pulumi.all([a.clusterName, role.arn]).apply(([clusterName, roleArn]) => clusterAutoscalerValues({
-            clusterName, region: a.region, roleArn, nodeSelector: a.systemNodeSelector,
+        const values = pulumi.all([a.cluster.name, role.arn]).apply(([clusterName, roleArn]) => clusterAutoscalerValues({
+            clusterName, region: a.cluster.region, roleArn, nodeSelector: a.cluster.systemNodeSelector,
         }));
-        installPinnedChart(name, { pin: pin.name, cluster: a, values }, { parent: this });
+        installPinnedChart(name, { pin: pin.name, cluster: a.cluster, values }, { parent: this });
 
         this.pools = a.pools;
         this.roleArn = role.arn;
@@ -76,11 +76,12 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
 }
 
 function createAutoscalerRole(name: string, a: ClusterAutoscalerArgs, namespace: string, parent: pulumi.Resource): IrsaRole {
-    const policy = pulumi.all([a.clusterName, a.accountId]).apply(([clusterName, accountId]) =>
-        JSON.stringify(clusterAutoscalerPolicy({ partition: a.partition, accountId, region: a.region, clusterName })));
+    const { cluster } = a;
+    const policy = pulumi.all([cluster.name, cluster.accountId]).apply(([clusterName, accountId]) =>
+        JSON.stringify(clusterAutoscalerPolicy({ partition: cluster.partition, accountId, region: cluster.region, clusterName })));
     return new IrsaRole(`${name}-controller`, {
-        oidcProviderArn: a.oidcProviderArn,
-        oidcIssuer: a.oidcIssuer,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
         namespace,
         serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
         inlinePolicies: { "scale-own-node-groups": policy },

@@ -46,30 +46,31 @@ export class Karpenter extends pulumi.ComponentResource implements SparkCapacity
         const pin = readChartPin("karpenter");
         super("spark:autoscaling:Karpenter", name, {}, opts);
         const a = { ...defaults, ...args };
+        const cluster = a.cluster;
 
         const nodeRole = new NodeRole(`${name}-node`, {
-            partition: a.partition,
+            partition: cluster.partition,
             description: "Spark nodes launched by Karpenter",
         }, { parent: this });
         // Nodes authenticate to the cluster through this entry (EKS API authentication mode, no aws-auth).
         const accessEntry = new aws.eks.AccessEntry(`${name}-node`, {
-            clusterName: a.clusterName,
+            clusterName: cluster.name,
             principalArn: nodeRole.arn,
             type: "EC2_LINUX",
         }, { parent: this });
-        const queue = createInterruptionQueue(name, a.clusterName, this);
+        const queue = createInterruptionQueue(name, cluster.name, this);
         const controllerRole = createControllerRole(name, a, pin.namespace, nodeRole.arn, queue.arn, this);
         new aws.ec2.Tag(`${name}-security-group-discovery`, {
             resourceId: a.clusterSecurityGroupId,
             key: DISCOVERY_TAG,
-            value: a.clusterName,
+            value: cluster.name,
         }, { parent: this });
 
-        const values = pulumi.all([a.clusterName, a.clusterEndpoint, queue.name, controllerRole.arn])
+        const values = pulumi.all([cluster.name, a.clusterEndpoint, queue.name, controllerRole.arn])
             .apply(([clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn]) => karpenterValues({
-                clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn, nodeSelector: a.systemNodeSelector,
+                clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn, nodeSelector: cluster.systemNodeSelector,
             }));
-        const chart = installPinnedChart(name, { pin: pin.name, cluster: a, values }, { parent: this });
+        const chart = installPinnedChart(name, { pin: pin.name, cluster, values }, { parent: this });
         // Nodes may only launch once they can join: the class names the role after its access entry exists.
         const joinableRoleName = pulumi.all([nodeRole.roleName, accessEntry.id]).apply(([roleName]) => roleName);
         createNodeResources(name, a, joinableRoleName, chart, this);
@@ -97,14 +98,14 @@ function createControllerRole(
     queueArn: pulumi.Output<string>,
     parent: pulumi.Resource,
 ): IrsaRole {
-    const policies = pulumi.all([a.clusterName, a.accountId, nodeRoleArn, queueArn])
+    const policies = pulumi.all([a.cluster.name, a.cluster.accountId, nodeRoleArn, queueArn])
         .apply(([clusterName, accountId, nodeRole, queue]) => karpenterControllerPolicies({
-            partition: a.partition, accountId, region: a.region, clusterName, nodeRoleArn: nodeRole, interruptionQueueArn: queue,
+            partition: a.cluster.partition, accountId, region: a.cluster.region, clusterName, nodeRoleArn: nodeRole, interruptionQueueArn: queue,
         }));
     const names = ["node-lifecycle", "iam-integration", "eks-integration", "interruption", "zonal-shift", "resource-discovery"];
     return new IrsaRole(`${name}-controller`, {
-        oidcProviderArn: a.oidcProviderArn,
-        oidcIssuer: a.oidcIssuer,
+        oidcProviderArn: a.cluster.oidcProviderArn,
+        oidcIssuer: a.cluster.oidcIssuer,
         namespace,
         serviceAccount: KARPENTER_SERVICE_ACCOUNT,
         inlinePolicies: Object.fromEntries(names.map((n) => [n, policies.apply((p) => JSON.stringify(p[n]))])),
@@ -120,9 +121,9 @@ function createNodeResources(
     chart: k8s.helm.v4.Chart,
     parent: pulumi.Resource,
 ): void {
-    const opts = { parent, provider: a.provider, dependsOn: [chart] };
-    const nodeClass = pulumi.all([a.clusterName, nodeRoleName]).apply(([clusterName, roleName]) => ec2NodeClassManifest({
-        name: a.nodeClassName, clusterName, nodeRoleName: roleName, amiVersion: a.amiVersion, rootVolumeGiB: a.rootVolumeGiB, tags: a.instanceTags,
+    const opts = { parent, provider: a.cluster.provider, dependsOn: [chart] };
+    const nodeClass = pulumi.all([a.cluster.name, nodeRoleName]).apply(([clusterName, roleName]) => ec2NodeClassManifest({
+        name: a.nodeClassName, clusterName, nodeRoleName: roleName, amiVersion: a.amiVersion, rootVolumeGiB: a.rootVolumeGiB, tags: a.cluster.instanceTags,
     }));
     new k8s.apiextensions.CustomResource(`${name}-${a.nodeClassName}`, {
         apiVersion: "karpenter.k8s.aws/v1",

@@ -1,16 +1,20 @@
 import { planFixture } from "../../support/fixture-stacks";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import {
     ADDON_NAMES,
     DEFAULT_STORAGE_CLASS_NAME,
     EBS_CSI_SERVICE_ACCOUNT,
     addonVersionsFor,
+    EksCluster,
+    EksClusterArgs,
     adminAccessEntries,
     endpointAccess,
     nvmeRaid0UserData,
 } from "../../../components/cluster";
 import { InvalidConfigError } from "../../../components/settings";
 import type { CapturedResource } from "../../../tools/plan/capture";
+import { planProgram } from "../../../tools/plan/plan";
 import type { PlanResult } from "../../../tools/plan/plan";
 
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/plan/stack-export";
@@ -120,6 +124,55 @@ describe("EKS cluster component", () => {
             return true;
         });
         assert.deepEqual(registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn), []);
+    });
+});
+
+describe("EKS cluster component, built directly", () => {
+    const args = (kubernetesVersion: string): EksClusterArgs => ({
+        clusterName: "spark-unit",
+        kubernetesVersion,
+        partition: "aws",
+        region: "us-west-2",
+        accountId: "123456789012",
+        vpcId: "vpc-1",
+        privateSubnetIds: ["subnet-a", "subnet-b"],
+        serviceCidr: "172.20.0.0/16",
+        apiEndpointAccess: "private",
+        apiPublicAccessCidrs: [],
+        adminPrincipalArns: [],
+        systemNodes: { instanceTypes: ["m7i.xlarge"], minSize: 2, maxSize: 3 },
+        instanceTags: { team: "platform" },
+    });
+
+    it("must fail on itself with a ResourceError, not a stack-config error, for a version without pinned add-ons", async () => {
+        let thrown: unknown;
+        const plan = await planProgram(() => {
+            try {
+                new EksCluster("cluster", args("1.35"));
+            } catch (e) {
+                thrown = e;
+            }
+        });
+        assert.ok(thrown instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(thrown)}`);
+        assert.ok(!(thrown instanceof InvalidConfigError));
+        assert.match(thrown.message, /Kubernetes "1\.35" has no pinned EKS add-on versions \(pinned: 1\.34\)/);
+        assert.deepEqual(plan.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.urn), []);
+    });
+
+    it("hands on one cluster context with what it was given and what it created", async () => {
+        const plan = await planProgram(() => {
+            const c = new EksCluster("cluster", args("1.34"));
+            const ctx = c.context;
+            assert.equal(ctx.provider, c.provider);
+            assert.deepEqual(
+                { v: ctx.kubernetesVersion, p: ctx.partition, r: ctx.region, a: ctx.accountId, s: ctx.systemNodeSelector, t: ctx.instanceTags },
+                { v: "1.34", p: "aws", r: "us-west-2", a: "123456789012", s: { "spark-platform/pool": "system" }, t: { team: "platform" } },
+            );
+            return { name: ctx.name, oidcProviderArn: ctx.oidcProviderArn, oidcIssuer: ctx.oidcIssuer };
+        });
+        assert.equal(plan.outputs.name, "spark-unit");
+        assert.match(String(plan.outputs.oidcProviderArn), /^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\.us-west-2\.amazonaws\.com\/id\//);
+        assert.match(String(plan.outputs.oidcIssuer), /^oidc\.eks\.us-west-2\.amazonaws\.com\/id\//);
     });
 });
 

@@ -1,0 +1,117 @@
+import { Check, ConfigReader, matches } from "../config-reader";
+
+/**
+ * vCPUs of each instance size. Within the families the Spark pools use (general purpose, memory and compute
+ * optimized, x86), a size names the same vCPU count in every family, so node-count limits can be derived from
+ * the vCPU budget without an instance-type lookup. Metal sizes vary by family and are left out.
+ */
+export const INSTANCE_SIZE_VCPUS = {
+    large: 2,
+    xlarge: 4,
+    "2xlarge": 8,
+    "4xlarge": 16,
+    "8xlarge": 32,
+    "12xlarge": 48,
+    "16xlarge": 64,
+    "24xlarge": 96,
+    "32xlarge": 128,
+    "48xlarge": 192,
+} as const;
+export type InstanceSize = keyof typeof INSTANCE_SIZE_VCPUS;
+
+/** Instance families crossed with sizes: families [r6id, r5d] and sizes [4xlarge] give r6id.4xlarge, r5d.4xlarge. */
+export interface InstanceShape {
+    readonly families: readonly string[];
+    /** The first size is the one Cluster Autoscaler node groups use (their instance types must be equal in size). */
+    readonly sizes: readonly InstanceSize[];
+}
+
+export interface CapacitySettings {
+    /** Instance types of the system node group (CoreDNS, controllers, Kubecost), x86_64. */
+    readonly systemInstanceTypes: readonly string[];
+    readonly systemMinSize: number;
+    readonly systemMaxSize: number;
+    /** Shape of the on-demand Spark driver pools. */
+    readonly driver: InstanceShape;
+    /** Shape of the spot Spark executor pools; diversified so spot capacity is found in one zone. */
+    readonly executor: InstanceShape;
+    /** EKS AL2023 AMI release Karpenter launches (`al2023@<version>`), pinned so previews do not drift. */
+    readonly karpenterAmiVersion: string;
+}
+
+/** The most families one pool may list; more adds little spot diversity and makes the node-group list unwieldy. */
+export const MAX_INSTANCE_FAMILIES = 10;
+
+const systemInstanceType: Check<string> = (type) => {
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) return "is not an EC2 instance type; use one such as m7i.xlarge";
+    return isArmFamily(type.split(".")[0])
+        ? "is a Graviton (arm64) type; the node groups run the x86_64 AL2023 AMI, use one such as m7i.xlarge"
+        : undefined;
+};
+
+const sparkInstanceFamily: Check<string> = (family) => {
+    if (!/^[a-z]+\d+[a-z0-9-]*$/.test(family)) return "is not an EC2 instance family; use one such as r6id or m7i";
+    return isArmFamily(family)
+        ? "is a Graviton (arm64) family; the Spark pools run x86_64, use one such as r6id or m7i"
+        : undefined;
+};
+
+export function readCapacity(r: ConfigReader): CapacitySettings | undefined {
+    const types = r.stringList("systemNodeInstanceTypes", "list x86_64 instance types such as m7i.xlarge", {
+        allowEmpty: false,
+    });
+    const typesOk = r.checkEach("systemNodeInstanceTypes", types, systemInstanceType);
+    const systemMinSize = r.integer("systemNodeMinSize", 2, 50);
+    const systemMaxSize = r.integer("systemNodeMaxSize", 2, 100);
+    const sizesOk =
+        systemMinSize === undefined ||
+        systemMaxSize === undefined ||
+        r.check("systemNodeMaxSize", String(systemMaxSize), () =>
+            systemMaxSize < systemMinSize
+                ? `is below systemNodeMinSize (${systemMinSize}); use a value of at least ${systemMinSize}`
+                : undefined,
+        );
+    const driver = readInstanceShape(r, "sparkDriver");
+    const executor = readInstanceShape(r, "sparkExecutor");
+    const karpenterAmiVersion = r.string(
+        "karpenterAmiVersion",
+        "set it to an EKS AL2023 AMI release such as v20260903",
+    );
+    const amiOk = r.check(
+        "karpenterAmiVersion",
+        karpenterAmiVersion,
+        matches(
+            /^v\d{8}$/,
+            "is not an EKS AMI release; use one such as v20260903 (never latest, so previews do not drift)",
+        ),
+    );
+    if (!types || !typesOk || systemMinSize === undefined || systemMaxSize === undefined || !sizesOk) return undefined;
+    if (!driver || !executor || karpenterAmiVersion === undefined || !amiOk) return undefined;
+    return { systemInstanceTypes: types, systemMinSize, systemMaxSize, driver, executor, karpenterAmiVersion };
+}
+
+function readInstanceShape(r: ConfigReader, prefix: "sparkDriver" | "sparkExecutor"): InstanceShape | undefined {
+    const familiesKey = `${prefix}InstanceFamilies`;
+    const sizesKey = `${prefix}InstanceSizes`;
+    const families = r.stringList(familiesKey, "list x86_64 instance families such as r6id", { allowEmpty: false });
+    const countOk = r.check(familiesKey, families, (list) =>
+        list.length > MAX_INSTANCE_FAMILIES
+            ? `lists ${list.length} families; use at most ${MAX_INSTANCE_FAMILIES}`
+            : undefined,
+    );
+    const familiesOk = r.checkEach(familiesKey, families, sparkInstanceFamily);
+    const allowed = Object.keys(INSTANCE_SIZE_VCPUS);
+    const sizes = r.stringList(sizesKey, `list instance sizes from: ${allowed.join(", ")}`, { allowEmpty: false });
+    const sizesOk = r.checkFirst(sizesKey, sizes, (size) =>
+        allowed.includes(size)
+            ? undefined
+            : `is not an instance size this program can size pools with; use one of: ${allowed.join(", ")}`,
+    );
+    if (!families || !countOk || !familiesOk || !sizes || !sizesOk) return undefined;
+    return { families, sizes: sizes as InstanceSize[] };
+}
+
+/** Graviton families carry a `g` right after the generation digit (m7g, r6gd, c7gn, im4gn); a1 is the first one. */
+function isArmFamily(family: string): boolean {
+    return family === "a1" || /^[a-z]+\d+g/.test(family);
+}

@@ -1,0 +1,101 @@
+import { ConfigReader } from "../config-reader";
+import { isDnsLabel, isPositiveQuantity, isRecord } from "../validators";
+
+/** Namespaces the platform itself uses; a team may not claim them. */
+export const RESERVED_NAMESPACES = ["default", "karpenter", "kubecost", "spark-operator", "logging"] as const;
+
+export interface TeamSettings {
+    /** Team name, used in resource names (a DNS label). */
+    readonly name: string;
+    /** Kubernetes namespace the team's Spark jobs run in (a DNS label). */
+    readonly namespace: string;
+    /** ResourceQuota for the namespace, as Kubernetes quantities. */
+    readonly quota: { readonly cpu: string; readonly memory: string };
+}
+
+const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}}]";
+
+export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
+    const value = r.json("teams", TEAMS_HINT);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.length === 0) {
+        r.report("teams", value, `is not a non-empty list; ${TEAMS_HINT}`);
+        return undefined;
+    }
+    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry));
+    if (teams.some((t) => t === undefined)) return undefined;
+    const valid = teams as TeamSettings[];
+    for (const field of ["name", "namespace"] as const) {
+        const seen = new Set<string>();
+        valid.forEach((team, i) => {
+            if (seen.has(team[field])) {
+                r.report(
+                    `teams[${i}].${field}`,
+                    team[field],
+                    `is used by another team; each team needs its own ${field}`,
+                );
+            }
+            seen.add(team[field]);
+        });
+    }
+    return valid;
+}
+
+function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | undefined {
+    if (!isRecord(entry)) {
+        r.report(key, entry, `is not an object; ${TEAMS_HINT}`);
+        return undefined;
+    }
+    const unknownField = Object.keys(entry).find((k) => !["name", "namespace", "quota"].includes(k));
+    if (unknownField !== undefined) {
+        r.report(`${key}.${unknownField}`, entry[unknownField], "is not a team setting; use name, namespace and quota");
+    }
+    const name = entry.name;
+    const namespace = entry.namespace;
+    let ok = unknownField === undefined;
+    if (typeof name !== "string" || !isDnsLabel(name) || name.length > 30) {
+        r.report(
+            `${key}.name`,
+            name,
+            "is not allowed; use a DNS label of at most 30 characters (lowercase letters, digits, '-')",
+        );
+        ok = false;
+    }
+    if (typeof namespace !== "string" || !isDnsLabel(namespace)) {
+        r.report(
+            `${key}.namespace`,
+            namespace,
+            "is not a DNS label; use at most 63 lowercase letters, digits and '-', starting and ending alphanumeric",
+        );
+        ok = false;
+    } else if (namespace.startsWith("kube-") || (RESERVED_NAMESPACES as readonly string[]).includes(namespace)) {
+        r.report(
+            `${key}.namespace`,
+            namespace,
+            `is reserved; pick a namespace other than kube-* and ${RESERVED_NAMESPACES.join(", ")}`,
+        );
+        ok = false;
+    }
+    const quota = entry.quota;
+    if (!isRecord(quota)) {
+        r.report(`${key}.quota`, quota, 'is not an object; set quota: {cpu: "64", memory: "256Gi"}');
+        return undefined;
+    }
+    for (const field of ["cpu", "memory"] as const) {
+        const q = quota[field];
+        if (typeof q !== "string" || !isPositiveQuantity(q)) {
+            r.report(
+                `${key}.quota.${field}`,
+                q,
+                'is not a Kubernetes quantity; use a quoted value such as "64", "500m" or "256Gi"',
+            );
+            ok = false;
+        }
+    }
+    if (!ok) return undefined;
+    return {
+        name: name as string,
+        namespace: namespace as string,
+        quota: { cpu: quota.cpu as string, memory: quota.memory as string },
+    };
+}
