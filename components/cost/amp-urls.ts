@@ -38,15 +38,17 @@ export function ampEndpoints(workspaceId: string, region: string, proxyPort: num
     };
 }
 
-/** `arn:<partition>:aps:<region>:<account>:workspace/<id>` (Service Authorization Reference, resource type `workspace`). */
+/** `arn:<partition>:aps:<region>:<account>:workspace/<id>` (Service Authorization Reference, type `workspace`). */
 export function ampWorkspaceArn(partition: Partition, region: string, accountId: string, workspaceId: string): string {
     requireWorkspaceId(workspaceId);
-    if (!/^\d{12}$/.test(accountId)) throw new Error(`account ${JSON.stringify(accountId)} is not a 12-digit AWS account id`);
+    if (!/^\d{12}$/.test(accountId)) {
+        throw new Error(`account ${JSON.stringify(accountId)} is not a 12-digit AWS account id`);
+    }
     return `arn:${partition}:aps:${region}:${accountId}:workspace/${workspaceId}`;
 }
 
 function requireWorkspaceId(workspaceId: string): void {
     if (!WORKSPACE_ID.test(workspaceId)) {
-        throw new Error(`AMP workspace id ${JSON.stringify(workspaceId)} is not a workspace id such as ws-0123abcd-…`);
+        throw new Error(`AMP workspace id ${JSON.stringify(workspaceId)} is not a workspace id (ws-<uuid>)`);
     }
 }

@@ -7,13 +7,25 @@
  */
 
 /** Read PromQL, series, labels and metadata: what the cost model does through the SigV4 proxy. */
-export const AMP_QUERY_ACTIONS = ["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"] as const;
+export const AMP_QUERY_ACTIONS = [
+    "aps:GetLabels",
+    "aps:GetMetricMetadata",
+    "aps:GetSeries",
+    "aps:QueryMetrics",
+] as const;
 /** Push samples: what the bundled Prometheus server does and nothing else. */
 export const AMP_REMOTE_WRITE_ACTIONS = ["aps:RemoteWrite"] as const;
 
+export interface PolicyStatement {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Action: string[];
+    readonly Resource: string;
+}
+
 export interface PolicyDocument {
     readonly Version: "2012-10-17";
-    readonly Statement: ReadonlyArray<{ readonly Sid: string; readonly Effect: "Allow"; readonly Action: string[]; readonly Resource: string }>;
+    readonly Statement: readonly PolicyStatement[];
 }
 
 export function ampQueryPolicy(workspaceArn: string): PolicyDocument {
@@ -28,5 +40,6 @@ function allow(sid: string, actions: readonly string[], workspaceArn: string): P
     if (!/^arn:aws(-cn|-us-gov)?:aps:[a-z0-9-]+:\d{12}:workspace\/[A-Za-z0-9-]+$/.test(workspaceArn)) {
         throw new Error(`${JSON.stringify(workspaceArn)} is not an AMP workspace ARN`);
     }
-    return { Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Action: [...actions], Resource: workspaceArn }] };
+    const statement: PolicyStatement = { Sid: sid, Effect: "Allow", Action: [...actions], Resource: workspaceArn };
+    return { Version: "2012-10-17", Statement: [statement] };
 }

@@ -14,7 +14,10 @@ export const PROMETHEUS_SERVICE_ACCOUNT = "kubecost-prometheus-server";
 /** Label Spark itself puts on every driver and executor pod (`spark-role=driver|executor`). */
 export const SPARK_ROLE_POD_LABEL = "spark-role";
 /** Capacity-type node labels: Karpenter's, and the one EKS managed node groups (Cluster Autoscaler) carry. */
-export const CAPACITY_TYPE_LABELS = { karpenter: "karpenter.sh/capacity-type", managedNodeGroup: "eks.amazonaws.com/capacityType" } as const;
+export const CAPACITY_TYPE_LABELS = {
+    karpenter: "karpenter.sh/capacity-type",
+    managedNodeGroup: "eks.amazonaws.com/capacityType",
+} as const;
 
 /** Node labels Kubecost copies onto allocations besides its defaults, so cost splits by pool and capacity type. */
 export const ALLOCATION_NODE_LABELS: readonly string[] = [
@@ -43,7 +46,7 @@ export interface KubecostValuesOptions {
     readonly capacityTypeLabel: string;
 }
 
-/** Kubecost renders label names with every non-alphanumeric character replaced by `_` (`spark-role` → `spark_role`). */
+/** Kubecost's name for a label: every non-alphanumeric character becomes `_` (`spark-role` → `spark_role`). */
 export function kubecostLabelName(label: string): string {
     return label.replace(/[^A-Za-z0-9_]/g, "_");
 }
@@ -52,7 +55,11 @@ export function buildKubecostValues(o: KubecostValuesOptions): Values {
     if (o.clusterName === "") throw new Error("Kubecost needs the cluster name (kubecostProductConfigs.clusterName)");
     const amp = ampEndpoints(o.workspaceId, o.region);
     const nodeSelector = { "kubernetes.io/os": "linux", ...o.nodeSelector };
-    const roleAnnotation = (arn: string) => ({ "eks.amazonaws.com/role-arn": arn });
+    const serviceAccount = (name: string, roleArn: string) => ({
+        create: true,
+        name,
+        annotations: { "eks.amazonaws.com/role-arn": roleArn },
+    });
     return {
         global: {
             amp: {
@@ -65,7 +72,7 @@ export function buildKubecostValues(o: KubecostValuesOptions): Values {
             savedReports: { enabled: true, reports: savedReports(o.capacityTypeLabel) },
         },
         sigV4Proxy: { region: o.region, host: amp.host },
-        serviceAccount: { create: true, name: COST_ANALYZER_SERVICE_ACCOUNT, annotations: roleAnnotation(o.queryRoleArn) },
+        serviceAccount: serviceAccount(COST_ANALYZER_SERVICE_ACCOUNT, o.queryRoleArn),
         nodeSelector,
         kubecostProductConfigs: {
             clusterName: o.clusterName,
@@ -76,9 +83,7 @@ export function buildKubecostValues(o: KubecostValuesOptions): Values {
             allocation: { nodeLabels: { enabled: true, includeList: ALLOCATION_NODE_LABELS.join(",") } },
         },
         prometheus: {
-            serviceAccounts: {
-                server: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: roleAnnotation(o.remoteWriteRoleArn) },
-            },
+            serviceAccounts: { server: serviceAccount(PROMETHEUS_SERVICE_ACCOUNT, o.remoteWriteRoleArn) },
             server: {
                 // Each cluster writing to a workspace must be told apart; Kubecost filters its queries on this label.
                 global: { external_labels: { cluster_id: o.clusterName } },
@@ -103,7 +108,7 @@ export function savedReports(capacityTypeLabel: string): Values[] {
     return [
         report("Cost by team (namespace), last 7 days", "namespace"),
         report("Cost by Spark pool, last 7 days", `label:${kubecostLabelName(POOL_LABELS.pool)}`),
-        report("Cost by Spark role (driver / executor), last 7 days", `label:${kubecostLabelName(SPARK_ROLE_POD_LABEL)}`),
+        report("Cost by Spark role, last 7 days", `label:${kubecostLabelName(SPARK_ROLE_POD_LABEL)}`),
         report("Spot share: cost by capacity type, last 7 days", `label:${kubecostLabelName(capacityTypeLabel)}`),
     ];
 }

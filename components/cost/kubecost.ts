@@ -86,7 +86,11 @@ export class Kubecost extends pulumi.ComponentResource {
             .apply(([id, accountId]) => ampWorkspaceArn(cluster.partition, cluster.region, accountId, id));
         const endpoints = workspace.id.apply((id) => ampEndpoints(id, cluster.region));
 
-        const irsa = { oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, namespace: pin.namespace };
+        const irsa = {
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            namespace: pin.namespace,
+        };
         const queryRole = new IrsaRole(`${name}-query`, {
             ...irsa,
             serviceAccount: COST_ANALYZER_SERVICE_ACCOUNT,
@@ -96,7 +100,9 @@ export class Kubecost extends pulumi.ComponentResource {
         const remoteWriteRole = new IrsaRole(`${name}-remote-write`, {
             ...irsa,
             serviceAccount: PROMETHEUS_SERVICE_ACCOUNT,
-            inlinePolicies: { "amp-remote-write": workspaceArn.apply((arn) => JSON.stringify(ampRemoteWritePolicy(arn))) },
+            inlinePolicies: {
+                "amp-remote-write": workspaceArn.apply((arn) => JSON.stringify(ampRemoteWritePolicy(arn))),
+            },
             description: "Kubecost Prometheus server: remote-writes to this stack's AMP workspace",
         }, { parent: this });
 

@@ -32,6 +32,7 @@ const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
 const KMS_KEY_ARN = `arn:aws:kms:us-west-2:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 const SYSTEM_SELECTOR = { "spark-platform/pool": "system" };
 const WORKSPACE_ID = "ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+const AMP_US_WEST_2 = "https://aps-workspaces.us-west-2.amazonaws.com/workspaces";
 
 /** The action lists of the AWS managed policies, as published (v1 of each, both edited 2020-12-19). */
 const MANAGED_QUERY_ACCESS = ["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"];
@@ -50,7 +51,8 @@ const valuesOptions: KubecostValuesOptions = {
 
 type Tree = Record<string, unknown>;
 const isMap = (v: unknown): v is Tree => typeof v === "object" && v !== null && !Array.isArray(v);
-const at = (tree: unknown, path: string): unknown => path.split(".").reduce<unknown>((t, k) => (isMap(t) ? t[k] : undefined), tree);
+const at = (tree: unknown, path: string): unknown =>
+    path.split(".").reduce<unknown>((t, k) => (isMap(t) ? t[k] : undefined), tree);
 
 /** Every leaf path of a values tree; lists and empty maps are leaves. */
 function leafPaths(tree: Tree, prefix = ""): string[] {
@@ -69,16 +71,18 @@ function keysOutsideChart(values: Tree, chartKeys: readonly string[]): string[] 
 function recordedChartKeys(): string[] {
     const pin: unknown = parseYaml(readFileSync(path.join(CHARTS_DIR, "cost-analyzer", "pin.yaml"), "utf8"));
     const keys = isMap(pin) ? pin.chartKeys : undefined;
-    assert.ok(Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === "string"), "pin.yaml chartKeys is a list of strings");
+    const valid = Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === "string");
+    assert.ok(valid, "pin.yaml chartKeys is a list of strings");
     return keys as string[];
 }
 
 describe("AMP addresses", () => {
     it("builds the query, remote-write and proxied URLs from the workspace id and region", () => {
+        const workspaceUrl = `https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/${WORKSPACE_ID}`;
         assert.deepEqual(ampEndpoints(WORKSPACE_ID, "eu-central-1"), {
             host: "aps-workspaces.eu-central-1.amazonaws.com",
-            workspaceUrl: `https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/${WORKSPACE_ID}`,
-            remoteWriteUrl: `https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/${WORKSPACE_ID}/api/v1/remote_write`,
+            workspaceUrl,
+            remoteWriteUrl: `${workspaceUrl}/api/v1/remote_write`,
             proxiedQueryUrl: `http://localhost:8005/workspaces/${WORKSPACE_ID}`,
         });
     });
@@ -88,7 +92,10 @@ describe("AMP addresses", () => {
     });
 
     it("builds the workspace ARN in the stack's partition", () => {
-        assert.equal(ampWorkspaceArn("aws-us-gov", "us-gov-west-1", ACCOUNT, WORKSPACE_ID), `arn:aws-us-gov:aps:us-gov-west-1:${ACCOUNT}:workspace/${WORKSPACE_ID}`);
+        assert.equal(
+            ampWorkspaceArn("aws-us-gov", "us-gov-west-1", ACCOUNT, WORKSPACE_ID),
+            `arn:aws-us-gov:aps:us-gov-west-1:${ACCOUNT}:workspace/${WORKSPACE_ID}`,
+        );
     });
 
     for (const bad of ["", "ws-1/../x", "ws 1"]) {
@@ -118,7 +125,8 @@ describe("AMP IAM policies", () => {
 
     it("refuses a resource that is not a workspace ARN", () => {
         assert.throws(() => ampQueryPolicy("*"), /not an AMP workspace ARN/);
-        assert.throws(() => ampRemoteWritePolicy(`arn:aws:aps:us-west-2:${ACCOUNT}:workspace/*`), /not an AMP workspace ARN/);
+        const wildcard = `arn:aws:aps:us-west-2:${ACCOUNT}:workspace/*`;
+        assert.throws(() => ampRemoteWritePolicy(wildcard), /not an AMP workspace ARN/);
     });
 });
 
@@ -128,8 +136,9 @@ describe("Kubecost chart values", () => {
 
     it("turn on native AMP mode with the workspace's URLs and the SigV4 proxy for the region", () => {
         assert.equal(at(merged, "global.amp.enabled"), true);
-        assert.equal(at(merged, "global.amp.prometheusServerEndpoint"), `http://localhost:8005/workspaces/${WORKSPACE_ID}`);
-        assert.equal(at(merged, "global.amp.remoteWriteService"), `https://aps-workspaces.us-west-2.amazonaws.com/workspaces/${WORKSPACE_ID}/api/v1/remote_write`);
+        const amp = (key: string) => at(merged, `global.amp.${key}`);
+        assert.equal(amp("prometheusServerEndpoint"), `http://localhost:8005/workspaces/${WORKSPACE_ID}`);
+        assert.equal(amp("remoteWriteService"), `${AMP_US_WEST_2}/${WORKSPACE_ID}/api/v1/remote_write`);
         assert.equal(at(merged, "global.amp.sigv4.region"), "us-west-2");
         assert.equal(at(merged, "sigV4Proxy.host"), "aps-workspaces.us-west-2.amazonaws.com");
         assert.equal(at(merged, "sigV4Proxy.region"), "us-west-2");
@@ -140,15 +149,20 @@ describe("Kubecost chart values", () => {
     });
 
     it("pin the SigV4 proxy image instead of the chart's :latest", () => {
-        assert.match(String(at(merged, "sigV4Proxy.image")), /^public\.ecr\.aws\/aws-observability\/aws-sigv4-proxy:\d+\.\d+(\.\d+)?$/);
+        const image = String(at(merged, "sigV4Proxy.image"));
+        assert.match(image, /^public\.ecr\.aws\/aws-observability\/aws-sigv4-proxy:\d+\.\d+(\.\d+)?$/);
     });
 
     it("name the two service accounts the IRSA roles trust, each annotated with its own role", () => {
         assert.deepEqual(at(merged, "serviceAccount"), {
-            create: true, name: COST_ANALYZER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": valuesOptions.queryRoleArn },
+            create: true,
+            name: COST_ANALYZER_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": valuesOptions.queryRoleArn },
         });
         assert.deepEqual(at(merged, "prometheus.serviceAccounts.server"), {
-            create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": valuesOptions.remoteWriteRoleArn },
+            create: true,
+            name: PROMETHEUS_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": valuesOptions.remoteWriteRoleArn },
         });
     });
 
@@ -157,8 +171,12 @@ describe("Kubecost chart values", () => {
     });
 
     it("the key check catches a misspelt key", () => {
-        const misspelt = deepMerge(merged, { sigv4Proxy: { region: "us-west-2" }, prometheus: { server: { nodeSelectors: {} } } });
-        assert.deepEqual(keysOutsideChart(misspelt, recordedChartKeys()).sort(), ["prometheus.server.nodeSelectors", "sigv4Proxy.region"]);
+        const misspelt = deepMerge(merged, {
+            sigv4Proxy: { region: "us-west-2" },
+            prometheus: { server: { nodeSelectors: {} } },
+        });
+        const outside = keysOutsideChart(misspelt, recordedChartKeys()).sort();
+        assert.deepEqual(outside, ["prometheus.server.nodeSelectors", "sigv4Proxy.region"]);
     });
 
     it("give every workload container requests and limits", () => {
@@ -196,11 +214,22 @@ describe("Kubecost chart values", () => {
 
     it("split cost by team, Spark role, pool and capacity type", () => {
         const includeList = String(at(merged, "kubecostModel.allocation.nodeLabels.includeList")).split(",");
-        for (const label of ["spark-platform/pool", "spark-platform/role", "karpenter.sh/capacity-type", "eks.amazonaws.com/capacityType"]) {
+        const wanted = [
+            "spark-platform/pool",
+            "spark-platform/role",
+            "karpenter.sh/capacity-type",
+            "eks.amazonaws.com/capacityType",
+        ];
+        for (const label of wanted) {
             assert.ok(includeList.includes(label), label);
         }
         const reports = at(merged, "global.savedReports.reports") as { aggregateBy: string }[];
-        assert.deepEqual(reports.map((r) => r.aggregateBy), ["namespace", "label:spark_platform_pool", "label:spark_role", "label:karpenter_sh_capacity_type"]);
+        assert.deepEqual(reports.map((r) => r.aggregateBy), [
+            "namespace",
+            "label:spark_platform_pool",
+            "label:spark_role",
+            "label:karpenter_sh_capacity_type",
+        ]);
         assert.equal(kubecostLabelName("eks.amazonaws.com/capacityType"), "eks_amazonaws_com_capacityType");
     });
 });
@@ -240,7 +269,9 @@ function planKubecost(region = "us-west-2"): Promise<Planned> {
 const ofType = (plan: Planned, type: string) => plan.resources.filter((r) => r.type === type);
 const parse = <T>(text: unknown): T => JSON.parse(String(text)) as T;
 
-interface TrustDoc { Statement: { Principal: { Federated: string }; Condition: { StringEquals: Record<string, string> } }[] }
+interface TrustDoc {
+    Statement: { Principal: { Federated: string }; Condition: { StringEquals: Record<string, string> } }[];
+}
 interface PolicyDoc { Statement: { Action: string[]; Resource: string }[] }
 
 describe("Kubecost component under the plan's mocks", function () {
@@ -257,7 +288,8 @@ describe("Kubecost component under the plan's mocks", function () {
         const [logGroup] = ofType(plan, "aws:cloudwatch/logGroup:LogGroup");
         assert.equal(logGroup.inputs.kmsKeyId, KMS_KEY_ARN);
         assert.deepEqual(workspace.inputs.loggingConfiguration, { logGroupArn: `${String(logGroup.outputs.arn)}:*` });
-        assert.equal(plan.resources.filter((r) => /^aws:amp\/(alertManagerDefinition|ruleGroupNamespace)/.test(r.type)).length, 0);
+        const alertsOrRules = /^aws:amp\/(alertManagerDefinition|ruleGroupNamespace)/;
+        assert.equal(plan.resources.filter((r) => alertsOrRules.test(r.type)).length, 0);
     });
 
     it("registers one Kubecost release of the pinned chart in AMP mode, with the workspace's URLs", () => {
@@ -271,7 +303,7 @@ describe("Kubecost component under the plan's mocks", function () {
         assert.deepEqual(at(chart.inputs.values, "global.amp"), {
             enabled: true,
             prometheusServerEndpoint: `http://localhost:8005/workspaces/${workspaceId}`,
-            remoteWriteService: `https://aps-workspaces.us-west-2.amazonaws.com/workspaces/${workspaceId}/api/v1/remote_write`,
+            remoteWriteService: `${AMP_US_WEST_2}/${workspaceId}/api/v1/remote_write`,
             sigv4: { region: "us-west-2" },
         });
     });
@@ -312,7 +344,8 @@ describe("Kubecost component under the plan's mocks", function () {
         };
         assert.deepEqual(actionsOf("amp-query"), MANAGED_QUERY_ACCESS);
         assert.deepEqual(actionsOf("amp-remote-write"), MANAGED_REMOTE_WRITE_ACCESS);
-        assert.equal(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0, "no managed policy on *");
+        const attachments = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        assert.equal(attachments.length, 0, "no managed policy on *");
     });
 
     it("creates the namespace, enforcing Pod Security baseline and warning on restricted", () => {
@@ -324,7 +357,8 @@ describe("Kubecost component under the plan's mocks", function () {
     });
 
     it("tells users how to reach the UI without a load balancer", () => {
-        assert.equal(plan.outputs.portForwardCommand, "kubectl port-forward --namespace kubecost deployment/kubecost-cost-analyzer 9090");
+        const command = "kubectl port-forward --namespace kubecost deployment/kubecost-cost-analyzer 9090";
+        assert.equal(plan.outputs.portForwardCommand, command);
     });
 
     it("passes the policy pack with zero violations and nothing left unevaluated", async () => {
@@ -345,15 +379,20 @@ describe("Kubecost IRSA trusts under independent IAM evaluation (iam-simulate)",
 
     // iam-simulate does not know EKS issuers as condition-key prefixes and would drop them; aliasing the issuer to
     // one it knows (accounts.google.com) on both sides keeps StringEquals semantics (toolchain.md §5.2).
-    const alias = <T>(value: T, issuer = ISSUER): T => JSON.parse(JSON.stringify(value).split(`"${issuer}:`).join("\"accounts.google.com:")) as T;
-    async function assume(trust: unknown, sub: string, opts: { aud?: string; issuer?: string; provider?: string } = {}): Promise<string> {
+    const alias = <T>(value: T, issuer = ISSUER): T =>
+        JSON.parse(JSON.stringify(value).split(`"${issuer}:`).join("\"accounts.google.com:")) as T;
+    interface Token { aud?: string; issuer?: string; provider?: string }
+    async function assume(trust: unknown, sub: string, opts: Token = {}): Promise<string> {
         const issuer = opts.issuer ?? ISSUER;
         const simulation: Simulation = {
             request: {
                 principal: opts.provider ?? PROVIDER_ARN,
                 action: "sts:AssumeRoleWithWebIdentity",
                 resource: { resource: `arn:aws:iam::${ACCOUNT}:role/kubecost`, accountId: ACCOUNT },
-                contextVariables: alias({ [`${issuer}:sub`]: sub, [`${issuer}:aud`]: opts.aud ?? STS_AUDIENCE }, issuer),
+                contextVariables: alias({
+                    [`${issuer}:sub`]: sub,
+                    [`${issuer}:aud`]: opts.aud ?? STS_AUDIENCE,
+                }, issuer),
             },
             identityPolicies: [],
             serviceControlPolicies: [],
@@ -379,14 +418,18 @@ describe("Kubecost IRSA trusts under independent IAM evaluation (iam-simulate)",
     it("must not let the other Kubecost service account, another namespace or a look-alike assume it", async () => {
         assert.equal(await assume(trusts.get(query), write), "ImplicitlyDenied");
         assert.equal(await assume(trusts.get(write), query), "ImplicitlyDenied");
-        assert.equal(await assume(trusts.get(query), `system:serviceaccount:default:${COST_ANALYZER_SERVICE_ACCOUNT}`), "ImplicitlyDenied");
+        const elsewhere = `system:serviceaccount:default:${COST_ANALYZER_SERVICE_ACCOUNT}`;
+        assert.equal(await assume(trusts.get(query), elsewhere), "ImplicitlyDenied");
         assert.equal(await assume(trusts.get(write), `${write}-x`), "ImplicitlyDenied");
     });
 
     it("must not accept a token for another audience, issuer or OIDC provider", async () => {
         assert.equal(await assume(trusts.get(query), query, { aud: "other" }), "ImplicitlyDenied");
         const otherIssuer = "oidc.eks.us-west-2.amazonaws.com/id/FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF";
-        assert.equal(await assume(trusts.get(query), query, { issuer: otherIssuer, provider: `arn:aws:iam::${ACCOUNT}:oidc-provider/${otherIssuer}` }), "ImplicitlyDenied");
-        assert.equal(await assume(trusts.get(write), write, { provider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }), "ImplicitlyDenied");
+        const provider = (issuer: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`;
+        const foreign = { issuer: otherIssuer, provider: provider(otherIssuer) };
+        assert.equal(await assume(trusts.get(query), query, foreign), "ImplicitlyDenied");
+        const github = provider("token.actions.githubusercontent.com");
+        assert.equal(await assume(trusts.get(write), write, { provider: github }), "ImplicitlyDenied");
     });
 });
