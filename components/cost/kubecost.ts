@@ -67,16 +67,19 @@ export class Kubecost extends pulumi.ComponentResource {
         const a = { ...defaults, ...args };
         const { cluster } = a;
 
+        // Named after the project and stack, not the cluster: a name from the cluster's outputs would make these two
+        // quick resources wait for the control plane for nothing.
+        const baseName = `${pulumi.getProject()}-${pulumi.getStack()}-kubecost`;
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-amp-logs`, {
             // The /aws/vendedlogs/ prefix keeps the log delivery resource policy AMP needs small.
-            name: pulumi.interpolate`/aws/vendedlogs/prometheus/${cluster.name}-kubecost`,
+            namePrefix: `/aws/vendedlogs/prometheus/${baseName}-`,
             retentionInDays: a.logRetentionDays,
             kmsKeyId: a.kmsKeyArn,
             tags: a.tags,
         }, { parent: this });
         // Alert manager and rule groups are deliberately not defined: Kubecost needs neither.
         const workspace = new aws.amp.Workspace(`${name}-workspace`, {
-            alias: pulumi.interpolate`${cluster.name}-kubecost`,
+            alias: baseName,
             loggingConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
             tags: a.tags,
         }, { parent: this });

@@ -287,6 +287,9 @@ describe("Kubecost component under the plan's mocks", function () {
         assert.equal(others.length, 0);
         const [logGroup] = ofType(plan, "aws:cloudwatch/logGroup:LogGroup");
         assert.equal(logGroup.inputs.kmsKeyId, KMS_KEY_ARN);
+        // Named from project and stack, so neither waits for the control plane.
+        assert.equal(workspace.inputs.alias, "spark-platform-test-kubecost");
+        assert.match(String(logGroup.outputs.name), /^\/aws\/vendedlogs\/prometheus\/spark-platform-test-kubecost-/);
         assert.deepEqual(workspace.inputs.loggingConfiguration, { logGroupArn: `${String(logGroup.outputs.arn)}:*` });
         const alertsOrRules = /^aws:amp\/(alertManagerDefinition|ruleGroupNamespace)/;
         assert.equal(plan.resources.filter((r) => alertsOrRules.test(r.type)).length, 0);
