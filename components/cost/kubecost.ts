@@ -1,0 +1,164 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { installPinnedChart, readChartPin } from "../charts";
+import type { ClusterContext } from "../cluster/cluster-context";
+import { IrsaRole } from "../iam";
+import { ampEndpoints, ampWorkspaceArn } from "./amp-urls";
+import { ampQueryPolicy, ampRemoteWritePolicy } from "./iam-policy";
+import {
+    CAPACITY_TYPE_LABELS,
+    COST_ANALYZER_SERVICE_ACCOUNT,
+    PROMETHEUS_SERVICE_ACCOUNT,
+    buildKubecostValues,
+} from "./kubecost-values";
+
+export interface KubecostArgs {
+    /** The cluster Kubecost runs in and reports on. */
+    cluster: ClusterContext;
+    /** KMS key that encrypts the workspace's CloudWatch log group; its key policy must let `logs.<region>` use it. */
+    kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Node label that tells on-demand from spot on the Spark nodes, for the "Spot share" report.
+     * @default "karpenter.sh/capacity-type"
+     */
+    capacityTypeLabel?: string;
+    /**
+     * Retention of the workspace's log group, in days (a CloudWatch Logs retention value).
+     * @default 30
+     */
+    logRetentionDays?: number;
+    /**
+     * Tags of the AWS resources (workspace, log group).
+     * @default {}
+     */
+    tags?: Readonly<Record<string, string>>;
+}
+
+const defaults = {
+    capacityTypeLabel: CAPACITY_TYPE_LABELS.karpenter as string,
+    logRetentionDays: 30,
+    tags: {} as Readonly<Record<string, string>>,
+};
+
+/**
+ * Cost visibility per team and per pool: an AMP workspace (no alert manager, no rule groups) logging to a
+ * KMS-encrypted log group, and Kubecost in its native AMP mode — the bundled Prometheus remote-writes to the
+ * workspace with one IRSA role, the cost model queries it through the SigV4 proxy with another. Both roles trust
+ * exactly one service account each (IRSA, not Pod Identity: the SigV4 proxy does not support Pod Identity,
+ * kubecost/kubecost#3520). The UI has no load balancer; it is reached by port-forward.
+ */
+export class Kubecost extends pulumi.ComponentResource {
+    readonly workspaceId: pulumi.Output<string>;
+    readonly workspaceArn: pulumi.Output<string>;
+    /** AMP query endpoint of the workspace (PromQL under `api/v1/query`). */
+    readonly workspaceUrl: pulumi.Output<string>;
+    readonly remoteWriteUrl: pulumi.Output<string>;
+    readonly queryRoleArn: pulumi.Output<string>;
+    readonly remoteWriteRoleArn: pulumi.Output<string>;
+    readonly logGroupName: pulumi.Output<string>;
+    readonly namespace: string;
+    /** The command that opens the UI on http://localhost:9090. */
+    readonly portForwardCommand: string;
+
+    constructor(name: string, args: KubecostArgs, opts?: pulumi.ComponentResourceOptions) {
+        const pin = readChartPin("cost-analyzer");
+        super("spark:cost:Kubecost", name, {}, opts);
+        const a = { ...defaults, ...args };
+        const { cluster } = a;
+
+        // Named after the project and stack, not the cluster: a name from the cluster's outputs would make these two
+        // quick resources wait for the control plane for nothing.
+        const baseName = `${pulumi.getProject()}-${pulumi.getStack()}-kubecost`;
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-amp-logs`, {
+            // The /aws/vendedlogs/ prefix keeps the log delivery resource policy AMP needs small.
+            namePrefix: `/aws/vendedlogs/prometheus/${baseName}-`,
+            retentionInDays: a.logRetentionDays,
+            kmsKeyId: a.kmsKeyArn,
+            tags: a.tags,
+        }, { parent: this });
+        // Alert manager and rule groups are deliberately not defined: Kubecost needs neither.
+        const workspace = new aws.amp.Workspace(`${name}-workspace`, {
+            alias: baseName,
+            loggingConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
+            tags: a.tags,
+        }, { parent: this });
+
+        // Built from the id (the documented ARN format) so the roles name exactly this workspace.
+        const workspaceArn = pulumi.all([workspace.id, cluster.accountId])
+            .apply(([id, accountId]) => ampWorkspaceArn(cluster.partition, cluster.region, accountId, id));
+        const endpoints = workspace.id.apply((id) => ampEndpoints(id, cluster.region));
+
+        const irsa = {
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            namespace: pin.namespace,
+        };
+        const queryRole = new IrsaRole(`${name}-query`, {
+            ...irsa,
+            serviceAccount: COST_ANALYZER_SERVICE_ACCOUNT,
+            inlinePolicies: { "amp-query": workspaceArn.apply((arn) => JSON.stringify(ampQueryPolicy(arn))) },
+            description: "Kubecost cost-analyzer: queries this stack's AMP workspace through the SigV4 proxy",
+        }, { parent: this });
+        const remoteWriteRole = new IrsaRole(`${name}-remote-write`, {
+            ...irsa,
+            serviceAccount: PROMETHEUS_SERVICE_ACCOUNT,
+            inlinePolicies: {
+                "amp-remote-write": workspaceArn.apply((arn) => JSON.stringify(ampRemoteWritePolicy(arn))),
+            },
+            description: "Kubecost Prometheus server: remote-writes to this stack's AMP workspace",
+        }, { parent: this });
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
+            metadata: {
+                name: pin.namespace,
+                labels: {
+                    // The bundled Prometheus server takes only a pod-level securityContext, so "restricted" can be
+                    // audited and warned about but not enforced; "baseline" (no host access, no privilege) is.
+                    "pod-security.kubernetes.io/enforce": "baseline",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                },
+            },
+        }, { parent: this, provider: cluster.provider });
+
+        const values = pulumi.all([cluster.name, cluster.accountId, workspace.id, queryRole.arn, remoteWriteRole.arn])
+            .apply(([clusterName, accountId, workspaceId, queryRoleArn, remoteWriteRoleArn]) => buildKubecostValues({
+                clusterName,
+                region: cluster.region,
+                accountId,
+                workspaceId,
+                queryRoleArn,
+                remoteWriteRoleArn,
+                nodeSelector: cluster.systemNodeSelector,
+                capacityTypeLabel: a.capacityTypeLabel,
+            }));
+        installPinnedChart(name, { pin: pin.name, cluster, values }, { parent: this, dependsOn: [namespace] });
+
+        this.workspaceId = workspace.id;
+        this.workspaceArn = workspaceArn;
+        this.workspaceUrl = endpoints.workspaceUrl;
+        this.remoteWriteUrl = endpoints.remoteWriteUrl;
+        this.queryRoleArn = queryRole.arn;
+        this.remoteWriteRoleArn = remoteWriteRole.arn;
+        this.logGroupName = logGroup.name;
+        this.namespace = pin.namespace;
+        this.portForwardCommand = kubecostPortForwardCommand(pin.namespace, pin.release);
+        this.registerOutputs({
+            workspaceId: this.workspaceId,
+            workspaceArn: this.workspaceArn,
+            workspaceUrl: this.workspaceUrl,
+            remoteWriteUrl: this.remoteWriteUrl,
+            queryRoleArn: this.queryRoleArn,
+            remoteWriteRoleArn: this.remoteWriteRoleArn,
+            logGroupName: this.logGroupName,
+            namespace: this.namespace,
+            portForwardCommand: this.portForwardCommand,
+        });
+    }
+}
+
+/** The chart names the Deployment `<release>-cost-analyzer`; the UI (nginx in front of the cost model) is on 9090. */
+export function kubecostPortForwardCommand(namespace: string, release: string): string {
+    return `kubectl port-forward --namespace ${namespace} deployment/${release}-cost-analyzer 9090`;
+}
