@@ -15,7 +15,8 @@ export const DRIFT_EXIT = 3;
 
 export const DEFAULT_IGNORE_FILE = path.resolve(__dirname, "..", "..", "drift-ignore.yaml");
 
-export const USAGE = `Usage: npm run drift:report -- --preview <preview.json> [--events <events.jsonl>] [--ignore <file>] [--json]
+export const USAGE = `Usage: npm run drift:report -- --preview <preview.json> [--events <events.jsonl>]
+                                        [--ignore <file>] [--json]
 
   --preview <file>  stdout of \`pulumi preview --refresh --json\` (empty when the CLI failed before the engine ran)
   --events <file>   the engine event log of the same run (\`--event-log <file>\`): adds policy findings and diagnostics
@@ -42,7 +43,10 @@ export const driftReport: Command = async (argv, io) => {
     const ignoreFile = options.ignore ?? DEFAULT_IGNORE_FILE;
     const rules = readIgnoreRules(readYamlFile(ignoreFile, "ignore list"), ignoreFile);
     const preview = readPreview(readTextFile(options.preview, "preview output"), options.preview);
-    const events = options.events === undefined ? emptyRun() : readEventLog(readTextFile(options.events, "event log"), options.events);
+    const events =
+        options.events === undefined
+            ? emptyRun()
+            : readEventLog(readTextFile(options.events, "event log"), options.events);
     const report = buildReport(mergeRuns(preview, events), rules);
 
     io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : driftMarkdown(report));

@@ -59,7 +59,8 @@ export const emptyRun = (): PreviewRun => ({ steps: [], diagnostics: [], policy:
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
 
 class Reader {
     constructor(private readonly file: string) {}
@@ -147,7 +148,10 @@ class Reader {
  */
 export function readPreview(text: string, file: string): PreviewRun {
     if (text.trim() === "") {
-        return { ...emptyRun(), failures: ["the preview printed no JSON: it failed before the engine started (see its stderr)"] };
+        return {
+            ...emptyRun(),
+            failures: ["the preview printed no JSON: it failed before the engine started (see its stderr)"],
+        };
     }
     let digest: unknown;
     try {
@@ -159,7 +163,10 @@ export function readPreview(text: string, file: string): PreviewRun {
     const r = new Reader(file);
     const d = r.object(digest, "the preview");
     if (!("steps" in d) && !("changeSummary" in d) && !("diagnostics" in d) && !("config" in d)) {
-        r.fail("the preview", "the output of `pulumi preview --json` (a PreviewDigest with steps, diagnostics, changeSummary)");
+        r.fail(
+            "the preview",
+            "the output of `pulumi preview --json` (a PreviewDigest with steps, diagnostics, changeSummary)",
+        );
     }
     return {
         steps: r.array(d.steps, "steps").map((s, i) => r.step(s, `steps[${i}]`, "oldState", "newState")),
@@ -185,7 +192,9 @@ export function readEventLog(text: string, file: string): PreviewRun {
                 run.failures.push(`the event log ends in a cut-off line (line ${i + 1}): the preview was interrupted`);
                 return;
             }
-            throw new InputError(`${file}: line ${i + 1} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+            throw new InputError(
+                `${file}: line ${i + 1} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+            );
         }
         readEvent(r, r.object(event, `line ${i + 1}`), `line ${i + 1}`, run);
     });

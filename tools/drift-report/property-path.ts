@@ -50,7 +50,8 @@ export function valueAt(root: unknown, segments: readonly PathSegment[]): unknow
     let value: unknown = root;
     for (const segment of segments) {
         if (isSecret(value)) return SECRET;
-        if (Array.isArray(value) && typeof segment === "number") value = segment < value.length ? value[segment] : ABSENT;
+        if (Array.isArray(value) && typeof segment === "number")
+            value = segment < value.length ? value[segment] : ABSENT;
         else if (typeof value === "object" && value !== null && !Array.isArray(value) && String(segment) in value) {
             value = (value as Record<string, unknown>)[String(segment)];
         } else return ABSENT;

@@ -63,7 +63,7 @@ export function verdictOf(report: DriftReport): Verdict {
     return report.errors.length > 0 ? "failed" : report.drifted.length > 0 ? "drift" : "clean";
 }
 
-/** Engine ops that are drift, and the reconciling op they stand for; every other op (refresh, same, read, …) is not. */
+/** Engine ops that are drift, and the op that reconciles them; any other op (refresh, same, read, …) is not drift. */
 const DRIFT_OPS: Readonly<Record<string, DriftOp>> = {
     update: "update",
     replace: "replace",
@@ -108,12 +108,20 @@ function shown(value: unknown): unknown {
 
 function propertyChanges(step: EngineStep): PropertyChange[] {
     const changes: PropertyChange[] = [];
-    const entries = step.detailedDiff !== undefined
-        ? Object.entries(step.detailedDiff)
-        // No detailed diff from the provider: the top-level keys that differ, compared as inputs.
-        : [...new Set([...step.diffReasons, ...step.replaceReasons])].map((key) => [key, {
-            kind: step.replaceReasons.includes(key) ? "update-replace" : "update", inputDiff: true,
-        }] as const);
+    const entries =
+        step.detailedDiff !== undefined
+            ? Object.entries(step.detailedDiff)
+            : // No detailed diff from the provider: the top-level keys that differ, compared as inputs.
+              [...new Set([...step.diffReasons, ...step.replaceReasons])].map(
+                  (key) =>
+                      [
+                          key,
+                          {
+                              kind: step.replaceReasons.includes(key) ? "update-replace" : "update",
+                              inputDiff: true,
+                          },
+                      ] as const,
+              );
     for (const [path, diff] of entries) {
         const segments = parsePropertyPath(path) ?? [path];
         // The program's side is always its inputs; the cloud's side is the refreshed inputs or outputs.
@@ -136,29 +144,42 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
 
 function cleanMessage(message: string): string {
     // Raw-colour output carries <{%reset%}>-style markers; the digest folds "error: " into the message.
-    return message.replace(/<\{%[^%]*%\}>/g, "").replace(/^error: /, "").trim();
+    return message
+        .replace(/<\{%[^%]*%\}>/g, "")
+        .replace(/^error: /, "")
+        .trim();
 }
 
 export function buildReport(run: PreviewRun, ignoreRules: readonly CompiledRule[]): DriftReport {
     const stacks = new Set(run.steps.map((s) => parseUrn(s.urn)?.stack).filter((s): s is string => s !== undefined));
     const stack = stacks.size === 1 ? [...stacks][0] : undefined;
-    const policy = dedupe(run.policy.map((p) => ({ ...p, message: cleanMessage(p.message) })),
-        (p) => `${p.urn}|${p.policy}|${p.message}`)
-        .sort((a, b) => `${a.level === "mandatory" ? 0 : 1}${a.urn ?? ""}${a.policy}`
-            .localeCompare(`${b.level === "mandatory" ? 0 : 1}${b.urn ?? ""}${b.policy}`));
+    const policy = dedupe(
+        run.policy.map((p) => ({ ...p, message: cleanMessage(p.message) })),
+        (p) => `${p.urn}|${p.policy}|${p.message}`,
+    ).sort((a, b) =>
+        `${a.level === "mandatory" ? 0 : 1}${a.urn ?? ""}${a.policy}`.localeCompare(
+            `${b.level === "mandatory" ? 0 : 1}${b.urn ?? ""}${b.policy}`,
+        ),
+    );
 
     const errors: ReportError[] = [
         ...run.failures.map((message) => ({ message })),
-        ...run.diagnostics.filter((d) => d.severity === "error").map((d) => ({ urn: d.urn, message: cleanMessage(d.message) })),
+        ...run.diagnostics
+            .filter((d) => d.severity === "error")
+            .map((d) => ({ urn: d.urn, message: cleanMessage(d.message) })),
         // The engine fails a preview on a mandatory violation, like on an error.
-        ...policy.filter((p) => p.level === "mandatory")
+        ...policy
+            .filter((p) => p.level === "mandatory")
             .map((p) => ({ urn: p.urn, message: `mandatory policy violation ${p.pack}/${p.policy}: ${p.message}` })),
     ];
     const uniqueErrors = dedupe(errors, (e) => `${e.urn}|${e.message}`);
     // A failed run gives no drift verdict: its steps stop wherever the engine stopped.
     if (uniqueErrors.length > 0) return { stack, drifted: [], ignored: [], errors: uniqueErrors, policy };
 
-    const resources = new Map<string, { type: string; name: string; op: DriftOp; properties: Map<string, PropertyChange> }>();
+    const resources = new Map<
+        string,
+        { type: string; name: string; op: DriftOp; properties: Map<string, PropertyChange> }
+    >();
     for (const step of run.steps) {
         const op = DRIFT_OPS[step.op];
         if (op === undefined) continue;
@@ -167,7 +188,8 @@ export function buildReport(run: PreviewRun, ignoreRules: readonly CompiledRule[
         const entry = resources.get(step.urn) ?? { type, name: urn?.name ?? step.urn, op, properties: new Map() };
         if (OP_RANK[op] > OP_RANK[entry.op]) entry.op = op;
         if (op === "update" || op === "replace") {
-            for (const change of propertyChanges(step)) if (!entry.properties.has(change.path)) entry.properties.set(change.path, change);
+            for (const change of propertyChanges(step))
+                if (!entry.properties.has(change.path)) entry.properties.set(change.path, change);
         }
         resources.set(step.urn, entry);
     }
@@ -178,14 +200,16 @@ export function buildReport(run: PreviewRun, ignoreRules: readonly CompiledRule[
         const kept: PropertyChange[] = [];
         for (const change of [...entry.properties.values()].sort(byPath)) {
             // A change that forces a replacement is never ignored: the next `pulumi up` would replace the resource.
-            const rule = change.kind.endsWith("-replace") ? undefined
+            const rule = change.kind.endsWith("-replace")
+                ? undefined
                 : ignoreRules.find((r) => r.matches(entry.type, urn, parsePropertyPath(change.path) ?? [change.path]));
             if (rule) ignored.push({ urn, type: entry.type, op: entry.op, ...change, reason: rule.reason });
             else kept.push(change);
         }
         const wholeResource = entry.op === "create" || entry.op === "delete";
         const everythingIgnored = kept.length === 0 && entry.properties.size > 0 && entry.op === "update";
-        if (wholeResource || !everythingIgnored) drifted.push({ urn, type: entry.type, name: entry.name, op: entry.op, properties: kept });
+        if (wholeResource || !everythingIgnored)
+            drifted.push({ urn, type: entry.type, name: entry.name, op: entry.op, properties: kept });
     }
     return { stack, drifted, ignored, errors: [], policy };
 }

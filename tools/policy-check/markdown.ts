@@ -41,7 +41,8 @@ export function verdictsMarkdown(verdicts: PolicyVerdicts, context: MarkdownCont
     const failed = hasMandatoryViolation(verdicts);
     const stack = context.stack === undefined ? "" : ` for stack \`${context.stack}\``;
     const lines = [
-        `### ${failed ? "❌" : "✅"} Policy check${stack}: ${failed ? `failed, ${plural(mandatory, "mandatory violation")}` : "passed"}`,
+        `### ${failed ? "❌" : "✅"} Policy check${stack}: ` +
+            `${failed ? `failed, ${plural(mandatory, "mandatory violation")}` : "passed"}`,
         "",
         `Policy pack \`${PACK_NAME}\` ${PACK_VERSION} on ${plural(context.resourceCount, "resource")}: ` +
             `${plural(violations.length, "violation")} (${mandatory} mandatory), ${notEvaluated.length} not evaluated.`,
@@ -49,15 +50,24 @@ export function verdictsMarkdown(verdicts: PolicyVerdicts, context: MarkdownCont
     if (violations.length === 0 && notEvaluated.length === 0) return `${lines.join("\n")}\n`;
 
     const rows = [
-        ...[...violations].sort((a, b) => (LEVEL_ORDER[a.enforcementLevel] ?? 9) - (LEVEL_ORDER[b.enforcementLevel] ?? 9)
-            || a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy))
+        ...[...violations]
+            .sort(
+                (a, b) =>
+                    (LEVEL_ORDER[a.enforcementLevel] ?? 9) - (LEVEL_ORDER[b.enforcementLevel] ?? 9) ||
+                    a.urn.localeCompare(b.urn) ||
+                    a.policy.localeCompare(b.policy),
+            )
             .map((v) => `| ${v.enforcementLevel} | ${code(v.policy)} | ${resource(v.urn)} | ${cell(v.message)} |`),
-        ...[...notEvaluated].sort((a, b) => a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy))
+        ...[...notEvaluated]
+            .sort((a, b) => a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy))
             .map((n) => `| not evaluated | ${code(n.policy)} | ${resource(n.urn)} | ${cell(n.reason)} |`),
     ];
     lines.push("", "| Level | Policy | Resource | Finding |", "| --- | --- | --- | --- |", ...rows);
     if (notEvaluated.length > 0) {
-        lines.push("", "_Not evaluated: the value is only known after deployment; the policy runs again at `pulumi up`._");
+        lines.push(
+            "",
+            "_Not evaluated: the value is only known after deployment; the policy runs again at `pulumi up`._",
+        );
     }
     return `${lines.join("\n")}\n`;
 }

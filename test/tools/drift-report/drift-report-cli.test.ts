@@ -20,9 +20,22 @@ describe("drift:report as a process", function () {
                 return path.join(dir, name);
             };
             const ignore = write("ignore.yaml", "ignore: []\n");
-            const drift = write("drift.json", JSON.stringify(digest([updateStep(state(ROLE, { name: "a" }), state(ROLE, { name: "b" }),
-                { name: { kind: "update", inputDiff: true } })])));
-            const failed = write("failed.json", JSON.stringify(digest([], { diagnostics: [{ message: "error: preview failed\n", severity: "error" }] })));
+            const drift = write(
+                "drift.json",
+                JSON.stringify(
+                    digest([
+                        updateStep(state(ROLE, { name: "a" }), state(ROLE, { name: "b" }), {
+                            name: { kind: "update", inputDiff: true },
+                        }),
+                    ]),
+                ),
+            );
+            const failed = write(
+                "failed.json",
+                JSON.stringify(
+                    digest([], { diagnostics: [{ message: "error: preview failed\n", severity: "error" }] }),
+                ),
+            );
 
             const d = runCli("drift-report", ["--preview", drift, "--ignore", ignore]);
             assert.equal(d.status, 3, d.stderr);

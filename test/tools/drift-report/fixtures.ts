@@ -27,13 +27,19 @@ export interface State {
 
 const typeOf = (u: string) => u.split("::")[2].split("$").pop() as string;
 
-export function state(u: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = inputs, id = "id-1"): State {
+export function state(
+    u: string,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown> = inputs,
+    id = "id-1",
+): State {
     return { urn: u, custom: true, id, type: typeOf(u), inputs, outputs, parent: STACK_URN };
 }
 
 /** The root stack's step, which every digest has (op same, detailedDiff null). */
 export const stackStep = {
-    op: "same", urn: STACK_URN,
+    op: "same",
+    urn: STACK_URN,
     oldState: { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack" },
     newState: { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack" },
     detailedDiff: null,
@@ -47,14 +53,28 @@ export function refreshStep(s: State) {
 export function digest(steps: unknown[], extra: Record<string, unknown> = {}) {
     const changeSummary: Record<string, number> = {};
     for (const s of steps as Array<{ op: string }>) changeSummary[s.op] = (changeSummary[s.op] ?? 0) + 1;
-    return { config: { "aws:region": "us-west-2" }, steps: [stackStep, ...steps], duration: 41_000_000_000, changeSummary, ...extra };
+    return {
+        config: { "aws:region": "us-west-2" },
+        steps: [stackStep, ...steps],
+        duration: 41_000_000_000,
+        changeSummary,
+        ...extra,
+    };
 }
 
 export type Diff = Record<string, { kind: string; inputDiff: boolean }>;
 
 export function updateStep(old: State, next: State, detailedDiff: Diff | null, diffReasons: string[] = []) {
-    return { op: "update", urn: old.urn, provider: "default", oldState: old, newState: { ...next, id: undefined },
-        diffReasons, detailedDiff };
+    return {
+        op: "update",
+        urn: old.urn,
+        provider: "default",
+        oldState: old,
+        newState: { ...next, id: undefined },
+        diffReasons,
+        detailedDiff,
+    };
 }
 
-export const lines = (events: unknown[]) => `${events.map((e, i) => JSON.stringify({ sequence: i, timestamp: 1764390000 + i, ...(e as object) })).join("\n")}\n`;
+export const lines = (events: unknown[]) =>
+    `${events.map((e, i) => JSON.stringify({ sequence: i, timestamp: 1764390000 + i, ...(e as object) })).join("\n")}\n`;
