@@ -90,7 +90,7 @@ export function driftMarkdown(report: DriftReport): string {
         lines.push(
             `## Drift check${stack}: ${n} resource${n === 1 ? "" : "s"} drifted`,
             "",
-            "Cloud = the refreshed state read from AWS; Program = what `pulumi up` would set.",
+            "Cloud = the refreshed state, read from AWS and the cluster; Program = what `pulumi up` would set.",
             "",
             "| Resource | Type | Operation | Properties |",
             "| --- | --- | --- | --- |",
