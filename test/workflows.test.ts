@@ -1,64 +1,306 @@
 /**
  * The GitHub workflows cannot run here; what can be proven offline is proven: GitHub's own workflow parser accepts
- * them, and everything they point at (npm scripts, stacks, the policy pack and its per-stack config) exists.
+ * them, every action is pinned to a commit and given only inputs its action.yml declares, and everything they
+ * point at (npm scripts, stacks, the policy pack and its per-stack config, the region helper) exists and works.
  */
 import * as assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { InputError } from "../tools/cli";
 import { PROJECT_DIR } from "../tools/plan/plan";
 import { listStacks } from "../tools/plan/stack-config";
+import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
 
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"));
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
-interface Job { "runs-on": string; steps: Step[]; strategy?: { matrix?: { include?: Array<{ stack: string; runner: string }> } } }
-interface Workflow { on: Record<string, unknown>; jobs: Record<string, Job> }
+interface Step {
+    id?: string;
+    if?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+}
+interface Job {
+    "runs-on": string;
+    if?: string;
+    needs?: string | string[];
+    permissions?: Record<string, string>;
+    outputs?: Record<string, string>;
+    steps: Step[];
+    strategy?: { matrix?: { include?: Array<{ stack: string; runner: string }> } };
+}
+interface Workflow {
+    on: Record<string, unknown>;
+    permissions?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
 
-const read = (file: string) => parse(readFileSync(path.join(WORKFLOWS_DIR, file), "utf8")) as Workflow;
-const pulumiSteps = (wf: Workflow) =>
-    Object.values(wf.jobs).flatMap((job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((step) => ({ job, step })));
+/**
+ * The actions the workflows may use, at the commit they are pinned to, with the inputs their action.yml declares.
+ * SHAs: the release tags' commits as pinned across public workflows (checkout v5.0.0, setup-node v5.0.0,
+ * configure-aws-credentials v5.0.0, github-script v8.0.0, pulumi/actions v7.0.0). Inputs: read from each
+ * repository's action.yml (stored revision named in `inputsFrom`); `required` lists inputs declared required: true.
+ */
+const ACTIONS: Readonly<
+    Record<string, { sha: string; version: string; inputsFrom: string; inputs: string[]; required: string[] }>
+> = {
+    "actions/checkout": {
+        sha: "08c6903cd8c0fde910a37f88322edcfb5dd907a8",
+        version: "v5.0.0",
+        inputsFrom: "f67ee5d6224ccd5af1909d53ea1faa5efb91db29",
+        inputs: [
+            "repository",
+            "ref",
+            "token",
+            "ssh-key",
+            "ssh-known-hosts",
+            "ssh-strict",
+            "persist-credentials",
+            "path",
+            "clean",
+            "fetch-depth",
+            "lfs",
+            "submodules",
+            "set-safe-directory",
+        ],
+        required: [],
+    },
+    "actions/setup-node": {
+        sha: "a0853c24544627f65ddf259abe73b1d18a591444",
+        version: "v5.0.0",
+        inputsFrom: "76a4cff9ae9abd877db3173c31637296d870a25b",
+        inputs: [
+            "always-auth",
+            "node-version",
+            "architecture",
+            "check-latest",
+            "registry-url",
+            "scope",
+            "token",
+            "cache",
+            "cache-dependency-path",
+        ],
+        required: [],
+    },
+    "aws-actions/configure-aws-credentials": {
+        sha: "a03048d87541d1d9fcf2ecf528a4a65ba9bd7838",
+        version: "v5.0.0",
+        inputsFrom: "eb745fe265a565d3784b246250884f97a7826c75",
+        inputs: [
+            "audience",
+            "aws-access-key-id",
+            "aws-secret-access-key",
+            "aws-session-token",
+            "aws-region",
+            "mask-aws-account-id",
+            "role-to-assume",
+            "web-identity-token-file",
+            "role-duration-seconds",
+            "role-session-name",
+            "role-external-id",
+            "role-skip-session-tagging",
+        ],
+        required: ["aws-region"],
+    },
+    "actions/github-script": {
+        sha: "ed597411d8f924073f98dfc5c65a23a2325f34cd",
+        version: "v8.0.0",
+        inputsFrom: "35053f82bc1ddfe8d46e9709c6658ba87a2cfc46",
+        inputs: [
+            "script",
+            "github-token",
+            "debug",
+            "user-agent",
+            "previews",
+            "result-encoding",
+            "retries",
+            "retry-exempt-status-codes",
+            "base-url",
+        ],
+        required: ["script"],
+    },
+    "pulumi/actions": {
+        sha: "8e5e406f4007fca908480587cb9893c07090f58d",
+        version: "v7.0.0",
+        inputsFrom: "4ddd4329226d5f7fdca0bc1fe3a0a659f4de25fe",
+        inputs: [
+            "command",
+            "stack-name",
+            "pulumi-version",
+            "pulumi-version-file",
+            "work-dir",
+            "comment-on-pr",
+            "comment-on-pr-number",
+            "comment-on-summary",
+            "github-token",
+            "cloud-url",
+            "secrets-provider",
+            "parallel",
+            "message",
+            "config-map",
+            "expect-no-changes",
+            "diff",
+            "replace",
+            "target",
+            "target-dependents",
+            "policyPacks",
+            "policyPackConfigs",
+            "refresh",
+            "upsert",
+            "remove",
+            "edit-pr-comment",
+            "color",
+            "exclude-protected",
+            "plan",
+            "suppress-outputs",
+            "suppress-progress",
+            "always-include-summary",
+        ],
+        required: [],
+    },
+};
+
+const text = (file: string) => readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
+const read = (file: string) => parse(text(file)) as Workflow;
+const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((job) => job.steps.map((step) => ({ job, step })));
+const actionOf = (uses: string) => uses.split("@")[0];
+const pulumiSteps = (wf: Workflow) => steps(wf).filter(({ step }) => step.uses?.startsWith("pulumi/actions@"));
+const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
 
 describe("GitHub workflows", () => {
     for (const file of workflowFiles) {
         it(`${file} passes GitHub's workflow parser`, async () => {
-            const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await import("@actions/workflow-parser");
-            const content = readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
-            const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
-            assert.deepEqual(result.context.errors.getErrors().map((e) => e.message), []);
+            const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } =
+                await import("@actions/workflow-parser");
+            const result = parseWorkflow({ name: file, content: text(file) }, new NoOperationTraceWriter());
+            assert.deepEqual(
+                result.context.errors.getErrors().map((e) => e.message),
+                [],
+            );
             assert.ok(result.value);
             const template = await convertWorkflowTemplate(result.context, result.value);
-            assert.deepEqual((template.errors ?? []).map((e) => e.Message), []);
+            assert.deepEqual(
+                (template.errors ?? []).map((e) => e.Message),
+                [],
+            );
+        });
+
+        it(`${file} pins every action to a full commit SHA, with its release in a comment`, () => {
+            const uses = [...text(file).matchAll(/^\s*(?:-\s+)?uses:\s*(.*)$/gm)].map((m) => m[1].trim());
+            assert.ok(uses.length > 0);
+            for (const line of uses) {
+                const match = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+                assert.ok(match, `not pinned to a SHA with a # vX.Y.Z comment: ${line}`);
+                const known = ACTIONS[match[1]];
+                assert.ok(
+                    known,
+                    `${match[1]} is not a reviewed action: add it to ACTIONS with the inputs its action.yml declares`,
+                );
+                assert.deepEqual([match[2], match[3]], [known.sha, known.version], match[1]);
+            }
+        });
+
+        it(`${file} gives each action only inputs it declares, and every input it requires`, () => {
+            for (const { step } of steps(read(file)).filter(({ step }) => step.uses !== undefined)) {
+                const known = ACTIONS[actionOf(step.uses as string)];
+                const given = Object.keys(step.with ?? {});
+                for (const input of given)
+                    assert.ok(known.inputs.includes(input), `${step.uses}: '${input}' is not an input of the action`);
+                for (const input of known.required)
+                    assert.ok(given.includes(input), `${step.uses}: required input '${input}' missing`);
+            }
         });
 
         it(`${file} runs only npm scripts that exist`, () => {
-            const scripts = (JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-            const runs = Object.values(read(file).jobs).flatMap((job) => job.steps.map((s) => s.run ?? ""));
-            for (const [, script] of runs.join("\n").matchAll(/npm run ([\w:-]+)/g)) assert.ok(script in scripts, `npm run ${script}`);
+            const scripts = (
+                JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
+                    scripts: Record<string, string>;
+                }
+            ).scripts;
+            const all = Object.values(read(file).jobs).map(runs).join("\n");
+            for (const [, script] of all.matchAll(/npm run ([\w:-]+)/g))
+                assert.ok(script in scripts, `npm run ${script}`);
+            for (const [, tool] of all.matchAll(/npx tsx (\S+)/g))
+                assert.ok(existsSync(path.join(PROJECT_DIR, tool)), tool);
+        });
+
+        it(`${file} takes each stack's AWS region from the stack's config, never a constant`, () => {
+            for (const { job, step } of steps(read(file)).filter(({ step }) =>
+                step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+            )) {
+                assert.equal(step.with?.["aws-region"], "${{ steps.region.outputs.region }}");
+                const region = job.steps.find((s) => s.id === "region");
+                assert.match(region?.run ?? "", /npx tsx tools\/drift-report\/stack-region\.ts --stack "\$STACK"/);
+            }
         });
 
         it(`${file} previews the shipped stacks, each with the policy pack and that stack's policy config`, () => {
-            for (const { job, step } of pulumiSteps(read(file))) {
+            const wf = read(file);
+            for (const job of Object.values(wf.jobs).filter((j) => j.strategy?.matrix)) {
                 const stacks = (job.strategy?.matrix?.include ?? []).map((entry) => entry.stack);
                 assert.deepEqual([...stacks].sort(), ["dev", "prod"]);
-                for (const stack of stacks) assert.ok(listStacks(PROJECT_DIR).includes(stack), `no Pulumi.${stack}.yaml`);
-                const pack = String(step.with?.policyPacks);
-                assert.ok(existsSync(path.join(PROJECT_DIR, pack, "PulumiPolicy.yaml")), `${pack} is not a policy pack`);
+                for (const stack of stacks)
+                    assert.ok(listStacks(PROJECT_DIR).includes(stack), `no Pulumi.${stack}.yaml`);
+                const action = job.steps.find((s) => s.with?.command === "preview")?.with;
+                const cli = /--policy-pack (\S+) --policy-pack-config "([^"]+)"/.exec(runs(job));
+                const pack = String(action?.policyPacks ?? cli?.[1]);
+                const configs = String(action?.policyPackConfigs ?? cli?.[2]);
+                assert.ok(
+                    existsSync(path.join(PROJECT_DIR, pack, "PulumiPolicy.yaml")),
+                    `${pack} is not a policy pack`,
+                );
                 for (const stack of stacks) {
-                    const config = String(step.with?.policyPackConfigs).replace("${{ matrix.stack }}", stack);
+                    const config = configs.replace("${{ matrix.stack }}", stack).replace("$STACK", stack);
                     assert.ok(existsSync(path.join(PROJECT_DIR, config)), `${config} does not exist`);
                 }
             }
         });
     }
 
-    it("detects drift on a schedule with a refreshing preview that fails on any change", () => {
+    it("detects drift on a schedule: a refreshing JSON preview with the event log, read by drift:report", () => {
         const drift = read("drift-detection.yml");
         assert.ok(drift.on.schedule, "drift detection needs a schedule");
-        const steps = pulumiSteps(drift).map(({ step }) => step.with ?? {});
-        assert.equal(steps.length, 1);
-        assert.deepEqual([steps[0].command, steps[0].refresh, steps[0]["expect-no-changes"]], ["preview", true, true]);
+        const job = drift.jobs.drift;
+        const preview = job.steps.find((s) => s.id === "preview")?.run ?? "";
+        assert.match(preview, /pulumi preview --stack "\$PULUMI_STACK" --refresh --json /);
+        assert.match(preview, /--event-log "\$RUNNER_TEMP\/events\.jsonl"/);
+        assert.match(preview, /> "\$RUNNER_TEMP\/preview\.json"/);
+        assert.doesNotMatch(
+            preview,
+            /--expect-no-changes/,
+            "the report, not the exit status, tells drift from failure",
+        );
+        const report = job.steps.find((s) => s.id === "report")?.run ?? "";
+        assert.match(report, /npm run drift:report -- --preview "\$RUNNER_TEMP\/preview\.json"/);
+        assert.match(report, />> "\$GITHUB_STEP_SUMMARY"/);
+        // Exit statuses: 0 clean, 3 drift, 1 failed; a non-zero preview is a failure whatever its output says.
+        assert.match(report, /0\) verdict=clean ;;\s+3\) verdict=drift ;;\s+1\) verdict=failed ;;/);
+        assert.match(report, /if \[ "\$PREVIEW_STATUS" != 0 \]; then verdict=failed; fi/);
+    });
+
+    it("keeps one drift issue per stack: opened or updated on drift, closed when clean, untouched on failure", () => {
+        const job = read("drift-detection.yml").jobs.drift;
+        assert.equal(job.permissions?.issues, "write");
+        const step = job.steps.find((s) => s.uses?.startsWith("actions/github-script@"));
+        assert.equal(
+            step?.if,
+            "${{ steps.report.outputs.verdict == 'drift' || steps.report.outputs.verdict == 'clean' }}",
+        );
+        const script = String(step?.with?.script);
+        assert.match(script, /const marker = `<!-- spark-platform:drift:\$\{stack\} -->`/);
+        assert.match(script, /issues\.update\(\{ owner, repo, issue_number: issue\.number, state: "closed"/);
+        assert.match(script, /issues\.create\(\{ owner, repo, title: `Drift detected in stack \$\{stack\}`/);
+        assert.doesNotMatch(
+            script,
+            /\$\{\{/,
+            "report text reaches the script through a file, never through an expression",
+        );
+        const verdict = job.steps[job.steps.length - 1].run ?? "";
+        assert.match(verdict, /\*\) echo "::error::[^"]*"; exit 1 ;;/);
     });
 
     it("previews prod, whose API endpoint is private, from a runner inside its VPC", () => {
@@ -71,11 +313,78 @@ describe("GitHub workflows", () => {
         }
     });
 
-    it("checks every pull request offline, with the policy pack over every stack", () => {
+    it("checks pull requests offline, each stack's policy verdicts in the summary and one sticky comment", () => {
         const pr = read("pull-request.yml");
         assert.ok(pr.on.pull_request);
-        const runs = pr.jobs.offline.steps.map((s) => s.run ?? "").join("\n");
-        assert.match(runs, /npm test/);
-        assert.match(runs, /npm run policy:check -- --stack "\$stack"/);
+        const offline = pr.jobs.offline;
+        assert.match(runs(offline), /npm test/);
+        const policy = offline.steps.find((s) => s.id === "policy");
+        assert.match(
+            policy?.run ?? "",
+            /for stack in dev prod; do[\s\S]*npm run policy:check -- --stack "\$stack" --markdown/,
+        );
+        assert.match(policy?.run ?? "", /cat "\$RUNNER_TEMP\/policy-\$stack\.md" >> "\$GITHUB_STEP_SUMMARY"/);
+        assert.equal(offline.outputs?.policy, "${{ steps.policy.outputs.verdicts }}");
+        assert.equal(
+            offline.permissions,
+            undefined,
+            "the job that runs the pull request's code gets the read-only default",
+        );
+
+        const comment = pr.jobs["policy-comment"];
+        assert.equal(comment.needs, "offline");
+        assert.deepEqual(comment.permissions, { "pull-requests": "write" });
+        assert.ok(
+            comment.steps.every((s) => s.run === undefined && !s.uses?.startsWith("actions/checkout@")),
+            "runs no pull request code",
+        );
+        const script = String(comment.steps[0].with?.script);
+        assert.match(script, /const marker = `<!-- spark-platform:policy-check:\$\{stack\} -->`/);
+        assert.match(script, /updateComment\(/);
+        assert.match(script, /createComment\(/);
+        assert.equal(comment.steps[0].env?.VERDICTS, "${{ needs.offline.outputs.policy }}");
+    });
+
+    describe("stack-region (the workflows' region step)", () => {
+        it("must print aws:region of Pulumi.<stack>.yaml", async () => {
+            const dir = mkdtempSync(path.join(os.tmpdir(), "stack-region-"));
+            try {
+                writeFileSync(
+                    path.join(dir, "Pulumi.qa.yaml"),
+                    "config:\n  aws:region: eu-central-1\n  spark-platform:x: 1\n",
+                );
+                let out = "";
+                const code = await printStackRegion(["--stack", "qa", "--dir", dir], {
+                    stdout: (t) => {
+                        out += t;
+                    },
+                    stderr: () => undefined,
+                });
+                assert.deepEqual([code, out], [0, "eu-central-1\n"]);
+                await assert.rejects(
+                    printStackRegion(["--stack", "nope", "--dir", dir], {
+                        stdout: () => undefined,
+                        stderr: () => undefined,
+                    }),
+                    /cannot read stack config .*Pulumi\.nope\.yaml: no such file/,
+                );
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("must refuse a stack file without a region, or with something that is not a region name", () => {
+            assert.throws(
+                () => stackRegion({ config: {} }, "Pulumi.x.yaml"),
+                (e: unknown) =>
+                    e instanceof InputError &&
+                    e.message === "Pulumi.x.yaml sets no aws:region; run `pulumi config set aws:region <region>`",
+            );
+            assert.throws(
+                () => stackRegion({ config: { "aws:region": "us-west-2; rm -rf /" } }, "f"),
+                /is not an AWS region name/,
+            );
+            assert.equal(stackRegion({ config: { "aws:region": "us-gov-west-1" } }, "f"), "us-gov-west-1");
+        });
     });
 });

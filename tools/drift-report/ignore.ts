@@ -1,0 +1,81 @@
+/**
+ * The drift ignore list (`drift-ignore.yaml`): changes the report files under `ignored` instead of `drifted`. Each
+ * rule names the resources (`type` and/or `urn`, `*` matches anything), a property `path` (the rule also covers
+ * everything below it; `[*]` matches any array element) and the `reason`, which is required: an ignore without
+ * a reason is a silenced alarm nobody can review.
+ */
+import { InputError } from "../cli";
+import { parsePropertyPath, PathSegment } from "./property-path";
+
+export interface IgnoreRule {
+    readonly type?: string;
+    readonly urn?: string;
+    readonly path: string;
+    readonly reason: string;
+}
+
+export interface CompiledRule extends IgnoreRule {
+    matches(type: string, urn: string, path: readonly PathSegment[]): boolean;
+}
+
+const glob = (pattern: string) =>
+    new RegExp(
+        `^${pattern
+            .split("*")
+            .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
+
+/** Rules from the parsed YAML document `doc` of `file`; malformed rules are an InputError naming the entry. */
+export function readIgnoreRules(doc: unknown, file: string): CompiledRule[] {
+    if (doc === null || doc === undefined) return [];
+    const fail = (where: string, message: string): never => {
+        throw new InputError(`${file}: ${where} ${message}`);
+    };
+    if (typeof doc !== "object" || Array.isArray(doc))
+        return fail("the document", "must be a mapping with an `ignore:` list");
+    const allowedTop = new Set(["ignore"]);
+    for (const key of Object.keys(doc)) if (!allowedTop.has(key)) fail(`key '${key}'`, "is not known (only `ignore`)");
+    const list = (doc as { ignore?: unknown }).ignore ?? [];
+    if (!Array.isArray(list)) return fail("`ignore`", "must be a list of rules");
+    return list.map((entry: unknown, i) => {
+        const where = `ignore[${i}]`;
+        if (typeof entry !== "object" || entry === null || Array.isArray(entry))
+            return fail(where, "must be a mapping");
+        const e = entry as Record<string, unknown>;
+        for (const key of Object.keys(e)) {
+            if (!["type", "urn", "path", "reason"].includes(key))
+                fail(`${where}.${key}`, "is not known (type, urn, path, reason)");
+        }
+        const text = (key: string, required: boolean): string | undefined => {
+            const value = e[key];
+            if (value === undefined && !required) return undefined;
+            if (typeof value !== "string" || value.trim() === "")
+                return fail(`${where}.${key}`, "must be a non-empty string");
+            return value;
+        };
+        const type = text("type", false);
+        const urn = text("urn", false);
+        if (type === undefined && urn === undefined)
+            fail(where, "must name the resources it covers with `type` and/or `urn`");
+        const path = text("path", true) as string;
+        const reason = text("reason", true) as string;
+        const pattern = parsePropertyPath(path);
+        if (pattern === undefined)
+            fail(`${where}.path`, `'${path}' is not a property path (e.g. tags["owner"], a.b[0])`);
+        const typeRe = type === undefined ? undefined : glob(type);
+        const urnRe = urn === undefined ? undefined : glob(urn);
+        return {
+            type,
+            urn,
+            path,
+            reason,
+            matches(t: string, u: string, segments: readonly PathSegment[]): boolean {
+                if (typeRe && !typeRe.test(t)) return false;
+                if (urnRe && !urnRe.test(u)) return false;
+                const p = pattern as PathSegment[];
+                return p.length <= segments.length && p.every((s, k) => s === "*" || s === segments[k]);
+            },
+        };
+    });
+}
