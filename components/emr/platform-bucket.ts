@@ -90,7 +90,16 @@ export class PlatformBucket extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:emr:PlatformBucket", name, {}, opts);
         const a = { ...defaults, ...args };
-        const rules = lifecycleRules(a);
+        let rules: ReturnType<typeof lifecycleRules>;
+        try {
+            rules = lifecycleRules({
+                logRetentionDays: a.logRetentionDays,
+                eventLogRetentionDays: a.eventLogRetentionDays,
+                noncurrentVersionDays: a.noncurrentVersionDays,
+            });
+        } catch (e) {
+            throw new pulumi.ResourceError(e instanceof Error ? e.message : String(e), this);
+        }
         // Every child shares the retain flag: a retained bucket must not lose its encryption or TLS policy.
         const child: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: a.retainOnDelete };
         const bucket = new aws.s3.Bucket(`${name}-bucket`, {
