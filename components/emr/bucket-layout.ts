@@ -26,7 +26,8 @@ const TEAM = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The team's prefix of each kind, e.g. `logs/data-team-a/`. */
 export function teamPrefixes(team: string): TeamPrefixes {
-    if (!TEAM.test(team)) throw new Error(`team ${JSON.stringify(team)} is not a DNS label; it names the team's bucket prefixes`);
+    if (!TEAM.test(team))
+        throw new Error(`team ${JSON.stringify(team)} is not a DNS label; it names the team's bucket prefixes`);
     const entries = Object.entries(BUCKET_PREFIXES).map(([kind, top]) => [kind, `${top}${team}/`]);
     return Object.fromEntries(entries) as Record<PrefixKind, string>;
 }

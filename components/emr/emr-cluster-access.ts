@@ -45,25 +45,40 @@ export class EmrClusterAccess extends pulumi.ComponentResource {
     constructor(name: string, args: EmrClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:emr:EmrClusterAccess", name, {}, opts);
         const a = { ...defaults, ...args };
-        if (a.namespaces.length === 0) throw new pulumi.ResourceError("EmrClusterAccess needs at least one namespace", this);
+        if (a.namespaces.length === 0)
+            throw new pulumi.ResourceError("EmrClusterAccess needs at least one namespace", this);
         const ctx = a.cluster;
         const slr = a.createServiceLinkedRole
-            ? new aws.iam.ServiceLinkedRole(`${name}-service-role`, { awsServiceName: "emr-containers.amazonaws.com" }, { parent: this })
+            ? new aws.iam.ServiceLinkedRole(
+                  `${name}-service-role`,
+                  { awsServiceName: "emr-containers.amazonaws.com" },
+                  { parent: this },
+              )
             : undefined;
         const principalArn = slr
-            ? pulumi.all([ctx.accountId, slr.arn]).apply(([accountId]) => emrServiceLinkedRoleArn(ctx.partition, accountId))
+            ? pulumi
+                  .all([ctx.accountId, slr.arn])
+                  .apply(([accountId]) => emrServiceLinkedRoleArn(ctx.partition, accountId))
             : pulumi.output(ctx.accountId).apply((accountId) => emrServiceLinkedRoleArn(ctx.partition, accountId));
-        const entry = new aws.eks.AccessEntry(`${name}-entry`, {
-            clusterName: ctx.name,
-            principalArn,
-            type: "STANDARD",
-        }, { parent: this });
-        const association = new aws.eks.AccessPolicyAssociation(`${name}-job-policy`, {
-            clusterName: ctx.name,
-            principalArn: entry.principalArn,
-            policyArn: emrJobAccessPolicyArn(ctx.partition),
-            accessScope: { type: "namespace", namespaces: [...a.namespaces] },
-        }, { parent: this });
+        const entry = new aws.eks.AccessEntry(
+            `${name}-entry`,
+            {
+                clusterName: ctx.name,
+                principalArn,
+                type: "STANDARD",
+            },
+            { parent: this },
+        );
+        const association = new aws.eks.AccessPolicyAssociation(
+            `${name}-job-policy`,
+            {
+                clusterName: ctx.name,
+                principalArn: entry.principalArn,
+                policyArn: emrJobAccessPolicyArn(ctx.partition),
+                accessScope: { type: "namespace", namespaces: [...a.namespaces] },
+            },
+            { parent: this },
+        );
 
         this.ready = pulumi.all([entry.id, association.id]).apply(([id]) => id);
         this.registerOutputs({ ready: this.ready });

@@ -1,7 +1,12 @@
 export { base36 } from "./base36";
 export { BUCKET_PREFIXES, s3Uri, teamPrefixes } from "./bucket-layout";
 export type { PrefixKind, TeamPrefixes } from "./bucket-layout";
-export { EmrClusterAccess, emrJobAccessPolicyArn, emrServiceLinkedRoleArn, EMR_SERVICE_LINKED_ROLE } from "./emr-cluster-access";
+export {
+    EmrClusterAccess,
+    emrJobAccessPolicyArn,
+    emrServiceLinkedRoleArn,
+    EMR_SERVICE_LINKED_ROLE,
+} from "./emr-cluster-access";
 export type { EmrClusterAccessArgs } from "./emr-cluster-access";
 export { JobExecutionRole, jobRoleName } from "./job-execution-role";
 export type { JobExecutionRoleArgs } from "./job-execution-role";

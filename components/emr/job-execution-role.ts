@@ -43,8 +43,10 @@ const MAX_ROLE_NAME = 64;
 export function jobRoleName(namePrefix: string, team: string): string {
     const name = `${namePrefix}-${team}-emr-job`;
     if (name.length > MAX_ROLE_NAME || !/^[\w+=,.@-]+$/.test(name)) {
-        throw new Error(`job execution role name ${JSON.stringify(name)} is not an IAM role name of at most ${MAX_ROLE_NAME} ` +
-            `characters; shorten the team name ${JSON.stringify(team)}`);
+        throw new Error(
+            `job execution role name ${JSON.stringify(name)} is not an IAM role name of at most ${MAX_ROLE_NAME} ` +
+                `characters; shorten the team name ${JSON.stringify(team)}`,
+        );
     }
     return name;
 }
@@ -58,28 +60,58 @@ export class JobExecutionRole extends pulumi.ComponentResource {
         super("spark:emr:JobExecutionRole", name, {}, opts);
         const a = { ...defaults, ...args };
         const ctx = a.cluster;
-        const trust = pulumi.all([ctx.accountId, ctx.oidcProviderArn, ctx.oidcIssuer, a.namespace])
+        const trust = pulumi
+            .all([ctx.accountId, ctx.oidcProviderArn, ctx.oidcIssuer, a.namespace])
             .apply(([accountId, oidcProviderArn, oidcIssuer, namespace]) => {
                 try {
-                    return JSON.stringify(jobRoleTrustPolicy({
-                        partition: ctx.partition, accountId, oidcProviderArn, oidcIssuer,
-                        namespace, serviceAccount: a.serviceAccount, roleName: a.roleName,
-                    }));
+                    return JSON.stringify(
+                        jobRoleTrustPolicy({
+                            partition: ctx.partition,
+                            accountId,
+                            oidcProviderArn,
+                            oidcIssuer,
+                            namespace,
+                            serviceAccount: a.serviceAccount,
+                            roleName: a.roleName,
+                        }),
+                    );
                 } catch (e) {
-                    throw new pulumi.ResourceError(`trust of ${a.roleName}: ${e instanceof Error ? e.message : String(e)}`, this);
+                    throw new pulumi.ResourceError(
+                        `trust of ${a.roleName}: ${e instanceof Error ? e.message : String(e)}`,
+                        this,
+                    );
                 }
             });
-        const role = new aws.iam.Role(`${name}-role`, {
-            name: a.roleName,
-            assumeRolePolicy: trust,
-            description: pulumi.interpolate`EMR on EKS job execution role of namespace ${a.namespace}`,
-        }, { parent: this });
-        const policy = pulumi.all([ctx.accountId, a.bucketArn, a.kmsKeyArn, a.logGroupName])
-            .apply(([accountId, bucketArn, kmsKeyArn, logGroupName]) => JSON.stringify(jobRolePolicy({
-                partition: ctx.partition, region: ctx.region, accountId, bucketArn, prefixes: a.prefixes, kmsKeyArn,
-                logGroupName, glueDatabases: a.glueDatabases,
-            })));
-        const attached = new aws.iam.RolePolicy(`${name}-access`, { role: role.id, name: "team-access", policy }, { parent: this });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: a.roleName,
+                assumeRolePolicy: trust,
+                description: pulumi.interpolate`EMR on EKS job execution role of namespace ${a.namespace}`,
+            },
+            { parent: this },
+        );
+        const policy = pulumi
+            .all([ctx.accountId, a.bucketArn, a.kmsKeyArn, a.logGroupName])
+            .apply(([accountId, bucketArn, kmsKeyArn, logGroupName]) =>
+                JSON.stringify(
+                    jobRolePolicy({
+                        partition: ctx.partition,
+                        region: ctx.region,
+                        accountId,
+                        bucketArn,
+                        prefixes: a.prefixes,
+                        kmsKeyArn,
+                        logGroupName,
+                        glueDatabases: a.glueDatabases,
+                    }),
+                ),
+            );
+        const attached = new aws.iam.RolePolicy(
+            `${name}-access`,
+            { role: role.id, name: "team-access", policy },
+            { parent: this },
+        );
 
         this.arn = pulumi.all([role.arn, attached.id]).apply(([arn]) => arn);
         this.roleName = role.name;

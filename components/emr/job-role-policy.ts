@@ -38,7 +38,12 @@ export function jobRolePolicy(input: JobRolePolicyInput) {
             Resource: bucketArn,
             Condition: { StringLike: { "s3:prefix": [...readOnly, ...readWrite].flatMap((p) => [p, `${p}*`]) } },
         },
-        { Sid: "ReadTeamObjects", Effect: "Allow", Action: "s3:GetObject", Resource: objects([...readOnly, ...readWrite]) },
+        {
+            Sid: "ReadTeamObjects",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: objects([...readOnly, ...readWrite]),
+        },
         {
             Sid: "WriteTeamOutputs",
             Effect: "Allow",
@@ -68,14 +73,20 @@ export function jobRolePolicy(input: JobRolePolicyInput) {
     ];
     if (input.glueDatabases.length > 0) {
         const bad = input.glueDatabases.find((db) => !GLUE_DATABASE.test(db));
-        if (bad !== undefined) throw new Error(`Glue database ${JSON.stringify(bad)} is not a Glue database name (lowercase, digits, _)`);
+        if (bad !== undefined)
+            throw new Error(`Glue database ${JSON.stringify(bad)} is not a Glue database name (lowercase, digits, _)`);
         const glue = (resource: string) => `arn:${partition}:glue:${region}:${accountId}:${resource}`;
         statements.push({
             Sid: "ReadGlueCatalog",
             Effect: "Allow",
             Action: [
-                "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
-                "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+                "glue:GetDatabase",
+                "glue:GetDatabases",
+                "glue:GetTable",
+                "glue:GetTables",
+                "glue:GetPartition",
+                "glue:GetPartitions",
+                "glue:BatchGetPartition",
             ],
             Resource: [
                 glue("catalog"),

@@ -51,16 +51,21 @@ export function oidcProviderArn(partition: Partition, accountId: string, oidcIss
 export function jobRoleTrustPolicy(input: JobRoleTrustInput) {
     const { partition, accountId, namespace, serviceAccount, roleName } = input;
     if (!/^\d{12}$/.test(accountId)) throw new Error(`account id ${JSON.stringify(accountId)} is not 12 digits`);
-    if (!DNS_LABEL.test(namespace)) throw new Error(`namespace ${JSON.stringify(namespace)} is not a Kubernetes namespace name`);
+    if (!DNS_LABEL.test(namespace))
+        throw new Error(`namespace ${JSON.stringify(namespace)} is not a Kubernetes namespace name`);
     if (!SERVICE_ACCOUNT.test(serviceAccount) || serviceAccount.length > 253) {
         throw new Error(`service account ${JSON.stringify(serviceAccount)} is not a Kubernetes name (no wildcards)`);
     }
-    if (!ROLE_NAME.test(roleName)) throw new Error(`role name ${JSON.stringify(roleName)} is not an IAM role name of at most 64 characters`);
+    if (!ROLE_NAME.test(roleName))
+        throw new Error(`role name ${JSON.stringify(roleName)} is not an IAM role name of at most 64 characters`);
     const issuer = stripScheme(input.oidcIssuer);
-    if (issuer === "" || issuer.includes("*")) throw new Error(`OIDC issuer ${JSON.stringify(input.oidcIssuer)} is not an issuer URL`);
+    if (issuer === "" || issuer.includes("*"))
+        throw new Error(`OIDC issuer ${JSON.stringify(input.oidcIssuer)} is not an issuer URL`);
     if (input.oidcProviderArn !== oidcProviderArn(partition, accountId, issuer)) {
-        throw new Error(`OIDC provider ${JSON.stringify(input.oidcProviderArn)} is not the provider of issuer ${issuer} ` +
-            `in account ${accountId}; EMR's service-account pattern names the role's own account`);
+        throw new Error(
+            `OIDC provider ${JSON.stringify(input.oidcProviderArn)} is not the provider of issuer ${issuer} ` +
+                `in account ${accountId}; EMR's service-account pattern names the role's own account`,
+        );
     }
     const principal = { Federated: input.oidcProviderArn };
     const aud = { [`${issuer}:aud`]: STS_AUDIENCE };

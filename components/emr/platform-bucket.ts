@@ -38,18 +38,20 @@ export interface PlatformBucketArgs {
 
 const defaults = { retainOnDelete: false, logRetentionDays: 30, eventLogRetentionDays: 90, noncurrentVersionDays: 30 };
 
-/** Deny every request that does not use TLS (the bucket policy the AWS Foundational Security Best Practices ask for). */
+/** Deny every request that does not use TLS (AWS Foundational Security Best Practices, S3.5). */
 export function tlsOnlyBucketPolicy(bucketArn: string) {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
     };
 }
 
@@ -62,16 +64,26 @@ export interface LifecycleDays {
 /** Lifecycle rules: logs and event logs expire, old versions and abandoned multipart uploads are cleaned up. */
 export function lifecycleRules(days: LifecycleDays) {
     for (const [field, value] of Object.entries(days)) {
-        if (!Number.isInteger(value) || value < 1) throw new Error(`${field} must be a whole number of days ≥ 1, got ${value}`);
+        if (!Number.isInteger(value) || value < 1)
+            throw new Error(`${field} must be a whole number of days ≥ 1, got ${value}`);
     }
     return [
-        { id: "expire-container-logs", status: "Enabled", filter: { prefix: BUCKET_PREFIXES.logs }, expiration: { days: days.logRetentionDays } },
         {
-            id: "expire-spark-event-logs", status: "Enabled",
-            filter: { prefix: BUCKET_PREFIXES.sparkEvents }, expiration: { days: days.eventLogRetentionDays },
+            id: "expire-container-logs",
+            status: "Enabled",
+            filter: { prefix: BUCKET_PREFIXES.logs },
+            expiration: { days: days.logRetentionDays },
         },
         {
-            id: "expire-noncurrent-versions", status: "Enabled", filter: {},
+            id: "expire-spark-event-logs",
+            status: "Enabled",
+            filter: { prefix: BUCKET_PREFIXES.sparkEvents },
+            expiration: { days: days.eventLogRetentionDays },
+        },
+        {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
             noncurrentVersionExpiration: { noncurrentDays: days.noncurrentVersionDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
             expiration: { expiredObjectDeleteMarker: true },
@@ -102,43 +114,74 @@ export class PlatformBucket extends pulumi.ComponentResource {
         }
         // Every child shares the retain flag: a retained bucket must not lose its encryption or TLS policy.
         const child: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: a.retainOnDelete };
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, {
-            bucket: a.bucketName,
-            // A dev stack deletes its versioned bucket with the objects in it; prod keeps it (retainOnDelete).
-            forceDestroy: !a.retainOnDelete,
-        }, child);
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, child);
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket: bucket.id,
-            rules: [{
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: a.kmsKeyArn },
-                bucketKeyEnabled: true,
-            }],
-        }, child);
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
-            bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, child);
-        const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
-            bucket: bucket.id,
-            policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
-        }, { ...child, dependsOn: [publicAccess] });
+        const bucket = new aws.s3.Bucket(
+            `${name}-bucket`,
+            {
+                bucket: a.bucketName,
+                // A dev stack deletes its versioned bucket with the objects in it; prod keeps it (retainOnDelete).
+                forceDestroy: !a.retainOnDelete,
+            },
+            child,
+        );
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            {
+                bucket: bucket.id,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            child,
+        );
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: a.kmsKeyArn },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            child,
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            {
+                bucket: bucket.id,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            child,
+        );
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            {
+                bucket: bucket.id,
+                policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
+            },
+            { ...child, dependsOn: [publicAccess] },
+        );
         // S3 rejects lifecycle rules on a bucket whose versioning is still being enabled.
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules }, { ...child, dependsOn: [versioning] });
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            { bucket: bucket.id, rules },
+            { ...child, dependsOn: [versioning] },
+        );
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
-        this.ready = pulumi.all([bucket.bucket, ownership.id, publicAccess.id, encryption.id, versioning.id, policy.id])
+        this.ready = pulumi
+            .all([bucket.bucket, ownership.id, publicAccess.id, encryption.id, versioning.id, policy.id])
             .apply(([bucketName]) => bucketName);
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, ready: this.ready });
     }

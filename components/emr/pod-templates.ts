@@ -28,28 +28,71 @@ export const SPARK_LOCAL_DIR = { volume: "spark-local-dir-1", mountPath: "/data1
 
 /** EMR's pod-template allow-list, pod level (spec fields). */
 export const EMR_ALLOWED_POD_SPEC_FIELDS: ReadonlySet<string> = new Set([
-    "activeDeadlineSeconds", "affinity", "containers", "enableServiceLinks", "ephemeralContainers", "hostAliases",
-    "hostname", "imagePullSecrets", "initContainers", "nodeName", "nodeSelector", "overhead", "preemptionPolicy",
-    "priority", "priorityClassName", "readinessGates", "runtimeClassName", "schedulerName", "subdomain",
-    "terminationGracePeriodSeconds", "tolerations", "topologySpreadConstraints", "volumes",
+    "activeDeadlineSeconds",
+    "affinity",
+    "containers",
+    "enableServiceLinks",
+    "ephemeralContainers",
+    "hostAliases",
+    "hostname",
+    "imagePullSecrets",
+    "initContainers",
+    "nodeName",
+    "nodeSelector",
+    "overhead",
+    "preemptionPolicy",
+    "priority",
+    "priorityClassName",
+    "readinessGates",
+    "runtimeClassName",
+    "schedulerName",
+    "subdomain",
+    "terminationGracePeriodSeconds",
+    "tolerations",
+    "topologySpreadConstraints",
+    "volumes",
 ]);
 
 /** EMR's allow-list for the Spark main container. */
 export const EMR_ALLOWED_MAIN_CONTAINER_FIELDS: ReadonlySet<string> = new Set([
-    "env", "envFrom", "name", "lifecycle", "livenessProbe", "readinessProbe", "resources", "startupProbe", "stdin",
-    "stdinOnce", "terminationMessagePath", "terminationMessagePolicy", "tty", "volumeDevices", "volumeMounts",
+    "env",
+    "envFrom",
+    "name",
+    "lifecycle",
+    "livenessProbe",
+    "readinessProbe",
+    "resources",
+    "startupProbe",
+    "stdin",
+    "stdinOnce",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "tty",
+    "volumeDevices",
+    "volumeMounts",
     "workingDir",
 ]);
 
 /** Volumes EMR defines itself; a template may mount them in sidecars but never declare them. */
 export const EMR_RESERVED_VOLUMES: ReadonlySet<string> = new Set([
-    "emr-container-communicate", "config-volume", "emr-container-application-log-dir", "emr-container-event-log-dir",
-    "temp-data-dir", "mnt-dir", "home-dir", "emr-container-s3",
+    "emr-container-communicate",
+    "config-volume",
+    "emr-container-application-log-dir",
+    "emr-container-event-log-dir",
+    "temp-data-dir",
+    "mnt-dir",
+    "home-dir",
+    "emr-container-s3",
 ]);
 
 /** Mount paths EMR reserves on the Spark main container. */
 export const EMR_RESERVED_MAIN_MOUNT_PATHS: ReadonlySet<string> = new Set([
-    "/var/log/fluentd", "/var/log/spark/user", "/var/log/spark/apps", "/mnt", "/tmp", "/home/hadoop",
+    "/var/log/fluentd",
+    "/var/log/spark/user",
+    "/var/log/spark/apps",
+    "/mnt",
+    "/tmp",
+    "/home/hadoop",
 ]);
 
 export interface PodTemplateInput {
@@ -107,7 +150,8 @@ export function buildPodTemplate(input: PodTemplateInput): PodTemplate {
         },
     };
     const problems = emrTemplateProblems(template);
-    if (problems.length > 0) throw new Error(`the ${input.role} pod template breaks EMR's rules: ${problems.join("; ")}`);
+    if (problems.length > 0)
+        throw new Error(`the ${input.role} pod template breaks EMR's rules: ${problems.join("; ")}`);
     return template;
 }
 
@@ -125,7 +169,8 @@ export function emrTemplateProblems(template: unknown): string[] {
     if (!isRecord(template) || !isRecord(template.spec)) return ["is not a Pod with a spec"];
     const spec = template.spec;
     for (const field of Object.keys(spec)) {
-        if (!EMR_ALLOWED_POD_SPEC_FIELDS.has(field)) problems.push(`spec.${field} is not in EMR's pod-template allow-list`);
+        if (!EMR_ALLOWED_POD_SPEC_FIELDS.has(field))
+            problems.push(`spec.${field} is not in EMR's pod-template allow-list`);
     }
     const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
     for (const v of volumes) {
@@ -135,7 +180,10 @@ export function emrTemplateProblems(template: unknown): string[] {
     }
     const containers = Array.isArray(spec.containers) ? spec.containers : [];
     const mains = new Set(Object.values(SPARK_MAIN_CONTAINER));
-    for (const [list, items] of [["containers", containers], ["initContainers", spec.initContainers]] as const) {
+    for (const [list, items] of [
+        ["containers", containers],
+        ["initContainers", spec.initContainers],
+    ] as const) {
         if (!Array.isArray(items)) continue;
         items.forEach((c: unknown, i) => {
             if (!isRecord(c)) return;
@@ -157,7 +205,11 @@ function mainContainerProblems(c: Record<string, unknown>, where: string): strin
         .map((f) => `${where}.${f} is not allowed on the Spark main container`);
     const mounts = Array.isArray(c.volumeMounts) ? c.volumeMounts : [];
     for (const m of mounts) {
-        if (isRecord(m) && typeof m.mountPath === "string" && EMR_RESERVED_MAIN_MOUNT_PATHS.has(m.mountPath.replace(/\/+$/, ""))) {
+        if (
+            isRecord(m) &&
+            typeof m.mountPath === "string" &&
+            EMR_RESERVED_MAIN_MOUNT_PATHS.has(m.mountPath.replace(/\/+$/, ""))
+        ) {
             problems.push(`${where} mounts EMR's reserved path ${m.mountPath}`);
         }
     }
@@ -168,7 +220,10 @@ function nonRootProblem(c: Record<string, unknown>): string | undefined {
     const sc = c.securityContext;
     const uid = isRecord(sc) ? sc.runAsUser : undefined;
     if (!isRecord(sc) || sc.runAsNonRoot !== true || typeof uid !== "number" || !Number.isInteger(uid) || uid < 1) {
-        return "must set securityContext.runAsNonRoot: true and an explicit runAsUser ≥ 1 (EMR allows no pod-level securityContext)";
+        return (
+            "must set securityContext.runAsNonRoot: true and an explicit runAsUser ≥ 1 " +
+            "(EMR allows no pod-level securityContext)"
+        );
     }
     return undefined;
 }
@@ -176,7 +231,8 @@ function nonRootProblem(c: Record<string, unknown>): string | undefined {
 function checkSidecars(sidecars: readonly Container[]): void {
     const mains = new Set(Object.values(SPARK_MAIN_CONTAINER));
     for (const [i, c] of sidecars.entries()) {
-        if (mains.has(c.name)) throw new Error(`sidecar ${i} is named ${c.name}, which is Spark's main container; rename it`);
+        if (mains.has(c.name))
+            throw new Error(`sidecar ${i} is named ${c.name}, which is Spark's main container; rename it`);
         const problem = nonRootProblem(c as Record<string, unknown>);
         if (problem) throw new Error(`sidecar ${JSON.stringify(c.name)} ${problem}`);
     }
@@ -185,8 +241,10 @@ function checkSidecars(sidecars: readonly Container[]): void {
 function checkVolumes(volumes: readonly Volume[]): void {
     for (const v of volumes) {
         if (EMR_RESERVED_VOLUMES.has(v.name) || v.name === SPARK_LOCAL_DIR.volume) {
-            throw new Error(`volume ${JSON.stringify(v.name)} is reserved (EMR or the Spark local dir); sidecars may mount EMR's ` +
-                "volumes without declaring them");
+            throw new Error(
+                `volume ${JSON.stringify(v.name)} is reserved (EMR or the Spark local dir); sidecars may mount EMR's ` +
+                    "volumes without declaring them",
+            );
         }
     }
 }

@@ -106,33 +106,46 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
         }
         const zones = [...new Set(a.pools.pools.map((p) => p.zone))];
         const jobZone = a.jobZone ?? zones[0];
-        if (!zones.includes(jobZone)) throw fail(`jobZone ${jobZone} is not a Spark zone; use one of ${zones.join(", ")}`);
+        if (!zones.includes(jobZone))
+            throw fail(`jobZone ${jobZone} is not a Spark zone; use one of ${zones.join(", ")}`);
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: pulumi.interpolate`/aws/emr-containers/${a.cluster.name}/${a.team}`,
-            retentionInDays: a.logRetentionDays,
-        }, { parent: this });
-
-        const role = new JobExecutionRole(`${name}-role`, {
-            cluster: a.cluster,
-            roleName,
-            namespace: a.namespace,
-            serviceAccount: a.serviceAccount,
-            bucketArn: a.bucket.bucketArn,
-            prefixes,
-            kmsKeyArn: a.kmsKeyArn,
-            logGroupName: logGroup.name,
-            glueDatabases: a.glueDatabases,
-        }, { parent: this });
-
-        const virtualCluster = new aws.emrcontainers.VirtualCluster(`${name}-virtual-cluster`, {
-            name: `${a.namePrefix}-${a.team}`,
-            containerProvider: {
-                id: pulumi.all([a.cluster.name, a.emrAccessReady]).apply(([clusterName]) => clusterName),
-                type: "EKS",
-                info: { eksInfo: { namespace: a.namespace } },
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: pulumi.interpolate`/aws/emr-containers/${a.cluster.name}/${a.team}`,
+                retentionInDays: a.logRetentionDays,
             },
-        }, { parent: this });
+            { parent: this },
+        );
+
+        const role = new JobExecutionRole(
+            `${name}-role`,
+            {
+                cluster: a.cluster,
+                roleName,
+                namespace: a.namespace,
+                serviceAccount: a.serviceAccount,
+                bucketArn: a.bucket.bucketArn,
+                prefixes,
+                kmsKeyArn: a.kmsKeyArn,
+                logGroupName: logGroup.name,
+                glueDatabases: a.glueDatabases,
+            },
+            { parent: this },
+        );
+
+        const virtualCluster = new aws.emrcontainers.VirtualCluster(
+            `${name}-virtual-cluster`,
+            {
+                name: `${a.namePrefix}-${a.team}`,
+                containerProvider: {
+                    id: pulumi.all([a.cluster.name, a.emrAccessReady]).apply(([clusterName]) => clusterName),
+                    type: "EKS",
+                    info: { eksInfo: { namespace: a.namespace } },
+                },
+            },
+            { parent: this },
+        );
 
         const uris: PodTemplateUris = {};
         const uploads: pulumi.Output<string>[] = [];
@@ -140,22 +153,35 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             uris[zone] = { driver: "", executor: "" };
             for (const role of SPARK_ROLES) {
                 const key = `${prefixes.podTemplates}${zone}/${role}.yaml`;
-                const content = pulumi.all([a.priorityClassNames[role], a.sidecars[role] ?? [], a.sidecarVolumes])
+                const content = pulumi
+                    .all([a.priorityClassNames[role], a.sidecars[role] ?? [], a.sidecarVolumes])
                     .apply(([priorityClassName, sidecars, volumes]) => {
                         try {
-                            return podTemplateYaml(buildPodTemplate({
-                                role, zone, pools: a.pools, priorityClassName, team: a.team, sidecars, volumes,
-                            }));
+                            return podTemplateYaml(
+                                buildPodTemplate({
+                                    role,
+                                    zone,
+                                    pools: a.pools,
+                                    priorityClassName,
+                                    team: a.team,
+                                    sidecars,
+                                    volumes,
+                                }),
+                            );
                         } catch (e) {
                             throw fail(e instanceof Error ? e.message : String(e));
                         }
                     });
-                const object = new aws.s3.BucketObjectv2(`${name}-${role}-template-${zone}`, {
-                    bucket: a.bucket.ready,
-                    key,
-                    content,
-                    contentType: "application/yaml",
-                }, { parent: this });
+                const object = new aws.s3.BucketObjectv2(
+                    `${name}-${role}-template-${zone}`,
+                    {
+                        bucket: a.bucket.ready,
+                        key,
+                        content,
+                        contentType: "application/yaml",
+                    },
+                    { parent: this },
+                );
                 uploads.push(pulumi.interpolate`${object.bucket}/${object.key}`);
                 uris[zone][role] = key;
             }
@@ -166,24 +192,39 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
         this.executionRoleArn = role.arn;
         this.executionRoleName = role.roleName;
         this.logGroupName = logGroup.name;
-        this.prefixes = bucketName.apply((bucket) => Object.fromEntries(
-            Object.entries(prefixes).map(([kind, prefix]) => [kind, s3Uri(bucket, prefix)])) as Record<keyof TeamPrefixes, string>);
+        this.prefixes = bucketName.apply(
+            (bucket) =>
+                Object.fromEntries(
+                    Object.entries(prefixes).map(([kind, prefix]) => [kind, s3Uri(bucket, prefix)]),
+                ) as Record<keyof TeamPrefixes, string>,
+        );
         // Resolves once every template is uploaded, so a request built from these URIs finds its files.
-        this.podTemplateUris = pulumi.all([bucketName, ...uploads]).apply(([bucket]) => Object.fromEntries(
-            Object.entries(uris).map(([zone, keys]) => [zone, { driver: s3Uri(bucket, keys.driver), executor: s3Uri(bucket, keys.executor) }])));
-        this.startJobRunRequest = pulumi.all([virtualCluster.id, role.arn, logGroup.name, this.prefixes, this.podTemplateUris])
-            .apply(([virtualClusterId, executionRoleArn, logGroupName, prefixUris, templates]) => startJobRunRequest({
-                name: `${a.team}-spark-pi`,
-                virtualClusterId,
-                executionRoleArn,
-                releaseLabel: a.releaseLabel,
-                driverPodTemplateUri: templates[jobZone].driver,
-                executorPodTemplateUri: templates[jobZone].executor,
-                eventLogUri: prefixUris.sparkEvents,
-                logUri: prefixUris.logs,
-                logGroupName,
-                logStreamNamePrefix: a.team,
-            }));
+        this.podTemplateUris = pulumi
+            .all([bucketName, ...uploads])
+            .apply(([bucket]) =>
+                Object.fromEntries(
+                    Object.entries(uris).map(([zone, keys]) => [
+                        zone,
+                        { driver: s3Uri(bucket, keys.driver), executor: s3Uri(bucket, keys.executor) },
+                    ]),
+                ),
+            );
+        this.startJobRunRequest = pulumi
+            .all([virtualCluster.id, role.arn, logGroup.name, this.prefixes, this.podTemplateUris])
+            .apply(([virtualClusterId, executionRoleArn, logGroupName, prefixUris, templates]) =>
+                startJobRunRequest({
+                    name: `${a.team}-spark-pi`,
+                    virtualClusterId,
+                    executionRoleArn,
+                    releaseLabel: a.releaseLabel,
+                    driverPodTemplateUri: templates[jobZone].driver,
+                    executorPodTemplateUri: templates[jobZone].executor,
+                    eventLogUri: prefixUris.sparkEvents,
+                    logUri: prefixUris.logs,
+                    logGroupName,
+                    logStreamNamePrefix: a.team,
+                }),
+            );
         this.registerOutputs({
             virtualClusterId: this.virtualClusterId,
             executionRoleArn: this.executionRoleArn,

@@ -30,7 +30,8 @@ export const SPARK_PI_ENTRY_POINT = "local:///usr/lib/spark/examples/src/main/py
 /** The request, with the field names and nesting of the EMR containers API (StartJobRunRequest). */
 export function startJobRunRequest(input: StartJobRunInput) {
     for (const [field, value] of Object.entries(input)) {
-        if (typeof value !== "string" || value === "") throw new Error(`StartJobRun ${field} must be a non-empty string`);
+        if (typeof value !== "string" || value === "")
+            throw new Error(`StartJobRun ${field} must be a non-empty string`);
     }
     return {
         name: input.name,
@@ -51,15 +52,17 @@ export function startJobRunRequest(input: StartJobRunInput) {
             },
         },
         configurationOverrides: {
-            applicationConfiguration: [{
-                classification: "spark-defaults",
-                properties: {
-                    "spark.kubernetes.driver.podTemplateFile": input.driverPodTemplateUri,
-                    "spark.kubernetes.executor.podTemplateFile": input.executorPodTemplateUri,
-                    "spark.eventLog.enabled": "true",
-                    "spark.eventLog.dir": input.eventLogUri,
+            applicationConfiguration: [
+                {
+                    classification: "spark-defaults",
+                    properties: {
+                        "spark.kubernetes.driver.podTemplateFile": input.driverPodTemplateUri,
+                        "spark.kubernetes.executor.podTemplateFile": input.executorPodTemplateUri,
+                        "spark.eventLog.enabled": "true",
+                        "spark.eventLog.dir": input.eventLogUri,
+                    },
                 },
-            }],
+            ],
             monitoringConfiguration: {
                 persistentAppUI: "ENABLED" as const,
                 cloudWatchMonitoringConfiguration: {

@@ -19,10 +19,17 @@ export interface WebIdentityRequest {
     readonly accountId: string;
 }
 
-export async function assumeWithWebIdentity(trustPolicy: unknown, request: WebIdentityRequest, trustIssuer: string): Promise<string> {
+export async function assumeWithWebIdentity(
+    trustPolicy: unknown,
+    request: WebIdentityRequest,
+    trustIssuer: string,
+): Promise<string> {
     const aliasIssuer = <T>(value: T, issuer: string): T =>
         JSON.parse(JSON.stringify(value).split(`"${issuer}:`).join(`"${KNOWN_ISSUER}:`)) as T;
-    const context = { [`${request.issuer}:sub`]: request.sub, [`${request.issuer}:aud`]: request.aud ?? "sts.amazonaws.com" };
+    const context = {
+        [`${request.issuer}:sub`]: request.sub,
+        [`${request.issuer}:aud`]: request.aud ?? "sts.amazonaws.com",
+    };
     const simulation: Simulation = {
         request: {
             principal: request.providerArn,

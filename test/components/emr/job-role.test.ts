@@ -1,5 +1,12 @@
 import * as assert from "node:assert/strict";
-import { base36, emrServiceAccountPattern, jobRoleName, jobRolePolicy, jobRoleTrustPolicy, teamPrefixes } from "../../../components/emr";
+import {
+    base36,
+    emrServiceAccountPattern,
+    jobRoleName,
+    jobRolePolicy,
+    jobRoleTrustPolicy,
+    teamPrefixes,
+} from "../../../components/emr";
 import { assumeWithWebIdentity } from "./assume-role";
 
 const ACCOUNT = "123456789012";
@@ -45,7 +52,10 @@ describe("job execution role name", () => {
     });
 
     it("must refuse a name over 64 characters, naming the team to shorten", () => {
-        assert.throws(() => jobRoleName("spark-prod", "t".repeat(50)), /at most 64 characters; shorten the team name "t+"/);
+        assert.throws(
+            () => jobRoleName("spark-prod", "t".repeat(50)),
+            /at most 64 characters; shorten the team name "t+"/,
+        );
     });
 });
 
@@ -56,9 +66,13 @@ describe("job execution role trust", () => {
     ];
 
     for (const team of teams) {
-        it(`must be exact for ${team.namespace}: its service account, EMR's pattern with account and base36, and aud`, () => {
+        it(`must be exact for ${team.namespace}: service account, EMR pattern (account, base36), aud`, () => {
             const doc = jobRoleTrustPolicy({
-                partition: "aws", accountId: ACCOUNT, oidcProviderArn: PROVIDER, oidcIssuer: `https://${ISSUER}`, ...team,
+                partition: "aws",
+                accountId: ACCOUNT,
+                oidcProviderArn: PROVIDER,
+                oidcIssuer: `https://${ISSUER}`,
+                ...team,
             });
             assert.deepEqual(doc, {
                 Version: "2012-10-17",
@@ -83,7 +97,8 @@ describe("job execution role trust", () => {
                         Condition: {
                             StringLike: {
                                 [`${ISSUER}:sub`]:
-                                    `system:serviceaccount:${team.namespace}:emr-containers-sa-*-*-${ACCOUNT}-${base36(team.roleName)}`,
+                                    `system:serviceaccount:${team.namespace}:` +
+                                    `emr-containers-sa-*-*-${ACCOUNT}-${base36(team.roleName)}`,
                             },
                             StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
                         },
@@ -96,8 +111,13 @@ describe("job execution role trust", () => {
     it("must use the partition of the stack in the provider ARN", () => {
         const provider = `arn:aws-cn:iam::${ACCOUNT}:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/X`;
         const doc = jobRoleTrustPolicy({
-            partition: "aws-cn", accountId: ACCOUNT, oidcProviderArn: provider, oidcIssuer: "oidc.eks.cn-north-1.amazonaws.com.cn/id/X",
-            namespace: "a", serviceAccount: "spark", roleName: "r",
+            partition: "aws-cn",
+            accountId: ACCOUNT,
+            oidcProviderArn: provider,
+            oidcIssuer: "oidc.eks.cn-north-1.amazonaws.com.cn/id/X",
+            namespace: "a",
+            serviceAccount: "spark",
+            roleName: "r",
         });
         assert.equal(doc.Statement[1].Principal.Federated, provider);
     });
@@ -111,8 +131,14 @@ describe("job execution role trust", () => {
     ] as const) {
         it(`must refuse a wildcard or malformed ${field}`, () => {
             const input = {
-                partition: "aws" as const, accountId: ACCOUNT, oidcProviderArn: PROVIDER, oidcIssuer: ISSUER,
-                namespace: "a", serviceAccount: "spark", roleName: "r", [field]: value,
+                partition: "aws" as const,
+                accountId: ACCOUNT,
+                oidcProviderArn: PROVIDER,
+                oidcIssuer: ISSUER,
+                namespace: "a",
+                serviceAccount: "spark",
+                roleName: "r",
+                [field]: value,
             };
             assert.throws(() => jobRoleTrustPolicy(input), message);
         });
@@ -123,20 +149,41 @@ describe("job execution role trust under independent IAM evaluation", () => {
     const roleName = "spark-dev-team-a-emr-job";
     const namespace = "spark-team-a";
     const trust = jobRoleTrustPolicy({
-        partition: "aws", accountId: ACCOUNT, oidcProviderArn: PROVIDER, oidcIssuer: ISSUER, namespace, serviceAccount: "spark", roleName,
+        partition: "aws",
+        accountId: ACCOUNT,
+        oidcProviderArn: PROVIDER,
+        oidcIssuer: ISSUER,
+        namespace,
+        serviceAccount: "spark",
+        roleName,
     });
     const roleArn = `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
     const suffix = `${ACCOUNT}-${base36(roleName)}`;
     const assume = (sub: string, overrides: { issuer?: string; providerArn?: string; aud?: string } = {}) =>
-        assumeWithWebIdentity(trust, {
-            providerArn: overrides.providerArn ?? PROVIDER, issuer: overrides.issuer ?? ISSUER, sub, aud: overrides.aud, roleArn, accountId: ACCOUNT,
-        }, ISSUER);
+        assumeWithWebIdentity(
+            trust,
+            {
+                providerArn: overrides.providerArn ?? PROVIDER,
+                issuer: overrides.issuer ?? ISSUER,
+                sub,
+                aud: overrides.aud,
+                roleArn,
+                accountId: ACCOUNT,
+            },
+            ISSUER,
+        );
 
     const allowed: Array<[string, string]> = [
         ["the team's Spark service account", `system:serviceaccount:${namespace}:spark`],
         ["EMR's driver service account", `system:serviceaccount:${namespace}:emr-containers-sa-spark-driver-${suffix}`],
-        ["EMR's executor service account", `system:serviceaccount:${namespace}:emr-containers-sa-spark-executor-${suffix}`],
-        ["EMR's job-submitter service account", `system:serviceaccount:${namespace}:emr-containers-sa-spark-client-${suffix}`],
+        [
+            "EMR's executor service account",
+            `system:serviceaccount:${namespace}:emr-containers-sa-spark-executor-${suffix}`,
+        ],
+        [
+            "EMR's job-submitter service account",
+            `system:serviceaccount:${namespace}:emr-containers-sa-spark-client-${suffix}`,
+        ],
     ];
     for (const [who, sub] of allowed) {
         it(`must let ${who} assume the role`, async () => assert.equal(await assume(sub), "Allowed"));
@@ -145,11 +192,23 @@ describe("job execution role trust under independent IAM evaluation", () => {
     const other = "spark-team-b";
     const denied: Array<[string, string]> = [
         ["the Spark service account of another namespace", `system:serviceaccount:${other}:spark`],
-        ["EMR's service account in another namespace", `system:serviceaccount:${other}:emr-containers-sa-spark-driver-${suffix}`],
+        [
+            "EMR's service account in another namespace",
+            `system:serviceaccount:${other}:emr-containers-sa-spark-driver-${suffix}`,
+        ],
         ["another service account of the namespace", `system:serviceaccount:${namespace}:default`],
-        ["EMR's service account of another account", `system:serviceaccount:${namespace}:emr-containers-sa-spark-driver-210987654321-${base36(roleName)}`],
-        ["EMR's service account of another role", `system:serviceaccount:${namespace}:emr-containers-sa-spark-driver-${ACCOUNT}-${base36("other-role")}`],
-        ["a service account that only starts like EMR's", `system:serviceaccount:${namespace}:emr-containers-sa-spark-driver-${suffix}x`],
+        [
+            "EMR's service account of another account",
+            `system:serviceaccount:${namespace}:emr-containers-sa-spark-driver-210987654321-${base36(roleName)}`,
+        ],
+        [
+            "EMR's service account of another role",
+            `system:serviceaccount:${namespace}:emr-containers-sa-spark-driver-${ACCOUNT}-${base36("other-role")}`,
+        ],
+        [
+            "a service account that only starts like EMR's",
+            `system:serviceaccount:${namespace}:emr-containers-sa-spark-driver-${suffix}x`,
+        ],
     ];
     for (const [who, sub] of denied) {
         it(`must not let ${who} assume the role`, async () => assert.equal(await assume(sub), "ImplicitlyDenied"));
@@ -162,20 +221,31 @@ describe("job execution role trust under independent IAM evaluation", () => {
     it("must not accept a token of another cluster's issuer", async () => {
         const issuer = "oidc.eks.us-west-2.amazonaws.com/id/OTHERCLUSTER";
         const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`;
-        assert.equal(await assume(`system:serviceaccount:${namespace}:spark`, { issuer, providerArn }), "ImplicitlyDenied");
+        assert.equal(
+            await assume(`system:serviceaccount:${namespace}:spark`, { issuer, providerArn }),
+            "ImplicitlyDenied",
+        );
     });
 
     it("must describe EMR's pattern exactly as the AWS CLI writes it", () => {
-        assert.equal(emrServiceAccountPattern(namespace, ACCOUNT, roleName),
-            `system:serviceaccount:${namespace}:emr-containers-sa-*-*-${suffix}`);
+        assert.equal(
+            emrServiceAccountPattern(namespace, ACCOUNT, roleName),
+            `system:serviceaccount:${namespace}:emr-containers-sa-*-*-${suffix}`,
+        );
     });
 });
 
 describe("job execution role permissions", () => {
     const bucketArn = "arn:aws:s3:::spark-dev-platform";
     const input = {
-        partition: "aws" as const, region: "us-west-2", accountId: ACCOUNT, bucketArn, prefixes: teamPrefixes("team-a"),
-        kmsKeyArn: `arn:aws:kms:us-west-2:${ACCOUNT}:key/k`, logGroupName: "/aws/emr-containers/spark-dev/team-a", glueDatabases: [],
+        partition: "aws" as const,
+        region: "us-west-2",
+        accountId: ACCOUNT,
+        bucketArn,
+        prefixes: teamPrefixes("team-a"),
+        kmsKeyArn: `arn:aws:kms:us-west-2:${ACCOUNT}:key/k`,
+        logGroupName: "/aws/emr-containers/spark-dev/team-a",
+        glueDatabases: [],
     };
     type Statement = { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown };
     const statements = (doc: { Statement: object[] }) => doc.Statement as Statement[];
@@ -184,12 +254,20 @@ describe("job execution role permissions", () => {
     it("must reach only the team's prefixes of the bucket, never the whole bucket's objects", () => {
         const s3Objects = resources(jobRolePolicy(input)).filter((r) => r.startsWith(`${bucketArn}/`));
         assert.ok(s3Objects.length > 0);
-        for (const r of s3Objects) assert.match(r, /^arn:aws:s3:::spark-dev-platform\/(code|pod-templates|logs|spark-events|data)\/team-a\/\*$/);
+        for (const r of s3Objects)
+            assert.match(
+                r,
+                /^arn:aws:s3:::spark-dev-platform\/(code|pod-templates|logs|spark-events|data)\/team-a\/\*$/,
+            );
     });
 
     it("must not let jobs overwrite their code or their pod templates", () => {
         const write = statements(jobRolePolicy(input)).find((s) => s.Sid === "WriteTeamOutputs");
-        assert.deepEqual(write?.Resource, [`${bucketArn}/logs/team-a/*`, `${bucketArn}/spark-events/team-a/*`, `${bucketArn}/data/team-a/*`]);
+        assert.deepEqual(write?.Resource, [
+            `${bucketArn}/logs/team-a/*`,
+            `${bucketArn}/spark-events/team-a/*`,
+            `${bucketArn}/data/team-a/*`,
+        ]);
     });
 
     it("must list only the team's prefixes", () => {
@@ -214,7 +292,9 @@ describe("job execution role permissions", () => {
 
     it("must grant no Glue access unless databases are named, and then read-only on those", () => {
         assert.ok(!statements(jobRolePolicy(input)).some((s) => [s.Action].flat().some((a) => a.startsWith("glue:"))));
-        const glue = statements(jobRolePolicy({ ...input, glueDatabases: ["sales"] })).find((s) => s.Sid === "ReadGlueCatalog");
+        const glue = statements(jobRolePolicy({ ...input, glueDatabases: ["sales"] })).find(
+            (s) => s.Sid === "ReadGlueCatalog",
+        );
         assert.ok(glue);
         for (const a of [glue.Action].flat()) assert.match(a, /^glue:(Get|BatchGet)/);
         assert.deepEqual(glue.Resource, [

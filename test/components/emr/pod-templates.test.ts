@@ -18,7 +18,11 @@ const sidecar: Container = {
     ],
 };
 
-function template(role: "driver" | "executor", zone = "us-west-2b", extra: Partial<Parameters<typeof buildPodTemplate>[0]> = {}): PodTemplate {
+function template(
+    role: "driver" | "executor",
+    zone = "us-west-2b",
+    extra: Partial<Parameters<typeof buildPodTemplate>[0]> = {},
+): PodTemplate {
     return buildPodTemplate({ role, zone, pools, priorityClassName: PRIORITY[role], team: "team-a", ...extra });
 }
 
@@ -35,8 +39,13 @@ describe("EMR pod templates", () => {
     for (const role of ["driver", "executor"] as const) {
         it(`must put the ${role} on its zone's ${role} pool with the pool contract's selector and tolerations`, () => {
             const t = template(role);
-            assert.deepEqual(t.spec.nodeSelector, { "topology.kubernetes.io/zone": "us-west-2b", "spark-platform/role": role });
-            assert.deepEqual(t.spec.tolerations, [{ key: "spark-platform/role", operator: "Equal", value: role, effect: "NoSchedule" }]);
+            assert.deepEqual(t.spec.nodeSelector, {
+                "topology.kubernetes.io/zone": "us-west-2b",
+                "spark-platform/role": role,
+            });
+            assert.deepEqual(t.spec.tolerations, [
+                { key: "spark-platform/role", operator: "Equal", value: role, effect: "NoSchedule" },
+            ]);
             assert.equal(t.spec.priorityClassName, PRIORITY[role]);
         });
 
@@ -51,13 +60,19 @@ describe("EMR pod templates", () => {
 
         it(`must keep the ${role} template inside EMR's allow-list, with or without the log sidecar`, () => {
             assert.deepEqual(emrTemplateProblems(template(role)), []);
-            const withSidecar = template(role, "us-west-2a", { sidecars: [sidecar], volumes: [{ name: "fluent-bit-config", configMap: { name: "fb" } }] });
+            const withSidecar = template(role, "us-west-2a", {
+                sidecars: [sidecar],
+                volumes: [{ name: "fluent-bit-config", configMap: { name: "fb" } }],
+            });
             assert.deepEqual(emrTemplateProblems(withSidecar), []);
             assert.equal(withSidecar.spec.containers[1].name, "fluent-bit");
         });
 
         it(`must be a schema-valid Pod (${role}), also as the YAML uploaded to S3`, async () => {
-            const t = template(role, "us-west-2a", { sidecars: [sidecar], volumes: [{ name: "fluent-bit-config", configMap: { name: "fb" } }] });
+            const t = template(role, "us-west-2a", {
+                sidecars: [sidecar],
+                volumes: [{ name: "fluent-bit-config", configMap: { name: "fb" } }],
+            });
             await validatePod(t);
             await validatePod(parse(podTemplateYaml(t)));
             assert.deepEqual(parse(podTemplateYaml(t)), t);
@@ -72,7 +87,8 @@ describe("EMR pod templates", () => {
 
     it("must ask both autoscalers not to disrupt drivers, and not executors", () => {
         assert.deepEqual(template("driver").metadata.annotations, {
-            "karpenter.sh/do-not-disrupt": "true", "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
+            "karpenter.sh/do-not-disrupt": "true",
+            "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
         });
         assert.equal(template("executor").metadata.annotations, undefined);
     });
@@ -85,11 +101,18 @@ describe("EMR pod templates", () => {
     });
 
     it("must refuse a sidecar named like Spark's main container", () => {
-        assert.throws(() => template("driver", "us-west-2a", { sidecars: [{ ...sidecar, name: "spark-kubernetes-driver" }] }), /main container/);
+        assert.throws(
+            () => template("driver", "us-west-2a", { sidecars: [{ ...sidecar, name: "spark-kubernetes-driver" }] }),
+            /main container/,
+        );
     });
 
     it("must refuse to declare one of EMR's reserved volumes", () => {
-        assert.throws(() => template("executor", "us-west-2a", { volumes: [{ name: "emr-container-communicate", emptyDir: {} }] }), /reserved/);
+        assert.throws(
+            () =>
+                template("executor", "us-west-2a", { volumes: [{ name: "emr-container-communicate", emptyDir: {} }] }),
+            /reserved/,
+        );
     });
 
     it("must refuse a zone that is not a Spark zone", () => {
@@ -97,7 +120,10 @@ describe("EMR pod templates", () => {
     });
 
     describe("allow-list check", () => {
-        const base = () => JSON.parse(JSON.stringify(template("driver"))) as { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } };
+        const base = () =>
+            JSON.parse(JSON.stringify(template("driver"))) as {
+                spec: Record<string, unknown> & { containers: Record<string, unknown>[] };
+            };
 
         it("must flag a pod-level securityContext", () => {
             const t = base();

@@ -6,9 +6,15 @@ import { SPARK_PI_ENTRY_POINT, startJobRunRequest, type StartJobRunRequestJson }
 type NoExtraKeys<Actual, Allowed> = Actual extends string | number | boolean
     ? true
     : Actual extends readonly (infer A)[]
-      ? NonNullable<Allowed> extends readonly (infer B)[] ? NoExtraKeys<A, B> : false
+      ? NonNullable<Allowed> extends readonly (infer B)[]
+          ? NoExtraKeys<A, B>
+          : false
       : [Exclude<keyof Actual, keyof NonNullable<Allowed>>] extends [never]
-        ? { [K in keyof Actual]: K extends keyof NonNullable<Allowed> ? NoExtraKeys<Actual[K], NonNullable<Allowed>[K]> : false }[keyof Actual] extends true
+        ? {
+              [K in keyof Actual]: K extends keyof NonNullable<Allowed>
+                  ? NoExtraKeys<Actual[K], NonNullable<Allowed>[K]>
+                  : false;
+          }[keyof Actual] extends true
             ? true
             : false
         : false;
@@ -16,7 +22,8 @@ type NoExtraKeys<Actual, Allowed> = Actual extends string | number | boolean
 // Compile-time checks (tsc --noEmit): the request is assignable to the SDK's input and names no field it lacks.
 const noExtraKeys: NoExtraKeys<StartJobRunRequestJson, StartJobRunCommandInput> = true;
 // @ts-expect-error a misspelled field must fail the same check
-const misspelled: NoExtraKeys<{ jobDriver: { sparkSubmitDriver: { entryPoint: string } } }, StartJobRunCommandInput> = true;
+const misspelled: NoExtraKeys<{ jobDriver: { sparkSubmitDriver: { entryPoint: string } } }, StartJobRunCommandInput> =
+    true;
 void [noExtraKeys, misspelled];
 
 const INPUT = {
@@ -53,8 +60,19 @@ describe("StartJobRun request", () => {
             requestHandler: {
                 handle: async (req: { path: string; body: string }) => {
                     sent = { path: req.path, body: req.body };
-                    const body = JSON.stringify({ id: "j", name: INPUT.name, arn: "arn", virtualClusterId: INPUT.virtualClusterId });
-                    return { response: new HttpResponse({ statusCode: 200, headers: { "content-type": "application/json" }, body: Readable.from([body]) }) };
+                    const body = JSON.stringify({
+                        id: "j",
+                        name: INPUT.name,
+                        arn: "arn",
+                        virtualClusterId: INPUT.virtualClusterId,
+                    });
+                    return {
+                        response: new HttpResponse({
+                            statusCode: 200,
+                            headers: { "content-type": "application/json" },
+                            body: Readable.from([body]),
+                        }),
+                    };
                 },
             },
         });
@@ -74,15 +92,17 @@ describe("StartJobRun request", () => {
 
     it("must wire the pod templates, event logs and S3/CloudWatch monitoring", () => {
         assert.deepEqual(request.configurationOverrides, {
-            applicationConfiguration: [{
-                classification: "spark-defaults",
-                properties: {
-                    "spark.kubernetes.driver.podTemplateFile": INPUT.driverPodTemplateUri,
-                    "spark.kubernetes.executor.podTemplateFile": INPUT.executorPodTemplateUri,
-                    "spark.eventLog.enabled": "true",
-                    "spark.eventLog.dir": INPUT.eventLogUri,
+            applicationConfiguration: [
+                {
+                    classification: "spark-defaults",
+                    properties: {
+                        "spark.kubernetes.driver.podTemplateFile": INPUT.driverPodTemplateUri,
+                        "spark.kubernetes.executor.podTemplateFile": INPUT.executorPodTemplateUri,
+                        "spark.eventLog.enabled": "true",
+                        "spark.eventLog.dir": INPUT.eventLogUri,
+                    },
                 },
-            }],
+            ],
             monitoringConfiguration: {
                 persistentAppUI: "ENABLED",
                 cloudWatchMonitoringConfiguration: { logGroupName: INPUT.logGroupName, logStreamNamePrefix: "team-a" },
