@@ -85,6 +85,12 @@ describe("EMR pod templates", () => {
         });
     }
 
+    it("must be checked by a schema that rejects a malformed template", async () => {
+        const t = JSON.parse(JSON.stringify(template("driver"))) as { spec: { tolerations: unknown } };
+        t.spec.tolerations = "NoSchedule";
+        await assert.rejects(validatePod(t), /tolerations/);
+    });
+
     it("must ask both autoscalers not to disrupt drivers, and not executors", () => {
         assert.deepEqual(template("driver").metadata.annotations, {
             "karpenter.sh/do-not-disrupt": "true",
