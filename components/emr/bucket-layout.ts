@@ -1,0 +1,38 @@
+/**
+ * Layout of the platform bucket: one top-level prefix per kind of object, then one prefix per team. Kind first,
+ * so a lifecycle rule (whose filter is a literal prefix) covers every team's logs at once, and team second, so a
+ * job execution role can be granted exactly its own team's objects.
+ */
+
+/** Top-level prefixes; lifecycle rules and IAM grants are written against these. */
+export const BUCKET_PREFIXES = {
+    /** Job code and dependencies the team uploads (CI); jobs only read it. */
+    code: "code/",
+    /** Driver/executor pod templates the platform uploads; jobs only read them. */
+    podTemplates: "pod-templates/",
+    /** Container logs EMR on EKS ships (monitoringConfiguration.s3MonitoringConfiguration). */
+    logs: "logs/",
+    /** Spark event logs (spark.eventLog.dir), read by the Spark History Server / persistent app UI. */
+    sparkEvents: "spark-events/",
+    /** The team's working data: what its jobs read and write. */
+    data: "data/",
+} as const;
+
+export type PrefixKind = keyof typeof BUCKET_PREFIXES;
+
+export type TeamPrefixes = Readonly<Record<PrefixKind, string>>;
+
+const TEAM = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The team's prefix of each kind, e.g. `logs/data-team-a/`. */
+export function teamPrefixes(team: string): TeamPrefixes {
+    if (!TEAM.test(team))
+        throw new Error(`team ${JSON.stringify(team)} is not a DNS label; it names the team's bucket prefixes`);
+    const entries = Object.entries(BUCKET_PREFIXES).map(([kind, top]) => [kind, `${top}${team}/`]);
+    return Object.fromEntries(entries) as Record<PrefixKind, string>;
+}
+
+/** `s3://<bucket>/<key>`. */
+export function s3Uri(bucket: string, key: string): string {
+    return `s3://${bucket}/${key}`;
+}

@@ -1,0 +1,21 @@
+export { base36 } from "./base36";
+export { BUCKET_PREFIXES, s3Uri, teamPrefixes } from "./bucket-layout";
+export type { PrefixKind, TeamPrefixes } from "./bucket-layout";
+export {
+    EmrClusterAccess,
+    emrJobAccessPolicyArn,
+    emrServiceLinkedRoleArn,
+    EMR_SERVICE_LINKED_ROLE,
+} from "./emr-cluster-access";
+export type { EmrClusterAccessArgs } from "./emr-cluster-access";
+export { JobExecutionRole, jobRoleName } from "./job-execution-role";
+export type { JobExecutionRoleArgs } from "./job-execution-role";
+export { jobRolePolicy } from "./job-role-policy";
+export { emrServiceAccountPattern, jobRoleTrustPolicy, serviceAccountSubject, STS_AUDIENCE } from "./job-role-trust";
+export { lifecycleRules, PlatformBucket, tlsOnlyBucketPolicy } from "./platform-bucket";
+export type { PlatformBucketArgs } from "./platform-bucket";
+export { buildPodTemplate, emrTemplateProblems, podTemplateYaml, SPARK_MAIN_CONTAINER } from "./pod-templates";
+export { SPARK_PI_ENTRY_POINT, startJobRunRequest } from "./start-job-run";
+export type { StartJobRunRequestJson } from "./start-job-run";
+export { SparkTeamJobs } from "./spark-team-jobs";
+export type { PlatformBucketRef, PodTemplateUris, SparkTeamJobsArgs } from "./spark-team-jobs";

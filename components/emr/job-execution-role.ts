@@ -1,0 +1,120 @@
+/**
+ * A team's EMR on EKS job execution role: assumable by the team's Spark service account and by the service
+ * accounts EMR creates for the team's job runs (job-role-trust.ts), allowed only the team's own bucket prefixes,
+ * log group and Glue databases (job-role-policy.ts). The role name is explicit and deterministic because the
+ * trust embeds its base36.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterContext } from "../cluster/cluster-context";
+import type { TeamPrefixes } from "./bucket-layout";
+import { jobRolePolicy } from "./job-role-policy";
+import { jobRoleTrustPolicy } from "./job-role-trust";
+
+export interface JobExecutionRoleArgs {
+    /** Cluster whose OIDC issuer the role trusts. */
+    cluster: ClusterContext;
+    /** Role name, at most 64 characters (see jobRoleName). */
+    roleName: string;
+    /** The team's namespace. */
+    namespace: pulumi.Input<string>;
+    /** The team's Spark service account (SparkApplications). */
+    serviceAccount: string;
+    /** ARN of the platform bucket. */
+    bucketArn: pulumi.Input<string>;
+    /** The team's prefixes of the platform bucket. */
+    prefixes: TeamPrefixes;
+    /** ARN of the KMS key the bucket is encrypted with. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** The team's CloudWatch log group. */
+    logGroupName: pulumi.Input<string>;
+    /**
+     * Glue Data Catalog databases the team's jobs may read.
+     * @default []
+     */
+    glueDatabases?: readonly string[];
+}
+
+const defaults = { glueDatabases: [] as readonly string[] };
+
+const MAX_ROLE_NAME = 64;
+
+/** `<namePrefix>-<team>-emr-job`: deterministic, so the trust's base36 suffix is known before the role exists. */
+export function jobRoleName(namePrefix: string, team: string): string {
+    const name = `${namePrefix}-${team}-emr-job`;
+    if (name.length > MAX_ROLE_NAME || !/^[\w+=,.@-]+$/.test(name)) {
+        throw new Error(
+            `job execution role name ${JSON.stringify(name)} is not an IAM role name of at most ${MAX_ROLE_NAME} ` +
+                `characters; shorten the team name ${JSON.stringify(team)}`,
+        );
+    }
+    return name;
+}
+
+export class JobExecutionRole extends pulumi.ComponentResource {
+    /** Role ARN, for StartJobRun and the Spark service account's annotation; ready once its policy is attached. */
+    readonly arn: pulumi.Output<string>;
+    readonly roleName: pulumi.Output<string>;
+
+    constructor(name: string, args: JobExecutionRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark:emr:JobExecutionRole", name, {}, opts);
+        const a = { ...defaults, ...args };
+        const ctx = a.cluster;
+        const trust = pulumi
+            .all([ctx.accountId, ctx.oidcProviderArn, ctx.oidcIssuer, a.namespace])
+            .apply(([accountId, oidcProviderArn, oidcIssuer, namespace]) => {
+                try {
+                    return JSON.stringify(
+                        jobRoleTrustPolicy({
+                            partition: ctx.partition,
+                            accountId,
+                            oidcProviderArn,
+                            oidcIssuer,
+                            namespace,
+                            serviceAccount: a.serviceAccount,
+                            roleName: a.roleName,
+                        }),
+                    );
+                } catch (e) {
+                    throw new pulumi.ResourceError(
+                        `trust of ${a.roleName}: ${e instanceof Error ? e.message : String(e)}`,
+                        this,
+                    );
+                }
+            });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: a.roleName,
+                assumeRolePolicy: trust,
+                description: pulumi.interpolate`EMR on EKS job execution role of namespace ${a.namespace}`,
+            },
+            { parent: this },
+        );
+        const policy = pulumi
+            .all([ctx.accountId, a.bucketArn, a.kmsKeyArn, a.logGroupName])
+            .apply(([accountId, bucketArn, kmsKeyArn, logGroupName]) =>
+                JSON.stringify(
+                    jobRolePolicy({
+                        partition: ctx.partition,
+                        region: ctx.region,
+                        accountId,
+                        bucketArn,
+                        prefixes: a.prefixes,
+                        kmsKeyArn,
+                        logGroupName,
+                        glueDatabases: a.glueDatabases,
+                    }),
+                ),
+            );
+        const attached = new aws.iam.RolePolicy(
+            `${name}-access`,
+            { role: role.id, name: "team-access", policy },
+            { parent: this },
+        );
+
+        this.arn = pulumi.all([role.arn, attached.id]).apply(([arn]) => arn);
+        this.roleName = role.name;
+        this.registerOutputs({ arn: this.arn, roleName: this.roleName });
+    }
+}

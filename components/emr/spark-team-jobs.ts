@@ -1,0 +1,238 @@
+/**
+ * Everything a team needs to submit EMR on EKS jobs the day the stack is up: its job execution role, its log
+ * group, its virtual cluster, its driver/executor pod templates per Spark zone (uploaded to its prefix of the
+ * platform bucket), and a complete StartJobRun request.
+ */
+import * as aws from "@pulumi/aws";
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PoolContract, SPARK_ROLES, SparkRole } from "../autoscaling/pool-contract";
+import type { ClusterContext } from "../cluster/cluster-context";
+import { s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
+import { JobExecutionRole, jobRoleName } from "./job-execution-role";
+import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
+import { startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
+
+/** The platform bucket as a team sees it (PlatformBucket satisfies it). */
+export interface PlatformBucketRef {
+    readonly bucketName: pulumi.Output<string>;
+    readonly bucketArn: pulumi.Output<string>;
+    /** Resolves once the bucket's encryption and policy are in place. */
+    readonly ready: pulumi.Output<string>;
+}
+
+export interface SparkTeamJobsArgs {
+    /** The cluster the team's jobs run in. */
+    cluster: ClusterContext;
+    /** Prefix of physical names (`spark-<stack>`). */
+    namePrefix: string;
+    /** Team name (a DNS label): names the role, virtual cluster, log group and bucket prefixes. */
+    team: string;
+    /** The team's namespace; pass the Namespace's `metadata.name` so the virtual cluster waits for it. */
+    namespace: pulumi.Input<string>;
+    /** The team's Spark service account (SparkApplications), trusted by the role alongside EMR's. */
+    serviceAccount: string;
+    /** The platform bucket. */
+    bucket: PlatformBucketRef;
+    /** ARN of the KMS key the bucket is encrypted with. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** The Spark pool contract: where drivers and executors of each zone land. */
+    pools: PoolContract;
+    /** Priority class of each role's pods. */
+    priorityClassNames: Readonly<Record<SparkRole, pulumi.Input<string>>>;
+    /** EMR release label of the StartJobRun request, e.g. `emr-7.12.0-latest`. */
+    releaseLabel: string;
+    /** EmrClusterAccess.ready: the virtual cluster is created once EMR may use the namespace. */
+    emrAccessReady: pulumi.Input<string>;
+    /**
+     * Glue Data Catalog databases the team's jobs may read.
+     * @default []
+     */
+    glueDatabases?: readonly string[];
+    /**
+     * Containers added beside Spark in each role's templates (the log sidecar); each runs as an explicit non-root UID.
+     * @default {}
+     */
+    sidecars?: Partial<Record<SparkRole, pulumi.Input<pulumi.Input<k8s.types.input.core.v1.Container>[]>>>;
+    /**
+     * Volumes the sidecars need (ConfigMaps…), in every template.
+     * @default []
+     */
+    sidecarVolumes?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.Volume>[]>;
+    /**
+     * Spark zone the ready-to-run request uses.
+     * @default the first zone of the pool contract
+     */
+    jobZone?: string;
+    /**
+     * Retention of the team's CloudWatch log group, in days.
+     * @default 30
+     */
+    logRetentionDays?: number;
+}
+
+const defaults = {
+    glueDatabases: [] as readonly string[],
+    sidecars: {} as NonNullable<SparkTeamJobsArgs["sidecars"]>,
+    sidecarVolumes: [] as NonNullable<SparkTeamJobsArgs["sidecarVolumes"]>,
+    logRetentionDays: 30,
+};
+
+export type PodTemplateUris = Record<string, Record<SparkRole, string>>;
+
+export class SparkTeamJobs extends pulumi.ComponentResource {
+    readonly virtualClusterId: pulumi.Output<string>;
+    readonly executionRoleArn: pulumi.Output<string>;
+    readonly executionRoleName: pulumi.Output<string>;
+    readonly logGroupName: pulumi.Output<string>;
+    /** `s3://` URIs of the team's prefixes. */
+    readonly prefixes: pulumi.Output<Record<keyof TeamPrefixes, string>>;
+    /** `s3://` URIs of the pod templates, by zone and role. */
+    readonly podTemplateUris: pulumi.Output<PodTemplateUris>;
+    /** A complete StartJobRun request (SparkPi), for `aws emr-containers start-job-run --cli-input-json`. */
+    readonly startJobRunRequest: pulumi.Output<StartJobRunRequestJson>;
+
+    constructor(name: string, args: SparkTeamJobsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark:emr:SparkTeamJobs", name, {}, opts);
+        const a = { ...defaults, ...args };
+        const fail = (message: string) => new pulumi.ResourceError(`team ${a.team}: ${message}`, this);
+        let prefixes: TeamPrefixes;
+        let roleName: string;
+        try {
+            prefixes = teamPrefixes(a.team);
+            roleName = jobRoleName(a.namePrefix, a.team);
+        } catch (e) {
+            throw fail(e instanceof Error ? e.message : String(e));
+        }
+        const zones = [...new Set(a.pools.pools.map((p) => p.zone))];
+        const jobZone = a.jobZone ?? zones[0];
+        if (!zones.includes(jobZone))
+            throw fail(`jobZone ${jobZone} is not a Spark zone; use one of ${zones.join(", ")}`);
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: pulumi.interpolate`/aws/emr-containers/${a.cluster.name}/${a.team}`,
+                retentionInDays: a.logRetentionDays,
+            },
+            { parent: this },
+        );
+
+        const role = new JobExecutionRole(
+            `${name}-role`,
+            {
+                cluster: a.cluster,
+                roleName,
+                namespace: a.namespace,
+                serviceAccount: a.serviceAccount,
+                bucketArn: a.bucket.bucketArn,
+                prefixes,
+                kmsKeyArn: a.kmsKeyArn,
+                logGroupName: logGroup.name,
+                glueDatabases: a.glueDatabases,
+            },
+            { parent: this },
+        );
+
+        const virtualCluster = new aws.emrcontainers.VirtualCluster(
+            `${name}-virtual-cluster`,
+            {
+                name: `${a.namePrefix}-${a.team}`,
+                containerProvider: {
+                    id: pulumi.all([a.cluster.name, a.emrAccessReady]).apply(([clusterName]) => clusterName),
+                    type: "EKS",
+                    info: { eksInfo: { namespace: a.namespace } },
+                },
+            },
+            { parent: this },
+        );
+
+        const uris: PodTemplateUris = {};
+        const uploads: pulumi.Output<string>[] = [];
+        for (const zone of zones) {
+            uris[zone] = { driver: "", executor: "" };
+            for (const role of SPARK_ROLES) {
+                const key = `${prefixes.podTemplates}${zone}/${role}.yaml`;
+                const content = pulumi
+                    .all([a.priorityClassNames[role], a.sidecars[role] ?? [], a.sidecarVolumes])
+                    .apply(([priorityClassName, sidecars, volumes]) => {
+                        try {
+                            return podTemplateYaml(
+                                buildPodTemplate({
+                                    role,
+                                    zone,
+                                    pools: a.pools,
+                                    priorityClassName,
+                                    team: a.team,
+                                    sidecars,
+                                    volumes,
+                                }),
+                            );
+                        } catch (e) {
+                            throw fail(e instanceof Error ? e.message : String(e));
+                        }
+                    });
+                const object = new aws.s3.BucketObjectv2(
+                    `${name}-${role}-template-${zone}`,
+                    {
+                        bucket: a.bucket.ready,
+                        key,
+                        content,
+                        contentType: "application/yaml",
+                    },
+                    { parent: this },
+                );
+                uploads.push(pulumi.interpolate`${object.bucket}/${object.key}`);
+                uris[zone][role] = key;
+            }
+        }
+
+        const bucketName = a.bucket.bucketName;
+        this.virtualClusterId = virtualCluster.id;
+        this.executionRoleArn = role.arn;
+        this.executionRoleName = role.roleName;
+        this.logGroupName = logGroup.name;
+        this.prefixes = bucketName.apply(
+            (bucket) =>
+                Object.fromEntries(
+                    Object.entries(prefixes).map(([kind, prefix]) => [kind, s3Uri(bucket, prefix)]),
+                ) as Record<keyof TeamPrefixes, string>,
+        );
+        // Resolves once every template is uploaded, so a request built from these URIs finds its files.
+        this.podTemplateUris = pulumi
+            .all([bucketName, ...uploads])
+            .apply(([bucket]) =>
+                Object.fromEntries(
+                    Object.entries(uris).map(([zone, keys]) => [
+                        zone,
+                        { driver: s3Uri(bucket, keys.driver), executor: s3Uri(bucket, keys.executor) },
+                    ]),
+                ),
+            );
+        this.startJobRunRequest = pulumi
+            .all([virtualCluster.id, role.arn, logGroup.name, this.prefixes, this.podTemplateUris])
+            .apply(([virtualClusterId, executionRoleArn, logGroupName, prefixUris, templates]) =>
+                startJobRunRequest({
+                    name: `${a.team}-spark-pi`,
+                    virtualClusterId,
+                    executionRoleArn,
+                    releaseLabel: a.releaseLabel,
+                    driverPodTemplateUri: templates[jobZone].driver,
+                    executorPodTemplateUri: templates[jobZone].executor,
+                    eventLogUri: prefixUris.sparkEvents,
+                    logUri: prefixUris.logs,
+                    logGroupName,
+                    logStreamNamePrefix: a.team,
+                }),
+            );
+        this.registerOutputs({
+            virtualClusterId: this.virtualClusterId,
+            executionRoleArn: this.executionRoleArn,
+            executionRoleName: this.executionRoleName,
+            logGroupName: this.logGroupName,
+            prefixes: this.prefixes,
+            podTemplateUris: this.podTemplateUris,
+            startJobRunRequest: this.startJobRunRequest,
+        });
+    }
+}

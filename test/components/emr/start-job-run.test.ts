@@ -1,0 +1,117 @@
+import * as assert from "node:assert/strict";
+import type { StartJobRunCommandInput } from "@aws-sdk/client-emr-containers";
+import { SPARK_PI_ENTRY_POINT, startJobRunRequest, type StartJobRunRequestJson } from "../../../components/emr";
+
+/** `true` when every key of Actual, at every depth, is a key the SDK's request type declares. */
+type NoExtraKeys<Actual, Allowed> = Actual extends string | number | boolean
+    ? true
+    : Actual extends readonly (infer A)[]
+      ? NonNullable<Allowed> extends readonly (infer B)[]
+          ? NoExtraKeys<A, B>
+          : false
+      : [Exclude<keyof Actual, keyof NonNullable<Allowed>>] extends [never]
+        ? {
+              [K in keyof Actual]: K extends keyof NonNullable<Allowed>
+                  ? NoExtraKeys<Actual[K], NonNullable<Allowed>[K]>
+                  : false;
+          }[keyof Actual] extends true
+            ? true
+            : false
+        : false;
+
+// Compile-time checks (tsc --noEmit): the request is assignable to the SDK's input and names no field it lacks.
+const noExtraKeys: NoExtraKeys<StartJobRunRequestJson, StartJobRunCommandInput> = true;
+// @ts-expect-error a misspelled field must fail the same check
+const misspelled: NoExtraKeys<{ jobDriver: { sparkSubmitDriver: { entryPoint: string } } }, StartJobRunCommandInput> =
+    true;
+void [noExtraKeys, misspelled];
+
+const INPUT = {
+    name: "team-a-spark-pi",
+    virtualClusterId: "abcdefghijklmnopqrstuvwxy",
+    executionRoleArn: "arn:aws:iam::123456789012:role/spark-dev-team-a-emr-job",
+    releaseLabel: "emr-7.12.0-latest",
+    driverPodTemplateUri: "s3://b/pod-templates/team-a/us-west-2a/driver.yaml",
+    executorPodTemplateUri: "s3://b/pod-templates/team-a/us-west-2a/executor.yaml",
+    eventLogUri: "s3://b/spark-events/team-a/",
+    logUri: "s3://b/logs/team-a/",
+    logGroupName: "/aws/emr-containers/spark-dev/team-a",
+    logStreamNamePrefix: "team-a",
+};
+
+describe("StartJobRun request", () => {
+    const request = startJobRunRequest(INPUT);
+
+    it("must have the shape of the EMR containers SDK's StartJobRunCommandInput", () => {
+        const typed: StartJobRunCommandInput = request;
+        for (const field of ["name", "virtualClusterId", "executionRoleArn", "releaseLabel", "jobDriver"] as const) {
+            assert.ok(typed[field], `${field} is required for a job run without a job template`);
+        }
+    });
+
+    it("must serialize through the SDK's own client unchanged (no field dropped as unknown)", async () => {
+        const { EMRContainersClient, StartJobRunCommand } = await import("@aws-sdk/client-emr-containers");
+        const { HttpResponse } = await import("@smithy/protocol-http");
+        const { Readable } = await import("node:stream");
+        let sent: { path: string; body: string } | undefined;
+        const client = new EMRContainersClient({
+            region: "us-west-2",
+            credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+            requestHandler: {
+                handle: async (req: { path: string; body: string }) => {
+                    sent = { path: req.path, body: req.body };
+                    const body = JSON.stringify({
+                        id: "j",
+                        name: INPUT.name,
+                        arn: "arn",
+                        virtualClusterId: INPUT.virtualClusterId,
+                    });
+                    return {
+                        response: new HttpResponse({
+                            statusCode: 200,
+                            headers: { "content-type": "application/json" },
+                            body: Readable.from([body]),
+                        }),
+                    };
+                },
+            },
+        });
+        await client.send(new StartJobRunCommand(request));
+        assert.ok(sent);
+        assert.equal(sent.path, `/virtualclusters/${INPUT.virtualClusterId}/jobruns`);
+        const { clientToken, ...body } = JSON.parse(sent.body) as Record<string, unknown>;
+        assert.equal(typeof clientToken, "string");
+        const { virtualClusterId: _inPath, ...expected } = request;
+        assert.deepEqual(body, JSON.parse(JSON.stringify(expected)));
+    });
+
+    it("must run SparkPi from the EMR image, so no code upload is needed", () => {
+        assert.equal(request.jobDriver.sparkSubmitJobDriver.entryPoint, SPARK_PI_ENTRY_POINT);
+        assert.match(SPARK_PI_ENTRY_POINT, /^local:\/\/\/usr\/lib\/spark\/examples\/src\/main\/python\/pi\.py$/);
+    });
+
+    it("must wire the pod templates, event logs and S3/CloudWatch monitoring", () => {
+        assert.deepEqual(request.configurationOverrides, {
+            applicationConfiguration: [
+                {
+                    classification: "spark-defaults",
+                    properties: {
+                        "spark.kubernetes.driver.podTemplateFile": INPUT.driverPodTemplateUri,
+                        "spark.kubernetes.executor.podTemplateFile": INPUT.executorPodTemplateUri,
+                        "spark.eventLog.enabled": "true",
+                        "spark.eventLog.dir": INPUT.eventLogUri,
+                    },
+                },
+            ],
+            monitoringConfiguration: {
+                persistentAppUI: "ENABLED",
+                cloudWatchMonitoringConfiguration: { logGroupName: INPUT.logGroupName, logStreamNamePrefix: "team-a" },
+                s3MonitoringConfiguration: { logUri: INPUT.logUri },
+            },
+        });
+    });
+
+    it("must refuse an empty field", () => {
+        assert.throws(() => startJobRunRequest({ ...INPUT, executionRoleArn: "" }), /executionRoleArn/);
+    });
+});
