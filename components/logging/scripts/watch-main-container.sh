@@ -37,6 +37,12 @@ is_running() {
     kill -0 "$1" 2>/dev/null
 }
 
+# True once more than $2 seconds have passed since epoch second $1. The clock has whole seconds, so "more than"
+# (not "at least") is what guarantees the full duration really elapsed.
+elapsed_since() {
+    (($(now) - $1 > $2))
+}
+
 # Prints the marker's modification time (epoch seconds); fails when the marker is gone.
 heartbeat_of() {
     stat -c %Y -- "$1" 2>/dev/null
@@ -51,15 +57,15 @@ require_whole_seconds() {
 
 # SIGTERM, then up to the flush grace for Fluent Bit to drain its buffers, then SIGKILL.
 terminate() {
-    local pid=$1 reason=$2 deadline
+    local pid=$1 reason=$2 signalled
     log "$reason; sending SIGTERM to process $pid and allowing ${FLUSH_GRACE_SECONDS}s to flush"
     if ! kill -TERM "$pid" 2>/dev/null; then
         log "process $pid had already exited"
         return 0
     fi
-    deadline=$(($(now) + FLUSH_GRACE_SECONDS))
+    signalled=$(now)
     while is_running "$pid"; do
-        if (($(now) >= deadline)); then
+        if elapsed_since "$signalled" "$FLUSH_GRACE_SECONDS"; then
             log "process $pid still running after ${FLUSH_GRACE_SECONDS}s; sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null
             return 0
@@ -70,14 +76,14 @@ terminate() {
 }
 
 wait_for_marker() {
-    local pid=$1 deadline
-    deadline=$(($(now) + INITIAL_WAIT_SECONDS))
+    local pid=$1 started
+    started=$(now)
     until [[ -e $MARKER_FILE ]]; do
         if ! is_running "$pid"; then
             log "process $pid exited before the Spark container started; nothing to watch"
             exit 0
         fi
-        if (($(now) >= deadline)); then
+        if elapsed_since "$started" "$INITIAL_WAIT_SECONDS"; then
             terminate "$pid" "$MARKER_FILE did not appear within ${INITIAL_WAIT_SECONDS}s: the Spark container never started"
             exit 0
         fi
@@ -93,7 +99,7 @@ follow_heartbeat() {
             terminate "$pid" "$MARKER_FILE was removed: the Spark container ended"
             return 0
         fi
-        if (($(now) - beat > HEARTBEAT_TIMEOUT_SECONDS)); then
+        if elapsed_since "$beat" "$HEARTBEAT_TIMEOUT_SECONDS"; then
             terminate "$pid" "no heartbeat on $MARKER_FILE for more than ${HEARTBEAT_TIMEOUT_SECONDS}s: the Spark container is gone"
             return 0
         fi
