@@ -19,6 +19,7 @@ export interface PlatformKeyPolicyInput {
  */
 export function platformKeyPolicy(input: PlatformKeyPolicyInput) {
     const { partition, region, accountId } = input;
+    const logGroups = `arn:${partition}:logs:${region}:${accountId}:log-group:*`;
     return {
         Version: "2012-10-17",
         Statement: [
@@ -36,7 +37,7 @@ export function platformKeyPolicy(input: PlatformKeyPolicyInput) {
                 Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                 Resource: "*",
                 Condition: {
-                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` },
+                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroups },
                 },
             },
         ],

@@ -38,20 +38,33 @@ export class PlatformKey extends pulumi.ComponentResource {
         const a = { ...defaults, ...args };
         if (!Number.isInteger(a.deletionWindowInDays) || a.deletionWindowInDays < 7 || a.deletionWindowInDays > 30) {
             throw new pulumi.ResourceError(
-                `deletionWindowInDays is ${a.deletionWindowInDays}; KMS accepts a whole number of days from 7 to 30`, this);
+                `deletionWindowInDays is ${a.deletionWindowInDays}; KMS accepts a whole number of days from 7 to 30`,
+                this,
+            );
         }
-        const policy = pulumi.output(a.accountId).apply((accountId) =>
-            JSON.stringify(platformKeyPolicy({ partition: a.partition, region: a.region, accountId })));
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: `${a.namePrefix}: encryption at rest of the Spark platform's logs and log domain`,
-            enableKeyRotation: true,
-            deletionWindowInDays: a.deletionWindowInDays,
-            policy,
-        }, { parent: this });
-        const alias = new aws.kms.Alias(`${name}-alias`, {
-            name: `alias/${a.namePrefix}-platform`,
-            targetKeyId: key.keyId,
-        }, { parent: this });
+        const policy = pulumi
+            .output(a.accountId)
+            .apply((accountId) =>
+                JSON.stringify(platformKeyPolicy({ partition: a.partition, region: a.region, accountId })),
+            );
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `${a.namePrefix}: encryption at rest of the Spark platform's logs and log domain`,
+                enableKeyRotation: true,
+                deletionWindowInDays: a.deletionWindowInDays,
+                policy,
+            },
+            { parent: this },
+        );
+        const alias = new aws.kms.Alias(
+            `${name}-alias`,
+            {
+                name: `alias/${a.namePrefix}-platform`,
+                targetKeyId: key.keyId,
+            },
+            { parent: this },
+        );
 
         this.arn = key.arn;
         this.keyId = key.keyId;

@@ -42,7 +42,9 @@ export function domainAccessPolicy(input: DomainAccessPolicyInput) {
     }
     for (const arn of [...input.adminArns, ...input.writers.map((w) => w.roleArn)]) {
         if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) {
-            throw new Error(`"${arn}" is not an IAM principal ARN; the log domain's access policy names principals by ARN`);
+            throw new Error(
+                `"${arn}" is not an IAM principal ARN; the log domain's access policy names principals by ARN`,
+            );
         }
     }
     const statements: object[] = [];
@@ -55,13 +57,15 @@ export function domainAccessPolicy(input: DomainAccessPolicyInput) {
             Resource: `${input.domainArn}/*`,
         });
     }
-    input.writers.forEach((writer, i) => statements.push({
-        Sid: `WriteIndex${i}`,
-        Effect: "Allow",
-        Principal: { AWS: writer.roleArn },
-        Action: [...INDEX_WRITE_ACTIONS],
-        Resource: indexResources(input.domainArn, writer.index),
-    }));
+    input.writers.forEach((writer, i) =>
+        statements.push({
+            Sid: `WriteIndex${i}`,
+            Effect: "Allow",
+            Principal: { AWS: writer.roleArn },
+            Action: [...INDEX_WRITE_ACTIONS],
+            Resource: indexResources(input.domainArn, writer.index),
+        }),
+    );
     return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -72,12 +76,14 @@ export function domainAccessPolicy(input: DomainAccessPolicyInput) {
 export function indexWritePolicy(domainArn: string, index: string) {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "WriteOwnLogIndex",
-            Effect: "Allow",
-            Action: [...INDEX_WRITE_ACTIONS],
-            Resource: indexResources(domainArn, index),
-        }],
+        Statement: [
+            {
+                Sid: "WriteOwnLogIndex",
+                Effect: "Allow",
+                Action: [...INDEX_WRITE_ACTIONS],
+                Resource: indexResources(domainArn, index),
+            },
+        ],
     };
 }
 
@@ -86,19 +92,25 @@ export function indexWritePolicy(domainArn: string, index: string) {
  * into its log groups, and nothing else (confused-deputy conditions on the source account and domain).
  * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createdomain-configure-slow-logs.html
  */
-export function domainLogDeliveryPolicy(input: { domainArn: string; accountId: string; logGroupArns: readonly string[] }) {
+export function domainLogDeliveryPolicy(input: {
+    domainArn: string;
+    accountId: string;
+    logGroupArns: readonly string[];
+}) {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "OpenSearchPublishesDomainLogs",
-            Effect: "Allow",
-            Principal: { Service: "es.amazonaws.com" },
-            Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
-            Resource: input.logGroupArns.map((arn) => `${arn}:*`),
-            Condition: {
-                StringEquals: { "aws:SourceAccount": input.accountId },
-                ArnLike: { "aws:SourceArn": input.domainArn },
+        Statement: [
+            {
+                Sid: "OpenSearchPublishesDomainLogs",
+                Effect: "Allow",
+                Principal: { Service: "es.amazonaws.com" },
+                Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
+                Resource: input.logGroupArns.map((arn) => `${arn}:*`),
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": input.accountId },
+                    ArnLike: { "aws:SourceArn": input.domainArn },
+                },
             },
-        }],
+        ],
     };
 }

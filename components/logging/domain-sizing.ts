@@ -30,12 +30,20 @@ export interface DomainSizing {
 export function sizingProblems(s: DomainSizing): string[] {
     const problems: string[] = [];
     if (!/^OpenSearch_2\.\d+$/.test(s.engineVersion)) {
-        problems.push(`engineVersion is "${s.engineVersion}"; the log domain needs an OpenSearch 2.x engine such as `
-            + `${OPENSEARCH_ENGINE_VERSION} (the Fluent Bit output is configured for 2.x)`);
+        problems.push(
+            `engineVersion is "${s.engineVersion}"; the log domain needs an OpenSearch 2.x engine such as ` +
+                `${OPENSEARCH_ENGINE_VERSION} (the Fluent Bit output is configured for 2.x)`,
+        );
     }
-    for (const [field, size] of [["dataNodes", s.dataNodes], ["dedicatedMasters", s.dedicatedMasters]] as const) {
+    for (const [field, size] of [
+        ["dataNodes", s.dataNodes],
+        ["dedicatedMasters", s.dedicatedMasters],
+    ] as const) {
         if (size && !/^[a-z0-9]+\.[a-z0-9]+\.search$/.test(size.instanceType)) {
-            problems.push(`${field}.instanceType is "${size.instanceType}"; use an OpenSearch instance type such as r7g.large.search`);
+            problems.push(
+                `${field}.instanceType is "${size.instanceType}"; ` +
+                    "use an OpenSearch instance type such as r7g.large.search",
+            );
         }
     }
     if (![1, 2, 3].includes(s.zoneCount)) {
@@ -45,14 +53,18 @@ export function sizingProblems(s: DomainSizing): string[] {
         problems.push(`dataNodes.count is ${s.dataNodes.count}; use a whole number of at least 1`);
     } else if (s.zoneCount > 1 && s.dataNodes.count % s.zoneCount !== 0) {
         // Equal nodes per zone, so each zone can hold a full copy of every shard when replicas are on.
-        problems.push(`dataNodes.count is ${s.dataNodes.count} over ${s.zoneCount} zones; use a multiple of ${s.zoneCount}`);
+        problems.push(
+            `dataNodes.count is ${s.dataNodes.count} over ${s.zoneCount} zones; use a multiple of ${s.zoneCount}`,
+        );
     }
     if (s.dedicatedMasters && ![3, 5].includes(s.dedicatedMasters.count)) {
         // An odd quorum of 3 or 5 keeps a master majority through the loss of one node or one zone.
         problems.push(`dedicatedMasters.count is ${s.dedicatedMasters.count}; use 3 or 5`);
     }
     if (s.zoneCount > 1 && !s.dedicatedMasters) {
-        problems.push("a zone-aware domain needs dedicated masters so a zone loss leaves a master quorum; set dedicatedMasters");
+        problems.push(
+            "a zone-aware domain needs dedicated masters so a zone loss leaves a master quorum; set dedicatedMasters",
+        );
     }
     if (!Number.isInteger(s.volumeSizeGiB) || s.volumeSizeGiB < 10) {
         problems.push(`volumeSizeGiB is ${s.volumeSizeGiB}; use a whole number of GiB, at least 10`);

@@ -63,16 +63,20 @@ export function configInputProblems(input: FluentBitConfigInput): string[] {
     const problems: string[] = [];
     // Every value lands on a line of the configuration: nothing may carry a newline or a space into it.
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(input.team)) problems.push(`team "${input.team}" is not a DNS label`);
-    if (!/^[a-z0-9][a-z0-9-]{0,254}$/.test(input.index)) problems.push(`index "${input.index}" is not a lowercase index name`);
+    if (!/^[a-z0-9][a-z0-9-]{0,254}$/.test(input.index))
+        problems.push(`index "${input.index}" is not a lowercase index name`);
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(input.domainEndpoint)) {
         problems.push(`domainEndpoint "${input.domainEndpoint}" is not a hostname; give the endpoint without https://`);
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(input.region)) problems.push(`region "${input.region}" is not an AWS region`);
     if (!Number.isInteger(input.limits.retryLimit) || input.limits.retryLimit < 1 || input.limits.retryLimit > 20) {
-        problems.push(`retryLimit is ${input.limits.retryLimit}; use 1–20 so a failing domain cannot hold chunks forever`);
+        problems.push(
+            `retryLimit is ${input.limits.retryLimit}; use 1–20 so a failing domain cannot hold chunks forever`,
+        );
     }
     for (const key of ["memBufLimit", "storageLimit"] as const) {
-        if (!/^\d+[KMG]$/.test(input.limits[key])) problems.push(`${key} is "${input.limits[key]}"; use a size such as 50M`);
+        if (!/^\d+[KMG]$/.test(input.limits[key]))
+            problems.push(`${key} is "${input.limits[key]}"; use a size such as 50M`);
     }
     return problems;
 }
@@ -80,7 +84,8 @@ export function configInputProblems(input: FluentBitConfigInput): string[] {
 /** `fluent-bit.conf`: two tail inputs (application and event logs), record enrichment, the OpenSearch output. */
 export function renderFluentBitConf(input: FluentBitConfigInput): string {
     const problems = configInputProblems(input);
-    if (problems.length > 0) throw new Error(`Fluent Bit configuration of team "${input.team}": ${problems.join("; ")}`);
+    if (problems.length > 0)
+        throw new Error(`Fluent Bit configuration of team "${input.team}": ${problems.join("; ")}`);
     const { limits } = input;
     return [
         section("SERVICE", [
@@ -138,8 +143,16 @@ export function renderFluentBitConf(input: FluentBitConfigInput): string {
             ["Reserve_Data", "On"],
             ["Preserve_Key", "On"],
         ]),
-        section("FILTER", [["Name", "modify"], ["Match", "spark.application"], ["Add", "log_type application"]]),
-        section("FILTER", [["Name", "modify"], ["Match", "spark.event"], ["Add", "log_type event"]]),
+        section("FILTER", [
+            ["Name", "modify"],
+            ["Match", "spark.application"],
+            ["Add", "log_type application"],
+        ]),
+        section("FILTER", [
+            ["Name", "modify"],
+            ["Match", "spark.event"],
+            ["Add", "log_type event"],
+        ]),
         section("FILTER", [
             ["Name", "modify"],
             ["Match", "spark.*"],
@@ -183,7 +196,11 @@ export function renderParsersConf(): string {
         section("PARSER", [
             ["Name", "spark_log4j"],
             ["Format", "regex"],
-            ["Regex", "^(?<time>\\d{2}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}) (?<level>[A-Z]+) (?<logger>[^:]+): (?<message>.*)$"],
+            [
+                "Regex",
+                "^(?<time>\\d{2}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}) " +
+                    "(?<level>[A-Z]+) (?<logger>[^:]+): (?<message>.*)$",
+            ],
             ["Time_Key", "time"],
             ["Time_Format", "%y/%m/%d %H:%M:%S"],
             ["Time_Keep", "On"],
@@ -192,8 +209,8 @@ export function renderParsersConf(): string {
             ["name", "spark_log4j_multiline"],
             ["type", "regex"],
             ["flush_timeout", "1000"],
-            ["rule", "\"start_state\" \"/^\\d{2}\\/\\d{2}\\/\\d{2} \\d{2}:\\d{2}:\\d{2} /\" \"cont\""],
-            ["rule", "\"cont\" \"/^(?!\\d{2}\\/\\d{2}\\/\\d{2} \\d{2}:\\d{2}:\\d{2} )/\" \"cont\""],
+            ["rule", '"start_state" "/^\\d{2}\\/\\d{2}\\/\\d{2} \\d{2}:\\d{2}:\\d{2} /" "cont"'],
+            ["rule", '"cont" "/^(?!\\d{2}\\/\\d{2}\\/\\d{2} \\d{2}:\\d{2}:\\d{2} )/" "cont"'],
         ]),
     ].join("\n");
 }
@@ -205,7 +222,9 @@ export function fluentBitConfigData(input: FluentBitConfigInput): Record<string,
 
 /** Data of `fluent-bit-sidecar-wrapper`: the scripts, byte for byte as they are in the repository. */
 export function wrapperScriptsData(scriptsDir = path.join(__dirname, "scripts")): Record<string, string> {
-    return Object.fromEntries(WRAPPER_SCRIPTS.map((file) => [file, fs.readFileSync(path.join(scriptsDir, file), "utf8")]));
+    return Object.fromEntries(
+        WRAPPER_SCRIPTS.map((file) => [file, fs.readFileSync(path.join(scriptsDir, file), "utf8")]),
+    );
 }
 
 function section(name: string, entries: readonly (readonly [string, string])[]): string {

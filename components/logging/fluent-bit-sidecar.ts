@@ -76,7 +76,9 @@ export function fluentBitSidecar(options: FluentBitSidecarOptions): FluentBitSid
         { name: SIDECAR_VOLUMES.scripts, mountPath: WRAPPER_SCRIPTS_DIR, readOnly: true },
         { name: SIDECAR_VOLUMES.state, mountPath: FLUENT_BIT_STATE_DIR },
         { name: EMR_VOLUMES.applicationLogs, mountPath: SPARK_APPLICATION_LOG_DIR, readOnly: true },
-        ...(options.role === "driver" ? [{ name: EMR_VOLUMES.eventLogs, mountPath: SPARK_EVENT_LOG_DIR, readOnly: true }] : []),
+        ...(options.role === "driver"
+            ? [{ name: EMR_VOLUMES.eventLogs, mountPath: SPARK_EVENT_LOG_DIR, readOnly: true }]
+            : []),
         { name: EMR_VOLUMES.communicate, mountPath: MAIN_CONTAINER_MARKER_DIR, readOnly: true },
     ];
     const container = {
@@ -86,7 +88,10 @@ export function fluentBitSidecar(options: FluentBitSidecarOptions): FluentBitSid
         // Scripts run through bash, so the ConfigMap's files need no execute bit.
         command: ["/bin/bash", `${WRAPPER_SCRIPTS_DIR}/entrypoint.sh`],
         env: [
-            ...Object.entries(TIMING_ENV).map(([key, name]) => ({ name, value: String(timings[key as keyof SidecarTimings]) })),
+            ...Object.entries(TIMING_ENV).map(([key, name]) => ({
+                name,
+                value: String(timings[key as keyof SidecarTimings]),
+            })),
             { name: "WATCH_MARKER_FILE", value: `${MAIN_CONTAINER_MARKER_DIR}/main-container-terminated` },
             { name: "SPARK_ROLE", value: options.role },
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -108,7 +113,8 @@ export function fluentBitSidecar(options: FluentBitSidecarOptions): FluentBitSid
     const volumes = [
         { name: SIDECAR_VOLUMES.config, configMap: { name: FLUENT_BIT_CONFIG_MAP, defaultMode: 0o444 } },
         { name: SIDECAR_VOLUMES.scripts, configMap: { name: FLUENT_BIT_WRAPPER_CONFIG_MAP, defaultMode: 0o444 } },
-        // Tail offsets and buffers outlive a Fluent Bit restart in the pod; bounded so a dead domain cannot fill the node.
+        // Tail offsets and buffers outlive a Fluent Bit restart in the pod; bounded so a dead domain cannot fill
+        // the node.
         { name: SIDECAR_VOLUMES.state, emptyDir: { sizeLimit: "1Gi" } },
     ];
     return { container, volumes };

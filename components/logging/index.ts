@@ -4,7 +4,12 @@ export { SparkLogForwarding, SIDECAR_LABELS, sidecarConfigMaps } from "./spark-l
 export type { SparkLogForwardingArgs } from "./spark-log-forwarding";
 export { OPENSEARCH_ENGINE_VERSION, domainClusterConfig, sizingProblems } from "./domain-sizing";
 export type { DomainSizing, NodeGroupSize } from "./domain-sizing";
-export { domainAccessPolicy, domainLogDeliveryPolicy, indexWritePolicy, INDEX_WRITE_ACTIONS } from "./domain-access-policy";
+export {
+    domainAccessPolicy,
+    domainLogDeliveryPolicy,
+    indexWritePolicy,
+    INDEX_WRITE_ACTIONS,
+} from "./domain-access-policy";
 export type { DomainAccessPolicyInput, IndexWriter } from "./domain-access-policy";
 export { LOG_INDEX_PREFIX, domainArn, logIndexName, roleArn } from "./log-index";
 export {

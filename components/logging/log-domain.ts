@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../settings/regions";
 import { IndexWriter, domainAccessPolicy, domainLogDeliveryPolicy } from "./domain-access-policy";
-import { DomainSizing, NodeGroupSize, OPENSEARCH_ENGINE_VERSION, domainClusterConfig, sizingProblems } from "./domain-sizing";
+import {
+    DomainSizing,
+    NodeGroupSize,
+    OPENSEARCH_ENGINE_VERSION,
+    domainClusterConfig,
+    sizingProblems,
+} from "./domain-sizing";
 import { domainArn } from "./log-index";
 
 export interface LogDomainArgs {
@@ -89,11 +95,13 @@ export const TLS_SECURITY_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
 const DOMAIN_LOGS = {
     "index-slow": "INDEX_SLOW_LOGS",
     "search-slow": "SEARCH_SLOW_LOGS",
-    "application": "ES_APPLICATION_LOGS",
+    application: "ES_APPLICATION_LOGS",
 } as const;
 
 /** Retention values CloudWatch Logs accepts. */
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 /**
  * The Amazon OpenSearch Service domain Spark logs are shipped to: private subnets, HTTPS from the given security
@@ -124,59 +132,83 @@ export class LogDomain extends pulumi.ComponentResource {
         };
         this.validate(a, sizing);
 
-        const arn = pulumi.output(a.accountId).apply((accountId) => domainArn(a.partition, a.region, accountId, a.domainName));
+        const arn = pulumi
+            .output(a.accountId)
+            .apply((accountId) => domainArn(a.partition, a.region, accountId, a.domainName));
         const securityGroup = createSecurityGroup(name, a, this);
         const logGroups = createLogGroups(name, a, arn, this);
         const serviceLinkedRole = a.createServiceLinkedRole
-            ? [new aws.iam.ServiceLinkedRole(`${name}-service-role`, { awsServiceName: "opensearchservice.amazonaws.com" }, { parent: this })]
+            ? [
+                  new aws.iam.ServiceLinkedRole(
+                      `${name}-service-role`,
+                      { awsServiceName: "opensearchservice.amazonaws.com" },
+                      { parent: this },
+                  ),
+              ]
             : [];
 
-        const domain = new aws.opensearch.Domain(`${name}-domain`, {
-            domainName: a.domainName,
-            engineVersion: a.engineVersion,
-            clusterConfig: domainClusterConfig(sizing),
-            ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: a.volumeSizeGiB },
-            vpcOptions: { subnetIds: a.privateSubnetIds.slice(0, a.zoneCount), securityGroupIds: [securityGroup.id] },
-            encryptAtRest: { enabled: true, kmsKeyId: a.kmsKeyArn },
-            nodeToNodeEncryption: { enabled: true },
-            domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: TLS_SECURITY_POLICY },
-            logPublishingOptions: Object.entries(DOMAIN_LOGS).map(([suffix, logType]) => ({
-                logType,
-                cloudwatchLogGroupArn: logGroups.groups[suffix].arn,
-                enabled: true,
-            })),
-            softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
-        }, {
-            parent: this,
-            protect: a.deletionProtection,
-            // CreateDomain checks that the domain may write to its log groups; the resource policy carries no
-            // value into the domain, so the order must be stated.
-            dependsOn: [logGroups.deliveryPolicy, ...serviceLinkedRole],
-        });
+        const domain = new aws.opensearch.Domain(
+            `${name}-domain`,
+            {
+                domainName: a.domainName,
+                engineVersion: a.engineVersion,
+                clusterConfig: domainClusterConfig(sizing),
+                ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: a.volumeSizeGiB },
+                vpcOptions: {
+                    subnetIds: a.privateSubnetIds.slice(0, a.zoneCount),
+                    securityGroupIds: [securityGroup.id],
+                },
+                encryptAtRest: { enabled: true, kmsKeyId: a.kmsKeyArn },
+                nodeToNodeEncryption: { enabled: true },
+                domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: TLS_SECURITY_POLICY },
+                logPublishingOptions: Object.entries(DOMAIN_LOGS).map(([suffix, logType]) => ({
+                    logType,
+                    cloudwatchLogGroupArn: logGroups.groups[suffix].arn,
+                    enabled: true,
+                })),
+                softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
+            },
+            {
+                parent: this,
+                protect: a.deletionProtection,
+                // CreateDomain checks that the domain may write to its log groups; the resource policy carries no
+                // value into the domain, so the order must be stated.
+                dependsOn: [logGroups.deliveryPolicy, ...serviceLinkedRole],
+            },
+        );
 
         // Only the rules wait for the client groups (the cluster's), never the domain.
         for (const [client, groupId] of Object.entries(a.clientSecurityGroupIds)) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-https-from-${client}`, {
-                securityGroupId: securityGroup.id,
-                referencedSecurityGroupId: groupId,
-                ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                description: `HTTPS from ${client}`,
-            }, { parent: this });
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-https-from-${client}`,
+                {
+                    securityGroupId: securityGroup.id,
+                    referencedSecurityGroupId: groupId,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    description: `HTTPS from ${client}`,
+                },
+                { parent: this },
+            );
         }
 
         // The access policy is its own resource: it names the job roles, which wait for the cluster's OIDC
         // provider, and IAM checks that principals exist. The domain starts with no policy, so denies everyone.
-        const policy = pulumi.all([arn, pulumi.all(a.writers.map((w) => w.roleArn)), pulumi.all([...a.adminArns])])
+        const policy = pulumi
+            .all([arn, pulumi.all(a.writers.map((w) => w.roleArn)), pulumi.all([...a.adminArns])])
             .apply(([domainArnValue, writerArns, adminArns]) => {
                 const writers: IndexWriter[] = writerArns.map((roleArn, i) => ({ roleArn, index: a.writers[i].index }));
                 return JSON.stringify(domainAccessPolicy({ domainArn: domainArnValue, writers, adminArns }));
             });
-        new aws.opensearch.DomainPolicy(`${name}-access-policy`, {
-            domainName: domain.domainName,
-            accessPolicies: policy,
-        }, { parent: this });
+        new aws.opensearch.DomainPolicy(
+            `${name}-access-policy`,
+            {
+                domainName: domain.domainName,
+                accessPolicies: policy,
+            },
+            { parent: this },
+        );
 
         this.domainName = domain.domainName;
         this.arn = domain.arn;
@@ -193,17 +225,25 @@ export class LogDomain extends pulumi.ComponentResource {
     private validate(a: LogDomainArgs & typeof defaults, sizing: DomainSizing): void {
         const problems = sizingProblems(sizing);
         if (!/^[a-z][a-z0-9-]{2,27}$/.test(a.domainName)) {
-            problems.push(`domainName is "${a.domainName}"; use 3–28 lowercase letters, digits and '-', starting with a letter`);
+            problems.push(
+                `domainName is "${a.domainName}"; use 3–28 lowercase letters, digits and '-', starting with a letter`,
+            );
         }
         if (a.privateSubnetIds.length < a.zoneCount) {
-            problems.push(`zoneCount is ${a.zoneCount} but ${a.privateSubnetIds.length} private subnet(s) were given; `
-                + "give one private subnet per zone");
+            problems.push(
+                `zoneCount is ${a.zoneCount} but ${a.privateSubnetIds.length} private subnet(s) were given; ` +
+                    "give one private subnet per zone",
+            );
         }
         if (!RETENTION_DAYS.includes(a.logRetentionDays)) {
-            problems.push(`logRetentionDays is ${a.logRetentionDays}; CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}`);
+            problems.push(
+                `logRetentionDays is ${a.logRetentionDays}; CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}`,
+            );
         }
         if (a.adminArns.length === 0 && a.writers.length === 0) {
-            problems.push("adminArns and writers are both empty; name at least one principal (the access policy is never `*`)");
+            problems.push(
+                "adminArns and writers are both empty; name at least one principal (the access policy is never `*`)",
+            );
         }
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`log domain "${a.domainName}":\n  - ${problems.join("\n  - ")}`, this);
@@ -214,12 +254,16 @@ export class LogDomain extends pulumi.ComponentResource {
 function createSecurityGroup(name: string, a: LogDomainArgs, parent: pulumi.Resource): aws.ec2.SecurityGroup {
     // No inline rules: ingress comes from per-client rule resources (inline rules would fight them). The domain's
     // endpoints never open connections, and the provider removes the allow-all egress rule AWS adds to new groups.
-    return new aws.ec2.SecurityGroup(`${name}-sg`, {
-        vpcId: a.vpcId,
-        description: `OpenSearch domain ${a.domainName}: HTTPS from the Spark cluster only`,
-        revokeRulesOnDelete: true,
-        tags: { Name: `${a.domainName}-opensearch` },
-    }, { parent });
+    return new aws.ec2.SecurityGroup(
+        `${name}-sg`,
+        {
+            vpcId: a.vpcId,
+            description: `OpenSearch domain ${a.domainName}: HTTPS from the Spark cluster only`,
+            revokeRulesOnDelete: true,
+            tags: { Name: `${a.domainName}-opensearch` },
+        },
+        { parent },
+    );
 }
 
 function createLogGroups(
@@ -228,18 +272,33 @@ function createLogGroups(
     arn: pulumi.Output<string>,
     parent: pulumi.Resource,
 ): { groups: Record<string, aws.cloudwatch.LogGroup>; deliveryPolicy: aws.cloudwatch.LogResourcePolicy } {
-    const groups = Object.fromEntries(Object.keys(DOMAIN_LOGS).map((suffix) => [suffix, new aws.cloudwatch.LogGroup(
-        `${name}-${suffix}-logs`,
-        { name: `/aws/opensearch/${a.domainName}/${suffix}`, retentionInDays: a.logRetentionDays, kmsKeyId: a.kmsKeyArn },
-        { parent },
-    )]));
-    const policyDocument = pulumi.all([arn, pulumi.output(a.accountId), pulumi.all(Object.values(groups).map((g) => g.arn))])
+    const groups = Object.fromEntries(
+        Object.keys(DOMAIN_LOGS).map((suffix) => [
+            suffix,
+            new aws.cloudwatch.LogGroup(
+                `${name}-${suffix}-logs`,
+                {
+                    name: `/aws/opensearch/${a.domainName}/${suffix}`,
+                    retentionInDays: a.logRetentionDays,
+                    kmsKeyId: a.kmsKeyArn,
+                },
+                { parent },
+            ),
+        ]),
+    );
+    const policyDocument = pulumi
+        .all([arn, pulumi.output(a.accountId), pulumi.all(Object.values(groups).map((g) => g.arn))])
         .apply(([domainArnValue, accountId, logGroupArns]) =>
-            JSON.stringify(domainLogDeliveryPolicy({ domainArn: domainArnValue, accountId, logGroupArns })));
+            JSON.stringify(domainLogDeliveryPolicy({ domainArn: domainArnValue, accountId, logGroupArns })),
+        );
     // Account-wide (10 per region): named after the domain so stacks never overwrite each other's.
-    const deliveryPolicy = new aws.cloudwatch.LogResourcePolicy(`${name}-log-delivery`, {
-        policyName: `${a.domainName}-opensearch-logs`,
-        policyDocument,
-    }, { parent });
+    const deliveryPolicy = new aws.cloudwatch.LogResourcePolicy(
+        `${name}-log-delivery`,
+        {
+            policyName: `${a.domainName}-opensearch-logs`,
+            policyDocument,
+        },
+        { parent },
+    );
     return { groups, deliveryPolicy };
 }

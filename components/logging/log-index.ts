@@ -10,8 +10,9 @@ export const LOG_INDEX_PREFIX = "spark-logs";
 export function logIndexName(team: string): string {
     if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(team)) {
         throw new Error(
-            `team "${team}" cannot name a log index: use lowercase letters, digits and '-', starting and ending `
-            + "with a letter or digit, at most 63 characters");
+            `team "${team}" cannot name a log index: use lowercase letters, digits and '-', starting and ending ` +
+                "with a letter or digit, at most 63 characters",
+        );
     }
     return `${LOG_INDEX_PREFIX}-${team}`;
 }

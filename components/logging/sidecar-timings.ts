@@ -40,14 +40,20 @@ export const TIMING_ENV: Readonly<Record<keyof SidecarTimings, string>> = {
 export function timingProblems(t: SidecarTimings): string[] {
     const problems: string[] = [];
     for (const key of ["initialWaitSeconds", "heartbeatTimeoutSeconds", "flushGraceSeconds"] as const) {
-        if (!Number.isInteger(t[key]) || t[key] < 1) problems.push(`${key} is ${t[key]}; use a whole number of seconds, at least 1`);
+        if (!Number.isInteger(t[key]) || t[key] < 1)
+            problems.push(`${key} is ${t[key]}; use a whole number of seconds, at least 1`);
     }
     if (!(t.pollIntervalSeconds > 0) || t.pollIntervalSeconds > t.heartbeatTimeoutSeconds) {
-        problems.push(`pollIntervalSeconds is ${t.pollIntervalSeconds}; use a positive number no larger than heartbeatTimeoutSeconds`);
+        problems.push(
+            `pollIntervalSeconds is ${t.pollIntervalSeconds}; ` +
+                "use a positive number no larger than heartbeatTimeoutSeconds",
+        );
     }
     if (t.heartbeatTimeoutSeconds < 3) {
         // The Spark container beats every 2 s and mtimes have 1 s resolution: less would stop healthy jobs' logs.
-        problems.push(`heartbeatTimeoutSeconds is ${t.heartbeatTimeoutSeconds}; use at least 3 (the heartbeat comes every 2 s)`);
+        problems.push(
+            `heartbeatTimeoutSeconds is ${t.heartbeatTimeoutSeconds}; use at least 3 (the heartbeat comes every 2 s)`,
+        );
     }
     return problems;
 }

@@ -21,7 +21,10 @@ export interface SparkLogForwardingArgs {
     region: string;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
-    /** How the sidecar follows the Spark container; must match the pod templates' sidecar. @default DEFAULT_SIDECAR_TIMINGS */
+    /**
+     * How the sidecar follows the Spark container; must match the pod templates' sidecar.
+     * @default DEFAULT_SIDECAR_TIMINGS
+     */
     timings?: SidecarTimings;
     /** Retry and buffer bounds of the Fluent Bit output. @default DEFAULT_OUTPUT_LIMITS */
     limits?: FluentBitOutputLimits;
@@ -69,12 +72,25 @@ export class SparkLogForwarding extends pulumi.ComponentResource {
         const wrapperData = wrapperScriptsData();
 
         for (const team of a.teams) {
-            const configData = pulumi.output(a.domainEndpoint).apply((domainEndpoint) => fluentBitConfigData({
-                team: team.name, index: indexes[team.name], domainEndpoint, region: a.region, timings: a.timings, limits: a.limits,
-            }));
+            const configData = pulumi.output(a.domainEndpoint).apply((domainEndpoint) =>
+                fluentBitConfigData({
+                    team: team.name,
+                    index: indexes[team.name],
+                    domainEndpoint,
+                    region: a.region,
+                    timings: a.timings,
+                    limits: a.limits,
+                }),
+            );
             const manifests = sidecarConfigMaps(team.namespace, configData, wrapperData);
-            new k8s.core.v1.ConfigMap(`${name}-${team.name}-config`, manifests.config, { parent: this, provider: a.provider });
-            new k8s.core.v1.ConfigMap(`${name}-${team.name}-wrapper`, manifests.wrapper, { parent: this, provider: a.provider });
+            new k8s.core.v1.ConfigMap(`${name}-${team.name}-config`, manifests.config, {
+                parent: this,
+                provider: a.provider,
+            });
+            new k8s.core.v1.ConfigMap(`${name}-${team.name}-wrapper`, manifests.wrapper, {
+                parent: this,
+                provider: a.provider,
+            });
         }
 
         this.indexes = indexes;
@@ -95,10 +111,16 @@ export class SparkLogForwarding extends pulumi.ComponentResource {
                 problems.push(e instanceof Error ? e.message : String(e));
                 continue;
             }
-            problems.push(...configInputProblems({
-                team: team.name, index: indexes[team.name], domainEndpoint: "endpoint.checked.later", region: a.region,
-                timings: a.timings, limits: a.limits,
-            }));
+            problems.push(
+                ...configInputProblems({
+                    team: team.name,
+                    index: indexes[team.name],
+                    domainEndpoint: "endpoint.checked.later",
+                    region: a.region,
+                    timings: a.timings,
+                    limits: a.limits,
+                }),
+            );
         }
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`Spark log forwarding:\n  - ${[...new Set(problems)].join("\n  - ")}`, this);

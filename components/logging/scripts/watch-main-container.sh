@@ -84,7 +84,8 @@ wait_for_marker() {
             exit 0
         fi
         if elapsed_since "$started" "$INITIAL_WAIT_SECONDS"; then
-            terminate "$pid" "$MARKER_FILE did not appear within ${INITIAL_WAIT_SECONDS}s: the Spark container never started"
+            terminate "$pid" \
+                "$MARKER_FILE did not appear within ${INITIAL_WAIT_SECONDS}s: the Spark container never started"
             exit 0
         fi
         sleep "$POLL_INTERVAL_SECONDS"
@@ -100,7 +101,8 @@ follow_heartbeat() {
             return 0
         fi
         if elapsed_since "$beat" "$HEARTBEAT_TIMEOUT_SECONDS"; then
-            terminate "$pid" "no heartbeat on $MARKER_FILE for more than ${HEARTBEAT_TIMEOUT_SECONDS}s: the Spark container is gone"
+            terminate "$pid" \
+                "no heartbeat on $MARKER_FILE for more than ${HEARTBEAT_TIMEOUT_SECONDS}s: the Spark container is gone"
             return 0
         fi
         sleep "$POLL_INTERVAL_SECONDS"

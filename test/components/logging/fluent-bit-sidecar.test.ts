@@ -21,8 +21,11 @@ type Container = {
  */
 function podWith(role: "driver" | "executor") {
     const sidecar = fluentBitSidecar({ role });
-    const emrVolumes = ["emr-container-communicate", "emr-container-application-log-dir",
-        ...(role === "driver" ? ["emr-container-event-log-dir"] : [])].map((name) => ({ name, emptyDir: {} }));
+    const emrVolumes = [
+        "emr-container-communicate",
+        "emr-container-application-log-dir",
+        ...(role === "driver" ? ["emr-container-event-log-dir"] : []),
+    ].map((name) => ({ name, emptyDir: {} }));
     return {
         sidecar,
         pod: {
@@ -48,7 +51,8 @@ describe("Fluent Bit sidecar container", () => {
             const { pod, sidecar } = podWith(role);
             new Pod(pod).validate();
             const volumes = new Set(pod.spec.volumes.map((v) => v.name));
-            for (const mount of (sidecar.container as Container).volumeMounts) assert.ok(volumes.has(mount.name), mount.name);
+            for (const mount of (sidecar.container as Container).volumeMounts)
+                assert.ok(volumes.has(mount.name), mount.name);
         });
     }
 
@@ -74,12 +78,22 @@ describe("Fluent Bit sidecar container", () => {
             seccompProfile: { type: "RuntimeDefault" },
         });
         assert.ok(FLUENT_BIT_UID > 0);
-        assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory);
+        assert.ok(
+            c.resources.requests.cpu &&
+                c.resources.requests.memory &&
+                c.resources.limits.cpu &&
+                c.resources.limits.memory,
+        );
     });
 
     it("must mount both ConfigMaps and EMR's shared log directories read-only; the driver also gets event logs", () => {
-        const mounts = (role: "driver" | "executor") => Object.fromEntries(
-            (fluentBitSidecar({ role }).container as Container).volumeMounts.map((m) => [m.mountPath, `${m.name}${m.readOnly ? " (ro)" : ""}`]));
+        const mounts = (role: "driver" | "executor") =>
+            Object.fromEntries(
+                (fluentBitSidecar({ role }).container as Container).volumeMounts.map((m) => [
+                    m.mountPath,
+                    `${m.name}${m.readOnly ? " (ro)" : ""}`,
+                ]),
+            );
         assert.deepEqual(mounts("driver"), {
             "/fluent-bit/etc": "fluent-bit-sidecar-config (ro)",
             "/scripts": "fluent-bit-sidecar-wrapper (ro)",
@@ -88,27 +102,50 @@ describe("Fluent Bit sidecar container", () => {
             "/var/log/spark/apps": "emr-container-event-log-dir (ro)",
             "/var/log/fluentd": "emr-container-communicate (ro)",
         });
-        assert.equal(mounts("executor")["/var/log/spark/apps"], undefined, "EMR defines the event-log volume on drivers only");
+        assert.equal(
+            mounts("executor")["/var/log/spark/apps"],
+            undefined,
+            "EMR defines the event-log volume on drivers only",
+        );
         const volumes = fluentBitSidecar({ role: "driver" }).volumes.map((v) => v.name as string);
-        assert.ok(volumes.every((name) => !name.startsWith("emr-container-")), "a pod template must not define EMR's reserved volumes");
+        assert.ok(
+            volumes.every((name) => !name.startsWith("emr-container-")),
+            "a pod template must not define EMR's reserved volumes",
+        );
     });
 
     it("must start through the wrapper and hand the watcher its timings through the environment", () => {
-        const timings = { initialWaitSeconds: 30, heartbeatTimeoutSeconds: 9, pollIntervalSeconds: 1, flushGraceSeconds: 7 };
+        const timings = {
+            initialWaitSeconds: 30,
+            heartbeatTimeoutSeconds: 9,
+            pollIntervalSeconds: 1,
+            flushGraceSeconds: 7,
+        };
         const c = fluentBitSidecar({ role: "executor", timings }).container as Container;
         assert.deepEqual(c.command, ["/bin/bash", "/scripts/entrypoint.sh"]);
         const env = Object.fromEntries(c.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
-        assert.deepEqual(
-            Object.fromEntries(Object.values(TIMING_ENV).map((name) => [name, env[name]])),
-            { WATCH_INITIAL_WAIT_SECONDS: "30", WATCH_HEARTBEAT_TIMEOUT_SECONDS: "9", WATCH_POLL_INTERVAL_SECONDS: "1", WATCH_FLUSH_GRACE_SECONDS: "7" },
-        );
+        assert.deepEqual(Object.fromEntries(Object.values(TIMING_ENV).map((name) => [name, env[name]])), {
+            WATCH_INITIAL_WAIT_SECONDS: "30",
+            WATCH_HEARTBEAT_TIMEOUT_SECONDS: "9",
+            WATCH_POLL_INTERVAL_SECONDS: "1",
+            WATCH_FLUSH_GRACE_SECONDS: "7",
+        });
         assert.equal(env.WATCH_MARKER_FILE, "/var/log/fluentd/main-container-terminated");
         assert.ok(!c.env.some((e) => e.name === "SIDECAR_SIGNAL_FILE"), "EMR reserves SIDECAR_SIGNAL_FILE");
     });
 
     it("must refuse a heartbeat timeout shorter than EMR's heartbeat", () => {
         assert.throws(
-            () => fluentBitSidecar({ role: "driver", timings: { initialWaitSeconds: 60, heartbeatTimeoutSeconds: 2, pollIntervalSeconds: 1, flushGraceSeconds: 5 } }),
+            () =>
+                fluentBitSidecar({
+                    role: "driver",
+                    timings: {
+                        initialWaitSeconds: 60,
+                        heartbeatTimeoutSeconds: 2,
+                        pollIntervalSeconds: 1,
+                        flushGraceSeconds: 5,
+                    },
+                }),
             /heartbeatTimeoutSeconds is 2; use at least 3/,
         );
     });

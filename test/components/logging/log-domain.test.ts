@@ -16,15 +16,42 @@ const TEAMS = ["team-a", "team-b"];
 function program(overrides: Partial<LogDomainArgs> = {}) {
     return () => {
         const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
-        const subnets = ["a", "b", "c"].map((zone, i) => new aws.ec2.Subnet(`private-${zone}`, {
-            vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24`, availabilityZone: `us-west-2${zone}`,
-        }));
-        const key = new PlatformKey("platform-key", { namePrefix: "spark-test", partition: "aws", region: "us-west-2", accountId: ACCOUNT });
-        const cluster = new aws.eks.Cluster("cluster", { roleArn: `arn:aws:iam::${ACCOUNT}:role/eks`, vpcConfig: { subnetIds: subnets.map((s) => s.id) } });
-        const jobRoles = TEAMS.map((team) => new aws.iam.Role(`${team}-job-role`, {
-            name: `spark-test-${team}-job`,
-            assumeRolePolicy: cluster.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: arn }, Action: "sts:AssumeRoleWithWebIdentity" }] })),
-        }));
+        const subnets = ["a", "b", "c"].map(
+            (zone, i) =>
+                new aws.ec2.Subnet(`private-${zone}`, {
+                    vpcId: vpc.id,
+                    cidrBlock: `10.0.${i}.0/24`,
+                    availabilityZone: `us-west-2${zone}`,
+                }),
+        );
+        const key = new PlatformKey("platform-key", {
+            namePrefix: "spark-test",
+            partition: "aws",
+            region: "us-west-2",
+            accountId: ACCOUNT,
+        });
+        const cluster = new aws.eks.Cluster("cluster", {
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/eks`,
+            vpcConfig: { subnetIds: subnets.map((s) => s.id) },
+        });
+        const jobRoles = TEAMS.map(
+            (team) =>
+                new aws.iam.Role(`${team}-job-role`, {
+                    name: `spark-test-${team}-job`,
+                    assumeRolePolicy: cluster.arn.apply((arn) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Effect: "Allow",
+                                    Principal: { Federated: arn },
+                                    Action: "sts:AssumeRoleWithWebIdentity",
+                                },
+                            ],
+                        }),
+                    ),
+                }),
+        );
         const domain = new LogDomain("logs", {
             domainName: "spark-test-logs",
             partition: "aws",
@@ -32,7 +59,9 @@ function program(overrides: Partial<LogDomainArgs> = {}) {
             accountId: ACCOUNT,
             vpcId: vpc.id,
             privateSubnetIds: subnets.map((s) => s.id),
-            clientSecurityGroupIds: { cluster: cluster.vpcConfig.apply((c) => c.clusterSecurityGroupId ?? "sg-cluster") },
+            clientSecurityGroupIds: {
+                cluster: cluster.vpcConfig.apply((c) => c.clusterSecurityGroupId ?? "sg-cluster"),
+            },
             kmsKeyArn: key.arn,
             writers: jobRoles.map((role, i) => ({ roleArn: role.arn, index: logIndexName(TEAMS[i]) })),
             adminArns: [ADMIN],
@@ -78,7 +107,7 @@ describe("LogDomain", () => {
         dev = await planProgram(program(), { account: { accountId: ACCOUNT, region: "us-west-2" } });
     });
 
-    it("must not depend on the EKS cluster or the job roles, so pulumi up builds the domain and the cluster at once", () => {
+    it("must not depend on the EKS cluster or the job roles, so the domain and the cluster build at once", () => {
         const domain = one(dev.resources, "aws:opensearch/domain:Domain");
         const cluster = one(dev.resources, "aws:eks/cluster:Cluster");
         const roles = dev.resources.filter((r) => r.type === "aws:iam/role:Role");
@@ -87,8 +116,15 @@ describe("LogDomain", () => {
         assert.ok(!waitsFor.has(cluster.urn), `the domain waits for the cluster: ${[...waitsFor].join(", ")}`);
         for (const role of roles) assert.ok(!waitsFor.has(role.urn), `the domain waits for ${role.urn}`);
         // It does wait for what it needs: the key, the subnets, its log groups and their delivery policy.
-        for (const type of ["aws:kms/key:Key", "aws:ec2/subnet:Subnet", "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"]) {
-            assert.ok(dev.resources.some((r) => r.type === type && waitsFor.has(r.urn)), `the domain waits for a ${type}`);
+        for (const type of [
+            "aws:kms/key:Key",
+            "aws:ec2/subnet:Subnet",
+            "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        ]) {
+            assert.ok(
+                dev.resources.some((r) => r.type === type && waitsFor.has(r.urn)),
+                `the domain waits for a ${type}`,
+            );
         }
     });
 
@@ -98,7 +134,8 @@ describe("LogDomain", () => {
         assert.ok(transitiveDependencies(rule, dev.resources).has(cluster.urn));
         const policy = one(dev.resources, "aws:opensearch/domainPolicy:DomainPolicy");
         const policyWaitsFor = transitiveDependencies(policy, dev.resources);
-        for (const role of dev.resources.filter((r) => r.type === "aws:iam/role:Role")) assert.ok(policyWaitsFor.has(role.urn));
+        for (const role of dev.resources.filter((r) => r.type === "aws:iam/role:Role"))
+            assert.ok(policyWaitsFor.has(role.urn));
         assert.deepEqual(
             { protocol: rule.inputs.ipProtocol, from: rule.inputs.fromPort, to: rule.inputs.toPort },
             { protocol: "tcp", from: 443, to: 443 },
@@ -106,8 +143,14 @@ describe("LogDomain", () => {
     });
 
     it("must name exactly the job roles and the admins in its access policy, never *", () => {
-        const policy = JSON.parse(String(one(dev.resources, "aws:opensearch/domainPolicy:DomainPolicy").inputs.accessPolicies)) as {
-            Statement: { Principal: { AWS: string | string[] }; Action: string | string[]; Resource: string | string[] }[];
+        const policy = JSON.parse(
+            String(one(dev.resources, "aws:opensearch/domainPolicy:DomainPolicy").inputs.accessPolicies),
+        ) as {
+            Statement: {
+                Principal: { AWS: string | string[] };
+                Action: string | string[];
+                Resource: string | string[];
+            }[];
         };
         const principals = policy.Statement.flatMap((s) => [s.Principal.AWS].flat()).sort();
         const roleArns = TEAMS.map((team) => `arn:aws:iam::${ACCOUNT}:role/spark-test-${team}-job`);
@@ -117,11 +160,14 @@ describe("LogDomain", () => {
             const statement = policy.Statement.find((s) => s.Principal.AWS === roleArns[i]);
             assert.ok(statement);
             assert.deepEqual(statement.Action, ["es:ESHttpPost", "es:ESHttpPut"]);
-            assert.deepEqual(statement.Resource, [`${domainArn}/spark-logs-${team}`, `${domainArn}/spark-logs-${team}/*`]);
+            assert.deepEqual(statement.Resource, [
+                `${domainArn}/spark-logs-${team}`,
+                `${domainArn}/spark-logs-${team}/*`,
+            ]);
         });
     });
 
-    it("must run a pinned OpenSearch 2.x in the private subnets, encrypted with the stack's key, HTTPS with TLS 1.2+", async () => {
+    it("must run a pinned OpenSearch 2.x in private subnets, encrypted with the stack's key, HTTPS TLS 1.2+", () => {
         const domain = one(dev.resources, "aws:opensearch/domain:Domain");
         const i = domain.inputs as Record<string, Record<string, unknown>>;
         assert.match(String(i.engineVersion), /^OpenSearch_2\.\d+$/);
@@ -129,7 +175,10 @@ describe("LogDomain", () => {
         assert.deepEqual(i.nodeToNodeEncryption, { enabled: true });
         assert.deepEqual(i.domainEndpointOptions, { enforceHttps: true, tlsSecurityPolicy: TLS_SECURITY_POLICY });
         assert.match(TLS_SECURITY_POLICY, /^Policy-Min-TLS-1-2/);
-        const subnetIds = one(dev.resources, "aws:opensearch/domain:Domain").inputs.vpcOptions as { subnetIds: string[]; securityGroupIds: string[] };
+        const subnetIds = one(dev.resources, "aws:opensearch/domain:Domain").inputs.vpcOptions as {
+            subnetIds: string[];
+            securityGroupIds: string[];
+        };
         assert.equal(subnetIds.subnetIds.length, 1, "one data node in dev: one subnet");
         assert.equal(subnetIds.securityGroupIds.length, 1);
         assert.equal(domain.protect, false, "dev may be destroyed");
@@ -142,16 +191,20 @@ describe("LogDomain", () => {
         const groups = dev.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup");
         assert.equal(groups.length, 3);
         const keyArn = keyArnOf(dev);
-        for (const group of groups) assert.equal(group.inputs.kmsKeyId, keyArn, `${group.name} is encrypted with the key`);
+        for (const group of groups)
+            assert.equal(group.inputs.kmsKeyId, keyArn, `${group.name} is encrypted with the key`);
     });
 
     it("must spread prod's data nodes over zones with dedicated masters, and protect the domain", async () => {
-        const prod = await planProgram(program({
-            zoneCount: 3,
-            dataNodes: { instanceType: "r7g.large.search", count: 3 },
-            dedicatedMasters: { instanceType: "m7g.large.search", count: 3 },
-            deletionProtection: true,
-        }), { account: { accountId: ACCOUNT, region: "us-west-2" } });
+        const prod = await planProgram(
+            program({
+                zoneCount: 3,
+                dataNodes: { instanceType: "r7g.large.search", count: 3 },
+                dedicatedMasters: { instanceType: "m7g.large.search", count: 3 },
+                deletionProtection: true,
+            }),
+            { account: { accountId: ACCOUNT, region: "us-west-2" } },
+        );
         const domain = one(prod.resources, "aws:opensearch/domain:Domain");
         assert.deepEqual(domain.inputs.clusterConfig, {
             instanceType: "r7g.large.search",
@@ -167,18 +220,23 @@ describe("LogDomain", () => {
     });
 
     it("must refuse an invalid layout before creating anything, naming each input", async () => {
-        await assert.rejects(planProgram(program({
-            zoneCount: 2,
-            dataNodes: { instanceType: "r7g.large.search", count: 3 },
-            engineVersion: "OpenSearch_1.3",
-            privateSubnetIds: ["subnet-1"],
-        })), (e: unknown) => {
-            const message = e instanceof Error ? e.message : String(e);
-            assert.match(message, /engineVersion is "OpenSearch_1\.3"/);
-            assert.match(message, /dataNodes\.count is 3 over 2 zones; use a multiple of 2/);
-            assert.match(message, /a zone-aware domain needs dedicated masters/);
-            assert.match(message, /zoneCount is 2 but 1 private subnet/);
-            return true;
-        });
+        await assert.rejects(
+            planProgram(
+                program({
+                    zoneCount: 2,
+                    dataNodes: { instanceType: "r7g.large.search", count: 3 },
+                    engineVersion: "OpenSearch_1.3",
+                    privateSubnetIds: ["subnet-1"],
+                }),
+            ),
+            (e: unknown) => {
+                const message = e instanceof Error ? e.message : String(e);
+                assert.match(message, /engineVersion is "OpenSearch_1\.3"/);
+                assert.match(message, /dataNodes\.count is 3 over 2 zones; use a multiple of 2/);
+                assert.match(message, /a zone-aware domain needs dedicated masters/);
+                assert.match(message, /zoneCount is 2 but 1 private subnet/);
+                return true;
+            },
+        );
     });
 });

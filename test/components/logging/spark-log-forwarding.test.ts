@@ -13,7 +13,10 @@ import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 
 const ENDPOINT = "vpc-spark-test-logs-abcdefghijklmnopqrstuvwxyz.us-west-2.es.amazonaws.com";
-const TEAMS = [{ name: "team-a", namespace: "spark-team-a" }, { name: "analytics", namespace: "spark-analytics" }];
+const TEAMS = [
+    { name: "team-a", namespace: "spark-team-a" },
+    { name: "analytics", namespace: "spark-analytics" },
+];
 
 interface Section {
     name: string;
@@ -37,14 +40,19 @@ function parseClassic(text: string): Section[] {
     return sections;
 }
 
-const get = (section: Section, key: string) => section.entries.find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+const get = (section: Section, key: string) =>
+    section.entries.find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
 const all = (section: Section, key: string) => section.entries.filter(([k]) => k === key).map(([, v]) => v);
 
 function program(overrides: Partial<SparkLogForwardingArgs> = {}) {
     return () => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
         const forwarding = new SparkLogForwarding("spark-logs", {
-            teams: TEAMS, domainEndpoint: ENDPOINT, region: "us-west-2", provider, ...overrides,
+            teams: TEAMS,
+            domainEndpoint: ENDPOINT,
+            region: "us-west-2",
+            provider,
+            ...overrides,
         });
         return { indexes: forwarding.indexes };
     };
@@ -72,7 +80,10 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
     it("must create both ConfigMaps in every team namespace, through the cluster's provider", () => {
         assert.equal(configMaps.length, TEAMS.length * 2);
         for (const team of TEAMS) {
-            assert.deepEqual(Object.keys(configMap(team.namespace, "fluent-bit-sidecar-config").data).sort(), ["fluent-bit.conf", "parsers.conf"]);
+            assert.deepEqual(Object.keys(configMap(team.namespace, "fluent-bit-sidecar-config").data).sort(), [
+                "fluent-bit.conf",
+                "parsers.conf",
+            ]);
             assert.deepEqual(configMap(team.namespace, "fluent-bit-sidecar-wrapper").data, wrapperScriptsData());
         }
         for (const r of configMaps) assert.match(String(r.provider), /::k8s::/);
@@ -80,39 +91,70 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
 
     for (const team of TEAMS) {
         it(`must render ${team.name}'s pipeline: both Spark log inputs to its own index over SigV4 and TLS`, () => {
-            const sections = parseClassic(configMap(team.namespace, "fluent-bit-sidecar-config").data["fluent-bit.conf"]);
+            const sections = parseClassic(
+                configMap(team.namespace, "fluent-bit-sidecar-config").data["fluent-bit.conf"],
+            );
             const inputs = sections.filter((s) => s.name === "INPUT");
-            assert.deepEqual(inputs.map((s) => [get(s, "Name"), get(s, "Path")]), [
-                ["tail", "/var/log/spark/user/*/*"],
-                ["tail", "/var/log/spark/apps/*"],
-            ]);
+            assert.deepEqual(
+                inputs.map((s) => [get(s, "Name"), get(s, "Path")]),
+                [
+                    ["tail", "/var/log/spark/user/*/*"],
+                    ["tail", "/var/log/spark/apps/*"],
+                ],
+            );
             for (const input of inputs) {
                 assert.ok(get(input, "Mem_Buf_Limit"), "every input's memory is bounded");
-                assert.match(String(get(input, "DB")), /^\/var\/fluent-bit\/state\//, "tail offsets on the writable state volume");
+                assert.match(
+                    String(get(input, "DB")),
+                    /^\/var\/fluent-bit\/state\//,
+                    "tail offsets on the writable state volume",
+                );
             }
             const outputs = sections.filter((s) => s.name === "OUTPUT");
             assert.equal(outputs.length, 1);
             const [output] = outputs;
             const index = `spark-logs-${team.name}`;
-            assert.deepEqual(Object.fromEntries(["Name", "Match", "Host", "Port", "Path", "Index", "Suppress_Type_Name", "tls", "tls.verify",
-                "AWS_Auth", "AWS_Region", "Retry_Limit", "storage.total_limit_size"].map((k) => [k, get(output, k)])), {
-                Name: "opensearch",
-                Match: "spark.*",
-                Host: ENDPOINT,
-                Port: "443",
-                Path: `/${index}`,
-                Index: index,
-                Suppress_Type_Name: "On",
-                tls: "On",
-                "tls.verify": "On",
-                AWS_Auth: "On",
-                AWS_Region: "us-west-2",
-                Retry_Limit: String(DEFAULT_OUTPUT_LIMITS.retryLimit),
-                "storage.total_limit_size": DEFAULT_OUTPUT_LIMITS.storageLimit,
-            });
+            assert.deepEqual(
+                Object.fromEntries(
+                    [
+                        "Name",
+                        "Match",
+                        "Host",
+                        "Port",
+                        "Path",
+                        "Index",
+                        "Suppress_Type_Name",
+                        "tls",
+                        "tls.verify",
+                        "AWS_Auth",
+                        "AWS_Region",
+                        "Retry_Limit",
+                        "storage.total_limit_size",
+                    ].map((k) => [k, get(output, k)]),
+                ),
+                {
+                    Name: "opensearch",
+                    Match: "spark.*",
+                    Host: ENDPOINT,
+                    Port: "443",
+                    Path: `/${index}`,
+                    Index: index,
+                    Suppress_Type_Name: "On",
+                    tls: "On",
+                    "tls.verify": "On",
+                    AWS_Auth: "On",
+                    AWS_Region: "us-west-2",
+                    Retry_Limit: String(DEFAULT_OUTPUT_LIMITS.retryLimit),
+                    "storage.total_limit_size": DEFAULT_OUTPUT_LIMITS.storageLimit,
+                },
+            );
             const service = sections.find((s) => s.name === "SERVICE");
             assert.ok(service);
-            assert.equal(get(service, "Grace"), String(DEFAULT_SIDECAR_TIMINGS.flushGraceSeconds), "Fluent Bit's grace is the watcher's");
+            assert.equal(
+                get(service, "Grace"),
+                String(DEFAULT_SIDECAR_TIMINGS.flushGraceSeconds),
+                "Fluent Bit's grace is the watcher's",
+            );
             assert.equal(get(service, "Parsers_File"), "/fluent-bit/etc/parsers.conf");
             const teamFilter = sections.find((s) => s.name === "FILTER" && all(s, "Add").includes(`team ${team.name}`));
             assert.ok(teamFilter, "records carry the team");
@@ -123,7 +165,9 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
         const conf = parseClassic(configMap("spark-team-a", "fluent-bit-sidecar-config").data["fluent-bit.conf"]);
         const parsers = parseClassic(configMap("spark-team-a", "fluent-bit-sidecar-config").data["parsers.conf"]);
         const defined = new Set(parsers.map((s) => get(s, "name")));
-        const used = conf.flatMap((s) => [get(s, "Parser"), get(s, "multiline.parser")]).filter((v): v is string => v !== undefined);
+        const used = conf
+            .flatMap((s) => [get(s, "Parser"), get(s, "multiline.parser")])
+            .filter((v): v is string => v !== undefined);
         assert.ok(used.length >= 2);
         for (const parser of used) assert.ok(defined.has(parser), `parser ${parser} is defined`);
         assert.equal(parsers.length, parseClassic(renderParsersConf()).length);
@@ -135,7 +179,15 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
         // Fluent Bit uses Onigmo; named groups and escapes here are also valid JavaScript regex syntax.
         const regex = new RegExp(String(get(parser, "Regex")));
         const m = regex.exec("25/03/14 09:26:53 INFO SparkContext: Running Spark version 3.5.1-amzn-0");
-        assert.deepEqual({ ...m?.groups }, { time: "25/03/14 09:26:53", level: "INFO", logger: "SparkContext", message: "Running Spark version 3.5.1-amzn-0" });
+        assert.deepEqual(
+            { ...m?.groups },
+            {
+                time: "25/03/14 09:26:53",
+                level: "INFO",
+                logger: "SparkContext",
+                message: "Running Spark version 3.5.1-amzn-0",
+            },
+        );
     });
 
     it("must validate against the Kubernetes ConfigMap schema", async () => {
@@ -144,22 +196,37 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
     });
 
     it("must refuse a value that would break a configuration line, naming it", () => {
-        assert.throws(() => renderFluentBitConf({
-            team: "team-a", index: "spark-logs-team-a", domainEndpoint: `https://${ENDPOINT}`, region: "us-west-2",
-            timings: DEFAULT_SIDECAR_TIMINGS, limits: DEFAULT_OUTPUT_LIMITS,
-        }), /domainEndpoint "https:\/\/vpc-.*" is not a hostname; give the endpoint without https:\/\//);
+        assert.throws(
+            () =>
+                renderFluentBitConf({
+                    team: "team-a",
+                    index: "spark-logs-team-a",
+                    domainEndpoint: `https://${ENDPOINT}`,
+                    region: "us-west-2",
+                    timings: DEFAULT_SIDECAR_TIMINGS,
+                    limits: DEFAULT_OUTPUT_LIMITS,
+                }),
+            /domainEndpoint "https:\/\/vpc-.*" is not a hostname; give the endpoint without https:\/\//,
+        );
     });
 
     it("must refuse unbounded retries and bad team names before registering anything", async () => {
-        await assert.rejects(planProgram(program({
-            teams: [{ name: "Team_A", namespace: "x" }],
-            limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 },
-        })), (e: unknown) => {
-            const message = e instanceof Error ? e.message : String(e);
-            assert.match(message, /team "Team_A" cannot name a log index/);
-            return true;
-        });
-        await assert.rejects(planProgram(program({ limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 } })),
-            /retryLimit is 0; use 1–20/);
+        await assert.rejects(
+            planProgram(
+                program({
+                    teams: [{ name: "Team_A", namespace: "x" }],
+                    limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 },
+                }),
+            ),
+            (e: unknown) => {
+                const message = e instanceof Error ? e.message : String(e);
+                assert.match(message, /team "Team_A" cannot name a log index/);
+                return true;
+            },
+        );
+        await assert.rejects(
+            planProgram(program({ limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 } })),
+            /retryLimit is 0; use 1–20/,
+        );
     });
 });

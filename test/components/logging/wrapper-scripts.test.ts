@@ -25,8 +25,12 @@ class Proc {
     readonly exited: Promise<Exit>;
     stderr = "";
     constructor(readonly child: ChildProcess) {
-        child.stderr?.on("data", (chunk: Buffer) => { this.stderr += chunk.toString(); });
-        this.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, at: Date.now() })));
+        child.stderr?.on("data", (chunk: Buffer) => {
+            this.stderr += chunk.toString();
+        });
+        this.exited = new Promise((resolve) =>
+            child.on("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
+        );
     }
     get pid(): number {
         assert.ok(this.child.pid, "the process started");
@@ -75,9 +79,15 @@ describe("Fluent Bit sidecar wrapper scripts", function () {
     /** What EMR's Spark container does: create the marker and touch it every 0.5 s (EMR: every 2 s). */
     const beginHeartbeat = () => {
         fs.writeFileSync(marker, "");
-        heartbeat = setInterval(() => { const t = new Date(); fs.utimesSync(marker, t, t); }, 500);
+        heartbeat = setInterval(() => {
+            const t = new Date();
+            fs.utimesSync(marker, t, t);
+        }, 500);
     };
-    const stopHeartbeat = () => { clearInterval(heartbeat); heartbeat = undefined; };
+    const stopHeartbeat = () => {
+        clearInterval(heartbeat);
+        heartbeat = undefined;
+    };
 
     beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "fluent-bit-wrapper-"));
@@ -92,9 +102,14 @@ describe("Fluent Bit sidecar wrapper scripts", function () {
     it("must pass shellcheck (shellcheck must be installed: .ci/run installs it)", () => {
         let output = "";
         try {
-            output = execFileSync("shellcheck", ["--shell=bash", "--severity=style", "--external-sources", WATCHER, ENTRYPOINT], {
-                cwd: SCRIPTS_DIR, encoding: "utf8",
-            });
+            output = execFileSync(
+                "shellcheck",
+                ["--shell=bash", "--severity=style", "--external-sources", WATCHER, ENTRYPOINT],
+                {
+                    cwd: SCRIPTS_DIR,
+                    encoding: "utf8",
+                },
+            );
         } catch (e) {
             const err = e as NodeJS.ErrnoException & { stdout?: string };
             if (err.code === "ENOENT") assert.fail("shellcheck is not installed: apt-get install -y shellcheck");
@@ -110,27 +125,34 @@ describe("Fluent Bit sidecar wrapper scripts", function () {
         });
     });
 
-    it("must wait while the marker is absent, keep the process alive while the heartbeat continues, and "
-        + "terminate it within the grace once the marker disappears", async () => {
-        const fluentBit = start("sleep", ["60"]);
-        const watcher = start("bash", [WATCHER, String(fluentBit.pid)]);
-        await sleep(1500);
-        assert.ok(watcher.running() && fluentBit.running(), "both run while the marker has not appeared yet");
+    it(
+        "must wait while the marker is absent, keep the process alive while the heartbeat continues, and " +
+            "terminate it within the grace once the marker disappears",
+        async () => {
+            const fluentBit = start("sleep", ["60"]);
+            const watcher = start("bash", [WATCHER, String(fluentBit.pid)]);
+            await sleep(1500);
+            assert.ok(watcher.running() && fluentBit.running(), "both run while the marker has not appeared yet");
 
-        beginHeartbeat();
-        // Past both the initial wait (3 s from the start) and the heartbeat timeout (3 s): only beats keep it alive.
-        await sleep(4000);
-        assert.ok(fluentBit.running(), `the process runs while the heartbeat continues; stderr:\n${watcher.stderr}`);
+            beginHeartbeat();
+            // Past both the initial wait (3 s from the start) and the heartbeat timeout (3 s): only beats keep it
+            // alive.
+            await sleep(4000);
+            assert.ok(
+                fluentBit.running(),
+                `the process runs while the heartbeat continues; stderr:\n${watcher.stderr}`,
+            );
 
-        stopHeartbeat();
-        const removedAt = Date.now();
-        fs.rmSync(marker);
-        const exit = await fluentBit.exitWithin(2000 + 1000);
-        assert.equal(exit.signal, "SIGTERM", "Fluent Bit is asked to stop with SIGTERM, so it can flush");
-        assert.ok(exit.at - removedAt < 2000, `stopped ${exit.at - removedAt} ms after the marker disappeared`);
-        assert.equal((await watcher.exitWithin(1000)).code, 0);
-        assert.match(watcher.stderr, /was removed: the Spark container ended; sending SIGTERM/);
-    });
+            stopHeartbeat();
+            const removedAt = Date.now();
+            fs.rmSync(marker);
+            const exit = await fluentBit.exitWithin(2000 + 1000);
+            assert.equal(exit.signal, "SIGTERM", "Fluent Bit is asked to stop with SIGTERM, so it can flush");
+            assert.ok(exit.at - removedAt < 2000, `stopped ${exit.at - removedAt} ms after the marker disappeared`);
+            assert.equal((await watcher.exitWithin(1000)).code, 0);
+            assert.match(watcher.stderr, /was removed: the Spark container ended; sending SIGTERM/);
+        },
+    );
 
     it("must kill a process that ignores SIGTERM once the flush grace has passed", async () => {
         const stubborn = start("bash", ["-c", "trap '' TERM; exec sleep 60"]);
@@ -147,7 +169,7 @@ describe("Fluent Bit sidecar wrapper scripts", function () {
         assert.match(watcher.stderr, /still running after 2s; sending SIGKILL/);
     });
 
-    it("must stop the process when the heartbeat stops although the marker stays (Spark container killed)", async () => {
+    it("must stop the process when the heartbeat stops though the marker stays (Spark container killed)", async () => {
         const fluentBit = start("sleep", ["60"]);
         beginHeartbeat();
         const watcher = start("bash", [WATCHER, String(fluentBit.pid)]);
@@ -194,7 +216,11 @@ describe("Fluent Bit sidecar wrapper scripts", function () {
             stopHeartbeat();
             fs.rmSync(marker);
             const exit = await entrypoint.exitWithin(2000 + 1500);
-            assert.equal(exit.code, 128 + 15, "the container ends with Fluent Bit's status (here: the stand-in's SIGTERM)");
+            assert.equal(
+                exit.code,
+                128 + 15,
+                "the container ends with Fluent Bit's status (here: the stand-in's SIGTERM)",
+            );
             assert.match(entrypoint.stderr, /was removed: the Spark container ended/);
         });
 
