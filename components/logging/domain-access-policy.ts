@@ -3,8 +3,13 @@
  *
  * Writers may only POST/PUT under their own index's path. Fluent Bit sends its bulk requests to `/<index>/_bulk`
  * (its `Path` option, see fluent-bit-config.ts), which IAM sees as `<domain-arn>/<index>/_bulk`, so the same
- * resource pattern covers the bulk API without opening `/_bulk` at the root (a root bulk request can name any
- * index in its body).
+ * resource pattern covers the bulk API without opening `/_bulk` at the root.
+ *
+ * Limit: IAM authorises the request path, not the bulk body. A hand-crafted body sent to the team's own
+ * `/<index>/_bulk` may still name another index in an action line; the `rest.action.multi.allow_explicit_index`
+ * switch that forbids this also rejects Fluent Bit's own action lines (they always carry `_index`). Closing it
+ * takes fine-grained access control with an index-pattern role mapped to each job role, which is configured
+ * through the domain's security REST API, not through the AWS API.
  */
 
 /** A principal allowed to write to one index. */
