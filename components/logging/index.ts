@@ -1,6 +1,6 @@
-export { LogDomain, TLS_SECURITY_POLICY } from "./log-domain";
+export { LogDomain, TLS_SECURITY_POLICY, logDomainProblems } from "./log-domain";
 export type { LogDomainArgs } from "./log-domain";
-export { SparkLogForwarding, SIDECAR_LABELS, sidecarConfigMaps } from "./spark-log-forwarding";
+export { SparkLogForwarding, SIDECAR_LABELS, logForwardingProblems, sidecarConfigMaps } from "./spark-log-forwarding";
 export type { SparkLogForwardingArgs } from "./spark-log-forwarding";
 export { OPENSEARCH_ENGINE_VERSION, domainClusterConfig, sizingProblems } from "./domain-sizing";
 export type { DomainSizing, NodeGroupSize } from "./domain-sizing";

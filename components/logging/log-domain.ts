@@ -123,14 +123,11 @@ export class LogDomain extends pulumi.ComponentResource {
     constructor(name: string, args: LogDomainArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:logging:LogDomain", name, {}, opts);
         const a = { ...defaults, ...args };
-        const sizing: DomainSizing = {
-            engineVersion: a.engineVersion,
-            dataNodes: a.dataNodes,
-            zoneCount: a.zoneCount,
-            dedicatedMasters: a.dedicatedMasters,
-            volumeSizeGiB: a.volumeSizeGiB,
-        };
-        this.validate(a, sizing);
+        const problems = logDomainProblems(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`log domain "${a.domainName}":\n  - ${problems.join("\n  - ")}`, this);
+        }
+        const sizing = sizingOf(a);
 
         const arn = pulumi
             .output(a.accountId)
@@ -221,34 +218,44 @@ export class LogDomain extends pulumi.ComponentResource {
             securityGroupId: this.securityGroupId,
         });
     }
+}
 
-    private validate(a: LogDomainArgs & typeof defaults, sizing: DomainSizing): void {
-        const problems = sizingProblems(sizing);
-        if (!/^[a-z][a-z0-9-]{2,27}$/.test(a.domainName)) {
-            problems.push(
-                `domainName is "${a.domainName}"; use 3–28 lowercase letters, digits and '-', starting with a letter`,
-            );
-        }
-        if (a.privateSubnetIds.length < a.zoneCount) {
-            problems.push(
-                `zoneCount is ${a.zoneCount} but ${a.privateSubnetIds.length} private subnet(s) were given; ` +
-                    "give one private subnet per zone",
-            );
-        }
-        if (!RETENTION_DAYS.includes(a.logRetentionDays)) {
-            problems.push(
-                `logRetentionDays is ${a.logRetentionDays}; CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}`,
-            );
-        }
-        if (a.adminArns.length === 0 && a.writers.length === 0) {
-            problems.push(
-                "adminArns and writers are both empty; name at least one principal (the access policy is never `*`)",
-            );
-        }
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`log domain "${a.domainName}":\n  - ${problems.join("\n  - ")}`, this);
-        }
+/** Every problem with the args, each naming the input, the value and the fix; empty when they are valid. */
+export function logDomainProblems(args: LogDomainArgs): string[] {
+    const a = { ...defaults, ...args };
+    const problems = sizingProblems(sizingOf(a));
+    if (!/^[a-z][a-z0-9-]{2,27}$/.test(a.domainName)) {
+        problems.push(
+            `domainName is "${a.domainName}"; use 3–28 lowercase letters, digits and '-', starting with a letter`,
+        );
     }
+    if (a.privateSubnetIds.length < a.zoneCount) {
+        problems.push(
+            `zoneCount is ${a.zoneCount} but ${a.privateSubnetIds.length} private subnet(s) were given; ` +
+                "give one private subnet per zone",
+        );
+    }
+    if (!RETENTION_DAYS.includes(a.logRetentionDays)) {
+        problems.push(
+            `logRetentionDays is ${a.logRetentionDays}; CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}`,
+        );
+    }
+    if (a.adminArns.length === 0 && a.writers.length === 0) {
+        problems.push(
+            "adminArns and writers are both empty; name at least one principal (the access policy is never `*`)",
+        );
+    }
+    return problems;
+}
+
+function sizingOf(a: LogDomainArgs & typeof defaults): DomainSizing {
+    return {
+        engineVersion: a.engineVersion,
+        dataNodes: a.dataNodes,
+        zoneCount: a.zoneCount,
+        dedicatedMasters: a.dedicatedMasters,
+        volumeSizeGiB: a.volumeSizeGiB,
+    };
 }
 
 function createSecurityGroup(name: string, a: LogDomainArgs, parent: pulumi.Resource): aws.ec2.SecurityGroup {

@@ -68,7 +68,11 @@ export class SparkLogForwarding extends pulumi.ComponentResource {
     constructor(name: string, args: SparkLogForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:logging:SparkLogForwarding", name, {}, opts);
         const a = { ...defaults, ...args };
-        const indexes = this.validate(a);
+        const problems = logForwardingProblems(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`Spark log forwarding:\n  - ${problems.join("\n  - ")}`, this);
+        }
+        const indexes = Object.fromEntries(a.teams.map((team) => [team.name, logIndexName(team.name)]));
         const wrapperData = wrapperScriptsData();
 
         for (const team of a.teams) {
@@ -96,35 +100,28 @@ export class SparkLogForwarding extends pulumi.ComponentResource {
         this.indexes = indexes;
         this.registerOutputs({ indexes: this.indexes });
     }
+}
 
-    /** Checks everything but the endpoint (an Output) before anything is registered; returns each team's index. */
-    private validate(a: SparkLogForwardingArgs & typeof defaults): Record<string, string> {
-        const problems: string[] = [...timingProblems(a.timings)];
-        const indexes: Record<string, string> = {};
-        const seen = new Set<string>();
-        for (const team of a.teams) {
-            if (seen.has(team.name)) problems.push(`team "${team.name}" is listed twice; team names must be unique`);
-            seen.add(team.name);
-            try {
-                indexes[team.name] = logIndexName(team.name);
-            } catch (e) {
-                problems.push(e instanceof Error ? e.message : String(e));
-                continue;
-            }
-            problems.push(
-                ...configInputProblems({
-                    team: team.name,
-                    index: indexes[team.name],
-                    domainEndpoint: "endpoint.checked.later",
-                    region: a.region,
-                    timings: a.timings,
-                    limits: a.limits,
-                }),
-            );
+/**
+ * Every problem with the args but the endpoint (an Output, checked when it resolves), each naming the input, the
+ * value and the fix; empty when they are valid.
+ */
+export function logForwardingProblems(args: SparkLogForwardingArgs): string[] {
+    const a = { ...defaults, ...args };
+    const problems: string[] = [...timingProblems(a.timings)];
+    const seen = new Set<string>();
+    for (const team of a.teams) {
+        if (seen.has(team.name)) problems.push(`team "${team.name}" is listed twice; team names must be unique`);
+        seen.add(team.name);
+        let index: string;
+        try {
+            index = logIndexName(team.name);
+        } catch (e) {
+            problems.push(e instanceof Error ? e.message : String(e));
+            continue;
         }
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`Spark log forwarding:\n  - ${[...new Set(problems)].join("\n  - ")}`, this);
-        }
-        return indexes;
+        const input = { team: team.name, index, region: a.region, timings: a.timings, limits: a.limits };
+        problems.push(...configInputProblems({ ...input, domainEndpoint: "endpoint.checked.later" }));
     }
+    return [...new Set(problems)];
 }

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { PlatformKey, platformKeyPolicy } from "../../../components/encryption";
+import { PlatformKey, platformKeyPolicy, platformKeyProblems } from "../../../components/encryption";
 import { planProgram } from "../../../tools/plan/plan";
 
 describe("PlatformKey", () => {
@@ -55,18 +55,11 @@ describe("PlatformKey", () => {
         assert.match(String(plan.outputs.arn), /^arn:aws:kms:eu-west-1:111122223333:key\//);
     });
 
-    it("must refuse a deletion window KMS does not accept", async () => {
-        await assert.rejects(
-            planProgram(() => {
-                new PlatformKey("platform-key", {
-                    namePrefix: "x",
-                    partition: "aws",
-                    region: "us-east-1",
-                    accountId: "111122223333",
-                    deletionWindowInDays: 3,
-                });
-            }),
-            /deletionWindowInDays is 3; KMS accepts a whole number of days from 7 to 30/,
-        );
+    it("must refuse a deletion window KMS does not accept", () => {
+        const args = { namePrefix: "x", partition: "aws" as const, region: "us-east-1", accountId: "111122223333" };
+        assert.deepEqual(platformKeyProblems(args), []);
+        assert.deepEqual(platformKeyProblems({ ...args, deletionWindowInDays: 3 }), [
+            "deletionWindowInDays is 3; KMS accepts a whole number of days from 7 to 30",
+        ]);
     });
 });

@@ -1,13 +1,33 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { PlatformKey } from "../../../components/encryption";
-import { LogDomain, LogDomainArgs, TLS_SECURITY_POLICY, logIndexName } from "../../../components/logging";
+import {
+    LogDomain,
+    LogDomainArgs,
+    TLS_SECURITY_POLICY,
+    logDomainProblems,
+    logIndexName,
+} from "../../../components/logging";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 
 const ACCOUNT = "111122223333";
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/platform-admin`;
 const TEAMS = ["team-a", "team-b"];
+
+/** Valid plain args (dev's layout), for the validation tests that need no plan. */
+const VALID_ARGS: LogDomainArgs = {
+    domainName: "spark-test-logs",
+    partition: "aws",
+    region: "us-west-2",
+    accountId: ACCOUNT,
+    vpcId: "vpc-1",
+    privateSubnetIds: ["subnet-1", "subnet-2", "subnet-3"],
+    clientSecurityGroupIds: { cluster: "sg-1" },
+    kmsKeyArn: `arn:aws:kms:us-west-2:${ACCOUNT}:key/1`,
+    writers: [{ roleArn: `arn:aws:iam::${ACCOUNT}:role/spark-test-team-a-job`, index: "spark-logs-team-a" }],
+    adminArns: [ADMIN],
+};
 
 /**
  * A small program shaped like index.ts: network and key first, an EKS cluster, job roles that (like IRSA roles)
@@ -219,24 +239,21 @@ describe("LogDomain", () => {
         assert.equal(domain.protect, true);
     });
 
-    it("must refuse an invalid layout before creating anything, naming each input", async () => {
-        await assert.rejects(
-            planProgram(
-                program({
-                    zoneCount: 2,
-                    dataNodes: { instanceType: "r7g.large.search", count: 3 },
-                    engineVersion: "OpenSearch_1.3",
-                    privateSubnetIds: ["subnet-1"],
-                }),
-            ),
-            (e: unknown) => {
-                const message = e instanceof Error ? e.message : String(e);
-                assert.match(message, /engineVersion is "OpenSearch_1\.3"/);
-                assert.match(message, /dataNodes\.count is 3 over 2 zones; use a multiple of 2/);
-                assert.match(message, /a zone-aware domain needs dedicated masters/);
-                assert.match(message, /zoneCount is 2 but 1 private subnet/);
-                return true;
-            },
-        );
+    // Validation is a pure function the constructor calls before registering anything; tested without a plan.
+    it("must refuse an invalid layout before creating anything, naming each input", () => {
+        const problems = logDomainProblems({
+            ...VALID_ARGS,
+            zoneCount: 2,
+            dataNodes: { instanceType: "r7g.large.search", count: 3 },
+            engineVersion: "OpenSearch_1.3",
+            privateSubnetIds: ["subnet-1"],
+        }).join("\n");
+        assert.match(problems, /engineVersion is "OpenSearch_1\.3"/);
+        assert.match(problems, /dataNodes\.count is 3 over 2 zones; use a multiple of 2/);
+        assert.match(problems, /a zone-aware domain needs dedicated masters/);
+        assert.match(problems, /zoneCount is 2 but 1 private subnet/);
+        assert.deepEqual(logDomainProblems(VALID_ARGS), []);
+        assert.match(logDomainProblems({ ...VALID_ARGS, domainName: "Logs" }).join(), /domainName is "Logs"/);
+        assert.match(logDomainProblems({ ...VALID_ARGS, adminArns: [], writers: [] }).join(), /never `\*`/);
     });
 });

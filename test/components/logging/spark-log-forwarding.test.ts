@@ -5,6 +5,7 @@ import {
     DEFAULT_SIDECAR_TIMINGS,
     SparkLogForwarding,
     SparkLogForwardingArgs,
+    logForwardingProblems,
     renderFluentBitConf,
     renderParsersConf,
     wrapperScriptsData,
@@ -210,23 +211,18 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
         );
     });
 
-    it("must refuse unbounded retries and bad team names before registering anything", async () => {
-        await assert.rejects(
-            planProgram(
-                program({
-                    teams: [{ name: "Team_A", namespace: "x" }],
-                    limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 },
-                }),
-            ),
-            (e: unknown) => {
-                const message = e instanceof Error ? e.message : String(e);
-                assert.match(message, /team "Team_A" cannot name a log index/);
-                return true;
-            },
-        );
-        await assert.rejects(
-            planProgram(program({ limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 } })),
-            /retryLimit is 0; use 1–20/,
-        );
+    // Validation is a pure function the constructor calls before registering anything; tested without a plan.
+    it("must refuse unbounded retries, bad and repeated team names, naming each", () => {
+        const provider = undefined as unknown as SparkLogForwardingArgs["provider"];
+        const base: SparkLogForwardingArgs = { teams: TEAMS, domainEndpoint: ENDPOINT, region: "us-west-2", provider };
+        assert.deepEqual(logForwardingProblems(base), []);
+        const problems = logForwardingProblems({
+            ...base,
+            teams: [{ name: "Team_A", namespace: "x" }, ...TEAMS, TEAMS[0]],
+            limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 },
+        }).join("\n");
+        assert.match(problems, /team "Team_A" cannot name a log index/);
+        assert.match(problems, /team "team-a" is listed twice/);
+        assert.match(problems, /retryLimit is 0; use 1–20/);
     });
 });
