@@ -191,7 +191,8 @@ export class LogDomain extends pulumi.ComponentResource {
         }
 
         // The access policy is its own resource: it names the job roles, which wait for the cluster's OIDC
-        // provider, and IAM checks that principals exist. The domain starts with no policy, so denies everyone.
+        // provider, and a principal that does not exist yet can make the policy invalid. Until it is applied the
+        // domain has no policy and so allows no one.
         const policy = pulumi
             .all([arn, pulumi.all(a.writers.map((w) => w.roleArn)), pulumi.all([...a.adminArns])])
             .apply(([domainArnValue, writerArns, adminArns]) => {
