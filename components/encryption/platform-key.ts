@@ -36,12 +36,8 @@ export class PlatformKey extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:encryption:PlatformKey", name, {}, opts);
         const a = { ...defaults, ...args };
-        if (!Number.isInteger(a.deletionWindowInDays) || a.deletionWindowInDays < 7 || a.deletionWindowInDays > 30) {
-            throw new pulumi.ResourceError(
-                `deletionWindowInDays is ${a.deletionWindowInDays}; KMS accepts a whole number of days from 7 to 30`,
-                this,
-            );
-        }
+        const problems = platformKeyProblems(args);
+        if (problems.length > 0) throw new pulumi.ResourceError(`platform key: ${problems.join("; ")}`, this);
         const policy = pulumi
             .output(a.accountId)
             .apply((accountId) =>
@@ -71,4 +67,13 @@ export class PlatformKey extends pulumi.ComponentResource {
         this.aliasName = alias.name;
         this.registerOutputs({ arn: this.arn, keyId: this.keyId, aliasName: this.aliasName });
     }
+}
+
+/** Every problem with the args, each naming the input, the value and the fix; empty when they are valid. */
+export function platformKeyProblems(args: PlatformKeyArgs): string[] {
+    const days = args.deletionWindowInDays ?? defaults.deletionWindowInDays;
+    if (!Number.isInteger(days) || days < 7 || days > 30) {
+        return [`deletionWindowInDays is ${days}; KMS accepts a whole number of days from 7 to 30`];
+    }
+    return [];
 }
