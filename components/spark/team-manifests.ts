@@ -19,16 +19,12 @@ const teamLabels = (team: TeamSettings) => ({ "spark-platform/team": team.name }
 
 /** The namespace, enforcing Pod Security `restricted`, and labelled for the Spark Operator's webhook. */
 export function teamNamespaceManifest(team: TeamSettings, kubernetesVersion: string) {
-    return {
-        metadata: {
-            name: team.namespace,
-            labels: {
-                ...teamLabels(team),
-                ...podSecurityLabels("restricted", kubernetesVersion),
-                [SPARK_JOBS_NAMESPACE_LABEL.key]: SPARK_JOBS_NAMESPACE_LABEL.value,
-            },
-        },
+    const labels: Record<string, string> = {
+        ...teamLabels(team),
+        ...podSecurityLabels("restricted", kubernetesVersion),
+        [SPARK_JOBS_NAMESPACE_LABEL.key]: SPARK_JOBS_NAMESPACE_LABEL.value,
     };
+    return { metadata: { name: team.namespace, labels } };
 }
 
 /**
