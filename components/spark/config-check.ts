@@ -20,7 +20,10 @@ export interface SparkPlatformConfig {
 export function sparkPlatformConfigProblems(config: SparkPlatformConfig): string[] {
     const source = config.sparkOperatorSource ?? "regional-ecr";
     if (!(SPARK_OPERATOR_SOURCES as readonly string[]).includes(source)) {
-        return [`sparkOperatorSource: ${JSON.stringify(source)} is not allowed; use one of: ${SPARK_OPERATOR_SOURCES.join(", ")}`];
+        return [
+            `sparkOperatorSource: ${JSON.stringify(source)} is not allowed; ` +
+                `use one of: ${SPARK_OPERATOR_SOURCES.join(", ")}`,
+        ];
     }
     const chart = sparkOperatorChart(config.region, config.emrReleaseLabel, source as SparkOperatorSource);
     if (Array.isArray(chart)) return chart;

@@ -28,7 +28,8 @@ export interface EmrRegistry {
 export function emrRegistryOf(region: string): EmrRegistry | string {
     const accountId = EMR_ON_EKS_ECR_ACCOUNTS[region];
     if (accountId === undefined) {
-        return `region ${JSON.stringify(region)} has no EMR on EKS registry; use one of: ${Object.keys(EMR_ON_EKS_ECR_ACCOUNTS).join(", ")}`;
+        const regions = Object.keys(EMR_ON_EKS_ECR_ACCOUNTS).join(", ");
+        return `region ${JSON.stringify(region)} has no EMR on EKS registry; use one of: ${regions}`;
     }
     return { accountId, host: `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}` };
 }
@@ -46,12 +47,19 @@ export interface SparkOperatorChart {
  * The chart to install for a region, release and source, or one line per problem (the settings parser already
  * rejects bad regions and labels; this is the same check for callers that do not go through it).
  */
-export function sparkOperatorChart(region: string, releaseLabel: string, source: SparkOperatorSource): SparkOperatorChart | string[] {
+export function sparkOperatorChart(
+    region: string,
+    releaseLabel: string,
+    source: SparkOperatorSource,
+): SparkOperatorChart | string[] {
     const problems: string[] = [];
     const release = parseEmrReleaseLabel(releaseLabel);
     if (typeof release === "string") problems.push(`emrReleaseLabel: ${JSON.stringify(releaseLabel)} ${release}`);
     if (!(SPARK_OPERATOR_SOURCES as readonly string[]).includes(source)) {
-        problems.push(`sparkOperatorSource: ${JSON.stringify(source)} is not allowed; use one of: ${SPARK_OPERATOR_SOURCES.join(", ")}`);
+        problems.push(
+            `sparkOperatorSource: ${JSON.stringify(source)} is not allowed; ` +
+                `use one of: ${SPARK_OPERATOR_SOURCES.join(", ")}`,
+        );
     }
     const registry = emrRegistryOf(region);
     // The public gallery serves every region, but the operator still needs the region's registry for its images.
@@ -71,23 +79,42 @@ const DATED_TAG = /^\d{8}$/;
  * A `-latest` label names a moving tag, so it needs `imageTag` (a release date such as 20260410) to pin the image;
  * a dated label (emr-7.12.0-20260410) pins itself. Returns the image, or what is wrong and how to fix it.
  */
-export function emrSparkImage(region: string, release: EmrReleaseLabel, imageTag?: string): string | { problem: string } {
+export function emrSparkImage(
+    region: string,
+    release: EmrReleaseLabel,
+    imageTag?: string,
+): string | { problem: string } {
     const registry = emrRegistryOf(region);
     if (typeof registry === "string") return { problem: registry };
     const m = /^(emr-.+)-(latest|\d{8})$/.exec(release.label);
-    if (!m) return { problem: `emrReleaseLabel ${JSON.stringify(release.label)} is not a release label such as emr-7.12.0-20260410` };
+    if (!m)
+        return {
+            problem:
+                `emrReleaseLabel ${JSON.stringify(release.label)} ` +
+                "is not a release label such as emr-7.12.0-20260410",
+        };
     const [, repository, suffix] = m;
     const labelTag = suffix === "latest" ? undefined : suffix;
     if (imageTag !== undefined && !DATED_TAG.test(imageTag)) {
-        return { problem: `emrImageTag ${JSON.stringify(imageTag)} is not a release date; use one such as 20260410 (never latest)` };
+        return {
+            problem:
+                `emrImageTag ${JSON.stringify(imageTag)} is not a release date; ` +
+                "use one such as 20260410 (never latest)",
+        };
     }
     if (imageTag !== undefined && labelTag !== undefined && imageTag !== labelTag) {
-        return { problem: `emrImageTag ${imageTag} contradicts emrReleaseLabel ${release.label}; remove emrImageTag or make them agree` };
+        return {
+            problem:
+                `emrImageTag ${imageTag} contradicts emrReleaseLabel ${release.label}; ` +
+                "remove emrImageTag or make them agree",
+        };
     }
     const tag = imageTag ?? labelTag;
     if (tag === undefined) {
         return {
-            problem: `emrReleaseLabel ${release.label} names the moving tag latest; set emrImageTag to the release date to run ` +
+            problem:
+                `emrReleaseLabel ${release.label} names the moving tag latest; ` +
+                "set emrImageTag to the release date to run " +
                 `(e.g. 20260410), or use a dated label such as ${repository}-20260410`,
         };
     }

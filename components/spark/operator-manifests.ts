@@ -34,12 +34,14 @@ export function operatorNetworkPolicyManifest(namespace: string, release: string
         spec: {
             podSelector: {},
             policyTypes: ["Ingress"],
-            ingress: [{
-                ports: [
-                    { protocol: "TCP", port: OPERATOR_PORTS.webhook },
-                    { protocol: "TCP", port: OPERATOR_PORTS.metrics },
-                ],
-            }],
+            ingress: [
+                {
+                    ports: [
+                        { protocol: "TCP", port: OPERATOR_PORTS.webhook },
+                        { protocol: "TCP", port: OPERATOR_PORTS.metrics },
+                    ],
+                },
+            ],
         },
     };
 }

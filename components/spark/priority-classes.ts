@@ -17,8 +17,9 @@ export function priorityClassManifest(role: SparkPriorityRole) {
         value: pc.value,
         globalDefault: false,
         preemptionPolicy: pc.preemptionPolicy,
-        description: role === "driver"
-            ? "Spark drivers: preempt executors when the cluster is full, since losing a driver fails the whole job."
-            : "Spark executors: never preempt, and are preempted first; a lost executor only costs retried tasks.",
+        description:
+            role === "driver"
+                ? "Spark drivers: preempt executors when the cluster is full; losing a driver fails the whole job."
+                : "Spark executors: never preempt, and are preempted first; a lost executor only costs retried tasks.",
     };
 }

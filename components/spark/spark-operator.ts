@@ -51,35 +51,56 @@ export class SparkOperator extends pulumi.ComponentResource {
         }
         const k8sOpts = { parent: this, provider: a.cluster.provider };
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`,
-            operatorNamespaceManifest(pin.namespace, a.cluster.kubernetesVersion), k8sOpts);
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            operatorNamespaceManifest(pin.namespace, a.cluster.kubernetesVersion),
+            k8sOpts,
+        );
         const webhookPort = OPERATOR_PORTS.webhook;
-        const policy = new k8s.networking.v1.NetworkPolicy(`${name}-ingress`,
-            operatorNetworkPolicyManifest(pin.namespace, pin.release), { ...k8sOpts, dependsOn: [namespace] });
+        const policy = new k8s.networking.v1.NetworkPolicy(
+            `${name}-ingress`,
+            operatorNetworkPolicyManifest(pin.namespace, pin.release),
+            { ...k8sOpts, dependsOn: [namespace] },
+        );
 
         // The token is fetched on every run (it lives 12 hours) and goes to the provider as a secret.
-        const registryCredentials = chart.registry === undefined ? undefined : (() => {
-            const token = aws.ecr.getAuthorizationTokenOutput({ registryId: chart.registry.accountId }, { parent: this });
-            return { username: token.userName, password: pulumi.secret(token.password) };
-        })();
+        const registryCredentials =
+            chart.registry === undefined
+                ? undefined
+                : (() => {
+                      const token = aws.ecr.getAuthorizationTokenOutput(
+                          { registryId: chart.registry.accountId },
+                          { parent: this },
+                      );
+                      return { username: token.userName, password: pulumi.secret(token.password) };
+                  })();
         const values = sparkOperatorValues({
             region: a.cluster.region,
             jobNamespaces: a.jobNamespaces,
             systemNodeSelector: a.cluster.systemNodeSelector,
         });
-        installPinnedChart(name, {
-            pin: pin.name,
-            cluster: a.cluster,
-            chart: chart.chart,
-            version: chart.version,
-            values,
-            ...(registryCredentials ? { registryCredentials } : {}),
-        }, { parent: this, dependsOn: [namespace, policy, ...a.dependsOn] });
+        installPinnedChart(
+            name,
+            {
+                pin: pin.name,
+                cluster: a.cluster,
+                chart: chart.chart,
+                version: chart.version,
+                values,
+                ...(registryCredentials ? { registryCredentials } : {}),
+            },
+            { parent: this, dependsOn: [namespace, policy, ...a.dependsOn] },
+        );
 
         this.namespace = pin.namespace;
         this.chart = chart.chart;
         this.chartVersion = chart.version;
         this.webhookPort = webhookPort;
-        this.registerOutputs({ namespace: this.namespace, chart: this.chart, chartVersion: this.chartVersion, webhookPort });
+        this.registerOutputs({
+            namespace: this.namespace,
+            chart: this.chart,
+            chartVersion: this.chartVersion,
+            webhookPort,
+        });
     }
 }

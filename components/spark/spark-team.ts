@@ -80,12 +80,18 @@ export class SparkTeam extends pulumi.ComponentResource {
         const a = { ...defaults, ...args };
         const { team, cluster } = a;
         const image = emrSparkImage(cluster.region, a.emrRelease, a.emrImageTag);
-        if (typeof image !== "string") throw new pulumi.ResourceError(`Spark team ${team.name}: ${image.problem}`, this);
+        if (typeof image !== "string")
+            throw new pulumi.ResourceError(`Spark team ${team.name}: ${image.problem}`, this);
         const zone = a.sampleZone ?? a.pools.pools[0]?.zone;
-        if (zone === undefined) throw new pulumi.ResourceError(`Spark team ${team.name}: the pool contract has no zones`, this);
+        if (zone === undefined)
+            throw new pulumi.ResourceError(`Spark team ${team.name}: the pool contract has no zones`, this);
         const k8sOpts = { parent: this, provider: cluster.provider };
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, teamNamespaceManifest(team, cluster.kubernetesVersion), k8sOpts);
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            teamNamespaceManifest(team, cluster.kubernetesVersion),
+            k8sOpts,
+        );
         const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
         new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuotaManifest(team), inNamespace);
         new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeManifest(team), inNamespace);
@@ -94,20 +100,29 @@ export class SparkTeam extends pulumi.ComponentResource {
         }
 
         const serviceAccount = sparkServiceAccountName(team);
-        const jobRole = new IrsaRole(`${name}-job`, {
-            oidcProviderArn: cluster.oidcProviderArn,
-            oidcIssuer: cluster.oidcIssuer,
-            namespace: team.namespace,
-            serviceAccount,
-            inlinePolicies: a.jobRoleInlinePolicies,
-            managedPolicyArns: a.jobRoleManagedPolicyArns,
-            description: `Spark jobs of team ${team.name} (${team.namespace}/${serviceAccount})`,
-        }, { parent: this });
-        const sa = new k8s.core.v1.ServiceAccount(`${name}-spark`,
-            jobRole.arn.apply((arn) => sparkServiceAccountManifest(team, arn)), inNamespace);
+        const jobRole = new IrsaRole(
+            `${name}-job`,
+            {
+                oidcProviderArn: cluster.oidcProviderArn,
+                oidcIssuer: cluster.oidcIssuer,
+                namespace: team.namespace,
+                serviceAccount,
+                inlinePolicies: a.jobRoleInlinePolicies,
+                managedPolicyArns: a.jobRoleManagedPolicyArns,
+                description: `Spark jobs of team ${team.name} (${team.namespace}/${serviceAccount})`,
+            },
+            { parent: this },
+        );
+        const sa = new k8s.core.v1.ServiceAccount(
+            `${name}-spark`,
+            jobRole.arn.apply((arn) => sparkServiceAccountManifest(team, arn)),
+            inNamespace,
+        );
         const role = new k8s.rbac.v1.Role(`${name}-spark-role`, sparkRoleManifest(team), inNamespace);
-        const binding = new k8s.rbac.v1.RoleBinding(`${name}-spark-binding`, sparkRoleBindingManifest(team),
-            { ...k8sOpts, dependsOn: [namespace, role, sa] });
+        const binding = new k8s.rbac.v1.RoleBinding(`${name}-spark-binding`, sparkRoleBindingManifest(team), {
+            ...k8sOpts,
+            dependsOn: [namespace, role, sa],
+        });
 
         this.sampleApplication = sampleSparkApplication({
             name: `${team.name}-spark-pi`,
@@ -119,8 +134,10 @@ export class SparkTeam extends pulumi.ComponentResource {
             zone,
         });
         if (a.deploySample) {
-            new k8s.apiextensions.CustomResource(`${name}-sample`, this.sampleApplication,
-                { ...k8sOpts, dependsOn: [binding, ...a.sampleDependsOn] });
+            new k8s.apiextensions.CustomResource(`${name}-sample`, this.sampleApplication, {
+                ...k8sOpts,
+                dependsOn: [binding, ...a.sampleDependsOn],
+            });
         }
 
         this.namespace = team.namespace;

@@ -57,15 +57,17 @@ export function limitRangeManifest(team: TeamSettings) {
     return {
         metadata: { name: "spark-limits", namespace: team.namespace, labels: teamLabels(team) },
         spec: {
-            limits: [{
-                type: "Container",
-                defaultRequest: {
-                    cpu: minQuantity(CONTAINER_DEFAULTS.cpuRequest, cpu),
-                    memory: minQuantity(CONTAINER_DEFAULTS.memoryRequest, memory),
+            limits: [
+                {
+                    type: "Container",
+                    defaultRequest: {
+                        cpu: minQuantity(CONTAINER_DEFAULTS.cpuRequest, cpu),
+                        memory: minQuantity(CONTAINER_DEFAULTS.memoryRequest, memory),
+                    },
+                    default: { memory: minQuantity(CONTAINER_DEFAULTS.memoryLimit, memory) },
+                    max: { cpu, memory },
                 },
-                default: { memory: minQuantity(CONTAINER_DEFAULTS.memoryLimit, memory) },
-                max: { cpu, memory },
-            }],
+            ],
         },
     };
 }
@@ -105,13 +107,20 @@ export function networkPolicyManifests(team: TeamSettings) {
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],
-                egress: [{
-                    to: [{
-                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                    }],
-                    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-                }],
+                egress: [
+                    {
+                        to: [
+                            {
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
+                    },
+                ],
             },
         },
         "https-egress": {
@@ -119,10 +128,12 @@ export function networkPolicyManifests(team: TeamSettings) {
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],
-                egress: [{
-                    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [INSTANCE_METADATA_CIDR] } }],
-                    ports: [{ protocol: "TCP", port: 443 }],
-                }],
+                egress: [
+                    {
+                        to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [INSTANCE_METADATA_CIDR] } }],
+                        ports: [{ protocol: "TCP", port: 443 }],
+                    },
+                ],
             },
         },
     };

@@ -25,12 +25,16 @@ export function strictSchema(schema: unknown): unknown {
     const out: Schema = {};
     for (const [key, value] of Object.entries(schema)) {
         // Children of `properties` are field names mapped to schemas; everything else is a keyword.
-        out[key] = key === "properties" && isSchema(value)
-            ? Object.fromEntries(Object.entries(value).map(([field, sub]) => [field, strictSchema(sub)]))
-            : strictSchema(value);
+        out[key] =
+            key === "properties" && isSchema(value)
+                ? Object.fromEntries(Object.entries(value).map(([field, sub]) => [field, strictSchema(sub)]))
+                : strictSchema(value);
     }
-    if (isSchema(schema.properties) && schema.additionalProperties === undefined
-        && schema["x-kubernetes-preserve-unknown-fields"] !== true) {
+    if (
+        isSchema(schema.properties) &&
+        schema.additionalProperties === undefined &&
+        schema["x-kubernetes-preserve-unknown-fields"] !== true
+    ) {
         out.additionalProperties = false;
     }
     return out;
@@ -53,7 +57,10 @@ export function crdValidator(file: string, version: string): ValidateFunction {
 /** The validator's errors as one line each, or [] when `data` is valid. */
 export function schemaErrors(validate: ValidateFunction, data: unknown): string[] {
     if (validate(data)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+    return (validate.errors ?? []).map((e) => {
+        const field = e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : "";
+        return `${e.instancePath || "/"} ${e.message ?? ""}${field}`;
+    });
 }
 
 export const SPARK_APPLICATION_CRD = "sparkoperator.k8s.io_sparkapplications.yaml";

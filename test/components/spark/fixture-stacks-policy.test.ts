@@ -37,7 +37,10 @@ describe("fixture stacks with the Spark components, under the policy pack", func
                 assert.ok(added.some((r) => r.type === "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication"));
                 const joined: StackExport = {
                     ...platform.stackExport,
-                    deployment: { ...platform.stackExport.deployment, resources: [...platform.stackExport.deployment.resources, ...added] },
+                    deployment: {
+                        ...platform.stackExport.deployment,
+                        resources: [...platform.stackExport.deployment.resources, ...added],
+                    },
                 };
                 const config: unknown = JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${stack}.json`), "utf8"));
                 assert.deepEqual(await evaluateStackExport(joined, config), { violations: [], notEvaluated: [] });

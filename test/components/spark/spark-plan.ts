@@ -37,6 +37,24 @@ export function issuerOf(region: string): string {
     return `oidc.eks.${region}.${dnsSuffixOf(region)}/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
 }
 
+/** A ClusterContext as the cluster component would hand it over, for a region; must be called inside a program. */
+export function handMadeCluster(region: string, accountId = "123456789012"): ClusterContext {
+    const partition = partitionOf(region);
+    const issuer = issuerOf(region);
+    return {
+        name: pulumi.output("spark-test"),
+        kubernetesVersion: "1.34",
+        partition,
+        region,
+        accountId,
+        oidcProviderArn: pulumi.output(`arn:${partition}:iam::${accountId}:oidc-provider/${issuer}`),
+        oidcIssuer: pulumi.output(issuer),
+        provider: new k8s.Provider("cluster", { kubeconfig: "{}" }),
+        systemNodeSelector: { "spark-platform/pool": "system" },
+        instanceTags: {},
+    };
+}
+
 export interface SparkPlan {
     resources: CapturedResource[];
     stackExport: unknown;
@@ -59,50 +77,72 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
     if (typeof release === "string") throw new Error(release);
     const invokes: SparkPlan["invokes"] = [];
 
-    const plan = await planProgram(() => {
-        const monitor = getMonitor() as unknown as { mocks: pulumi.runtime.Mocks };
-        const call = monitor.mocks.call.bind(monitor.mocks);
-        monitor.mocks.call = (args) => {
-            invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
-            return call(args);
-        };
-        const cluster: ClusterContext = {
-            name: pulumi.output("spark-test"),
-            kubernetesVersion: "1.34",
-            partition,
-            region,
-            accountId,
-            oidcProviderArn: pulumi.output(oidcProviderArn),
-            oidcIssuer: pulumi.output(issuer),
-            provider: new k8s.Provider("cluster", { kubeconfig: "{}" }),
-            systemNodeSelector: { "spark-platform/pool": "system" },
-            instanceTags: {},
-        };
-        const pools = buildPoolContract(zones);
-        new SparkPriorityClasses("spark-priorities", { cluster });
-        const operator = new SparkOperator("spark-operator", {
-            cluster,
-            emrReleaseLabel: release.label,
-            jobNamespaces: teams.map((t) => t.namespace),
-            ...(options.source ? { source: options.source } : {}),
-        });
-        const sparkTeams = teams.map((team) => new SparkTeam(`team-${team.name}`, {
-            cluster, team, emrRelease: release, pools, deploySample: true, sampleDependsOn: [operator],
-            ...(options.emrImageTag === undefined && release.label.endsWith("-latest") ? { emrImageTag: "20260410" } : {}),
-            ...(options.emrImageTag !== undefined ? { emrImageTag: options.emrImageTag } : {}),
-        }));
-        return {
-            sparkOperator: { namespace: operator.namespace, chart: operator.chart, chartVersion: operator.chartVersion },
-            sparkTeams: Object.fromEntries(sparkTeams.map((t) => [t.namespace, {
-                namespace: t.namespace, serviceAccount: t.serviceAccount, jobRoleArn: t.jobRoleArn, sampleApplication: t.sampleApplication,
-            }])),
-        };
-    }, {
-        account: { accountId, region },
-        ...(options.project ? { project: options.project } : {}),
-        ...(options.stack ? { stack: options.stack } : {}),
-    });
-    return { resources: plan.resources, stackExport: plan.stackExport, outputs: plan.outputs, invokes, oidcProviderArn, issuer };
+    const plan = await planProgram(
+        () => {
+            const monitor = getMonitor() as unknown as { mocks: pulumi.runtime.Mocks };
+            const call = monitor.mocks.call.bind(monitor.mocks);
+            monitor.mocks.call = (args) => {
+                invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+                return call(args);
+            };
+            const cluster = handMadeCluster(region, accountId);
+            const pools = buildPoolContract(zones);
+            new SparkPriorityClasses("spark-priorities", { cluster });
+            const operator = new SparkOperator("spark-operator", {
+                cluster,
+                emrReleaseLabel: release.label,
+                jobNamespaces: teams.map((t) => t.namespace),
+                ...(options.source ? { source: options.source } : {}),
+            });
+            const sparkTeams = teams.map(
+                (team) =>
+                    new SparkTeam(`team-${team.name}`, {
+                        cluster,
+                        team,
+                        emrRelease: release,
+                        pools,
+                        deploySample: true,
+                        sampleDependsOn: [operator],
+                        ...(options.emrImageTag === undefined && release.label.endsWith("-latest")
+                            ? { emrImageTag: "20260410" }
+                            : {}),
+                        ...(options.emrImageTag !== undefined ? { emrImageTag: options.emrImageTag } : {}),
+                    }),
+            );
+            return {
+                sparkOperator: {
+                    namespace: operator.namespace,
+                    chart: operator.chart,
+                    chartVersion: operator.chartVersion,
+                },
+                sparkTeams: Object.fromEntries(
+                    sparkTeams.map((t) => [
+                        t.namespace,
+                        {
+                            namespace: t.namespace,
+                            serviceAccount: t.serviceAccount,
+                            jobRoleArn: t.jobRoleArn,
+                            sampleApplication: t.sampleApplication,
+                        },
+                    ]),
+                ),
+            };
+        },
+        {
+            account: { accountId, region },
+            ...(options.project ? { project: options.project } : {}),
+            ...(options.stack ? { stack: options.stack } : {}),
+        },
+    );
+    return {
+        resources: plan.resources,
+        stackExport: plan.stackExport,
+        outputs: plan.outputs,
+        invokes,
+        oidcProviderArn,
+        issuer,
+    };
 }
 
-export const ofType = (plan: { resources: CapturedResource[] }, type: string) => plan.resources.filter((r) => r.type === type);
+export const ofType = (plan: { resources: CapturedResource[] }, type: string) =>
+    plan.resources.filter((r) => r.type === type);

@@ -30,21 +30,31 @@ describe("Spark team objects", () => {
         assert.equal(labels["pod-security.kubernetes.io/enforce-version"], "v1.34");
         assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
         assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
-        assert.equal(labels[SPARK_JOBS_NAMESPACE_LABEL.key], SPARK_JOBS_NAMESPACE_LABEL.value, "the operator webhook acts on it");
+        assert.equal(
+            labels[SPARK_JOBS_NAMESPACE_LABEL.key],
+            SPARK_JOBS_NAMESPACE_LABEL.value,
+            "the operator webhook acts on it",
+        );
     });
 
     it("bound the team's CPU and memory requests and memory limits by its quota, and never limits.cpu", () => {
-        assert.deepEqual(resourceQuotaManifest(TEAM).spec.hard, { "requests.cpu": "32", "requests.memory": "128Gi", "limits.memory": "128Gi" });
+        assert.deepEqual(resourceQuotaManifest(TEAM).spec.hard, {
+            "requests.cpu": "32",
+            "requests.memory": "128Gi",
+            "limits.memory": "128Gi",
+        });
         assert.equal(resourceQuotaManifest(TEAM).metadata.namespace, "spark-data-eng");
     });
 
     it("give containers defaults and cap a single container at the quota", () => {
-        assert.deepEqual(limitRangeManifest(TEAM).spec.limits, [{
-            type: "Container",
-            defaultRequest: { cpu: "250m", memory: "512Mi" },
-            default: { memory: "1Gi" },
-            max: { cpu: "32", memory: "128Gi" },
-        }]);
+        assert.deepEqual(limitRangeManifest(TEAM).spec.limits, [
+            {
+                type: "Container",
+                defaultRequest: { cpu: "250m", memory: "512Mi" },
+                default: { memory: "1Gi" },
+                max: { cpu: "32", memory: "128Gi" },
+            },
+        ]);
     });
 
     it("never default a container above a small quota", () => {
@@ -69,21 +79,35 @@ describe("Spark team objects", () => {
         });
 
         it("allow exactly driver ↔ executors, DNS and HTTPS egress", () => {
-            assert.deepEqual(Object.keys(policies).sort(), ["default-deny", "dns-egress", "https-egress", "spark-driver-executor"]);
+            assert.deepEqual(Object.keys(policies).sort(), [
+                "default-deny",
+                "dns-egress",
+                "https-egress",
+                "spark-driver-executor",
+            ]);
             const spark = { matchExpressions: [{ key: "spark-role", operator: "In", values: ["driver", "executor"] }] };
             assert.deepEqual(policies["spark-driver-executor"].spec, {
-                podSelector: spark, policyTypes: ["Ingress", "Egress"],
-                ingress: [{ from: [{ podSelector: spark }] }], egress: [{ to: [{ podSelector: spark }] }],
+                podSelector: spark,
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [{ from: [{ podSelector: spark }] }],
+                egress: [{ to: [{ podSelector: spark }] }],
             });
-            assert.deepEqual(policies["dns-egress"].spec.egress[0].ports, [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
-            assert.deepEqual(policies["dns-egress"].spec.egress[0].to, [{
-                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-            }]);
-            assert.deepEqual(policies["https-egress"].spec.egress, [{
-                to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
-                ports: [{ protocol: "TCP", port: 443 }],
-            }]);
+            assert.deepEqual(policies["dns-egress"].spec.egress[0].ports, [
+                { protocol: "UDP", port: 53 },
+                { protocol: "TCP", port: 53 },
+            ]);
+            assert.deepEqual(policies["dns-egress"].spec.egress[0].to, [
+                {
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                },
+            ]);
+            assert.deepEqual(policies["https-egress"].spec.egress, [
+                {
+                    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
+                    ports: [{ protocol: "TCP", port: 443 }],
+                },
+            ]);
         });
 
         it("live in the team's namespace and open no ingress from outside it", () => {
@@ -91,7 +115,8 @@ describe("Spark team objects", () => {
                 assert.equal(policy.metadata.namespace, TEAM.namespace);
                 const spec = policy.spec as { ingress?: { from?: Record<string, unknown>[] }[] };
                 for (const rule of spec.ingress ?? []) {
-                    for (const peer of rule.from ?? []) assert.deepEqual(Object.keys(peer), ["podSelector"], "same-namespace peers only");
+                    for (const peer of rule.from ?? [])
+                        assert.deepEqual(Object.keys(peer), ["podSelector"], "same-namespace peers only");
                 }
             }
         });
@@ -100,9 +125,14 @@ describe("Spark team objects", () => {
     it("let the Spark service account manage executors in its namespace only, and read no secrets", () => {
         const role = sparkRoleManifest(TEAM);
         assert.equal(role.metadata.namespace, TEAM.namespace);
-        assert.deepEqual(role.rules.map((r) => r.resources[0]), ["pods", "services", "configmaps", "persistentvolumeclaims"]);
+        assert.deepEqual(
+            role.rules.map((r) => r.resources[0]),
+            ["pods", "services", "configmaps", "persistentvolumeclaims"],
+        );
         assert.ok(role.rules.every((r) => !r.verbs.includes("*") && r.apiGroups.every((g) => g === "")));
-        assert.deepEqual(sparkRoleBindingManifest(TEAM).subjects, [{ kind: "ServiceAccount", name: "data-eng-spark", namespace: "spark-data-eng" }]);
+        assert.deepEqual(sparkRoleBindingManifest(TEAM).subjects, [
+            { kind: "ServiceAccount", name: "data-eng-spark", namespace: "spark-data-eng" },
+        ]);
     });
 });
 
@@ -125,8 +155,13 @@ describe("sample SparkApplication", () => {
     if (typeof release === "string") throw new Error(release);
     const pools = buildPoolContract(["us-west-2b", "us-west-2c"]);
     const app = sampleSparkApplication({
-        name: "data-eng-spark-pi", namespace: TEAM.namespace, serviceAccount: "data-eng-spark",
-        image: "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.12.0:20260410", release, pools, zone: "us-west-2c",
+        name: "data-eng-spark-pi",
+        namespace: TEAM.namespace,
+        serviceAccount: "data-eng-spark",
+        image: "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.12.0:20260410",
+        release,
+        pools,
+        zone: "us-west-2c",
     });
 
     it("puts the driver on the zone's driver pool and the executors on the same zone's executor pool", () => {
@@ -144,8 +179,12 @@ describe("sample SparkApplication", () => {
     it("runs driver and executors as the non-root hadoop user under restricted security contexts", () => {
         for (const role of [app.spec.driver, app.spec.executor]) {
             assert.deepEqual(role.securityContext, {
-                runAsNonRoot: true, runAsUser: 999, runAsGroup: 1000, allowPrivilegeEscalation: false,
-                capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+                runAsNonRoot: true,
+                runAsUser: 999,
+                runAsGroup: 1000,
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
             });
             assert.equal(role.podSecurityContext.runAsNonRoot, true);
             assert.equal(role.podSecurityContext.seccompProfile.type, "RuntimeDefault");
@@ -163,15 +202,29 @@ describe("sample SparkApplication", () => {
     });
 
     it("refuses a zone that is not a Spark zone", () => {
-        assert.throws(() => sampleSparkApplication({
-            name: "x", namespace: "y", serviceAccount: "z", image: "i:1", release, pools, zone: "us-west-2a",
-        }), /no Spark driver pool in us-west-2a/);
+        assert.throws(
+            () =>
+                sampleSparkApplication({
+                    name: "x",
+                    namespace: "y",
+                    serviceAccount: "z",
+                    image: "i:1",
+                    release,
+                    pools,
+                    zone: "us-west-2a",
+                }),
+            /no Spark driver pool in us-west-2a/,
+        );
     });
 });
 
 describe("Spark Operator values", () => {
     it("set the region, the webhook on, the job namespaces and the system nodes", () => {
-        const values = sparkOperatorValues({ region: "eu-west-1", jobNamespaces: ["spark-a", "spark-b"], systemNodeSelector: { "spark-platform/pool": "system" } });
+        const values = sparkOperatorValues({
+            region: "eu-west-1",
+            jobNamespaces: ["spark-a", "spark-b"],
+            systemNodeSelector: { "spark-platform/pool": "system" },
+        });
         assert.deepEqual(values, {
             emrContainers: { awsRegion: "eu-west-1" },
             sparkJobNamespace: "",
@@ -179,15 +232,27 @@ describe("Spark Operator values", () => {
             webhook: { enable: true, namespaceSelector: "spark-platform/spark-jobs=enabled" },
             nodeSelector: { "spark-platform/pool": "system" },
         });
-        assert.equal(sparkOperatorValues({ region: "eu-west-1", jobNamespaces: ["spark-a"], systemNodeSelector: {} }).sparkJobNamespace, "spark-a");
-        assert.throws(() => sparkOperatorValues({ region: "eu-west-1", jobNamespaces: [], systemNodeSelector: {} }), /at least one job namespace/);
+        assert.equal(
+            sparkOperatorValues({ region: "eu-west-1", jobNamespaces: ["spark-a"], systemNodeSelector: {} })
+                .sparkJobNamespace,
+            "spark-a",
+        );
+        assert.throws(
+            () => sparkOperatorValues({ region: "eu-west-1", jobNamespaces: [], systemNodeSelector: {} }),
+            /at least one job namespace/,
+        );
     });
 
     it("run every operator pod non-root with a restricted security context (chart base values)", () => {
         const base = readBaseValues("spark-operator") as Record<string, Record<string, unknown>>;
         assert.deepEqual(base.securityContext, {
-            runAsNonRoot: true, runAsUser: 999, runAsGroup: 1000, allowPrivilegeEscalation: false, privileged: false,
-            capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+            runAsNonRoot: true,
+            runAsUser: 999,
+            runAsGroup: 1000,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
         });
         assert.equal(base.podSecurityContext.runAsNonRoot, true);
         assert.notEqual(base.podSecurityContext.runAsUser, 0);
@@ -197,6 +262,9 @@ describe("Spark Operator values", () => {
 
     it("pin namespace and release of the chart", () => {
         const pin = readChartPin("spark-operator");
-        assert.deepEqual([pin.namespace, pin.release, pin.chart], ["spark-operator", "spark-operator", "oci://public.ecr.aws/emr-on-eks/spark-operator"]);
+        assert.deepEqual(
+            [pin.namespace, pin.release, pin.chart],
+            ["spark-operator", "spark-operator", "oci://public.ecr.aws/emr-on-eks/spark-operator"],
+        );
     });
 });
