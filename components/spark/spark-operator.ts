@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { installPinnedChart, readChartPin } from "../charts";
+import { RegistryCredentials, installPinnedChart, readChartPin } from "../charts";
 import type { ClusterContext } from "../cluster/cluster-context";
-import { SparkOperatorSource, sparkOperatorChart } from "./operator-chart";
+import { EmrRegistry, SparkOperatorSource, sparkOperatorChart } from "./operator-chart";
 import { sparkOperatorValues } from "./operator-values";
 import { OPERATOR_PORTS, operatorNamespaceManifest, operatorNetworkPolicyManifest } from "./operator-manifests";
 
@@ -63,17 +63,7 @@ export class SparkOperator extends pulumi.ComponentResource {
             { ...k8sOpts, dependsOn: [namespace] },
         );
 
-        // The token is fetched on every run (it lives 12 hours) and goes to the provider as a secret.
-        const registryCredentials =
-            chart.registry === undefined
-                ? undefined
-                : (() => {
-                      const token = aws.ecr.getAuthorizationTokenOutput(
-                          { registryId: chart.registry.accountId },
-                          { parent: this },
-                      );
-                      return { username: token.userName, password: pulumi.secret(token.password) };
-                  })();
+        const registryCredentials = chart.registry && ecrCredentials(chart.registry, this);
         const values = sparkOperatorValues({
             region: a.cluster.region,
             jobNamespaces: a.jobNamespaces,
@@ -103,4 +93,13 @@ export class SparkOperator extends pulumi.ComponentResource {
             webhookPort,
         });
     }
+}
+
+/**
+ * Registry login for the region's EMR registry: an ECR token for that registry's account, fetched on every run (it
+ * lives 12 hours) through the parent's AWS provider, the password kept secret.
+ */
+function ecrCredentials(registry: EmrRegistry, parent: pulumi.Resource): RegistryCredentials {
+    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: registry.accountId }, { parent });
+    return { username: token.userName, password: pulumi.secret(token.password) };
 }
