@@ -87,12 +87,10 @@ export function emrSparkImage(
     const registry = emrRegistryOf(region);
     if (typeof registry === "string") return { problem: registry };
     const m = /^(emr-.+)-(latest|\d{8})$/.exec(release.label);
-    if (!m)
-        return {
-            problem:
-                `emrReleaseLabel ${JSON.stringify(release.label)} ` +
-                "is not a release label such as emr-7.12.0-20260410",
-        };
+    if (!m) {
+        const label = JSON.stringify(release.label);
+        return { problem: `emrReleaseLabel ${label} is not a release label such as emr-7.12.0-20260410` };
+    }
     const [, repository, suffix] = m;
     const labelTag = suffix === "latest" ? undefined : suffix;
     if (imageTag !== undefined && !DATED_TAG.test(imageTag)) {

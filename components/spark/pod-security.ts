@@ -10,8 +10,9 @@ export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
  * or loosen the rules under running workloads before the platform team moves the pin.
  */
 export function podSecurityLabels(level: PodSecurityLevel, kubernetesVersion: string): Record<string, string> {
-    if (!/^1\.\d+$/.test(kubernetesVersion))
+    if (!/^1\.\d+$/.test(kubernetesVersion)) {
         throw new RangeError(`${JSON.stringify(kubernetesVersion)} is not a Kubernetes minor such as 1.34`);
+    }
     const version = `v${kubernetesVersion}`;
     const labels: Record<string, string> = {};
     for (const mode of ["enforce", "audit", "warn"]) {

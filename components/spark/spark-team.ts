@@ -80,11 +80,13 @@ export class SparkTeam extends pulumi.ComponentResource {
         const a = { ...defaults, ...args };
         const { team, cluster } = a;
         const image = emrSparkImage(cluster.region, a.emrRelease, a.emrImageTag);
-        if (typeof image !== "string")
+        if (typeof image !== "string") {
             throw new pulumi.ResourceError(`Spark team ${team.name}: ${image.problem}`, this);
+        }
         const zone = a.sampleZone ?? a.pools.pools[0]?.zone;
-        if (zone === undefined)
+        if (zone === undefined) {
             throw new pulumi.ResourceError(`Spark team ${team.name}: the pool contract has no zones`, this);
+        }
         const k8sOpts = { parent: this, provider: cluster.provider };
 
         const namespace = new k8s.core.v1.Namespace(
