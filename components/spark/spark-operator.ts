@@ -12,14 +12,17 @@ export interface SparkOperatorArgs {
     cluster: ClusterContext;
     /** EMR release label of the stack (`emrReleaseLabel`); the chart version is derived from it. */
     emrReleaseLabel: string;
-    /** Namespaces whose SparkApplications the operator runs: the team namespaces (they must exist first). */
+    /** Namespaces whose SparkApplications the operator runs: the team namespaces (watched by name and label). */
     jobNamespaces: readonly string[];
     /**
      * Where the chart is pulled from: the EMR on EKS registry of the stack's region, or the ECR Public Gallery.
      * @default "regional-ecr"
      */
     source?: SparkOperatorSource;
-    /** Resources the chart must wait for, e.g. the team namespaces it is told to watch. */
+    /**
+     * Resources the chart must wait for.
+     * @default []
+     */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
