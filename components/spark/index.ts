@@ -1,0 +1,29 @@
+export { SparkOperator } from "./spark-operator";
+export type { SparkOperatorArgs } from "./spark-operator";
+export { SparkTeam } from "./spark-team";
+export type { SparkTeamArgs } from "./spark-team";
+export { SparkPriorityClasses } from "./spark-priority-classes";
+export type { SparkPriorityClassesArgs } from "./spark-priority-classes";
+export {
+    PUBLIC_GALLERY_CHART,
+    SPARK_OPERATOR_SOURCES,
+    emrRegistryOf,
+    emrSparkImage,
+    sparkOperatorChart,
+} from "./operator-chart";
+export type { EmrRegistry, SparkOperatorChart, SparkOperatorSource } from "./operator-chart";
+export { sparkOperatorValues, SPARK_JOBS_NAMESPACE_LABEL } from "./operator-values";
+export { OPERATOR_PORTS, operatorNamespaceManifest, operatorNetworkPolicyManifest } from "./operator-manifests";
+export { SPARK_PRIORITY_CLASSES, priorityClassManifest } from "./priority-classes";
+export { sampleSparkApplication, sparkVersionOf } from "./sample-application";
+export {
+    limitRangeManifest,
+    networkPolicyManifests,
+    resourceQuotaManifest,
+    sparkRoleBindingManifest,
+    sparkRoleManifest,
+    sparkServiceAccountManifest,
+    sparkServiceAccountName,
+    teamNamespaceManifest,
+} from "./team-manifests";
+export { sparkPlatformConfigProblems } from "./config-check";

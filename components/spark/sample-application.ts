@@ -1,0 +1,66 @@
+/**
+ * A sample SparkApplication per team (SparkPi on the EMR image): what a team's job manifest looks like on this
+ * platform — non-root under Pod Security `restricted`, driver and executors in one zone, the driver on the
+ * on-demand driver pool and executors on the spot executor pool (through the pool contract).
+ */
+import { PoolContract, findPool } from "../autoscaling/pool-contract";
+import type { EmrReleaseLabel } from "../settings";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
+import { SPARK_PRIORITY_CLASSES } from "./priority-classes";
+
+export interface SampleApplicationInput {
+    /** Application name. */
+    readonly name: string;
+    readonly namespace: string;
+    /** Service account the driver runs as (the team's Spark job service account). */
+    readonly serviceAccount: string;
+    /** Pinned EMR Spark image (operator-chart.ts `emrSparkImage`). */
+    readonly image: string;
+    readonly release: EmrReleaseLabel;
+    readonly pools: PoolContract;
+    /** The one zone driver and executors run in. */
+    readonly zone: string;
+}
+
+/**
+ * Spark version of an EMR release line, for the CR's informational `sparkVersion` (EMR on EKS release notes:
+ * 6.10 ships Spark 3.3.1, 6.12 3.4.0, 7.0 3.5.0).
+ */
+export function sparkVersionOf(release: Pick<EmrReleaseLabel, "major" | "minor">): string {
+    if (release.major >= 7) return "3.5";
+    return release.minor >= 12 ? "3.4" : "3.3";
+}
+
+export function sampleSparkApplication(input: SampleApplicationInput) {
+    const role = (kind: "driver" | "executor") => {
+        const pool = findPool(input.pools, input.zone, kind);
+        return {
+            serviceAccount: input.serviceAccount,
+            priorityClassName: SPARK_PRIORITY_CLASSES[kind].name,
+            nodeSelector: { ...pool.nodeSelector },
+            tolerations: pool.tolerations.map((t) => ({ ...t })),
+            ...(Object.keys(pool.podAnnotations).length > 0 ? { annotations: { ...pool.podAnnotations } } : {}),
+            labels: { "spark-platform/sample": input.name },
+            podSecurityContext: restrictedPodSecurityContext(),
+            securityContext: restrictedContainerSecurityContext(),
+        };
+    };
+    return {
+        apiVersion: "sparkoperator.k8s.io/v1beta2",
+        kind: "SparkApplication",
+        metadata: { name: input.name, namespace: input.namespace },
+        spec: {
+            type: "Scala",
+            mode: "cluster",
+            image: input.image,
+            imagePullPolicy: "IfNotPresent",
+            mainClass: "org.apache.spark.examples.SparkPi",
+            mainApplicationFile: "local:///usr/lib/spark/examples/jars/spark-examples.jar",
+            arguments: ["1000"],
+            sparkVersion: sparkVersionOf(input.release),
+            restartPolicy: { type: "Never" },
+            driver: { ...role("driver"), cores: 1, coreLimit: "1", memory: "2g" },
+            executor: { ...role("executor"), instances: 2, cores: 2, memory: "4g" },
+        },
+    };
+}

@@ -1,0 +1,155 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PoolContract } from "../autoscaling/pool-contract";
+import type { ClusterContext } from "../cluster/cluster-context";
+import { IrsaRole } from "../iam";
+import type { EmrReleaseLabel, TeamSettings } from "../settings";
+import { emrSparkImage } from "./operator-chart";
+import { sampleSparkApplication } from "./sample-application";
+import {
+    limitRangeManifest,
+    networkPolicyManifests,
+    resourceQuotaManifest,
+    sparkRoleBindingManifest,
+    sparkRoleManifest,
+    sparkServiceAccountManifest,
+    sparkServiceAccountName,
+    teamNamespaceManifest,
+} from "./team-manifests";
+
+export interface SparkTeamArgs {
+    /** The cluster the team's namespace lives in. */
+    cluster: ClusterContext;
+    /** The team as configured (`teams[]`: name, namespace, quota). */
+    team: TeamSettings;
+    /** EMR release of the stack, for the sample application's image. */
+    emrRelease: EmrReleaseLabel;
+    /**
+     * Release date that pins the EMR image when the label ends in `-latest` (`emrImageTag`, e.g. "20260410").
+     * @default the label's own date (emr-7.12.0-20260410)
+     */
+    emrImageTag?: string;
+    /** The Spark pool contract; the sample application lands on it. */
+    pools: PoolContract;
+    /**
+     * Zone the sample application's driver and executors share.
+     * @default the first zone of `pools`
+     */
+    sampleZone?: string;
+    /**
+     * Create the sample SparkApplication in the cluster (it runs SparkPi once). Otherwise it is only an output.
+     * @default false
+     */
+    deploySample?: boolean;
+    /**
+     * Inline policies of the job role, keyed by a kebab-case name (the team's data access; none by default).
+     * @default {}
+     */
+    jobRoleInlinePolicies?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * Managed policies of the job role.
+     * @default []
+     */
+    jobRoleManagedPolicyArns?: readonly string[];
+    /** Resources the sample application needs first when deployed: the Spark Operator (its CRDs and webhook). */
+    sampleDependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+const defaults = {
+    deploySample: false,
+    jobRoleInlinePolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
+    jobRoleManagedPolicyArns: [] as readonly string[],
+    sampleDependsOn: [] as pulumi.Input<pulumi.Resource>[],
+};
+
+/**
+ * One Spark team: its namespace (Pod Security `restricted`), ResourceQuota and LimitRange from its quota,
+ * default-deny network policies with Spark's allows, the Spark job service account with its IRSA role (trusted by
+ * exactly that service account) and RBAC, and a sample SparkApplication.
+ */
+export class SparkTeam extends pulumi.ComponentResource {
+    readonly namespace: string;
+    readonly serviceAccount: string;
+    /** ARN of the job role; ready once its policies are attached. */
+    readonly jobRoleArn: pulumi.Output<string>;
+    /** The sample SparkApplication manifest. */
+    readonly sampleApplication: ReturnType<typeof sampleSparkApplication>;
+
+    constructor(name: string, args: SparkTeamArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark:spark:SparkTeam", name, {}, opts);
+        const a = { ...defaults, ...args };
+        const { team, cluster } = a;
+        const image = emrSparkImage(cluster.region, a.emrRelease, a.emrImageTag);
+        if (typeof image !== "string") {
+            throw new pulumi.ResourceError(`Spark team ${team.name}: ${image.problem}`, this);
+        }
+        const zone = a.sampleZone ?? a.pools.pools[0]?.zone;
+        if (zone === undefined) {
+            throw new pulumi.ResourceError(`Spark team ${team.name}: the pool contract has no zones`, this);
+        }
+        const k8sOpts = { parent: this, provider: cluster.provider };
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            teamNamespaceManifest(team, cluster.kubernetesVersion),
+            k8sOpts,
+        );
+        const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
+        new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuotaManifest(team), inNamespace);
+        new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeManifest(team), inNamespace);
+        for (const [policyName, manifest] of Object.entries(networkPolicyManifests(team))) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest, inNamespace);
+        }
+
+        const serviceAccount = sparkServiceAccountName(team);
+        const jobRole = new IrsaRole(
+            `${name}-job`,
+            {
+                oidcProviderArn: cluster.oidcProviderArn,
+                oidcIssuer: cluster.oidcIssuer,
+                namespace: team.namespace,
+                serviceAccount,
+                inlinePolicies: a.jobRoleInlinePolicies,
+                managedPolicyArns: a.jobRoleManagedPolicyArns,
+                description: `Spark jobs of team ${team.name} (${team.namespace}/${serviceAccount})`,
+            },
+            { parent: this },
+        );
+        const sa = new k8s.core.v1.ServiceAccount(
+            `${name}-spark`,
+            jobRole.arn.apply((arn) => sparkServiceAccountManifest(team, arn)),
+            inNamespace,
+        );
+        const role = new k8s.rbac.v1.Role(`${name}-spark-role`, sparkRoleManifest(team), inNamespace);
+        const binding = new k8s.rbac.v1.RoleBinding(`${name}-spark-binding`, sparkRoleBindingManifest(team), {
+            ...k8sOpts,
+            dependsOn: [namespace, role, sa],
+        });
+
+        this.sampleApplication = sampleSparkApplication({
+            name: `${team.name}-spark-pi`,
+            namespace: team.namespace,
+            serviceAccount,
+            image,
+            release: a.emrRelease,
+            pools: a.pools,
+            zone,
+        });
+        if (a.deploySample) {
+            new k8s.apiextensions.CustomResource(`${name}-sample`, this.sampleApplication, {
+                ...k8sOpts,
+                dependsOn: [binding, ...a.sampleDependsOn],
+            });
+        }
+
+        this.namespace = team.namespace;
+        this.serviceAccount = serviceAccount;
+        this.jobRoleArn = jobRole.arn;
+        this.registerOutputs({
+            namespace: this.namespace,
+            serviceAccount: this.serviceAccount,
+            jobRoleArn: this.jobRoleArn,
+            sampleApplication: this.sampleApplication,
+        });
+    }
+}

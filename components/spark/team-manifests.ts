@@ -1,0 +1,178 @@
+/**
+ * The Kubernetes objects of one Spark team, as pure functions of its settings: namespace, quota and limits,
+ * network policies and the RBAC of its Spark service account.
+ */
+import type { TeamSettings } from "../settings";
+import { SPARK_JOBS_NAMESPACE_LABEL } from "./operator-values";
+import { podSecurityLabels } from "./pod-security";
+import { minQuantity } from "./quantity";
+
+/** Label Spark puts on its driver and executor pods (`spark-role: driver|executor`). */
+export const SPARK_ROLE_LABEL = "spark-role";
+
+/** Name of the team's Spark job service account: drivers run as it and create executors with it. */
+export function sparkServiceAccountName(team: Pick<TeamSettings, "name">): string {
+    return `${team.name}-spark`;
+}
+
+const teamLabels = (team: TeamSettings) => ({ "spark-platform/team": team.name });
+
+/** The namespace, enforcing Pod Security `restricted`, and labelled for the Spark Operator's webhook. */
+export function teamNamespaceManifest(team: TeamSettings, kubernetesVersion: string) {
+    const labels: Record<string, string> = {
+        ...teamLabels(team),
+        ...podSecurityLabels("restricted", kubernetesVersion),
+        [SPARK_JOBS_NAMESPACE_LABEL.key]: SPARK_JOBS_NAMESPACE_LABEL.value,
+    };
+    return { metadata: { name: team.namespace, labels } };
+}
+
+/**
+ * The team's share of the cluster. CPU is bounded by requests only: Spark sets no CPU limit unless a job asks for
+ * one, and a quota on `limits.cpu` would reject every such pod. Memory is bounded by requests and limits (Spark
+ * always sets a memory limit; the LimitRange gives other containers one).
+ */
+export function resourceQuotaManifest(team: TeamSettings) {
+    return {
+        metadata: { name: "spark-quota", namespace: team.namespace, labels: teamLabels(team) },
+        spec: {
+            hard: {
+                "requests.cpu": team.quota.cpu,
+                "requests.memory": team.quota.memory,
+                "limits.memory": team.quota.memory,
+            },
+        },
+    };
+}
+
+/** What a container that declares nothing (a sidecar, an init container) gets: small, and never above the quota. */
+export const CONTAINER_DEFAULTS = { cpuRequest: "250m", memoryRequest: "512Mi", memoryLimit: "1Gi" } as const;
+
+/**
+ * Per-container defaults and ceilings: containers without requests get small ones (so the quota can count them),
+ * containers without a memory limit get one, and no single container may ask for more than the whole quota.
+ */
+export function limitRangeManifest(team: TeamSettings) {
+    const { cpu, memory } = team.quota;
+    return {
+        metadata: { name: "spark-limits", namespace: team.namespace, labels: teamLabels(team) },
+        spec: {
+            limits: [
+                {
+                    type: "Container",
+                    defaultRequest: {
+                        cpu: minQuantity(CONTAINER_DEFAULTS.cpuRequest, cpu),
+                        memory: minQuantity(CONTAINER_DEFAULTS.memoryRequest, memory),
+                    },
+                    default: { memory: minQuantity(CONTAINER_DEFAULTS.memoryLimit, memory) },
+                    max: { cpu, memory },
+                },
+            ],
+        },
+    };
+}
+
+const sparkPods = { matchExpressions: [{ key: SPARK_ROLE_LABEL, operator: "In", values: ["driver", "executor"] }] };
+
+/** Link-local metadata endpoint: IRSA needs no instance credentials, so pods may not reach IMDS. */
+export const INSTANCE_METADATA_CIDR = "169.254.169.254/32";
+
+/**
+ * Default deny in both directions, then exactly what Spark needs:
+ * - `spark-driver-executor`: driver ↔ executors of the namespace, any port (RPC, block manager, shuffle, UI);
+ * - `dns-egress`: CoreDNS in kube-system, port 53;
+ * - `https-egress`: TCP 443 anywhere but IMDS, for the Kubernetes API (the driver creates its executors), STS
+ *   (IRSA), S3 and the other AWS APIs, through VPC endpoints or NAT alike.
+ * The operator's webhook is called by the API server, not by team pods; its ingress is opened in the operator's
+ * namespace (operator-manifests.ts).
+ */
+export function networkPolicyManifests(team: TeamSettings) {
+    const meta = (name: string) => ({ name, namespace: team.namespace, labels: teamLabels(team) });
+    return {
+        "default-deny": {
+            metadata: meta("default-deny"),
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
+        "spark-driver-executor": {
+            metadata: meta("spark-driver-executor"),
+            spec: {
+                podSelector: sparkPods,
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [{ from: [{ podSelector: sparkPods }] }],
+                egress: [{ to: [{ podSelector: sparkPods }] }],
+            },
+        },
+        "dns-egress": {
+            metadata: meta("dns-egress"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [
+                            {
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
+                    },
+                ],
+            },
+        },
+        "https-egress": {
+            metadata: meta("https-egress"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [INSTANCE_METADATA_CIDR] } }],
+                        ports: [{ protocol: "TCP", port: 443 }],
+                    },
+                ],
+            },
+        },
+    };
+}
+
+/**
+ * What a Spark driver does with the Kubernetes API in its namespace (Spark on Kubernetes "RBAC"; EMR on EKS
+ * "Spark service account and role"): create, watch and delete executor pods, its headless service and config maps,
+ * and volume claims for shuffle. No secrets, nothing outside the namespace.
+ */
+export function sparkRoleManifest(team: TeamSettings) {
+    const lifecycle = ["create", "get", "list", "watch", "delete", "deletecollection"];
+    return {
+        metadata: { name: "spark-driver", namespace: team.namespace, labels: teamLabels(team) },
+        rules: [
+            { apiGroups: [""], resources: ["pods"], verbs: [...lifecycle, "patch"] },
+            { apiGroups: [""], resources: ["services"], verbs: lifecycle },
+            { apiGroups: [""], resources: ["configmaps"], verbs: [...lifecycle, "patch"] },
+            { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: lifecycle },
+        ],
+    };
+}
+
+export function sparkRoleBindingManifest(team: TeamSettings) {
+    return {
+        metadata: { name: "spark-driver", namespace: team.namespace, labels: teamLabels(team) },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "spark-driver" },
+        subjects: [{ kind: "ServiceAccount", name: sparkServiceAccountName(team), namespace: team.namespace }],
+    };
+}
+
+/** The job service account, annotated with its IRSA role. */
+export function sparkServiceAccountManifest(team: TeamSettings, roleArn: string) {
+    return {
+        metadata: {
+            name: sparkServiceAccountName(team),
+            namespace: team.namespace,
+            labels: teamLabels(team),
+            annotations: { "eks.amazonaws.com/role-arn": roleArn },
+        },
+    };
+}

@@ -1,0 +1,377 @@
+/**
+ * The Spark components planned under the plan's mocks with a hand-made ClusterContext: what they register, every
+ * Kubernetes object schema-valid, the policy pack at zero violations, and every job role's trust policy evaluated
+ * by an independent IAM engine.
+ */
+import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import * as assert from "node:assert/strict";
+import { EMR_ON_EKS_ECR_ACCOUNTS, dnsSuffixOf } from "../../../components/settings";
+import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../../../components/spark";
+import type { CapturedResource } from "../../../tools/plan/capture";
+import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";
+import { SparkPlan, TEAMS, handMadeCluster, ofType, planSpark } from "./spark-plan";
+import { planProgram } from "../../../tools/plan/plan";
+import * as pulumi from "@pulumi/pulumi";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
+const metaOf = (r: CapturedResource) =>
+    r.inputs.metadata as {
+        name: string;
+        namespace?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+    };
+const byNamespace = (rs: CapturedResource[], namespace: string) => rs.filter((r) => metaOf(r).namespace === namespace);
+
+interface Validatable {
+    validate(): void;
+}
+type ModelClass = new (data: unknown) => Validatable;
+
+/** kubernetes-models class of a `kubernetes:<group>/<version>:<Kind>` type token. */
+async function coreModel(type: string): Promise<ModelClass> {
+    const m = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(type);
+    if (!m) throw new Error(`${type} is not a Kubernetes type token`);
+    const [, group, version, kind] = m;
+    const module =
+        group === "core" ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
+    const loaded = (await import(module)) as Record<string, ModelClass | undefined>;
+    const model = loaded[kind];
+    if (!model) throw new Error(`${module} exports no ${kind}`);
+    return model;
+}
+
+function modelErrors(model: ModelClass, data: unknown): string | undefined {
+    try {
+        new model(data).validate();
+        return undefined;
+    } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+}
+
+describe("Spark components (planned under mocks)", function () {
+    this.timeout(120_000);
+    let plan: SparkPlan;
+    before(async () => {
+        plan = await planSpark();
+    });
+
+    describe("Spark Operator", () => {
+        it("installs the chart from the region's registry at the release's version, with that registry's token", () => {
+            const [chart] = ofType(plan, CHART);
+            assert.equal(chart.inputs.chart, "oci://895885662937.dkr.ecr.us-west-2.amazonaws.com/spark-operator");
+            assert.equal(chart.inputs.version, "7.12.0");
+            assert.deepEqual([chart.inputs.name, chart.inputs.namespace], ["spark-operator", "spark-operator"]);
+            assert.deepEqual(plan.invokes, [
+                {
+                    token: "aws:ecr/getAuthorizationToken:getAuthorizationToken",
+                    inputs: { registryId: "895885662937" },
+                },
+            ]);
+            assert.match(
+                JSON.stringify(chart.serializedInputs.repositoryOpts),
+                /1b47061264138c4ac30d75fd1eb44270/,
+                "credentials are a secret",
+            );
+        });
+
+        it("sets the region, the webhook, the team namespaces and the system nodes", () => {
+            const values = ofType(plan, CHART)[0].inputs.values as Record<string, unknown>;
+            assert.deepEqual(values.emrContainers, { awsRegion: "us-west-2" });
+            assert.deepEqual(values.webhook, {
+                enable: true,
+                port: 8080,
+                namespaceSelector: "spark-platform/spark-jobs=enabled",
+            });
+            assert.deepEqual(
+                values.sparkJobNamespaces,
+                TEAMS.map((t) => t.namespace),
+            );
+            assert.deepEqual(values.nodeSelector, { "spark-platform/pool": "system" });
+            assert.equal((values.securityContext as { runAsNonRoot: boolean }).runAsNonRoot, true);
+            assert.equal((values.podSecurityContext as { runAsNonRoot: boolean }).runAsNonRoot, true);
+        });
+
+        it("creates its namespace and ingress policy before the chart", () => {
+            const [chart] = ofType(plan, CHART);
+            const namespace = ofType(plan, "kubernetes:core/v1:Namespace").find(
+                (r) => metaOf(r).name === "spark-operator",
+            )!;
+            const policy = ofType(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
+                (r) => metaOf(r).namespace === "spark-operator",
+            )!;
+            assert.ok(chart.dependencies.includes(namespace.urn) && chart.dependencies.includes(policy.urn));
+            assert.equal(metaOf(namespace).labels?.["pod-security.kubernetes.io/enforce"], "baseline");
+            assert.equal(metaOf(namespace).labels?.["pod-security.kubernetes.io/warn"], "restricted");
+        });
+
+        it("pulls from the public gallery without registry credentials when configured so", async () => {
+            const gallery = await planSpark({ source: "public-gallery", region: "eu-west-1" });
+            const [chart] = ofType(gallery, CHART);
+            assert.equal(chart.inputs.chart, PUBLIC_GALLERY_CHART);
+            assert.equal(chart.inputs.repositoryOpts, undefined);
+            assert.deepEqual(gallery.invokes, []);
+        });
+
+        it("fails the deployment with one line on a region without an EMR registry", async () => {
+            let error: unknown;
+            await planProgram(
+                () => {
+                    try {
+                        new SparkOperator("spark-operator", {
+                            cluster: handMadeCluster("eu-west-9"),
+                            emrReleaseLabel: "emr-7.12.0-latest",
+                            jobNamespaces: ["spark-a"],
+                        });
+                    } catch (e) {
+                        error = e;
+                    }
+                },
+                { account: { region: "eu-west-9" } },
+            );
+            assert.ok(error instanceof pulumi.ResourceError);
+            assert.match(
+                error.message,
+                /^Spark Operator: aws:region: region "eu-west-9" has no EMR on EKS registry; use one of: /,
+            );
+            assert.doesNotMatch(error.message, /\n/);
+        });
+    });
+
+    describe("teams", () => {
+        it("get a restricted namespace, a quota, limits and four network policies each", () => {
+            for (const team of TEAMS) {
+                const ns = ofType(plan, "kubernetes:core/v1:Namespace").find((r) => metaOf(r).name === team.namespace)!;
+                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/enforce"], "restricted");
+                const [quota] = byNamespace(ofType(plan, "kubernetes:core/v1:ResourceQuota"), team.namespace);
+                assert.deepEqual((quota.inputs.spec as { hard: unknown }).hard, {
+                    "requests.cpu": team.quota.cpu,
+                    "requests.memory": team.quota.memory,
+                    "limits.memory": team.quota.memory,
+                });
+                const [limits] = byNamespace(ofType(plan, "kubernetes:core/v1:LimitRange"), team.namespace);
+                assert.deepEqual((limits.inputs.spec as { limits: { max: unknown }[] }).limits[0].max, team.quota);
+                const policies = byNamespace(
+                    ofType(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy"),
+                    team.namespace,
+                );
+                assert.deepEqual(policies.map((p) => metaOf(p).name).sort(), [
+                    "default-deny",
+                    "dns-egress",
+                    "https-egress",
+                    "spark-driver-executor",
+                ]);
+                for (const r of [quota, limits, ...policies])
+                    assert.ok(r.dependencies.includes(ns.urn), `${r.name} waits for its namespace`);
+            }
+        });
+
+        it("share cluster-wide PriorityClasses: drivers high, executors low", () => {
+            const classes = ofType(plan, "kubernetes:scheduling.k8s.io/v1:PriorityClass");
+            assert.deepEqual(classes.map((c) => [metaOf(c).name, c.inputs.value, c.inputs.preemptionPolicy]).sort(), [
+                ["spark-driver", SPARK_PRIORITY_CLASSES.driver.value, "PreemptLowerPriority"],
+                ["spark-executor", SPARK_PRIORITY_CLASSES.executor.value, "Never"],
+            ]);
+        });
+
+        it("annotate each job service account with its own team's IRSA role", () => {
+            const roles = ofType(plan, "aws:iam/role:Role");
+            for (const team of TEAMS) {
+                const [sa] = byNamespace(ofType(plan, "kubernetes:core/v1:ServiceAccount"), team.namespace);
+                const role = roles.find((r) => r.name === `team-${team.name}-job-role`)!;
+                assert.equal(metaOf(sa).annotations?.["eks.amazonaws.com/role-arn"], role.outputs.arn);
+                assert.equal(metaOf(sa).name, `${team.name}-spark`);
+            }
+        });
+
+        it("grant the job role nothing until the job-execution settings add the team's data access", () => {
+            assert.deepEqual(ofType(plan, "aws:iam/rolePolicy:RolePolicy"), []);
+            assert.deepEqual(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+        });
+
+        it("export the namespace, service account and sample application per team", () => {
+            const teams = plan.outputs.sparkTeams as Record<
+                string,
+                { namespace: string; serviceAccount: string; sampleApplication: { kind: string } }
+            >;
+            assert.deepEqual(
+                Object.keys(teams),
+                TEAMS.map((t) => t.namespace),
+            );
+            for (const team of TEAMS) {
+                assert.equal(teams[team.namespace].serviceAccount, `${team.name}-spark`);
+                assert.equal(teams[team.namespace].sampleApplication.kind, "SparkApplication");
+            }
+        });
+
+        it("deploy the sample application only after the operator and the team's RBAC", () => {
+            // A dependency on a component reaches the engine as dependencies on the resources inside it.
+            const [chart] = ofType(plan, CHART);
+            for (const app of ofType(plan, SPARK_APP)) {
+                assert.ok(app.dependencies.includes(chart.urn), `${app.name} waits for the operator chart`);
+                const binding = byNamespace(
+                    ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
+                    metaOf(app).namespace!,
+                )[0];
+                assert.ok(app.dependencies.includes(binding.urn));
+            }
+        });
+    });
+
+    describe("every object", () => {
+        it("validates against its schema (kubernetes-models, and the Spark Operator CRD)", async () => {
+            const sparkApplication = crdValidator(SPARK_APPLICATION_CRD, "v1beta2");
+            const objects = plan.resources.filter(
+                (r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART,
+            );
+            const kinds = new Set<string>();
+            for (const r of objects) {
+                kinds.add(r.type);
+                const data = {
+                    apiVersion: r.type.split(":")[1].replace(/^core\//, ""),
+                    kind: r.type.split(":")[2],
+                    ...r.inputs,
+                };
+                const problem =
+                    r.type === SPARK_APP
+                        ? schemaErrors(sparkApplication, data).join("; ") || undefined
+                        : modelErrors(await coreModel(r.type), data);
+                assert.equal(problem, undefined, `${r.type} ${r.name}: ${problem}`);
+            }
+            assert.deepEqual([...kinds].sort(), [
+                "kubernetes:core/v1:LimitRange",
+                "kubernetes:core/v1:Namespace",
+                "kubernetes:core/v1:ResourceQuota",
+                "kubernetes:core/v1:ServiceAccount",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                "kubernetes:rbac.authorization.k8s.io/v1:Role",
+                "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+                "kubernetes:scheduling.k8s.io/v1:PriorityClass",
+                SPARK_APP,
+            ]);
+        });
+
+        it("the validators reject a broken object of each source", async () => {
+            const sparkApplication = crdValidator(SPARK_APPLICATION_CRD, "v1beta2");
+            const [app] = ofType(plan, SPARK_APP);
+            const spec = app.inputs.spec as Record<string, Record<string, unknown>>;
+            const broken = { ...app.inputs, spec: { ...spec, driver: { ...spec.driver, cpus: 1 } } };
+            assert.deepEqual(schemaErrors(sparkApplication, broken), [
+                "/spec/driver must NOT have additional properties (cpus)",
+            ]);
+            const quota = await coreModel("kubernetes:core/v1:ResourceQuota");
+            assert.notEqual(
+                modelErrors(quota, { apiVersion: "v1", kind: "ResourceQuota", spec: { hard: { "requests.cpu": [] } } }),
+                undefined,
+            );
+        });
+
+        it("passes the policy pack with zero violations and nothing unevaluated", async () => {
+            assert.deepEqual(await evaluateStackExport(plan.stackExport), { violations: [], notEvaluated: [] });
+        });
+    });
+
+    describe("job role trust (independent IAM evaluation)", () => {
+        const ROLE_TYPE = "aws:iam/role:Role";
+        /** iam-simulate knows no EKS issuer's condition keys; alias the issuer to one it knows, on both sides. */
+        const aliasIssuer = <T>(value: T, issuer: string): T =>
+            JSON.parse(JSON.stringify(value).split(`"${issuer}:`).join('"accounts.google.com:')) as T;
+
+        /** A token with these claims, from `issuer` (default: the cluster's), presented through `provider`. */
+        async function assume(
+            p: SparkPlan,
+            role: CapturedResource,
+            claims: { sub: string; aud?: string; issuer?: string; provider?: string },
+        ) {
+            const issuer = claims.issuer ?? p.issuer;
+            const trust: unknown = JSON.parse(String(role.inputs.assumeRolePolicy));
+            const simulation: Simulation = {
+                request: {
+                    principal: claims.provider ?? p.oidcProviderArn,
+                    action: "sts:AssumeRoleWithWebIdentity",
+                    resource: { resource: String(role.outputs.arn), accountId: String(role.outputs.arn).split(":")[4] },
+                    contextVariables: aliasIssuer(
+                        { [`${issuer}:sub`]: claims.sub, [`${issuer}:aud`]: claims.aud ?? "sts.amazonaws.com" },
+                        p.issuer,
+                    ),
+                },
+                identityPolicies: [],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                resourcePolicy: aliasIssuer(trust, p.issuer) as Simulation["resourcePolicy"],
+            };
+            const result = await runSimulation(simulation, {});
+            if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+            if (result.resultType !== "single") throw new Error(`unexpected ${result.resultType} result`);
+            if (claims.issuer === undefined)
+                assert.deepEqual(result.result.ignoredContextKeys ?? [], [], "no condition key was ignored");
+            return result.overallResult;
+        }
+
+        for (const team of TEAMS) {
+            it(`${team.name}: only ${team.namespace}/${team.name}-spark (aud sts) may assume its role`, async () => {
+                const role = ofType(plan, ROLE_TYPE).find((r) => r.name === `team-${team.name}-job-role`)!;
+                const sub = (ns: string, sa: string) => `system:serviceaccount:${ns}:${sa}`;
+                assert.equal(await assume(plan, role, { sub: sub(team.namespace, `${team.name}-spark`) }), "Allowed");
+                const other = TEAMS.find((t) => t !== team)!;
+                const denied = [
+                    { sub: sub(team.namespace, "default") },
+                    { sub: sub(other.namespace, `${team.name}-spark`) },
+                    { sub: sub(other.namespace, `${other.name}-spark`) },
+                    { sub: sub(team.namespace, `${team.name}-spark`), aud: "sts.amazonaws.com.evil" },
+                    {
+                        sub: sub(team.namespace, `${team.name}-spark`),
+                        issuer: "oidc.eks.us-west-2.amazonaws.com/id/OTHERCLUSTER",
+                    },
+                    {
+                        sub: sub(team.namespace, `${team.name}-spark`),
+                        provider:
+                            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/OTHERCLUSTER",
+                    },
+                ];
+                for (const claims of denied)
+                    assert.equal(await assume(plan, role, claims), "ImplicitlyDenied", JSON.stringify(claims));
+            });
+        }
+    });
+
+    describe("in other regions (none of them in the shipped stack files)", () => {
+        for (const region of ["cn-north-1", "us-gov-west-1", "ap-southeast-2", "me-south-1", "il-central-1"]) {
+            it(`${region}: chart from its registry, trust in its partition, no policy violation`, async () => {
+                const p = await planSpark({ region });
+                const account = EMR_ON_EKS_ECR_ACCOUNTS[region];
+                const [chart] = ofType(p, CHART);
+                assert.equal(
+                    chart.inputs.chart,
+                    `oci://${account}.dkr.ecr.${region}.${dnsSuffixOf(region)}/spark-operator`,
+                );
+                assert.deepEqual(
+                    p.invokes.map((i) => i.inputs),
+                    [{ registryId: account }],
+                );
+                const partition = region.startsWith("cn-")
+                    ? "aws-cn"
+                    : region.startsWith("us-gov-")
+                      ? "aws-us-gov"
+                      : "aws";
+                for (const role of ofType(p, "aws:iam/role:Role")) {
+                    const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as {
+                        Statement: { Principal: { Federated: string } }[];
+                    };
+                    assert.ok(trust.Statement[0].Principal.Federated.startsWith(`arn:${partition}:iam::`), role.name);
+                }
+                for (const app of ofType(p, SPARK_APP)) {
+                    assert.ok(
+                        String((app.inputs.spec as { image: string }).image).startsWith(
+                            `${account}.dkr.ecr.${region}.${dnsSuffixOf(region)}/spark/emr-7.12.0:`,
+                        ),
+                    );
+                }
+                assert.deepEqual(await evaluateStackExport(p.stackExport), { violations: [], notEvaluated: [] });
+            });
+        }
+    });
+});
