@@ -65,6 +65,17 @@ describe("offline evaluation of a stack export", () => {
             assert.deepEqual(summary(verdicts), ["mandatory non-root-pods history"]);
         });
 
+        it("hands the config to every half of a policy: a NodePool in exemptPools is exempt per resource too", async () => {
+            const pool = resource("kubernetes:karpenter.sh/v1:NodePool", "system-pool", {
+                metadata: { name: "spark-dev-system-pool" },
+                spec: { template: { spec: { requirements: [{ key: "topology.kubernetes.io/zone", operator: "Exists" }] } } },
+            });
+            const exported = stackExport([...compliantStack(), pool]);
+            assert.deepEqual(summary(await evaluateStackExport(exported, DEV_CONFIG)), ["mandatory single-az-node-pools system-pool"]);
+            const config = { "single-az-node-pools": { exemptPools: ["spark-dev-system", "spark-dev-system-pool"] } };
+            assert.deepEqual(await evaluateStackExport(exported, config), { violations: [], notEvaluated: [] });
+        });
+
         it("rejects a property of the wrong type as the CLI does", async () => {
             await assert.rejects(evaluateStackExport(mutated(), { "single-az-node-pools": { exemptPools: "spark-dev-system" } }),
                 new InvalidInputError("validating policy config: spark-platform 0.1.0  single-az-node-pools: exemptPools: Invalid type. Expected: array, given: string"));

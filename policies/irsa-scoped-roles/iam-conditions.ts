@@ -8,7 +8,7 @@
  * @internal
  */
 import { base36 } from "./base36";
-import { asList, isRecord, show } from "./values";
+import { asList, isRecord, show } from "../lib/values";
 
 export interface ConditionEntry {
     /** Operator as written, e.g. `ForAnyValue:StringLikeIfExists`. */

@@ -5,7 +5,7 @@
  * as the kubelet does (Gatekeeper `k8spspallowedusers` get_field_value; Kyverno `require-run-as-nonroot`).
  * @internal
  */
-import { isPresent, isRecord, show } from "./values";
+import { isPresent, isRecord, show } from "../lib/values";
 
 export interface SecurityLayer {
     /** Path of the securityContext object, e.g. `spec.template.spec.containers[0].securityContext`. */

@@ -4,10 +4,10 @@
  * @internal
  */
 import { parseAllDocuments } from "yaml";
-import { K8sType } from "./k8s";
+import { K8sType } from "../lib/k8s";
 import { ContainerUnderTest, podFromSpec, PodUnderTest, SecurityLayer } from "./pod-spec";
-import { assertKnownDeep, NotEvaluableError, proxyTarget } from "./sdk";
-import { dig, isPresent, isRecord, pathKey, Props } from "./values";
+import { assertKnownDeep, NotEvaluableError, proxyTarget } from "../lib/sdk";
+import { dig, isPresent, isRecord, pathKey, Props } from "../lib/values";
 
 const APPS_GROUPS = ["apps", "extensions"];
 /** Where each kind keeps its PodSpec (a Map, so a kind like "constructor" cannot reach Object.prototype). */

@@ -8,7 +8,7 @@
  * (aws/karpenter-provider-aws pkg/apis/v1/labels.go).
  * @internal
  */
-import { asList, isRecord, show } from "./values";
+import { asList, isRecord, show } from "../lib/values";
 
 const ZONE_KEYS: ReadonlySet<string> = new Set([
     "topology.kubernetes.io/zone",

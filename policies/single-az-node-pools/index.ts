@@ -13,12 +13,12 @@
 import {
     PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
-import { configList, exemptName } from "./lib/exemptions";
-import { parseK8sType } from "./lib/k8s";
-import { zoneRequirementProblem } from "./lib/karpenter-zones";
-import { isUnknownValueError, NotEvaluableError } from "./lib/sdk";
-import { clusterOf, clusterSubnets, cloudFormationSubnets, StackGraph, SubnetRefs, subnetsAt, zonesOf } from "./lib/subnet-zones";
-import { asList, cosmetic, dig } from "./lib/values";
+import { configList, exemptName } from "../lib/exemptions";
+import { parseK8sType } from "../lib/k8s";
+import { zoneRequirementProblem } from "./karpenter-zones";
+import { isUnknownValueError, NotEvaluableError } from "../lib/sdk";
+import { clusterOf, clusterSubnets, cloudFormationSubnets, StackGraph, SubnetRefs, subnetsAt, zonesOf } from "./subnet-zones";
+import { asList, cosmetic, dig } from "../lib/values";
 
 export const SINGLE_AZ_NODE_POOLS = "single-az-node-pools";
 

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { IAM_ROLE_TYPE, irsaScopedRoles } from "../../policies/irsa-scoped-roles";
-import { base36 } from "../../policies/lib/base36";
+import { IAM_ROLE_TYPE, irsaScopedRoles } from "../../../policies/irsa-scoped-roles";
+import { base36 } from "../../../policies/irsa-scoped-roles/base36";
 import {
     assertCompliant, assertNotApplicable, assertUnknown, assertViolations, runResourcePolicy, unknownStringValue,
-} from "./util";
+} from "../util";
 
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const OTHER_ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/OTHER0000000000000000000000000";

@@ -6,8 +6,8 @@
  * @internal
  */
 import { conditionEntries, pinFindings } from "./iam-conditions";
-import { assertKnownDeep } from "./sdk";
-import { asList, isRecord, show } from "./values";
+import { assertKnownDeep } from "../lib/sdk";
+import { asList, isRecord, show } from "../lib/values";
 
 export interface TrustStatement {
     /** `Statement[2]`, or `Statement` when the document holds a single statement object. */

@@ -9,8 +9,8 @@
  */
 import { PolicyResource } from "@pulumi/policy";
 import { parseAllDocuments } from "yaml";
-import { isUnknownValueError } from "./sdk";
-import { asList, dig, isRecord, show, urnName } from "./values";
+import { isUnknownValueError } from "../lib/sdk";
+import { asList, dig, isRecord, show, urnName } from "../lib/values";
 
 export const SUBNET_TYPE = "aws:ec2/subnet:Subnet";
 export const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { singleAzNodePools } from "../../policies/single-az-node-pools";
+import { singleAzNodePools } from "../../../policies/single-az-node-pools";
 import {
     assertCompliant, assertNotApplicable, assertUnknown, assertViolations, Outcome, runResourcePolicy, runStackPolicy, StackResourceSpec, unknownArrayValue,
     unknownStringValue, urnOf,
-} from "./util";
+} from "../util";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";

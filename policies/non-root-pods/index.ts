@@ -8,12 +8,12 @@
  * scanned for `runAsUser: 0` and the release is then reported as not evaluated (see README "Helm releases").
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configList, exemptName } from "./lib/exemptions";
-import { parseK8sType, qualifiedName } from "./lib/k8s";
-import { configMapPods, isWorkloadKind, s3ObjectPods, sparkApplicationPods, SPARK_OPERATOR_GROUP, workloadPod } from "./lib/pod-sources";
-import { podFindings, PodUnderTest } from "./lib/pod-spec";
-import { NotEvaluableError } from "./lib/sdk";
-import { cosmetic, dig, isRecord, pathKey, Props } from "./lib/values";
+import { configList, exemptName } from "../lib/exemptions";
+import { parseK8sType, qualifiedName } from "../lib/k8s";
+import { configMapPods, isWorkloadKind, s3ObjectPods, sparkApplicationPods, SPARK_OPERATOR_GROUP, workloadPod } from "./pod-sources";
+import { podFindings, PodUnderTest } from "./pod-spec";
+import { NotEvaluableError } from "../lib/sdk";
+import { cosmetic, dig, isRecord, pathKey, Props } from "../lib/values";
 
 export const NON_ROOT_PODS = "non-root-pods";
 

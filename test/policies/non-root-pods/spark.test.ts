@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { nonRootPods } from "../../policies/non-root-pods";
-import { assertCompliant, assertNotApplicable, assertUnknown, assertViolations, Outcome, runResourcePolicy } from "./util";
+import { nonRootPods } from "../../../policies/non-root-pods";
+import { assertCompliant, assertNotApplicable, assertUnknown, assertViolations, Outcome, runResourcePolicy } from "../util";
 
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 185 };
 const FIX = "set securityContext.runAsNonRoot: true and securityContext.runAsUser: <uid ≥ 1>";

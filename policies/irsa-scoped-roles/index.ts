@@ -7,9 +7,9 @@
  * Roles trusted only by AWS services or accounts are not applicable.
  */
 import { ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configList, exemptName } from "./lib/exemptions";
-import { judgeStatement, parseTrustDocument } from "./lib/iam-trust";
-import { cosmetic } from "./lib/values";
+import { configList, exemptName } from "../lib/exemptions";
+import { judgeStatement, parseTrustDocument } from "./iam-trust";
+import { cosmetic } from "../lib/values";
 
 export const IRSA_SCOPED_ROLES = "irsa-scoped-roles";
 export const IAM_ROLE_TYPE = "aws:iam/role:Role";
