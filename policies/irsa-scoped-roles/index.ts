@@ -6,10 +6,12 @@
  * keys of the principal's own issuer. Wildcard principals and wildcard actions in such statements are violations.
  * Roles trusted only by AWS services or accounts are not applicable.
  */
-import { ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configList, exemptName } from "../lib/exemptions";
-import { judgeStatement, parseTrustDocument } from "./iam-trust";
+import { isUnknownValueError, NotEvaluableError } from "../lib/sdk";
 import { cosmetic } from "../lib/values";
+import { judgeStatement, parseTrustDocument } from "./iam-trust";
+import { directRole, ROLE_TYPES, RoleUnderTest, TEMPLATE_TYPES, templateRoles } from "./role-sources";
 
 export const IRSA_SCOPED_ROLES = "irsa-scoped-roles";
 export const IAM_ROLE_TYPE = "aws:iam/role:Role";
@@ -23,42 +25,52 @@ export const irsaScopedRoles: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Roles not checked, matched against the role name or the Pulumi resource name.",
+                description: "Roles not checked, matched against the role name (a template role's logical id) or the Pulumi resource name.",
             },
         },
     },
-    validateResource: withPulumiType(validateIrsaRole, IAM_ROLE_TYPE),
+    validateResource: validateIrsaRoles,
 };
 
-function validateIrsaRole(args: ResourceValidationArgs, report: ReportViolation): void {
-    if (args.type !== IAM_ROLE_TYPE) return args.notApplicable(`Policy only applies to resources of type '${IAM_ROLE_TYPE}'`);
-    const props = args.props;
-    const exempt = exemptName(configList(args.getConfig(), "exemptRoles"), [() => args.name, () => props.name]);
-    if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${IRSA_SCOPED_ROLES}.exemptRoles`);
-    const raw: unknown = props.assumeRolePolicy;
-    if (raw === undefined || raw === null) return args.notApplicable("The role has no assumeRolePolicy");
-    const role = `IAM role '${cosmetic(() => props.name, args.name)}'`;
-    const trust = parseTrustDocument(raw);
-    if ("problem" in trust) {
-        // An unreadable trust document cannot be shown to be anything but open.
-        return report(`${role} assumeRolePolicy ${trust.problem}; write a JSON policy document whose statements pin the service account`);
+function validateIrsaRoles(args: ResourceValidationArgs, report: ReportViolation): void {
+    const roleType = ROLE_TYPES.get(args.type);
+    if (!roleType && !TEMPLATE_TYPES.has(args.type)) {
+        return args.notApplicable(`Policy only applies to IAM roles (${[...ROLE_TYPES.keys(), ...TEMPLATE_TYPES].join(", ")})`);
     }
-    // The role's own name feeds the EMR on EKS pattern; fall back to the resource name when `name` is not set.
-    const roleName = () => {
-        const name: unknown = props.name;
-        return typeof name === "string" && name !== "" ? name : args.name;
-    };
-    const verdicts = trust.statements.map((statement) => judgeStatement(statement, roleName));
-    if (!verdicts.some((v) => v.relevant)) {
-        return args.notApplicable("The trust policy trusts no OIDC provider or web identity (AWS services/accounts only)");
+    const exempt = configList(args.getConfig(), "exemptRoles");
+    const roles = roleType ? [directRole(roleType, args.props, args.name)] : templateRoles(args.props, `CloudFormation stack '${args.name}'`);
+    const exemptRole = (role: RoleUnderTest) => exemptName(exempt, roleType ? role.names : [() => args.name, ...role.names]);
+    const skipped = roles.length === 1 ? exemptRole(roles[0]) : undefined;
+    if (skipped !== undefined) return args.notApplicable(`'${skipped}' is listed in ${IRSA_SCOPED_ROLES}.exemptRoles`);
+    let relevant = false;
+    const unknowns: string[] = [];
+    for (const role of roles) {
+        if (exemptRole(role) !== undefined) continue;
+        try {
+            relevant = judgeRole(role, report) || relevant;
+        } catch (e) {
+            // Judge every other role of a template first, then let the unknown surface (advisory "not evaluated").
+            if (!isUnknownValueError(e) || roles.length === 1) throw e;
+            unknowns.push(e.message);
+        }
     }
-    for (const finding of verdicts.flatMap((v) => v.findings)) report(`${role} trust policy ${finding}`);
+    if (unknowns.length > 0) throw new NotEvaluableError(unknowns.join("; "));
+    if (!relevant) return args.notApplicable("The trust policy trusts no OIDC provider or web identity (AWS services/accounts only)");
 }
 
-/**
- * Tags the validator with the resource type, as `validateResourceOfType` does, so the analyzer skips other types
- * without deserializing them — without importing @pulumi/aws into the pack just for `aws.iam.Role.__pulumiType`.
- */
-function withPulumiType(validate: ResourceValidation, type: string): ResourceValidation {
-    return Object.assign(validate, { __pulumiType: type });
+/** Reports the role's findings; true when its trust is an OIDC/web-identity trust (or unreadable). */
+function judgeRole(role: RoleUnderTest, report: ReportViolation): boolean {
+    const raw = role.document();
+    if (raw === undefined || raw === null) return false;
+    const subject = `${role.label} '${cosmetic(() => role.names[1]?.(), cosmetic(() => role.names[0]?.(), "?"))}'`;
+    const label = role.label === "IAM role" ? subject : role.label;
+    const trust = parseTrustDocument(raw, role.prop);
+    if ("problem" in trust) {
+        // An unreadable trust document cannot be shown to be anything but open.
+        report(`${label} ${role.prop} ${trust.problem}; write a JSON policy document whose statements pin the service account`);
+        return true;
+    }
+    const verdicts = trust.statements.map((statement) => judgeStatement(statement, role.roleName));
+    for (const finding of verdicts.flatMap((v) => v.findings)) report(`${label} trust policy ${finding}`);
+    return verdicts.some((v) => v.relevant);
 }

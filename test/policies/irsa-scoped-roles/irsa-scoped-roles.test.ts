@@ -99,7 +99,8 @@ describe("irsa-scoped-roles", () => {
 
         it("skips other resource types", async () => {
             const outcome = await runResourcePolicy(irsaScopedRoles, { type: "aws:iam/policy:Policy", props: {} });
-            assertNotApplicable(outcome, "Policy only applies to resources of type 'aws:iam/role:Role'");
+            assertNotApplicable(outcome, "Policy only applies to IAM roles (aws:iam/role:Role, aws-native:iam:Role, aws:cloudformation/stack:Stack, " +
+                "aws:cloudformation/stackSet:StackSet, aws-native:cloudformation:Stack)");
         });
 
         it("skips roles listed in exemptRoles", async () => {
