@@ -7,11 +7,12 @@
  * Roles trusted only by AWS services or accounts are not applicable.
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { CFN_STACK_TYPES } from "../lib/cfn-template";
 import { configList, exemptName } from "../lib/exemptions";
 import { isUnknownValueError, NotEvaluableError } from "../lib/sdk";
 import { cosmetic } from "../lib/values";
 import { judgeStatement, parseTrustDocument } from "./iam-trust";
-import { directRole, ROLE_TYPES, RoleUnderTest, TEMPLATE_TYPES, templateRoles } from "./role-sources";
+import { directRole, ROLE_TYPES, RoleUnderTest, templateRoles } from "./role-sources";
 
 export const IRSA_SCOPED_ROLES = "irsa-scoped-roles";
 export const IAM_ROLE_TYPE = "aws:iam/role:Role";
@@ -34,8 +35,8 @@ export const irsaScopedRoles: ResourceValidationPolicy = {
 
 function validateIrsaRoles(args: ResourceValidationArgs, report: ReportViolation): void {
     const roleType = ROLE_TYPES.get(args.type);
-    if (!roleType && !TEMPLATE_TYPES.has(args.type)) {
-        return args.notApplicable(`Policy only applies to IAM roles (${[...ROLE_TYPES.keys(), ...TEMPLATE_TYPES].join(", ")})`);
+    if (!roleType && !CFN_STACK_TYPES.has(args.type)) {
+        return args.notApplicable(`Policy only applies to IAM roles (${[...ROLE_TYPES.keys(), ...CFN_STACK_TYPES].join(", ")})`);
     }
     const exempt = configList(args.getConfig(), "exemptRoles");
     const roles = roleType ? [directRole(roleType, args.props, args.name)] : templateRoles(args.props, `CloudFormation stack '${args.name}'`);

@@ -6,9 +6,9 @@
  * (pulumi-eks, aws-iam) create their roles as child `aws:iam/role:Role` resources, which the engine analyzes.
  * @internal
  */
-import { parseDocument } from "yaml";
+import { containsIntrinsic, templateResources } from "../lib/cfn-template";
 import { NotEvaluableError } from "../lib/sdk";
-import { isRecord, Props, show } from "../lib/values";
+import { Props, show } from "../lib/values";
 
 export interface RoleUnderTest {
     /** e.g. `IAM role 'spark-dev-karpenter'` or `CloudFormation stack 'x' role 'Exec'`. */
@@ -33,10 +33,6 @@ export const ROLE_TYPES: ReadonlyMap<string, RoleType> = new Map(Object.entries(
     "aws-native:iam:Role": { documentProp: "assumeRolePolicyDocument", nameProp: "roleName" },
 }));
 
-/** Resource types that deploy a CloudFormation template (which may declare AWS::IAM::Role resources). */
-export const TEMPLATE_TYPES: ReadonlySet<string> = new Set([
-    "aws:cloudformation/stack:Stack", "aws:cloudformation/stackSet:StackSet", "aws-native:cloudformation:Stack",
-]);
 
 export function directRole(type: RoleType, props: Props, resourceName: string): RoleUnderTest {
     const nameOf = () => {
@@ -54,8 +50,6 @@ export function directRole(type: RoleType, props: Props, resourceName: string): 
 }
 
 const ROLE_RESOURCE = "AWS::IAM::Role";
-const CFN_TAGS = ["Ref", "Sub", "GetAtt", "Join", "If", "Select", "Split", "FindInMap", "ImportValue", "Base64", "Cidr", "GetAZs",
-    "Equals", "Not", "And", "Or", "Condition", "Transform", "ToJsonString", "Length"];
 
 /**
  * The AWS::IAM::Role resources of a template (JSON or YAML with CloudFormation's short tags). A template the pack
@@ -70,18 +64,14 @@ export function templateRoles(props: Props, stackLabel: string): RoleUnderTest[]
         }
         return [];
     }
-    const template = readTemplate(body);
-    if (template === undefined) {
+    const resources = templateResources(body, ROLE_RESOURCE);
+    if (resources === undefined) {
         if (!body.includes(ROLE_RESOURCE)) return [];
         throw new NotEvaluableError(`${stackLabel} has a templateBody that does not parse unambiguously (duplicate keys or a syntax ` +
             "error), so the IAM roles it declares cannot be checked; fix the template");
     }
-    const resources = isRecord(template) ? template.Resources : undefined;
-    if (!isRecord(resources)) return [];
     const roles: RoleUnderTest[] = [];
-    for (const [logicalId, resource] of Object.entries(resources)) {
-        if (!isRecord(resource) || resource.Type !== ROLE_RESOURCE) continue;
-        const properties = isRecord(resource.Properties) ? resource.Properties : {};
+    for (const [logicalId, properties] of resources) {
         const label = `${stackLabel} role '${logicalId}'`;
         const document: unknown = properties.AssumeRolePolicyDocument;
         if (containsIntrinsic(document)) {
@@ -100,28 +90,4 @@ export function templateRoles(props: Props, stackLabel: string): RoleUnderTest[]
         });
     }
     return roles;
-}
-
-function readTemplate(body: string): unknown {
-    const customTags = CFN_TAGS.flatMap((name) => (["scalar", "seq", "map"] as const).map((kind) => ({
-        tag: `!${name}`,
-        ...(kind === "scalar" ? {} : { collection: kind }),
-        resolve: (value: unknown) => ({ [name === "Ref" || name === "Condition" ? name : `Fn::${name}`]: value }),
-    })));
-    try {
-        const document = parseDocument(body, { uniqueKeys: true, customTags, version: "1.2" });
-        if (document.errors.length > 0) return undefined;
-        return document.toJS({ maxAliasCount: 100 }) as unknown;
-    } catch {
-        return undefined;
-    }
-}
-
-function containsIntrinsic(value: unknown): boolean {
-    if (Array.isArray(value)) return value.some(containsIntrinsic);
-    if (!isRecord(value)) return false;
-    const keys = Object.keys(value);
-    // A function is a one-key object ({"Ref": …}, {"Condition": …}); no IAM element starts with "Fn::".
-    if (keys.some((k) => k.startsWith("Fn::")) || (keys.length === 1 && (keys[0] === "Ref" || keys[0] === "Condition"))) return true;
-    return keys.some((k) => containsIntrinsic(value[k]));
 }

@@ -8,14 +8,17 @@
  * @internal
  */
 import { PolicyResource } from "@pulumi/policy";
-import { parseAllDocuments } from "yaml";
+import { containsIntrinsic, templateResources } from "../lib/cfn-template";
 import { isUnknownValueError } from "../lib/sdk";
-import { asList, dig, isRecord, show, urnName } from "../lib/values";
+import { asList, dig, show, urnName } from "../lib/values";
 
 export const SUBNET_TYPE = "aws:ec2/subnet:Subnet";
+export const NATIVE_SUBNET_TYPE = "aws-native:ec2:Subnet";
+const SUBNET_TYPES: ReadonlySet<string> = new Set([SUBNET_TYPE, NATIVE_SUBNET_TYPE]);
 export const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
+export const NATIVE_EKS_CLUSTER = "aws-native:eks:Cluster";
 export const EKS_CLUSTER_COMPONENT = "eks:index:Cluster";
-const CLUSTER_TYPES: ReadonlySet<string> = new Set([AWS_EKS_CLUSTER, EKS_CLUSTER_COMPONENT]);
+const CLUSTER_TYPES: ReadonlySet<string> = new Set([AWS_EKS_CLUSTER, NATIVE_EKS_CLUSTER, EKS_CLUSTER_COMPONENT]);
 
 export interface SubnetRefs {
     readonly subnets: readonly PolicyResource[];
@@ -38,7 +41,7 @@ export class StackGraph {
                 if (siblings) siblings.push(r);
                 else this.childrenByParent.set(r.parent.urn, [r]);
             }
-            if (r.type === SUBNET_TYPE) knownStrings(r, ["id"]).forEach((id) => this.subnetsById.set(id, r));
+            if (SUBNET_TYPES.has(r.type)) knownStrings(r, ["id", "subnetId"]).forEach((id) => this.subnetsById.set(id, r));
             if (CLUSTER_TYPES.has(r.type)) {
                 this.clustersByRef.set(r.urn, r);
                 knownStrings(r, ["id", "name", "arn"]).forEach((ref) => this.clustersByRef.set(ref, r));
@@ -72,35 +75,37 @@ function knownStrings(r: PolicyResource, keys: readonly string[]): string[] {
     });
 }
 
-/** Subnets listed at `path` of `owner` (undefined when not set), falling back to property dependencies. */
+/**
+ * Subnets listed at `path` of `owner` (undefined when not set). Known ids are judged as they are; the property
+ * dependencies stand in only for a list that is unknown (first preview), and only when they are all subnets.
+ */
 export function subnetsAt(owner: PolicyResource, path: readonly string[], graph: StackGraph): SubnetRefs | undefined {
     const via = path.join(".");
-    const deps = owner.propertyDependencies[path[0]] ?? [];
-    const depSubnets = deps.length > 0 && deps.every((d) => d.type === SUBNET_TYPE) ? deps : undefined;
     let refs: unknown[];
     try {
         const value = dig(owner.props, path);
         if (value === undefined || value === null) return undefined;
         refs = asList(value).map((v: unknown) => v);
     } catch (e) {
-        if (isUnknownValueError(e) && depSubnets) return { subnets: depSubnets, missing: [], via: `${via} (from its property dependencies)` };
+        const deps = owner.propertyDependencies[path[0]] ?? [];
+        if (isUnknownValueError(e) && deps.length > 0 && deps.every((d) => SUBNET_TYPES.has(d.type))) {
+            return { subnets: deps, missing: [], via: `${via} (from its property dependencies)` };
+        }
         throw e;
     }
-    const resolved = resolveRefs(refs, graph, via);
-    // Ids that match no subnet's `id` output, but the property was computed from exactly that many subnets.
-    if (resolved.missing.length > 0 && depSubnets && depSubnets.length === refs.length) return { subnets: depSubnets, missing: [], via };
-    return resolved;
+    return resolveRefs(refs, graph, via);
 }
 
-function resolveRefs(refs: readonly unknown[], graph: StackGraph, via: string): SubnetRefs {
-    const subnets: PolicyResource[] = [];
-    const missing: string[] = [];
-    for (const ref of refs) {
+/** Resolves subnet references (an id, or a comma-separated string as CloudFormation's VPCZoneIdentifier allows). */
+export function resolveRefs(refs: readonly unknown[], graph: StackGraph, via: string): SubnetRefs {
+    const subnets = new Set<PolicyResource>();
+    const missing = new Set<string>();
+    for (const ref of refs.flatMap((r) => (typeof r === "string" ? r.split(",").map((p) => p.trim()) : [r]))) {
         const subnet = typeof ref === "string" ? graph.subnet(ref) : undefined;
-        if (subnet) subnets.push(subnet);
-        else missing.push(typeof ref === "string" ? ref : show(ref));
+        if (subnet) subnets.add(subnet);
+        else missing.add(typeof ref === "string" ? ref : show(ref));
     }
-    return { subnets, missing, via };
+    return { subnets: [...subnets], missing: [...missing], via };
 }
 
 /** Distinct zones of the subnets: AZ names when every subnet has one, else AZ ids, else whatever each has. */
@@ -126,8 +131,8 @@ export function clusterOf(pool: PolicyResource, key: string, graph: StackGraph):
  * privateSubnetIds, then publicSubnetIds, then subnetIds; a plain aws.eks.Cluster only has vpcConfig.subnetIds.
  */
 export function clusterSubnets(cluster: PolicyResource, graph: StackGraph): SubnetRefs | undefined {
-    const candidates: string[][] = cluster.type === AWS_EKS_CLUSTER
-        ? [["vpcConfig", "subnetIds"]]
+    const candidates: string[][] = cluster.type === AWS_EKS_CLUSTER ? [["vpcConfig", "subnetIds"]]
+        : cluster.type === NATIVE_EKS_CLUSTER ? [["resourcesVpcConfig", "subnetIds"]]
         : [["nodeSubnetIds"], ["privateSubnetIds"], ["publicSubnetIds"], ["subnetIds"],
             ["core", "privateSubnetIds"], ["core", "publicSubnetIds"], ["core", "subnetIds"]];
     for (const path of candidates) {
@@ -138,27 +143,41 @@ export function clusterSubnets(cluster: PolicyResource, graph: StackGraph): Subn
     return child ? clusterSubnets(child, graph) : undefined;
 }
 
+/** A pool declared in a CloudFormation template: an Auto Scaling group or an EKS managed node group. */
+export interface TemplatePool {
+    readonly logicalId: string;
+    readonly label: string;
+    readonly physicalName: unknown;
+    /** Subnets, or `zones` for an Auto Scaling group placed by AvailabilityZones, or `unknown` when a function computes them. */
+    readonly placement: SubnetRefs | { readonly zones: string[]; readonly via: string } | { readonly unknown: string } | undefined;
+}
+
+const TEMPLATE_POOLS = [
+    { type: "AWS::AutoScaling::AutoScalingGroup", label: "Auto Scaling group", nameKey: "AutoScalingGroupName", subnetKey: "VPCZoneIdentifier", zoneKey: "AvailabilityZones" },
+    { type: "AWS::EKS::Nodegroup", label: "EKS node group", nameKey: "NodegroupName", subnetKey: "Subnets", zoneKey: undefined },
+] as const;
+
 /**
- * A pulumi-eks v1 NodeGroup keeps its Auto Scaling group inside a CloudFormation stack; the template's
- * VPCZoneIdentifier holds the subnets.
+ * The pools a CloudFormation template declares (a pulumi-eks v1 NodeGroup keeps its Auto Scaling group in one).
+ * Undefined when the template cannot be read but may declare pools.
  */
-export function cloudFormationSubnets(stack: PolicyResource, graph: StackGraph): SubnetRefs | undefined {
+export function templatePools(stack: PolicyResource, graph: StackGraph): TemplatePool[] | undefined {
     const body: unknown = stack.props.templateBody;
-    if (typeof body !== "string") return undefined;
-    for (const doc of parseAllDocuments(body)) {
-        let template: unknown;
-        try {
-            template = doc.errors.length === 0 ? doc.toJS() : undefined;
-        } catch {
-            continue;
-        }
-        const resources = dig(template, ["Resources"]);
-        if (!isRecord(resources)) continue;
-        for (const resource of Object.values(resources)) {
-            const ids = dig(resource, ["Properties", "VPCZoneIdentifier"]);
-            if (dig(resource, ["Type"]) !== "AWS::AutoScaling::AutoScalingGroup" || !Array.isArray(ids)) continue;
-            return resolveRefs(ids, graph, "the VPCZoneIdentifier of its CloudFormation template");
+    if (typeof body !== "string") return stack.props.templateUrl === undefined || stack.props.templateUrl === null ? [] : undefined;
+    const pools: TemplatePool[] = [];
+    for (const kind of TEMPLATE_POOLS) {
+        const resources = templateResources(body, kind.type);
+        if (resources === undefined) return body.includes(kind.type) ? undefined : [];
+        for (const [logicalId, properties] of resources) {
+            const at = (key: string) => `the ${key} of '${logicalId}' in its CloudFormation template`;
+            const read = (key: string | undefined): TemplatePool["placement"] => {
+                const value = key === undefined ? undefined : properties[key];
+                if (key === undefined || value === undefined || value === null) return undefined;
+                if (containsIntrinsic(value)) return { unknown: `${at(key)} is computed by a CloudFormation function` };
+                return key === kind.zoneKey ? { zones: [...new Set(asList(value).map(String))].sort(), via: at(key) } : resolveRefs(asList(value), graph, at(key));
+            };
+            pools.push({ logicalId, label: kind.label, physicalName: properties[kind.nameKey], placement: read(kind.subnetKey) ?? read(kind.zoneKey) });
         }
     }
-    return undefined;
+    return pools;
 }
