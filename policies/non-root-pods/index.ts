@@ -10,7 +10,7 @@
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configList, exemptName } from "../lib/exemptions";
 import { parseK8sType, qualifiedName } from "../lib/k8s";
-import { configMapPods, isWorkloadKind, s3ObjectPods, sparkApplicationPods, SPARK_OPERATOR_GROUP, workloadPod } from "./pod-sources";
+import { isWorkloadKind, mapPods, s3ObjectPods, sparkApplicationPods, SPARK_OPERATOR_GROUP, TextPods, workloadPod } from "./pod-sources";
 import { podFindings, PodUnderTest } from "./pod-spec";
 import { NotEvaluableError } from "../lib/sdk";
 import { cosmetic, dig, isRecord, pathKey, Props } from "../lib/values";
@@ -18,7 +18,9 @@ import { cosmetic, dig, isRecord, pathKey, Props } from "../lib/values";
 export const NON_ROOT_PODS = "non-root-pods";
 
 const HELM_V3_RELEASE = "kubernetes:helm.sh/v3:Release";
-const S3_OBJECT_TYPES: ReadonlySet<string> = new Set(["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject"]);
+const S3_OBJECT_TYPES: ReadonlySet<string> = new Set([
+    "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject", "aws:s3/objectCopy:ObjectCopy",
+]);
 
 interface PodBearer {
     /** "Deployment", "SparkApplication", "S3 object"… */
@@ -26,7 +28,7 @@ interface PodBearer {
     readonly displayName: (props: Props, resourceName: string) => string;
     /** Names the exemption list is matched against besides the Pulumi resource name (read lazily, strictly). */
     readonly names: (props: Props) => ReadonlyArray<() => unknown>;
-    readonly pods: (props: Props) => PodUnderTest[] | Promise<PodUnderTest[]>;
+    readonly pods: (props: Props) => PodUnderTest[] | TextPods | Promise<TextPods>;
 }
 
 export const nonRootPods: ResourceValidationPolicy = {
@@ -52,8 +54,17 @@ async function validateNonRootPods(args: ResourceValidationArgs, report: ReportV
     const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), [() => args.name, ...bearer.names(args.props)]);
     if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${NON_ROOT_PODS}.exemptWorkloads`);
     const subject = `${bearer.kind} '${bearer.displayName(args.props, args.name)}'`;
-    for (const pod of await bearer.pods(args.props)) {
+    const found = await bearer.pods(args.props);
+    const carried: TextPods = Array.isArray(found) ? { pods: found, findings: [], unreadable: [] } : found;
+    for (const finding of carried.findings) report(`${subject} ${finding.path}: ${finding.message}`);
+    for (const pod of carried.pods) {
         for (const finding of podFindings(pod)) report(`${subject} ${finding.path}: ${finding.message}`);
+    }
+    if (carried.unreadable.length > 0) {
+        // Content the pack cannot read with certainty is reported as not evaluated, never passed.
+        throw new NotEvaluableError(`${subject} ${carried.unreadable.join("; ")}, so a Spark pod template in it cannot be checked; ` +
+            `put the template in \`content\` (e.g. rendered in code) or list '${bearer.displayName(args.props, args.name)}' in ` +
+            `${NON_ROOT_PODS}.exemptWorkloads after reviewing it`);
     }
 }
 
@@ -74,7 +85,8 @@ function podBearerFor(type: string): PodBearer | undefined {
     if (k8s.group === SPARK_OPERATOR_GROUP && (k8s.kind === "SparkApplication" || k8s.kind === "ScheduledSparkApplication")) {
         return { ...base, pods: (props) => sparkApplicationPods(k8s, props) };
     }
-    if (k8s.group === "core" && k8s.kind === "ConfigMap") return { ...base, pods: configMapPods };
+    if (k8s.group === "core" && k8s.kind === "ConfigMap") return { ...base, pods: (props) => mapPods(props, { data: "text", binaryData: "base64" }) };
+    if (k8s.group === "core" && k8s.kind === "Secret") return { ...base, pods: (props) => mapPods(props, { data: "base64", stringData: "text" }) };
     return undefined;
 }
 

@@ -5,8 +5,8 @@
  */
 import { parseAllDocuments } from "yaml";
 import { K8sType } from "../lib/k8s";
-import { ContainerUnderTest, podFromSpec, PodUnderTest, SecurityLayer } from "./pod-spec";
-import { assertKnownDeep, NotEvaluableError, proxyTarget } from "../lib/sdk";
+import { CONTAINER_LISTS, ContainerUnderTest, Finding, podFromSpec, PodUnderTest, SecurityLayer } from "./pod-spec";
+import { assertKnownDeep, proxyTarget } from "../lib/sdk";
 import { dig, isPresent, isRecord, pathKey, Props } from "../lib/values";
 
 const APPS_GROUPS = ["apps", "extensions"];
@@ -86,93 +86,185 @@ function containerList(items: unknown, listPath: string): ContainerUnderTest[] {
     });
 }
 
-/**
- * Pod templates carried as text (a Spark `podTemplateFile` in a ConfigMap or S3 object): every YAML/JSON document
- * that is a Pod (`kind: Pod`, or no kind but a spec with containers). Anything else, including text that does not
- * parse, is not a pod template and is ignored.
- */
-export function podsInText(text: string, textPath: string): PodUnderTest[] {
-    if (!text.includes("ontainers")) return []; // cheap filter: a pod template always lists containers
-    const documents = yamlDocuments(text);
-    const pods: PodUnderTest[] = [];
-    documents.forEach((value, i) => {
-        if (!isPodDocument(value)) return;
-        const docPath = documents.length > 1 ? `${textPath}[document ${i}]` : textPath;
-        assertKnownDeep(value, [docPath]);
-        pods.push(podFromSpec(value.spec, `${docPath}.spec`, "full", true));
-    });
-    return pods;
+/** What a text carrier holds: the pods to judge, findings about the text itself, and texts it could not read. */
+export interface TextPods {
+    readonly pods: PodUnderTest[];
+    readonly findings: Finding[];
+    readonly unreadable: string[];
+}
+
+export function emptyTextPods(): TextPods {
+    return { pods: [], findings: [], unreadable: [] };
+}
+
+/** A YAML/JSON text read the two ways pod-template readers read it. */
+interface TextReading {
+    /** YAML 1.2 (what this pack and most Go/JS tooling read); undefined when the text does not parse. */
+    readonly core: readonly unknown[] | undefined;
+    /** YAML 1.1 with merge keys (SnakeYAML, which Spark's fabric8 client uses to load a podTemplateFile). */
+    readonly legacy: readonly unknown[] | undefined;
+    /** Indexes of documents that repeat a key (readers keep the first, the last, or reject the document). */
+    readonly duplicates: ReadonlySet<number>;
 }
 
 /**
- * Parsed documents of a YAML/JSON text (undefined for a document that does not parse). Stacks repeat the same
- * templates across teams and zones, and parsing dominates this policy's cost, so results are memoized; the
- * parsed values are only ever read.
+ * Pod templates carried as text (a Spark `podTemplateFile` in a ConfigMap, Secret or S3 object). Whether a text is
+ * a pod template is decided by what it parses to — a document of kind Pod, or any document whose spec lists
+ * containers (Spark loads the file as a Pod whatever its kind) — never by a key's name or a text shortcut. A pod
+ * template that readers resolve differently (duplicate keys; a YAML 1.1 reading that differs from YAML 1.2 where
+ * the policy looks) is a finding; a text that does not parse but reads like a pod template is unreadable.
  */
-const parsedTexts = new Map<string, readonly unknown[]>();
-const PARSED_TEXTS_LIMIT = 256;
-
-function yamlDocuments(text: string): readonly unknown[] {
-    const cached = parsedTexts.get(text);
-    if (cached) return cached;
-    const documents = parseAllDocuments(text).map((doc) => {
-        if (doc.errors.length > 0) return undefined;
-        try {
-            return doc.toJS() as unknown;
-        } catch {
-            return undefined; // e.g. an alias bomb: not a pod template Spark could load either
+export function podsInText(text: string, textPath: string): TextPods {
+    const result = emptyTextPods();
+    const reading = readText(text);
+    if (!reading.core) {
+        if (looksLikePodTemplate(text)) result.unreadable.push(`${textPath} does not parse as YAML or JSON but reads like a pod template`);
+        return result;
+    }
+    const documents = reading.core;
+    documents.forEach((value, i) => {
+        const legacy = reading.legacy?.[i];
+        if (!isPodDocument(value) && !isPodDocument(legacy)) return;
+        const docPath = documents.length > 1 ? `${textPath}[document ${i}]` : textPath;
+        if (reading.duplicates.has(i)) {
+            result.findings.push({ path: docPath, message: `repeats a key in one mapping, which YAML readers resolve differently (Spark's keeps ` +
+                "the last, others the first or reject it), so the pod Spark loads may not be the one checked; remove the duplicate key" });
+            return;
         }
+        if (!reading.legacy || JSON.stringify(podProjection(value)) !== JSON.stringify(podProjection(legacy))) {
+            result.findings.push({ path: docPath, message: "reads differently under YAML 1.1 (Spark's SnakeYAML: merge keys <<, yes/no/on/off " +
+                "booleans, 0-prefixed octals) and YAML 1.2 where the pod's containers and securityContext are set; write those fields " +
+                "without merge keys, with true/false and plain decimal numbers" });
+            return;
+        }
+        if (!isPodDocument(value)) return;
+        assertKnownDeep(value, [docPath]);
+        result.pods.push(podFromSpec(value.spec, `${docPath}.spec`, "full", true));
     });
-    if (parsedTexts.size >= PARSED_TEXTS_LIMIT) parsedTexts.clear();
-    parsedTexts.set(text, documents);
-    return documents;
+    return result;
+}
+
+/** Keys a pod template sets that matter to this policy; text that fails to parse but sets one is reported. */
+const POD_MARKERS = /(^|[\s{,"'])(containers|initContainers|ephemeralContainers|securityContext|runAsUser|runAsNonRoot)["']?\s*:|kind["']?\s*:\s*["']?Pod\b/m;
+
+function looksLikePodTemplate(text: string): boolean {
+    return POD_MARKERS.test(text) || (/\\[uUx]/.test(text) && /spec/i.test(text));
+}
+
+/** The parts of a pod document the policy judges, for comparing two readings. */
+function podProjection(value: unknown): unknown {
+    if (!isRecord(value)) return value;
+    const spec = value.spec;
+    if (!isRecord(spec)) return { kind: value.kind, spec };
+    const lists = CONTAINER_LISTS.map((list) => {
+        const items = spec[list];
+        return Array.isArray(items) ? items.map((c: unknown) => (isRecord(c) ? [c.name, c.securityContext] : c)) : items;
+    });
+    return { kind: value.kind, securityContext: spec.securityContext, lists };
+}
+
+/**
+ * Parsed readings of a text. Stacks repeat the same templates across teams and zones, and parsing dominates this
+ * policy's cost, so readings are memoized; the parsed values are only ever read.
+ */
+const readings = new Map<string, TextReading>();
+const READINGS_LIMIT = 256;
+
+function readText(text: string): TextReading {
+    const cached = readings.get(text);
+    if (cached) return cached;
+    const duplicates = new Set<number>();
+    const core = parseAll(text, { version: "1.2" }, duplicates);
+    const legacy = core ? parseAll(text, { version: "1.1", merge: true }, new Set()) : undefined;
+    const reading: TextReading = { core, legacy, duplicates };
+    if (readings.size >= READINGS_LIMIT) readings.clear();
+    readings.set(text, reading);
+    return reading;
+}
+
+/** Every document's value, or undefined when any document has a syntax error or cannot be built (an alias bomb). */
+function parseAll(text: string, options: { version: "1.1" | "1.2"; merge?: boolean }, duplicates: Set<number>): unknown[] | undefined {
+    try {
+        const documents = parseAllDocuments(text, { ...options, uniqueKeys: true });
+        if (!Array.isArray(documents)) return undefined; // an empty stream
+        const values: unknown[] = [];
+        for (const [i, doc] of documents.entries()) {
+            if (doc.errors.some((e) => e.code !== "DUPLICATE_KEY")) return undefined;
+            if (doc.errors.length > 0) duplicates.add(i);
+            values.push(doc.toJS({ maxAliasCount: 100 }) as unknown);
+        }
+        return values;
+    } catch {
+        return undefined;
+    }
 }
 
 function isPodDocument(value: unknown): value is { spec: unknown } {
     if (!isRecord(value)) return false;
     if (value.kind === "Pod") return true;
-    if (value.kind !== undefined) return false;
     const spec = value.spec;
-    return isRecord(spec) && (Array.isArray(spec.containers) || Array.isArray(spec.initContainers));
+    return isRecord(spec) && CONTAINER_LISTS.some((list) => isPresent(spec[list]));
 }
 
-/** ConfigMap `data` (text) and `binaryData` (base64) values that hold pod templates. */
-export function configMapPods(props: Props): PodUnderTest[] {
-    const pods: PodUnderTest[] = [];
-    for (const field of ["data", "binaryData"] as const) {
+function mergeInto(target: TextPods, more: TextPods): void {
+    target.pods.push(...more.pods);
+    target.findings.push(...more.findings);
+    target.unreadable.push(...more.unreadable);
+}
+
+/** ConfigMap and Secret values that hold pod templates: `data` (text; base64 for a Secret), `binaryData`, `stringData`. */
+export function mapPods(props: Props, encodings: Readonly<Record<string, "text" | "base64">>): TextPods {
+    const result = emptyTextPods();
+    for (const [field, encoding] of Object.entries(encodings)) {
         const entries = props[field];
         if (!isRecord(entries)) continue;
         for (const key of Object.keys(entries)) {
             const value = entries[key];
             if (typeof value !== "string") continue;
-            const text = field === "data" ? value : Buffer.from(value, "base64").toString("utf8");
-            pods.push(...podsInText(text, `${field}${pathKey(key)}`));
+            const text = encoding === "text" ? value : Buffer.from(value, "base64").toString("utf8");
+            mergeInto(result, podsInText(text, `${field}${pathKey(key)}`));
         }
     }
-    return pods;
+    return result;
 }
 
+/** File extensions of S3 uploads that are never a pod template (archives, code, data, images). */
+const NOT_A_TEMPLATE = /\.(jar|py|pyc|zip|whl|egg|gz|tgz|bz2|xz|zst|tar|parquet|orc|avro|csv|tsv|sh|sql|scala|r|class|so|png|jpe?g|gif|svg|ico|pdf|html|css|js|map|md)$/i;
+
 /**
- * S3 object body: `content`, `contentBase64`, or a StringAsset `source`. A YAML body uploaded from a file or
- * remote asset cannot be read by the pack, so it is reported as not evaluated rather than passed.
+ * S3 object body: `content`, `contentBase64`, or an asset `source`. Text the pack can read is judged by what it
+ * contains, whatever the key. A body uploaded from a file or remote asset is not readable here: it is reported as
+ * not evaluated unless where it comes from (the asset's path or URI) names a kind of file that is never a pod
+ * template (a jar, a Python file, an archive…). `aws:s3/objectCopy:ObjectCopy` copies a body from `source` likewise.
  */
-export async function s3ObjectPods(props: Props): Promise<PodUnderTest[]> {
-    const pods: PodUnderTest[] = [];
-    if (typeof props.content === "string") pods.push(...podsInText(props.content, "content"));
+export async function s3ObjectPods(props: Props): Promise<TextPods> {
+    const result = emptyTextPods();
+    if (typeof props.content === "string") mergeInto(result, podsInText(props.content, "content"));
     if (typeof props.contentBase64 === "string") {
-        pods.push(...podsInText(Buffer.from(props.contentBase64, "base64").toString("utf8"), "contentBase64"));
+        mergeInto(result, podsInText(Buffer.from(props.contentBase64, "base64").toString("utf8"), "contentBase64"));
     }
-    if (!isPresent(props.source)) return pods;
+    if (!isPresent(props.source)) return result;
     const source = proxyTarget(props.source);
+    if (typeof source === "string") {
+        // ObjectCopy: "<bucket>/<key>" of the object copied.
+        if (!NOT_A_TEMPLATE.test(source)) result.unreadable.push(`source '${source}' is copied from another object the pack cannot read`);
+        return result;
+    }
     if (isRecord(source) && source.text instanceof Promise) {
         const text: unknown = await source.text;
-        if (typeof text === "string") pods.push(...podsInText(text, "source"));
-        return pods;
+        if (typeof text === "string") mergeInto(result, podsInText(text, "source"));
+        return result;
     }
-    const key: unknown = props.key;
-    if (typeof key === "string" && /\.ya?ml$/i.test(key)) {
-        throw new NotEvaluableError(`S3 object '${key}' uploads a YAML body from a file or remote asset the pack cannot read, ` +
-            "so a Spark pod template in it cannot be checked; upload it with `content` (e.g. the template rendered in code)");
+    if (isRecord(source) && (typeof source.text === "string")) {
+        mergeInto(result, podsInText(source.text, "source"));
+        return result;
     }
-    return pods;
+    if (isRecord(source) && isRecord(source.assets)) return result; // an archive: Spark cannot load a pod template from one
+    // The SDK hands assets over as @pulumi/pulumi asset objects, whose path and uri are promises.
+    const locations = isRecord(source) ? await Promise.all([source.path, source.uri].map((v) => (v instanceof Promise ? v : Promise.resolve(v)))) : [];
+    const origin = locations.find((v): v is string => typeof v === "string" && v !== "");
+    if (origin !== undefined && NOT_A_TEMPLATE.test(origin)) return result;
+    result.unreadable.push(`source ${origin === undefined ? "(an asset)" : `'${origin}'`} is uploaded from a file or remote asset the ` +
+        "pack cannot read");
+    return result;
 }

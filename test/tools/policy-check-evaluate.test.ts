@@ -168,12 +168,18 @@ describe("offline evaluation of a stack export", () => {
             assert.deepEqual(summary(await evaluateStackExport(stackExport(rs), DEV_CONFIG)), ["mandatory non-root-pods tpl"]);
         });
 
+        it("reads an S3 object uploaded from a file by where it comes from: a jar is no pod template", async () => {
+            const asset = { "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", hash: "x", path: "build/job.jar" };
+            const rs = [...compliantStack(), resource("aws:s3/bucketObjectv2:BucketObjectv2", "jar", { bucket: "b", key: "templates/driver.yaml", source: asset })];
+            assert.deepEqual(await evaluateStackExport(stackExport(rs), DEV_CONFIG), { violations: [], notEvaluated: [] });
+        });
+
         it("reports a YAML S3 object uploaded from a file as not evaluated", async () => {
             const asset = { "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", hash: "x", path: "templates/driver.yaml" };
             const rs = [...compliantStack(), resource("aws:s3/bucketObjectv2:BucketObjectv2", "tpl", { bucket: "b", key: "pod-templates/driver.yaml", source: asset })];
             const verdicts = await evaluateStackExport(stackExport(rs), DEV_CONFIG);
             assert.deepEqual(verdicts.notEvaluated.map((n) => [n.policy, n.urn.split("::").pop()]), [["non-root-pods", "tpl"]]);
-            assert.match(verdicts.notEvaluated[0].reason, /S3 object 'pod-templates\/driver\.yaml' uploads a YAML body from a file or remote asset/);
+            assert.match(verdicts.notEvaluated[0].reason, /S3 object 'pod-templates\/driver\.yaml' source 'templates\/driver\.yaml' is uploaded from a file or remote asset the pack cannot read/);
         });
     });
 
