@@ -5,7 +5,7 @@
  * as the kubelet does (Gatekeeper `k8spspallowedusers` get_field_value; Kyverno `require-run-as-nonroot`).
  * @internal
  */
-import { isPresent, isRecord, show } from "../lib/values";
+import { dig, isPresent, isRecord, show } from "../lib/values";
 
 export interface SecurityLayer {
     /** Path of the securityContext object, e.g. `spec.template.spec.containers[0].securityContext`. */
@@ -93,6 +93,13 @@ export function podFindings(pod: PodUnderTest): Finding[] {
 
 function rootUserFindings(layer: SecurityLayer): Finding[] {
     if (!isRecord(layer.value)) return [];
+    const windowsUser = dig(layer.value, ["windowsOptions", "runAsUserName"]);
+    if (typeof windowsUser === "string" && WINDOWS_ADMINS.has(windowsUser.trim().toLowerCase())) {
+        return [{
+            path: `${layer.path}.windowsOptions.runAsUserName`,
+            message: `${show(windowsUser)} runs the container as the Windows administrator; use ContainerUser`,
+        }];
+    }
     const user = layer.value.runAsUser;
     if (!isRootUid(user)) return [];
     return [{
@@ -171,6 +178,9 @@ function provabilityFinding(pod: PodUnderTest, container: ContainerUnderTest): F
     };
 }
 
+/** Kubernetes accepts UIDs 0..2^31-1 (IsValidUserID); anything else is not a UID the policy can vouch for. */
 function isPositiveUid(value: unknown): boolean {
-    return typeof value === "number" && Number.isInteger(value) && value > 0;
+    return typeof value === "number" && Number.isInteger(value) && value > 0 && value <= 2147483647;
 }
+
+const WINDOWS_ADMINS: ReadonlySet<string> = new Set(["containeradministrator", "nt authority\\system"]);
