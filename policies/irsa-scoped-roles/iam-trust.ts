@@ -53,7 +53,8 @@ export function parseTrustDocument(raw: unknown, prop: string): ParsedTrust {
         assertKnownDeep(doc, [prop]);
         // JSON.parse keeps the last of duplicate keys; other readers keep the first or reject the document.
         const duplicate = duplicateJsonKey(raw);
-        if (duplicate) return { problem: `repeats the key ${show(duplicate)} in one object, which readers resolve differently` };
+        if (duplicate)
+            return { problem: `repeats the key ${show(duplicate)} in one object, which readers resolve differently` };
     }
     if (!isRecord(doc)) return { problem: `is ${show(doc)}, not a policy document` };
     const docClash = caseClash(doc, ["Statement", "Version", "Id"]);
@@ -72,13 +73,24 @@ export function parseTrustDocument(raw: unknown, prop: string): ParsedTrust {
     return { statements };
 }
 
-const STATEMENT_ELEMENTS = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+const STATEMENT_ELEMENTS = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
 
 /** An element written twice in different cases (`Effect` and `effect`) is read differently by different readers. */
 function caseClash(record: Record<string, unknown>, names: readonly string[]): string | undefined {
     for (const name of names) {
         const spellings = Object.keys(record).filter((k) => k.toLowerCase() === name.toLowerCase());
-        if (spellings.length > 1) return `spells the element ${name} ${spellings.length} ways (${spellings.join(", ")}), which readers resolve differently`;
+        if (spellings.length > 1)
+            return `spells the element ${name} ${spellings.length} ways (${spellings.join(", ")}), which readers resolve differently`;
     }
     return undefined;
 }
@@ -110,19 +122,30 @@ export function judgeStatement(statement: TrustStatement, roleName: () => string
     // A wildcard action alone does not make a service- or account-trusted statement an OIDC trust (those roles
     // are out of scope); naming web identity explicitly, a Federated OIDC principal or trusting everyone does.
     const malformed = principals.malformed ?? actions.malformed;
-    const relevant = principals.wildcard !== undefined || notPrincipal !== undefined || principals.oidc.length > 0 ||
-        actions.namesWebIdentity || malformed !== undefined;
+    const relevant =
+        principals.wildcard !== undefined ||
+        notPrincipal !== undefined ||
+        principals.oidc.length > 0 ||
+        actions.namesWebIdentity ||
+        malformed !== undefined;
     if (!relevant) return { relevant, findings: [] };
 
     const findings: string[] = [];
-    if (malformed) findings.push(`${path}.${malformed} — a value that is not a string cannot be shown to name anything narrower than everyone; write it as a string`);
+    if (malformed)
+        findings.push(
+            `${path}.${malformed} — a value that is not a string cannot be shown to name anything narrower than everyone; write it as a string`,
+        );
     const oidcFix = "name the cluster's OIDC provider ARN as Principal.Federated";
-    if (principals.wildcard) findings.push(`${path}.Principal: ${principals.wildcard} trusts every principal; ${oidcFix}`);
-    if (notPrincipal !== undefined) findings.push(`${path}.NotPrincipal in an Allow statement trusts every principal not listed; ${oidcFix}`);
+    if (principals.wildcard)
+        findings.push(`${path}.Principal: ${principals.wildcard} trusts every principal; ${oidcFix}`);
+    if (notPrincipal !== undefined)
+        findings.push(`${path}.NotPrincipal in an Allow statement trusts every principal not listed; ${oidcFix}`);
     if (actions.wildcard) findings.push(`${path}.${actions.wildcard}; list sts:AssumeRoleWithWebIdentity explicitly`);
     if (principals.oidc.length === 0 && !principals.wildcard && notPrincipal === undefined) {
-        findings.push(`${path}: allows sts:AssumeRoleWithWebIdentity without a Federated OIDC provider principal, so no ` +
-            `issuer's sub and aud can be pinned; ${oidcFix}`);
+        findings.push(
+            `${path}: allows sts:AssumeRoleWithWebIdentity without a Federated OIDC provider principal, so no ` +
+                `issuer's sub and aud can be pinned; ${oidcFix}`,
+        );
     }
     const entries = conditionEntries(field(body, "Condition"));
     for (const principal of principals.oidc) {
@@ -137,7 +160,11 @@ function summarizePrincipal(principal: unknown): PrincipalSummary {
         const values = asList(principal);
         const wildcard = values.some((p) => typeof p === "string" && p.includes("*"));
         const odd = values.find((p) => typeof p !== "string");
-        return { wildcard: wildcard ? show(principal) : undefined, oidc: [], malformed: odd === undefined ? undefined : `Principal: ${show(odd)}` };
+        return {
+            wildcard: wildcard ? show(principal) : undefined,
+            oidc: [],
+            malformed: odd === undefined ? undefined : `Principal: ${show(odd)}`,
+        };
     }
     let wildcard: string | undefined;
     let malformed: string | undefined;

@@ -19,14 +19,16 @@ export const IAM_ROLE_TYPE = "aws:iam/role:Role";
 
 export const irsaScopedRoles: ResourceValidationPolicy = {
     name: IRSA_SCOPED_ROLES,
-    description: "IAM roles trusted through an OIDC provider must pin <issuer>:sub to named Kubernetes service accounts and <issuer>:aud to sts.amazonaws.com.",
+    description:
+        "IAM roles trusted through an OIDC provider must pin <issuer>:sub to named Kubernetes service accounts and <issuer>:aud to sts.amazonaws.com.",
     configSchema: {
         properties: {
             exemptRoles: {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Roles not checked, matched against the role name (a template role's logical id) or the Pulumi resource name.",
+                description:
+                    "Roles not checked, matched against the role name (a template role's logical id) or the Pulumi resource name.",
             },
         },
     },
@@ -36,11 +38,16 @@ export const irsaScopedRoles: ResourceValidationPolicy = {
 function validateIrsaRoles(args: ResourceValidationArgs, report: ReportViolation): void {
     const roleType = ROLE_TYPES.get(args.type);
     if (!roleType && !CFN_STACK_TYPES.has(args.type)) {
-        return args.notApplicable(`Policy only applies to IAM roles (${[...ROLE_TYPES.keys(), ...CFN_STACK_TYPES].join(", ")})`);
+        return args.notApplicable(
+            `Policy only applies to IAM roles (${[...ROLE_TYPES.keys(), ...CFN_STACK_TYPES].join(", ")})`,
+        );
     }
     const exempt = configList(args.getConfig(), "exemptRoles");
-    const roles = roleType ? [directRole(roleType, args.props, args.name)] : templateRoles(args.props, `CloudFormation stack '${args.name}'`);
-    const exemptRole = (role: RoleUnderTest) => exemptName(exempt, roleType ? role.names : [() => args.name, ...role.names]);
+    const roles = roleType
+        ? [directRole(roleType, args.props, args.name)]
+        : templateRoles(args.props, `CloudFormation stack '${args.name}'`);
+    const exemptRole = (role: RoleUnderTest) =>
+        exemptName(exempt, roleType ? role.names : [() => args.name, ...role.names]);
     const skipped = roles.length === 1 ? exemptRole(roles[0]) : undefined;
     if (skipped !== undefined) return args.notApplicable(`'${skipped}' is listed in ${IRSA_SCOPED_ROLES}.exemptRoles`);
     let relevant = false;
@@ -56,19 +63,27 @@ function validateIrsaRoles(args: ResourceValidationArgs, report: ReportViolation
         }
     }
     if (unknowns.length > 0) throw new NotEvaluableError(unknowns.join("; "));
-    if (!relevant) return args.notApplicable("The trust policy trusts no OIDC provider or web identity (AWS services/accounts only)");
+    if (!relevant)
+        return args.notApplicable(
+            "The trust policy trusts no OIDC provider or web identity (AWS services/accounts only)",
+        );
 }
 
 /** Reports the role's findings; true when its trust is an OIDC/web-identity trust (or unreadable). */
 function judgeRole(role: RoleUnderTest, report: ReportViolation): boolean {
     const raw = role.document();
     if (raw === undefined || raw === null) return false;
-    const subject = `${role.label} '${cosmetic(() => role.names[1]?.(), cosmetic(() => role.names[0]?.(), "?"))}'`;
+    const subject = `${role.label} '${cosmetic(
+        () => role.names[1]?.(),
+        cosmetic(() => role.names[0]?.(), "?"),
+    )}'`;
     const label = role.label === "IAM role" ? subject : role.label;
     const trust = parseTrustDocument(raw, role.prop);
     if ("problem" in trust) {
         // An unreadable trust document cannot be shown to be anything but open.
-        report(`${label} ${role.prop} ${trust.problem}; write a JSON policy document whose statements pin the service account`);
+        report(
+            `${label} ${role.prop} ${trust.problem}; write a JSON policy document whose statements pin the service account`,
+        );
         return true;
     }
     const verdicts = trust.statements.map((statement) => judgeStatement(statement, role.roleName));

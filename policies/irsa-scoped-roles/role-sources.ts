@@ -28,11 +28,12 @@ interface RoleType {
 }
 
 /** Resource types that are an IAM role (a Map, so a type token like "constructor" cannot reach Object.prototype). */
-export const ROLE_TYPES: ReadonlyMap<string, RoleType> = new Map(Object.entries({
-    "aws:iam/role:Role": { documentProp: "assumeRolePolicy", nameProp: "name" },
-    "aws-native:iam:Role": { documentProp: "assumeRolePolicyDocument", nameProp: "roleName" },
-}));
-
+export const ROLE_TYPES: ReadonlyMap<string, RoleType> = new Map(
+    Object.entries({
+        "aws:iam/role:Role": { documentProp: "assumeRolePolicy", nameProp: "name" },
+        "aws-native:iam:Role": { documentProp: "assumeRolePolicyDocument", nameProp: "roleName" },
+    }),
+);
 
 export function directRole(type: RoleType, props: Props, resourceName: string): RoleUnderTest {
     const nameOf = () => {
@@ -59,33 +60,43 @@ export function templateRoles(props: Props, stackLabel: string): RoleUnderTest[]
     const body: unknown = props.templateBody;
     if (typeof body !== "string") {
         if (props.templateUrl !== undefined && props.templateUrl !== null) {
-            throw new NotEvaluableError(`${stackLabel} deploys a template from templateUrl, which the pack cannot read, so IAM roles ` +
-                "it may declare cannot be checked; pass the template as templateBody");
+            throw new NotEvaluableError(
+                `${stackLabel} deploys a template from templateUrl, which the pack cannot read, so IAM roles ` +
+                    "it may declare cannot be checked; pass the template as templateBody",
+            );
         }
         return [];
     }
     const resources = templateResources(body, ROLE_RESOURCE);
     if (resources === undefined) {
         if (!body.includes(ROLE_RESOURCE)) return [];
-        throw new NotEvaluableError(`${stackLabel} has a templateBody that does not parse unambiguously (duplicate keys or a syntax ` +
-            "error), so the IAM roles it declares cannot be checked; fix the template");
+        throw new NotEvaluableError(
+            `${stackLabel} has a templateBody that does not parse unambiguously (duplicate keys or a syntax ` +
+                "error), so the IAM roles it declares cannot be checked; fix the template",
+        );
     }
     const roles: RoleUnderTest[] = [];
     for (const [logicalId, properties] of resources) {
         const label = `${stackLabel} role '${logicalId}'`;
         const document: unknown = properties.AssumeRolePolicyDocument;
         if (containsIntrinsic(document)) {
-            throw new NotEvaluableError(`${label} builds its AssumeRolePolicyDocument with CloudFormation functions, which only ` +
-                "CloudFormation resolves, so its trust cannot be checked; write the document with literal values");
+            throw new NotEvaluableError(
+                `${label} builds its AssumeRolePolicyDocument with CloudFormation functions, which only ` +
+                    "CloudFormation resolves, so its trust cannot be checked; write the document with literal values",
+            );
         }
         const roleName: unknown = properties.RoleName;
         roles.push({
-            label, names: [() => logicalId, () => roleName], prop: `templateBody.Resources.${logicalId}.Properties.AssumeRolePolicyDocument`,
+            label,
+            names: [() => logicalId, () => roleName],
+            prop: `templateBody.Resources.${logicalId}.Properties.AssumeRolePolicyDocument`,
             document: () => document,
             roleName: () => {
                 if (typeof roleName === "string" && roleName !== "") return roleName;
-                throw new NotEvaluableError(`${label} has no literal RoleName (${show(roleName)}), which the EMR on EKS pattern ` +
-                    "must embed; set RoleName");
+                throw new NotEvaluableError(
+                    `${label} has no literal RoleName (${show(roleName)}), which the EMR on EKS pattern ` +
+                        "must embed; set RoleName",
+                );
             },
         });
     }

@@ -8,11 +8,33 @@
 import { parseDocument } from "yaml";
 import { isRecord } from "./values";
 
-const CFN_TAGS = ["Ref", "Sub", "GetAtt", "Join", "If", "Select", "Split", "FindInMap", "ImportValue", "Base64", "Cidr", "GetAZs",
-    "Equals", "Not", "And", "Or", "Condition", "Transform", "ToJsonString", "Length"];
+const CFN_TAGS = [
+    "Ref",
+    "Sub",
+    "GetAtt",
+    "Join",
+    "If",
+    "Select",
+    "Split",
+    "FindInMap",
+    "ImportValue",
+    "Base64",
+    "Cidr",
+    "GetAZs",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "Condition",
+    "Transform",
+    "ToJsonString",
+    "Length",
+];
 
 export const CFN_STACK_TYPES: ReadonlySet<string> = new Set([
-    "aws:cloudformation/stack:Stack", "aws:cloudformation/stackSet:StackSet", "aws-native:cloudformation:Stack",
+    "aws:cloudformation/stack:Stack",
+    "aws:cloudformation/stackSet:StackSet",
+    "aws-native:cloudformation:Stack",
 ]);
 
 /** The template's `Resources` entries of `type` as [logicalId, Properties]; undefined when the body is unreadable. */
@@ -22,15 +44,20 @@ export function templateResources(body: string, type: string): Array<[string, Re
     const resources = isRecord(template) ? template.Resources : undefined;
     if (!isRecord(resources)) return [];
     return Object.entries(resources).flatMap(([id, resource]): Array<[string, Record<string, unknown>]> =>
-        (isRecord(resource) && resource.Type === type ? [[id, isRecord(resource.Properties) ? resource.Properties : {}]] : []));
+        isRecord(resource) && resource.Type === type
+            ? [[id, isRecord(resource.Properties) ? resource.Properties : {}]]
+            : [],
+    );
 }
 
 export function readTemplate(body: string): unknown {
-    const customTags = CFN_TAGS.flatMap((name) => (["scalar", "seq", "map"] as const).map((kind) => ({
-        tag: `!${name}`,
-        ...(kind === "scalar" ? {} : { collection: kind }),
-        resolve: (value: unknown) => ({ [name === "Ref" || name === "Condition" ? name : `Fn::${name}`]: value }),
-    })));
+    const customTags = CFN_TAGS.flatMap((name) =>
+        (["scalar", "seq", "map"] as const).map((kind) => ({
+            tag: `!${name}`,
+            ...(kind === "scalar" ? {} : { collection: kind }),
+            resolve: (value: unknown) => ({ [name === "Ref" || name === "Condition" ? name : `Fn::${name}`]: value }),
+        })),
+    );
     try {
         const document = parseDocument(body, { uniqueKeys: true, customTags, version: "1.2" });
         if (document.errors.length > 0) return undefined;
@@ -46,6 +73,7 @@ export function containsIntrinsic(value: unknown): boolean {
     if (!isRecord(value)) return false;
     const keys = Object.keys(value);
     // A function is a one-key object ({"Ref": …}, {"Condition": …}); no IAM element starts with "Fn::".
-    if (keys.some((k) => k.startsWith("Fn::")) || (keys.length === 1 && (keys[0] === "Ref" || keys[0] === "Condition"))) return true;
+    if (keys.some((k) => k.startsWith("Fn::")) || (keys.length === 1 && (keys[0] === "Ref" || keys[0] === "Condition")))
+        return true;
     return keys.some((k) => containsIntrinsic(value[k]));
 }

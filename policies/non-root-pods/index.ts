@@ -10,7 +10,15 @@
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configList, exemptName } from "../lib/exemptions";
 import { parseK8sType, qualifiedName } from "../lib/k8s";
-import { isWorkloadKind, mapPods, s3ObjectPods, sparkApplicationPods, SPARK_OPERATOR_GROUP, TextPods, workloadPod } from "./pod-sources";
+import {
+    isWorkloadKind,
+    mapPods,
+    s3ObjectPods,
+    sparkApplicationPods,
+    SPARK_OPERATOR_GROUP,
+    TextPods,
+    workloadPod,
+} from "./pod-sources";
 import { podFindings, PodUnderTest } from "./pod-spec";
 import { NotEvaluableError } from "../lib/sdk";
 import { cosmetic, dig, isRecord, pathKey, Props } from "../lib/values";
@@ -19,7 +27,9 @@ export const NON_ROOT_PODS = "non-root-pods";
 
 const HELM_V3_RELEASE = "kubernetes:helm.sh/v3:Release";
 const S3_OBJECT_TYPES: ReadonlySet<string> = new Set([
-    "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject", "aws:s3/objectCopy:ObjectCopy",
+    "aws:s3/bucketObjectv2:BucketObjectv2",
+    "aws:s3/bucketObject:BucketObject",
+    "aws:s3/objectCopy:ObjectCopy",
 ]);
 
 interface PodBearer {
@@ -33,14 +43,16 @@ interface PodBearer {
 
 export const nonRootPods: ResourceValidationPolicy = {
     name: NON_ROOT_PODS,
-    description: "Every container of every pod the stack declares (workloads, Spark applications, Spark/EMR pod templates) must run as a provably non-root user.",
+    description:
+        "Every container of every pod the stack declares (workloads, Spark applications, Spark/EMR pod templates) must run as a provably non-root user.",
     configSchema: {
         properties: {
             exemptWorkloads: {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Objects not checked, matched against metadata.name, <namespace>/<name>, the Helm release or S3 key, or the Pulumi resource name.",
+                description:
+                    "Objects not checked, matched against metadata.name, <namespace>/<name>, the Helm release or S3 key, or the Pulumi resource name.",
             },
         },
     },
@@ -50,8 +62,14 @@ export const nonRootPods: ResourceValidationPolicy = {
 async function validateNonRootPods(args: ResourceValidationArgs, report: ReportViolation): Promise<void> {
     if (args.type === HELM_V3_RELEASE) return checkHelmRelease(args, report);
     const bearer = podBearerFor(args.type);
-    if (!bearer) return args.notApplicable("Policy only applies to pod-bearing Kubernetes objects, Spark applications and pod-template carriers");
-    const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), [() => args.name, ...bearer.names(args.props)]);
+    if (!bearer)
+        return args.notApplicable(
+            "Policy only applies to pod-bearing Kubernetes objects, Spark applications and pod-template carriers",
+        );
+    const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), [
+        () => args.name,
+        ...bearer.names(args.props),
+    ]);
     if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${NON_ROOT_PODS}.exemptWorkloads`);
     const subject = `${bearer.kind} '${bearer.displayName(args.props, args.name)}'`;
     const found = await bearer.pods(args.props);
@@ -62,9 +80,11 @@ async function validateNonRootPods(args: ResourceValidationArgs, report: ReportV
     }
     if (carried.unreadable.length > 0) {
         // Content the pack cannot read with certainty is reported as not evaluated, never passed.
-        throw new NotEvaluableError(`${subject} ${carried.unreadable.join("; ")}, so a Spark pod template in it cannot be checked; ` +
-            `put the template in \`content\` (e.g. rendered in code) or list '${bearer.displayName(args.props, args.name)}' in ` +
-            `${NON_ROOT_PODS}.exemptWorkloads after reviewing it`);
+        throw new NotEvaluableError(
+            `${subject} ${carried.unreadable.join("; ")}, so a Spark pod template in it cannot be checked; ` +
+                `put the template in \`content\` (e.g. rendered in code) or list '${bearer.displayName(args.props, args.name)}' in ` +
+                `${NON_ROOT_PODS}.exemptWorkloads after reviewing it`,
+        );
     }
 }
 
@@ -82,11 +102,16 @@ function podBearerFor(type: string): PodBearer | undefined {
     const k8sNames = (props: Props) => [() => dig(props, ["metadata", "name"]), () => namespacedName(props)];
     const base = { kind: k8s.patch ? `${k8s.kind}Patch` : k8s.kind, displayName: qualifiedName, names: k8sNames };
     if (isWorkloadKind(k8s)) return { ...base, pods: (props) => [workloadPod(k8s, props)] };
-    if (k8s.group === SPARK_OPERATOR_GROUP && (k8s.kind === "SparkApplication" || k8s.kind === "ScheduledSparkApplication")) {
+    if (
+        k8s.group === SPARK_OPERATOR_GROUP &&
+        (k8s.kind === "SparkApplication" || k8s.kind === "ScheduledSparkApplication")
+    ) {
         return { ...base, pods: (props) => sparkApplicationPods(k8s, props) };
     }
-    if (k8s.group === "core" && k8s.kind === "ConfigMap") return { ...base, pods: (props) => mapPods(props, { data: "text", binaryData: "base64" }) };
-    if (k8s.group === "core" && k8s.kind === "Secret") return { ...base, pods: (props) => mapPods(props, { data: "base64", stringData: "text" }) };
+    if (k8s.group === "core" && k8s.kind === "ConfigMap")
+        return { ...base, pods: (props) => mapPods(props, { data: "text", binaryData: "base64" }) };
+    if (k8s.group === "core" && k8s.kind === "Secret")
+        return { ...base, pods: (props) => mapPods(props, { data: "base64", stringData: "text" }) };
     return undefined;
 }
 
@@ -113,8 +138,9 @@ function checkHelmRelease(args: ResourceValidationArgs, report: ReportViolation)
     }
     throw new NotEvaluableError(
         `${subject} renders its workloads inside the Helm provider (${HELM_V3_RELEASE}), so their pods' securityContext ` +
-        "cannot be checked; deploy the chart with kubernetes.helm.v4.Chart, whose rendered objects are analyzed, or review " +
-        `the chart and list '${release}' in ${NON_ROOT_PODS}.exemptWorkloads`);
+            "cannot be checked; deploy the chart with kubernetes.helm.v4.Chart, whose rendered objects are analyzed, or review " +
+            `the chart and list '${release}' in ${NON_ROOT_PODS}.exemptWorkloads`,
+    );
 }
 
 /** Paths of every `runAsUser: 0` in a values tree. */

@@ -11,17 +11,19 @@ import { dig, isPresent, isRecord, pathKey, Props } from "../lib/values";
 
 const APPS_GROUPS = ["apps", "extensions"];
 /** Where each kind keeps its PodSpec (a Map, so a kind like "constructor" cannot reach Object.prototype). */
-const WORKLOAD_SPEC_PATHS: ReadonlyMap<string, { groups: readonly string[]; path: readonly string[] }> = new Map(Object.entries({
-    Pod: { groups: ["core"], path: ["spec"] },
-    PodTemplate: { groups: ["core"], path: ["template", "spec"] },
-    ReplicationController: { groups: ["core"], path: ["spec", "template", "spec"] },
-    Deployment: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
-    StatefulSet: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
-    DaemonSet: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
-    ReplicaSet: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
-    Job: { groups: ["batch"], path: ["spec", "template", "spec"] },
-    CronJob: { groups: ["batch"], path: ["spec", "jobTemplate", "spec", "template", "spec"] },
-}));
+const WORKLOAD_SPEC_PATHS: ReadonlyMap<string, { groups: readonly string[]; path: readonly string[] }> = new Map(
+    Object.entries({
+        Pod: { groups: ["core"], path: ["spec"] },
+        PodTemplate: { groups: ["core"], path: ["template", "spec"] },
+        ReplicationController: { groups: ["core"], path: ["spec", "template", "spec"] },
+        Deployment: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
+        StatefulSet: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
+        DaemonSet: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
+        ReplicaSet: { groups: APPS_GROUPS, path: ["spec", "template", "spec"] },
+        Job: { groups: ["batch"], path: ["spec", "template", "spec"] },
+        CronJob: { groups: ["batch"], path: ["spec", "jobTemplate", "spec", "template", "spec"] },
+    }),
+);
 
 export const SPARK_OPERATOR_GROUP = "sparkoperator.k8s.io";
 
@@ -56,7 +58,12 @@ export function sparkApplicationPods(k8s: K8sType, props: Props): PodUnderTest[]
  * are CR first, template second. The template's main container is the one named `spark-kubernetes-<role>`, else
  * its first container (Spark's podTemplateContainerName default).
  */
-function sparkRolePod(roleSpec: unknown, rolePath: string, role: "driver" | "executor", mode: "full" | "patch"): PodUnderTest {
+function sparkRolePod(
+    roleSpec: unknown,
+    rolePath: string,
+    role: "driver" | "executor",
+    mode: "full" | "patch",
+): PodUnderTest {
     const spec = isRecord(roleSpec) ? roleSpec : {};
     const templatePath = `${rolePath}.template.spec`;
     const templateSpec = dig(spec.template, ["spec"]);
@@ -65,7 +72,9 @@ function sparkRolePod(roleSpec: unknown, rolePath: string, role: "driver" | "exe
     const inMainList = template.containers.filter((c) => c.path.startsWith(`${templatePath}.containers[`));
     const templateMain = inMainList.find((c) => c.name === mainName) ?? inMainList[0];
     const main: ContainerUnderTest = {
-        path: rolePath, name: mainName, role: "regular",
+        path: rolePath,
+        name: mainName,
+        role: "regular",
         layers: [{ path: `${rolePath}.securityContext`, value: spec.securityContext }, ...(templateMain?.layers ?? [])],
     };
     const podLayers: SecurityLayer[] = [
@@ -82,7 +91,14 @@ function containerList(items: unknown, listPath: string): ContainerUnderTest[] {
         if (!isRecord(item)) return [];
         const path = `${listPath}[${i}]`;
         const name = typeof item.name === "string" ? item.name : `#${i}`;
-        return [{ path, name, role: "regular" as const, layers: [{ path: `${path}.securityContext`, value: item.securityContext }] }];
+        return [
+            {
+                path,
+                name,
+                role: "regular" as const,
+                layers: [{ path: `${path}.securityContext`, value: item.securityContext }],
+            },
+        ];
     });
 }
 
@@ -118,7 +134,8 @@ export function podsInText(text: string, textPath: string): TextPods {
     const result = emptyTextPods();
     const reading = readText(text);
     if (!reading.core) {
-        if (looksLikePodTemplate(text)) result.unreadable.push(`${textPath} does not parse as YAML or JSON but reads like a pod template`);
+        if (looksLikePodTemplate(text))
+            result.unreadable.push(`${textPath} does not parse as YAML or JSON but reads like a pod template`);
         return result;
     }
     const documents = reading.core;
@@ -127,14 +144,22 @@ export function podsInText(text: string, textPath: string): TextPods {
         if (!isPodDocument(value) && !isPodDocument(legacy)) return;
         const docPath = documents.length > 1 ? `${textPath}[document ${i}]` : textPath;
         if (reading.duplicates.has(i)) {
-            result.findings.push({ path: docPath, message: `repeats a key in one mapping, which YAML readers resolve differently (Spark's keeps ` +
-                "the last, others the first or reject it), so the pod Spark loads may not be the one checked; remove the duplicate key" });
+            result.findings.push({
+                path: docPath,
+                message:
+                    `repeats a key in one mapping, which YAML readers resolve differently (Spark's keeps ` +
+                    "the last, others the first or reject it), so the pod Spark loads may not be the one checked; remove the duplicate key",
+            });
             return;
         }
         if (!reading.legacy || JSON.stringify(podProjection(value)) !== JSON.stringify(podProjection(legacy))) {
-            result.findings.push({ path: docPath, message: "reads differently under YAML 1.1 (Spark's SnakeYAML: merge keys <<, yes/no/on/off " +
-                "booleans, 0-prefixed octals) and YAML 1.2 where the pod's containers and securityContext are set; write those fields " +
-                "without merge keys, with true/false and plain decimal numbers" });
+            result.findings.push({
+                path: docPath,
+                message:
+                    "reads differently under YAML 1.1 (Spark's SnakeYAML: merge keys <<, yes/no/on/off " +
+                    "booleans, 0-prefixed octals) and YAML 1.2 where the pod's containers and securityContext are set; write those fields " +
+                    "without merge keys, with true/false and plain decimal numbers",
+            });
             return;
         }
         if (!isPodDocument(value)) return;
@@ -145,7 +170,8 @@ export function podsInText(text: string, textPath: string): TextPods {
 }
 
 /** Keys a pod template sets that matter to this policy; text that fails to parse but sets one is reported. */
-const POD_MARKERS = /(^|[\s{,"'])(containers|initContainers|ephemeralContainers|securityContext|runAsUser|runAsNonRoot)["']?\s*:|kind["']?\s*:\s*["']?Pod\b/m;
+const POD_MARKERS =
+    /(^|[\s{,"'])(containers|initContainers|ephemeralContainers|securityContext|runAsUser|runAsNonRoot)["']?\s*:|kind["']?\s*:\s*["']?Pod\b/m;
 
 function looksLikePodTemplate(text: string): boolean {
     return POD_MARKERS.test(text) || (/\\[uUx]/.test(text) && /spec/i.test(text));
@@ -158,7 +184,9 @@ function podProjection(value: unknown): unknown {
     if (!isRecord(spec)) return { kind: value.kind, spec };
     const lists = CONTAINER_LISTS.map((list) => {
         const items = spec[list];
-        return Array.isArray(items) ? items.map((c: unknown) => (isRecord(c) ? [c.name, c.securityContext] : c)) : items;
+        return Array.isArray(items)
+            ? items.map((c: unknown) => (isRecord(c) ? [c.name, c.securityContext] : c))
+            : items;
     });
     return { kind: value.kind, securityContext: spec.securityContext, lists };
 }
@@ -183,7 +211,11 @@ function readText(text: string): TextReading {
 }
 
 /** Every document's value, or undefined when any document has a syntax error or cannot be built (an alias bomb). */
-function parseAll(text: string, options: { version: "1.1" | "1.2"; merge?: boolean }, duplicates: Set<number>): unknown[] | undefined {
+function parseAll(
+    text: string,
+    options: { version: "1.1" | "1.2"; merge?: boolean },
+    duplicates: Set<number>,
+): unknown[] | undefined {
     try {
         const documents = parseAllDocuments(text, { ...options, uniqueKeys: true });
         if (!Array.isArray(documents)) return undefined; // an empty stream
@@ -229,7 +261,8 @@ export function mapPods(props: Props, encodings: Readonly<Record<string, "text" 
 }
 
 /** File extensions of S3 uploads that are never a pod template (archives, code, data, images). */
-const NOT_A_TEMPLATE = /\.(jar|py|pyc|zip|whl|egg|gz|tgz|bz2|xz|zst|tar|parquet|orc|avro|csv|tsv|sh|sql|scala|r|class|so|png|jpe?g|gif|svg|ico|pdf|html|css|js|map|md)$/i;
+const NOT_A_TEMPLATE =
+    /\.(jar|py|pyc|zip|whl|egg|gz|tgz|bz2|xz|zst|tar|parquet|orc|avro|csv|tsv|sh|sql|scala|r|class|so|png|jpe?g|gif|svg|ico|pdf|html|css|js|map|md)$/i;
 
 /**
  * S3 object body: `content`, `contentBase64`, or an asset `source`. Text the pack can read is judged by what it
@@ -247,7 +280,8 @@ export async function s3ObjectPods(props: Props): Promise<TextPods> {
     const source = proxyTarget(props.source);
     if (typeof source === "string") {
         // ObjectCopy: "<bucket>/<key>" of the object copied.
-        if (!NOT_A_TEMPLATE.test(source)) result.unreadable.push(`source '${source}' is copied from another object the pack cannot read`);
+        if (!NOT_A_TEMPLATE.test(source))
+            result.unreadable.push(`source '${source}' is copied from another object the pack cannot read`);
         return result;
     }
     if (isRecord(source) && source.text instanceof Promise) {
@@ -255,16 +289,20 @@ export async function s3ObjectPods(props: Props): Promise<TextPods> {
         if (typeof text === "string") mergeInto(result, podsInText(text, "source"));
         return result;
     }
-    if (isRecord(source) && (typeof source.text === "string")) {
+    if (isRecord(source) && typeof source.text === "string") {
         mergeInto(result, podsInText(source.text, "source"));
         return result;
     }
     if (isRecord(source) && isRecord(source.assets)) return result; // an archive: Spark cannot load a pod template from one
     // The SDK hands assets over as @pulumi/pulumi asset objects, whose path and uri are promises.
-    const locations = isRecord(source) ? await Promise.all([source.path, source.uri].map((v) => (v instanceof Promise ? v : Promise.resolve(v)))) : [];
+    const locations = isRecord(source)
+        ? await Promise.all([source.path, source.uri].map((v) => (v instanceof Promise ? v : Promise.resolve(v))))
+        : [];
     const origin = locations.find((v): v is string => typeof v === "string" && v !== "");
     if (origin !== undefined && NOT_A_TEMPLATE.test(origin)) return result;
-    result.unreadable.push(`source ${origin === undefined ? "(an asset)" : `'${origin}'`} is uploaded from a file or remote asset the ` +
-        "pack cannot read");
+    result.unreadable.push(
+        `source ${origin === undefined ? "(an asset)" : `'${origin}'`} is uploaded from a file or remote asset the ` +
+            "pack cannot read",
+    );
     return result;
 }

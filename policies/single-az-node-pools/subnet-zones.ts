@@ -41,7 +41,8 @@ export class StackGraph {
                 if (siblings) siblings.push(r);
                 else this.childrenByParent.set(r.parent.urn, [r]);
             }
-            if (SUBNET_TYPES.has(r.type)) knownStrings(r, ["id", "subnetId"]).forEach((id) => this.subnetsById.set(id, r));
+            if (SUBNET_TYPES.has(r.type))
+                knownStrings(r, ["id", "subnetId"]).forEach((id) => this.subnetsById.set(id, r));
             if (CLUSTER_TYPES.has(r.type)) {
                 this.clustersByRef.set(r.urn, r);
                 knownStrings(r, ["id", "name", "arn"]).forEach((ref) => this.clustersByRef.set(ref, r));
@@ -113,8 +114,11 @@ export function zonesOf(subnets: readonly PolicyResource[]): string[] {
     const names = subnets.map((s): unknown => s.props.availabilityZone);
     const ids = subnets.map((s): unknown => s.props.availabilityZoneId);
     const usable = (values: unknown[]) => values.every((v) => typeof v === "string" && v !== "");
-    const labels = usable(names) ? names : usable(ids) ? ids
-        : subnets.map((s, i) => names[i] ?? ids[i] ?? `${urnName(s.urn)} (availability zone chosen by AWS)`);
+    const labels = usable(names)
+        ? names
+        : usable(ids)
+          ? ids
+          : subnets.map((s, i) => names[i] ?? ids[i] ?? `${urnName(s.urn)} (availability zone chosen by AWS)`);
     return [...new Set(labels.map(String))].sort();
 }
 
@@ -131,10 +135,20 @@ export function clusterOf(pool: PolicyResource, key: string, graph: StackGraph):
  * privateSubnetIds, then publicSubnetIds, then subnetIds; a plain aws.eks.Cluster only has vpcConfig.subnetIds.
  */
 export function clusterSubnets(cluster: PolicyResource, graph: StackGraph): SubnetRefs | undefined {
-    const candidates: string[][] = cluster.type === AWS_EKS_CLUSTER ? [["vpcConfig", "subnetIds"]]
-        : cluster.type === NATIVE_EKS_CLUSTER ? [["resourcesVpcConfig", "subnetIds"]]
-        : [["nodeSubnetIds"], ["privateSubnetIds"], ["publicSubnetIds"], ["subnetIds"],
-            ["core", "privateSubnetIds"], ["core", "publicSubnetIds"], ["core", "subnetIds"]];
+    const candidates: string[][] =
+        cluster.type === AWS_EKS_CLUSTER
+            ? [["vpcConfig", "subnetIds"]]
+            : cluster.type === NATIVE_EKS_CLUSTER
+              ? [["resourcesVpcConfig", "subnetIds"]]
+              : [
+                    ["nodeSubnetIds"],
+                    ["privateSubnetIds"],
+                    ["publicSubnetIds"],
+                    ["subnetIds"],
+                    ["core", "privateSubnetIds"],
+                    ["core", "publicSubnetIds"],
+                    ["core", "subnetIds"],
+                ];
     for (const path of candidates) {
         const refs = subnetsAt(cluster, path, graph);
         if (refs) return refs;
@@ -149,12 +163,25 @@ export interface TemplatePool {
     readonly label: string;
     readonly physicalName: unknown;
     /** Subnets, or `zones` for an Auto Scaling group placed by AvailabilityZones, or `unknown` when a function computes them. */
-    readonly placement: SubnetRefs | { readonly zones: string[]; readonly via: string } | { readonly unknown: string } | undefined;
+    readonly placement:
+        SubnetRefs | { readonly zones: string[]; readonly via: string } | { readonly unknown: string } | undefined;
 }
 
 const TEMPLATE_POOLS = [
-    { type: "AWS::AutoScaling::AutoScalingGroup", label: "Auto Scaling group", nameKey: "AutoScalingGroupName", subnetKey: "VPCZoneIdentifier", zoneKey: "AvailabilityZones" },
-    { type: "AWS::EKS::Nodegroup", label: "EKS node group", nameKey: "NodegroupName", subnetKey: "Subnets", zoneKey: undefined },
+    {
+        type: "AWS::AutoScaling::AutoScalingGroup",
+        label: "Auto Scaling group",
+        nameKey: "AutoScalingGroupName",
+        subnetKey: "VPCZoneIdentifier",
+        zoneKey: "AvailabilityZones",
+    },
+    {
+        type: "AWS::EKS::Nodegroup",
+        label: "EKS node group",
+        nameKey: "NodegroupName",
+        subnetKey: "Subnets",
+        zoneKey: undefined,
+    },
 ] as const;
 
 /**
@@ -163,7 +190,8 @@ const TEMPLATE_POOLS = [
  */
 export function templatePools(stack: PolicyResource, graph: StackGraph): TemplatePool[] | undefined {
     const body: unknown = stack.props.templateBody;
-    if (typeof body !== "string") return stack.props.templateUrl === undefined || stack.props.templateUrl === null ? [] : undefined;
+    if (typeof body !== "string")
+        return stack.props.templateUrl === undefined || stack.props.templateUrl === null ? [] : undefined;
     const pools: TemplatePool[] = [];
     for (const kind of TEMPLATE_POOLS) {
         const resources = templateResources(body, kind.type);
@@ -174,9 +202,16 @@ export function templatePools(stack: PolicyResource, graph: StackGraph): Templat
                 const value = key === undefined ? undefined : properties[key];
                 if (key === undefined || value === undefined || value === null) return undefined;
                 if (containsIntrinsic(value)) return { unknown: `${at(key)} is computed by a CloudFormation function` };
-                return key === kind.zoneKey ? { zones: [...new Set(asList(value).map(String))].sort(), via: at(key) } : resolveRefs(asList(value), graph, at(key));
+                return key === kind.zoneKey
+                    ? { zones: [...new Set(asList(value).map(String))].sort(), via: at(key) }
+                    : resolveRefs(asList(value), graph, at(key));
             };
-            pools.push({ logicalId, label: kind.label, physicalName: properties[kind.nameKey], placement: read(kind.subnetKey) ?? read(kind.zoneKey) });
+            pools.push({
+                logicalId,
+                label: kind.label,
+                physicalName: properties[kind.nameKey],
+                placement: read(kind.subnetKey) ?? read(kind.zoneKey),
+            });
         }
     }
     return pools;
