@@ -12,6 +12,8 @@ import { configList, exemptName } from "../lib/exemptions";
 import { parseK8sType, qualifiedName } from "../lib/k8s";
 import {
     isWorkloadKind,
+    workloadListItemKind,
+    workloadListPods,
     mapPods,
     s3ObjectPods,
     sparkApplicationPods,
@@ -102,6 +104,8 @@ function podBearerFor(type: string): PodBearer | undefined {
     const k8sNames = (props: Props) => [() => dig(props, ["metadata", "name"]), () => namespacedName(props)];
     const base = { kind: k8s.patch ? `${k8s.kind}Patch` : k8s.kind, displayName: qualifiedName, names: k8sNames };
     if (isWorkloadKind(k8s)) return { ...base, pods: (props) => [workloadPod(k8s, props)] };
+    const listItem = workloadListItemKind(k8s);
+    if (listItem) return { ...base, pods: (props) => workloadListPods(listItem, props) };
     if (
         k8s.group === SPARK_OPERATOR_GROUP &&
         (k8s.kind === "SparkApplication" || k8s.kind === "ScheduledSparkApplication")

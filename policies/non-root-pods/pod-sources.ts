@@ -33,6 +33,23 @@ export function isWorkloadKind(k8s: K8sType): boolean {
     return entry !== undefined && entry.groups.includes(k8s.group);
 }
 
+/** The item kind of a `<Kind>List` of a pod-bearing kind (e.g. DeploymentList → Deployment), if it is one. */
+export function workloadListItemKind(k8s: K8sType): K8sType | undefined {
+    if (!k8s.kind.endsWith("List")) return undefined;
+    const item: K8sType = { ...k8s, kind: k8s.kind.slice(0, -"List".length), patch: false };
+    return isWorkloadKind(item) ? item : undefined;
+}
+
+/** Every item of a `<Kind>List`: each is created as its own object, so each pod is judged in full. */
+export function workloadListPods(item: K8sType, props: Props): PodUnderTest[] {
+    const items = props.items;
+    if (!Array.isArray(items)) return [];
+    const path = WORKLOAD_SPEC_PATHS.get(item.kind)?.path ?? ["spec"];
+    return items.map((entry: unknown, i) =>
+        podFromSpec(dig(entry, path), `items[${i}].${path.join(".")}`, "full", false),
+    );
+}
+
 export function workloadPod(k8s: K8sType, props: Props): PodUnderTest {
     const path = WORKLOAD_SPEC_PATHS.get(k8s.kind)?.path ?? ["spec"];
     return podFromSpec(dig(props, path), path.join("."), k8s.patch ? "patch" : "full", false);

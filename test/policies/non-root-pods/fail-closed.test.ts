@@ -126,3 +126,16 @@ describe("non-root-pods: Kyverno require-run-as-nonroot and Pod Security restric
         }
     }
 });
+
+describe("non-root-pods: List kinds create every item", () => {
+    it("judges each item of a DeploymentList and a PodList", async () => {
+        const deployments = { type: "kubernetes:apps/v1:DeploymentList", name: "l", props: { items: [
+            { metadata: { name: "ok" }, spec: { template: { spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: "a" }] } } } },
+            { metadata: { name: "root" }, spec: { template: { spec: { containers: [{ name: "b", securityContext: { runAsUser: 0 } }] } } } },
+        ] } };
+        const outcome = await runResourcePolicy(nonRootPods, deployments);
+        assert.deepEqual(messages(outcome).map((m) => m.split(": ")[0]), ["DeploymentList 'l' items[1].spec.template.spec.containers[0].securityContext.runAsUser"]);
+        const pods = { type: "kubernetes:core/v1:PodList", name: "p", props: { items: [{ spec: { containers: [{ name: "c", securityContext: { runAsNonRoot: true, runAsUser: 185 } }] } }] } };
+        assertCompliant(await runResourcePolicy(nonRootPods, pods));
+    });
+});
