@@ -80,6 +80,16 @@ export function pinFindings(entries: readonly ConditionEntry[], ctx: PinContext)
 function claimFinding(entries: readonly ConditionEntry[], ctx: PinContext, claim: "sub" | "aud"): string | undefined {
     const wanted = `${ctx.issuer}:${claim}`.toLowerCase();
     const onClaim = entries.filter((e) => e.key.toLowerCase() === wanted);
+    // Operators and keys are case-insensitive: the same key twice under one operator (`StringEquals` and
+    // `stringequals`, or `…:sub` and `…:SUB`) is one condition that readers may resolve to either value.
+    const operators = onClaim.map((e) => e.operator.trim().toLowerCase());
+    const repeated = onClaim.find((e, i) => operators.indexOf(e.operator.trim().toLowerCase()) !== i);
+    if (repeated) {
+        return (
+            `${ctx.conditionPath}.${repeated.operator}: ${repeated.key} is set more than once under ${repeated.operator} ` +
+            "(operators and condition keys are case-insensitive), which readers may resolve to either value; set it once"
+        );
+    }
     const pinning = onClaim.filter(isPinning);
     const problems = pinning.map((e) => entryProblem(e, ctx, claim));
     if (pinning.length > 0 && problems.some((p) => p === undefined)) return undefined;

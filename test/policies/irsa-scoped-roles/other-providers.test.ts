@@ -106,6 +106,18 @@ describe("irsa-scoped-roles: every provider that creates a role", () => {
             ]);
         });
 
+        it("rejects duplicate keys hidden behind escapes", async () => {
+            const text = `{"Statement":[{"Effect":"Allow","Eff\\u0065ct":"Deny","Principal":{"Federated":"${PROVIDER}"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`;
+            assert.match(messages(await runResourcePolicy(irsaScopedRoles, classicRole(text)))[0], /repeats the key "Effect" in one object/);
+        });
+
+        it("rejects a claim set twice under one operator in different cases", async () => {
+            const condition = { StringEquals: { [SUB]: "system:serviceaccount:a:b", [AUD]: "sts.amazonaws.com" }, stringequals: { [SUB.toUpperCase()]: "system:serviceaccount:x:y" } };
+            assert.match(messages(await runResourcePolicy(irsaScopedRoles, classicRole(doc(statement(condition)))))[0], /is set more than once under/);
+            const sameBlock = { StringEquals: { [SUB]: "system:serviceaccount:a:b", [SUB.toUpperCase()]: "system:serviceaccount:x:y", [AUD]: "sts.amazonaws.com" } };
+            assert.match(messages(await runResourcePolicy(irsaScopedRoles, classicRole(doc(statement(sameBlock)))))[0], /is set more than once under StringEquals/);
+        });
+
         it("rejects an element spelled twice in different cases", async () => {
             const outcome = await runResourcePolicy(irsaScopedRoles, classicRole(doc({ ...statement({}), effect: "Deny", Effect: "Allow" })));
             assert.match(messages(outcome)[0], /Statement\[0\] spells the element Effect 2 ways/);
