@@ -91,6 +91,23 @@ describe("the policy pack served to the Pulumi engine", function () {
         ]);
     });
 
+    it("exempts a Karpenter NodePool listed in exemptPools over gRPC exactly as the offline check does", async () => {
+        const wide = resource("kubernetes:karpenter.sh/v1:NodePool", "system-pool", {
+            metadata: { name: "spark-dev-system-pool" },
+            spec: { template: { spec: { requirements: [{ key: "topology.kubernetes.io/zone", operator: "Exists" }] } } },
+        });
+        const exported = stackExport([...compliantStack(), wide]);
+        const config = { "single-az-node-pools": { exemptPools: ["spark-dev-system", "spark-dev-system-pool"] } };
+        await configure(config);
+        const overGrpc = await analyzeOverGrpc(exported);
+        assert.deepEqual(overGrpc, { violations: [], notEvaluated: [] });
+        assert.deepEqual(await evaluateStackExport(exported, config), overGrpc);
+        await configure(DEV_CONFIG);
+        const unexempted = await analyzeOverGrpc(exported);
+        assert.deepEqual(unexempted.violations.map((v) => v.urn.split("::").pop()), ["system-pool"]);
+        assert.deepEqual(await evaluateStackExport(exported, DEV_CONFIG), unexempted);
+    });
+
     for (const [label, config] of [["the dev config", DEV_CONFIG], ["all advisory", { all: "advisory" }]] as const) {
         it(`gives the offline check's verdicts for a mutated stack with ${label}`, async () => {
             const release = resource("kubernetes:helm.sh/v3:Release", "operator", { name: "operator", chart: "spark-operator", values: {} });

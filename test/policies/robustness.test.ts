@@ -12,16 +12,21 @@ const TYPES = [
     "kubernetes:helm.sh/v3:Release", "aws:iam/role:Role", "kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1alpha5:Provisioner",
     "aws:eks/nodeGroup:NodeGroup", "aws:autoscaling/group:Group", "eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "aws:ec2/subnet:Subnet",
     "eks:index:Cluster", "aws:eks/cluster:Cluster", "aws:cloudformation/stack:Stack", "kubernetes:core/v1:constructor", "constructor",
+    "aws-native:iam:Role", "aws-native:eks:Nodegroup", "aws-native:autoscaling:AutoScalingGroup", "aws-native:ec2:Subnet", "aws-native:eks:Cluster",
+    "aws-native:cloudformation:Stack", "aws:cloudformation/stackSet:StackSet", "kubernetes:core/v1:Secret", "aws:s3/objectCopy:ObjectCopy",
+    "kubernetes:apps/v1:DeploymentList",
 ];
 const KEYS = [
     "spec", "template", "containers", "initContainers", "ephemeralContainers", "securityContext", "runAsUser", "runAsNonRoot", "metadata", "name",
     "data", "binaryData", "content", "contentBase64", "source", "values", "assumeRolePolicy", "requirements", "key", "operator", "minValues",
     "subnetIds", "vpcZoneIdentifiers", "availabilityZones", "availabilityZone", "nodeGroupName", "clusterName", "cluster", "vpcConfig",
     "privateSubnetIds", "jobTemplate", "driver", "executor", "sidecars", "podSecurityContext", "templateBody", "id", "constructor",
+    "assumeRolePolicyDocument", "roleName", "subnets", "vpcZoneIdentifier", "subnetId", "resourcesVpcConfig", "stringData", "items", "templateUrl",
 ];
 const SCALARS: unknown[] = [
     null, 0, -1, "", "*", true, [], [null], {}, "0", "kind: Pod\nspec:\n  containers: 5\n", "kind: Pod\nspec:\n  containers:\n  - 5\n  - name: 3\n    securityContext: 7\n",
     "{\"Statement\": [5, null, {\"Principal\": 5, \"Action\": {}, \"Condition\": []}]}",
+    "{\"Resources\": {\"R\": {\"Type\": \"AWS::IAM::Role\", \"Properties\": {\"AssumeRolePolicyDocument\": {\"Statement\": 5}}}, \"A\": {\"Type\": \"AWS::EKS::Nodegroup\", \"Properties\": {\"Subnets\": {\"Ref\": 1}}}}}",
     "{\"Statement\": {\"Principal\": {\"Federated\": [1, null, \"arn:aws:iam::1:oidc-provider/x\"]}, \"Condition\": {\"StringEquals\": 5, \"StringLike\": {\"x:sub\": {}}}}}",
 ];
 

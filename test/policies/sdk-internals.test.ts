@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { base36 } from "../../policies/lib/base36";
+import { base36 } from "../../policies/irsa-scoped-roles/base36";
 import { isUnknownValueError, NotEvaluableError, unknownCheckingProxy, unknownStringValue } from "../../policies/lib/sdk";
 import { PACK_ENFORCEMENT_LEVEL, PACK_POLICIES } from "../../policies/pack";
 

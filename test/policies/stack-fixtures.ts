@@ -3,7 +3,7 @@
  * system node group exempted by config, a single-zone Spark node group and NodePool, non-root workloads, IRSA and
  * service roles) and the mutations the end-to-end tests expect the pack to catch.
  */
-import { base36 } from "../../policies/lib/base36";
+import { base36 } from "../../policies/irsa-scoped-roles/base36";
 import type { ExportedResource } from "../../tools/plan/stack-export";
 
 export const STACK_URN_PREFIX = "urn:pulumi:dev::spark-platform::";

@@ -65,6 +65,17 @@ describe("offline evaluation of a stack export", () => {
             assert.deepEqual(summary(verdicts), ["mandatory non-root-pods history"]);
         });
 
+        it("hands the config to every half of a policy: a NodePool in exemptPools is exempt per resource too", async () => {
+            const pool = resource("kubernetes:karpenter.sh/v1:NodePool", "system-pool", {
+                metadata: { name: "spark-dev-system-pool" },
+                spec: { template: { spec: { requirements: [{ key: "topology.kubernetes.io/zone", operator: "Exists" }] } } },
+            });
+            const exported = stackExport([...compliantStack(), pool]);
+            assert.deepEqual(summary(await evaluateStackExport(exported, DEV_CONFIG)), ["mandatory single-az-node-pools system-pool"]);
+            const config = { "single-az-node-pools": { exemptPools: ["spark-dev-system", "spark-dev-system-pool"] } };
+            assert.deepEqual(await evaluateStackExport(exported, config), { violations: [], notEvaluated: [] });
+        });
+
         it("rejects a property of the wrong type as the CLI does", async () => {
             await assert.rejects(evaluateStackExport(mutated(), { "single-az-node-pools": { exemptPools: "spark-dev-system" } }),
                 new InvalidInputError("validating policy config: spark-platform 0.1.0  single-az-node-pools: exemptPools: Invalid type. Expected: array, given: string"));
@@ -157,12 +168,18 @@ describe("offline evaluation of a stack export", () => {
             assert.deepEqual(summary(await evaluateStackExport(stackExport(rs), DEV_CONFIG)), ["mandatory non-root-pods tpl"]);
         });
 
+        it("reads an S3 object uploaded from a file by where it comes from: a jar is no pod template", async () => {
+            const asset = { "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", hash: "x", path: "build/job.jar" };
+            const rs = [...compliantStack(), resource("aws:s3/bucketObjectv2:BucketObjectv2", "jar", { bucket: "b", key: "templates/driver.yaml", source: asset })];
+            assert.deepEqual(await evaluateStackExport(stackExport(rs), DEV_CONFIG), { violations: [], notEvaluated: [] });
+        });
+
         it("reports a YAML S3 object uploaded from a file as not evaluated", async () => {
             const asset = { "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", hash: "x", path: "templates/driver.yaml" };
             const rs = [...compliantStack(), resource("aws:s3/bucketObjectv2:BucketObjectv2", "tpl", { bucket: "b", key: "pod-templates/driver.yaml", source: asset })];
             const verdicts = await evaluateStackExport(stackExport(rs), DEV_CONFIG);
             assert.deepEqual(verdicts.notEvaluated.map((n) => [n.policy, n.urn.split("::").pop()]), [["non-root-pods", "tpl"]]);
-            assert.match(verdicts.notEvaluated[0].reason, /S3 object 'pod-templates\/driver\.yaml' uploads a YAML body from a file or remote asset/);
+            assert.match(verdicts.notEvaluated[0].reason, /S3 object 'pod-templates\/driver\.yaml' source 'templates\/driver\.yaml' is uploaded from a file or remote asset the pack cannot read/);
         });
     });
 

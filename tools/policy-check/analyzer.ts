@@ -67,23 +67,29 @@ function call<Request>(handler: RpcHandler<Request>, request: Request): Promise<
     });
 }
 
-/** The policy as the analyzer would see it after `configure`: resolved level, `getConfig` returning its config. */
+/**
+ * The policy as the analyzer would see it after `configure`: resolved level, and every half — the resource
+ * validations and the stack validation alike — reading its resolved config through `getConfig`, as the engine's
+ * Configure hands one config to the whole policy.
+ */
 function configurePolicy(policy: Policy, config: ResolvedPolicyConfig | undefined): Policy {
     if (!config) return policy;
     const properties = config.properties;
     const getConfig = <T extends object>(): T => structuredClone(properties) as T;
-    const base = { ...policy, enforcementLevel: config.enforcementLevel };
-    if ("validateStack" in policy && typeof policy.validateStack === "function") {
-        const validateStack = policy.validateStack;
-        return { ...base, validateStack: (args, report) => validateStack({ ...args, getConfig }, report) } as StackValidationPolicy;
+    const configured: Record<string, unknown> = { ...policy, enforcementLevel: config.enforcementLevel };
+    const validateStack: unknown = (policy as Partial<StackValidationPolicy>).validateStack;
+    if (typeof validateStack === "function") {
+        const stack = validateStack as StackValidationPolicy["validateStack"];
+        configured.validateStack = ((args, report) => stack({ ...args, getConfig }, report)) satisfies StackValidationPolicy["validateStack"];
     }
-    const resourcePolicy = policy as ResourceValidationPolicy;
-    const validations = resourcePolicy.validateResource;
-    if (!validations) return base;
-    const wrap = (validate: ResourceValidation): ResourceValidation =>
-        // Keep the type tag so the analyzer's fast path still skips other resource types.
-        Object.assign<ResourceValidation, object>((args, report) => validate({ ...args, getConfig }, report), pulumiTypeTag(validate));
-    return { ...base, validateResource: Array.isArray(validations) ? validations.map(wrap) : wrap(validations) } as ResourceValidationPolicy;
+    const validations = (policy as Partial<ResourceValidationPolicy>).validateResource;
+    if (validations) {
+        const wrap = (validate: ResourceValidation): ResourceValidation =>
+            // Keep the type tag so the analyzer's fast path still skips other resource types.
+            Object.assign<ResourceValidation, object>((args, report) => validate({ ...args, getConfig }, report), pulumiTypeTag(validate));
+        configured.validateResource = Array.isArray(validations) ? validations.map(wrap) : wrap(validations);
+    }
+    return configured as unknown as Policy;
 }
 
 function pulumiTypeTag(fn: ResourceValidation): { __pulumiType?: string } {

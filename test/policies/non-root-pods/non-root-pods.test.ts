@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { nonRootPods } from "../../policies/non-root-pods";
+import { nonRootPods } from "../../../policies/non-root-pods";
 import {
     assertCompliant, assertNotApplicable, assertUnknown, assertViolations, runResourcePolicy, unknownObjectValue, unknownStringValue,
-} from "./util";
+} from "../util";
 
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 185 };
 const FIX = "set securityContext.runAsNonRoot: true and securityContext.runAsUser: <uid ≥ 1>";

@@ -5,7 +5,7 @@
  * as the kubelet does (Gatekeeper `k8spspallowedusers` get_field_value; Kyverno `require-run-as-nonroot`).
  * @internal
  */
-import { isPresent, isRecord, show } from "./values";
+import { dig, isPresent, isRecord, show } from "../lib/values";
 
 export interface SecurityLayer {
     /** Path of the securityContext object, e.g. `spec.template.spec.containers[0].securityContext`. */
@@ -45,7 +45,10 @@ export interface Finding {
 }
 
 /** Main container names Spark gives the driver/executor (and EMR's pod-template docs require). */
-export const SPARK_MAIN_CONTAINERS: ReadonlySet<string> = new Set(["spark-kubernetes-driver", "spark-kubernetes-executor"]);
+export const SPARK_MAIN_CONTAINERS: ReadonlySet<string> = new Set([
+    "spark-kubernetes-driver",
+    "spark-kubernetes-executor",
+]);
 
 export const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"] as const;
 
@@ -64,7 +67,9 @@ export function podFromSpec(spec: unknown, specPath: string, mode: "full" | "pat
             const isMain = emrAware && list === "containers" && SPARK_MAIN_CONTAINERS.has(name);
             const path = `${specPath}.${list}[${i}]`;
             containers.push({
-                path, name, role: isMain ? "emr-main" : "regular",
+                path,
+                name,
+                role: isMain ? "emr-main" : "regular",
                 layers: [{ path: `${path}.securityContext`, value: item.securityContext }],
             });
         });
@@ -93,12 +98,23 @@ export function podFindings(pod: PodUnderTest): Finding[] {
 
 function rootUserFindings(layer: SecurityLayer): Finding[] {
     if (!isRecord(layer.value)) return [];
+    const windowsUser = dig(layer.value, ["windowsOptions", "runAsUserName"]);
+    if (typeof windowsUser === "string" && WINDOWS_ADMINS.has(windowsUser.trim().toLowerCase())) {
+        return [
+            {
+                path: `${layer.path}.windowsOptions.runAsUserName`,
+                message: `${show(windowsUser)} runs the container as the Windows administrator; use ContainerUser`,
+            },
+        ];
+    }
     const user = layer.value.runAsUser;
     if (!isRootUid(user)) return [];
-    return [{
-        path: `${layer.path}.runAsUser`,
-        message: `${show(user)} runs the container as root; use a non-zero UID (e.g. 185, Apache Spark's spark user) and runAsNonRoot: true`,
-    }];
+    return [
+        {
+            path: `${layer.path}.runAsUser`,
+            message: `${show(user)} runs the container as root; use a non-zero UID (e.g. 185, Apache Spark's spark user) and runAsNonRoot: true`,
+        },
+    ];
 }
 
 function isRootUid(value: unknown): boolean {
@@ -111,7 +127,8 @@ function emrPodFindings(pod: PodUnderTest): Finding[] {
         if (!isPresent(layer.value)) continue;
         findings.push({
             path: layer.path,
-            message: "EMR on EKS rejects pod templates that set a pod-level securityContext (it is not in EMR's pod-template " +
+            message:
+                "EMR on EKS rejects pod templates that set a pod-level securityContext (it is not in EMR's pod-template " +
                 "allow-list); remove it and give each sidecar and init container its own securityContext " +
                 "(runAsNonRoot: true, runAsUser: <uid ≥ 1>)",
         });
@@ -120,7 +137,8 @@ function emrPodFindings(pod: PodUnderTest): Finding[] {
         if (container.role !== "emr-main" || !isPresent(container.layers[0]?.value)) continue;
         findings.push({
             path: container.layers[0].path,
-            message: `EMR on EKS does not allow a securityContext on the Spark main container '${container.name}' ` +
+            message:
+                `EMR on EKS does not allow a securityContext on the Spark main container '${container.name}' ` +
                 "(EMR runs it as its non-root hadoop user, uid 999); remove it",
         });
     }
@@ -157,20 +175,25 @@ function provabilityFinding(pod: PodUnderTest, container: ContainerUnderTest): F
     if (nonRoot) {
         return {
             path: container.path,
-            message: `${label} is not provably non-root: runAsNonRoot is ${show(nonRoot.value)} at ${nonRoot.path} and no ` +
+            message:
+                `${label} is not provably non-root: runAsNonRoot is ${show(nonRoot.value)} at ${nonRoot.path} and no ` +
                 `non-zero runAsUser applies; ${FIX} on the container`,
         };
     }
     if (pod.mode === "patch") return undefined; // the patched object may already set it; only judge what is present
-    const where = pod.mode === "emr"
-        ? "its securityContext (EMR does not accept a pod-level one)"
-        : [container.layers.map((l) => l.path), pod.podLayers.map((l) => l.path)].flat().join(" or ");
+    const where =
+        pod.mode === "emr"
+            ? "its securityContext (EMR does not accept a pod-level one)"
+            : [container.layers.map((l) => l.path), pod.podLayers.map((l) => l.path)].flat().join(" or ");
     return {
         path: container.path,
         message: `${label} is not provably non-root: no runAsNonRoot: true or non-zero runAsUser is set in ${where}; ${FIX}`,
     };
 }
 
+/** Kubernetes accepts UIDs 0..2^31-1 (IsValidUserID); anything else is not a UID the policy can vouch for. */
 function isPositiveUid(value: unknown): boolean {
-    return typeof value === "number" && Number.isInteger(value) && value > 0;
+    return typeof value === "number" && Number.isInteger(value) && value > 0 && value <= 2147483647;
 }
+
+const WINDOWS_ADMINS: ReadonlySet<string> = new Set(["containeradministrator", "nt authority\\system"]);

@@ -8,7 +8,7 @@
  * @internal
  */
 import { base36 } from "./base36";
-import { asList, isRecord, show } from "./values";
+import { asList, isRecord, show } from "../lib/values";
 
 export interface ConditionEntry {
     /** Operator as written, e.g. `ForAnyValue:StringLikeIfExists`. */
@@ -51,8 +51,12 @@ export function conditionEntries(condition: unknown): ConditionEntry[] {
         const base = (match?.[2] ?? operator).toLowerCase();
         for (const key of Object.keys(block)) {
             entries.push({
-                operator, base, key, values: asList(block[key]),
-                setQualifier: match?.[1] !== undefined, ifExists: match?.[3] !== undefined,
+                operator,
+                base,
+                key,
+                values: asList(block[key]),
+                setQualifier: match?.[1] !== undefined,
+                ifExists: match?.[3] !== undefined,
             });
         }
     }
@@ -76,31 +80,46 @@ export function pinFindings(entries: readonly ConditionEntry[], ctx: PinContext)
 function claimFinding(entries: readonly ConditionEntry[], ctx: PinContext, claim: "sub" | "aud"): string | undefined {
     const wanted = `${ctx.issuer}:${claim}`.toLowerCase();
     const onClaim = entries.filter((e) => e.key.toLowerCase() === wanted);
+    // Operators and keys are case-insensitive: the same key twice under one operator (`StringEquals` and
+    // `stringequals`, or `…:sub` and `…:SUB`) is one condition that readers may resolve to either value.
+    const operators = onClaim.map((e) => e.operator.trim().toLowerCase());
+    const repeated = onClaim.find((e, i) => operators.indexOf(e.operator.trim().toLowerCase()) !== i);
+    if (repeated) {
+        return (
+            `${ctx.conditionPath}.${repeated.operator}: ${repeated.key} is set more than once under ${repeated.operator} ` +
+            "(operators and condition keys are case-insensitive), which readers may resolve to either value; set it once"
+        );
+    }
     const pinning = onClaim.filter(isPinning);
     const problems = pinning.map((e) => entryProblem(e, ctx, claim));
     if (pinning.length > 0 && problems.some((p) => p === undefined)) return undefined;
     const firstProblem = problems.find((p): p is string => p !== undefined);
     if (firstProblem) return firstProblem;
-    const fix = claim === "sub"
-        ? `use StringEquals {"${ctx.issuer}:sub": "${SA_FORM}"}`
-        : `use StringEquals {"${ctx.issuer}:aud": "${STS_AUDIENCE}"}`;
+    const fix =
+        claim === "sub"
+            ? `use StringEquals {"${ctx.issuer}:sub": "${SA_FORM}"}`
+            : `use StringEquals {"${ctx.issuer}:aud": "${STS_AUDIENCE}"}`;
     if (onClaim.length > 0) {
         const e = onClaim[0];
         return `${ctx.conditionPath}.${e.operator}: ${e.key} — ${whyNotPinning(e)}, so it does not pin the ${claim} claim; ${fix}`;
     }
     const foreign = entries.find((e) => e.key.toLowerCase().endsWith(`:${claim}`));
     if (foreign) {
-        return `${ctx.conditionPath}: ${foreign.key} belongs to another issuer than the principal's ` +
-            `(${ctx.issuer}); condition keys must use the same issuer as Principal.Federated — ${fix}`;
+        return (
+            `${ctx.conditionPath}: ${foreign.key} belongs to another issuer than the principal's ` +
+            `(${ctx.issuer}); condition keys must use the same issuer as Principal.Federated — ${fix}`
+        );
     }
-    const risk = claim === "sub"
-        ? "any service account (any token from the issuer) can assume the role"
-        : "tokens minted for any audience are accepted";
+    const risk =
+        claim === "sub"
+            ? "any service account (any token from the issuer) can assume the role"
+            : "tokens minted for any audience are accepted";
     return `${ctx.conditionPath}: no ${ctx.issuer}:${claim} condition — ${risk}; ${fix}`;
 }
 
 function whyNotPinning(entry: ConditionEntry): string {
-    if (entry.setQualifier) return `the set operator in ${entry.operator} is meant for multivalued keys and passes vacuously`;
+    if (entry.setQualifier)
+        return `the set operator in ${entry.operator} is meant for multivalued keys and passes vacuously`;
     if (entry.ifExists) return `${entry.operator} passes when the key is absent`;
     if (entry.base === "null") return "Null only tests whether the key is present";
     if (entry.base.includes("not")) return `${entry.operator} is negated and allows every other value`;
@@ -136,8 +155,10 @@ function subjectProblem(value: unknown, entry: ConditionEntry, ctx: PinContext):
         return `is ${show(value)} — wildcards are not allowed outside the EMR on EKS pattern; pin it to ${SA_FORM}`;
     }
     if (wildcard) {
-        return `is ${show(value)} under ${entry.operator}, where * and ? are literal characters that match no service ` +
-            `account; pin it to ${SA_FORM}`;
+        return (
+            `is ${show(value)} under ${entry.operator}, where * and ? are literal characters that match no service ` +
+            `account; pin it to ${SA_FORM}`
+        );
     }
     return `is ${show(value)}, which is not a ${SA_FORM} subject; pin it to ${SA_FORM}`;
 }
@@ -145,18 +166,24 @@ function subjectProblem(value: unknown, entry: ConditionEntry, ctx: PinContext):
 /** The one allowed wildcard: emr-containers-sa-*-*-<account of the provider>-<base36(this role's name)>. */
 function emrProblem(value: string, account: string, suffix: string, ctx: PinContext): string | undefined {
     if (ctx.account === undefined) {
-        return `is ${show(value)} — the EMR on EKS pattern can only be verified against an oidc-provider ARN principal ` +
-            `(it embeds the provider's account id), but the principal is the bare issuer ${ctx.issuer}`;
+        return (
+            `is ${show(value)} — the EMR on EKS pattern can only be verified against an oidc-provider ARN principal ` +
+            `(it embeds the provider's account id), but the principal is the bare issuer ${ctx.issuer}`
+        );
     }
     if (account !== ctx.account) {
-        return `is ${show(value)} — the EMR on EKS pattern names account ${account}, but the OIDC provider is in ` +
-            `account ${ctx.account}; use emr-containers-sa-*-*-${ctx.account}-<base36(role name)>`;
+        return (
+            `is ${show(value)} — the EMR on EKS pattern names account ${account}, but the OIDC provider is in ` +
+            `account ${ctx.account}; use emr-containers-sa-*-*-${ctx.account}-<base36(role name)>`
+        );
     }
     const roleName = ctx.roleName();
     const expected = base36(roleName);
     if (suffix !== expected) {
-        return `is ${show(value)} — the EMR on EKS pattern must end in base36 of this role's name ` +
-            `(base36("${roleName}") = "${expected}"), not "${suffix}"`;
+        return (
+            `is ${show(value)} — the EMR on EKS pattern must end in base36 of this role's name ` +
+            `(base36("${roleName}") = "${expected}"), not "${suffix}"`
+        );
     }
     return undefined;
 }

@@ -8,17 +8,31 @@
  * scanned for `runAsUser: 0` and the release is then reported as not evaluated (see README "Helm releases").
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configList, exemptName } from "./lib/exemptions";
-import { parseK8sType, qualifiedName } from "./lib/k8s";
-import { configMapPods, isWorkloadKind, s3ObjectPods, sparkApplicationPods, SPARK_OPERATOR_GROUP, workloadPod } from "./lib/pod-sources";
-import { podFindings, PodUnderTest } from "./lib/pod-spec";
-import { NotEvaluableError } from "./lib/sdk";
-import { cosmetic, dig, isRecord, pathKey, Props } from "./lib/values";
+import { configList, exemptName } from "../lib/exemptions";
+import { parseK8sType, qualifiedName } from "../lib/k8s";
+import {
+    isWorkloadKind,
+    workloadListItemKind,
+    workloadListPods,
+    mapPods,
+    s3ObjectPods,
+    sparkApplicationPods,
+    SPARK_OPERATOR_GROUP,
+    TextPods,
+    workloadPod,
+} from "./pod-sources";
+import { podFindings, PodUnderTest } from "./pod-spec";
+import { NotEvaluableError } from "../lib/sdk";
+import { cosmetic, dig, isRecord, pathKey, Props } from "../lib/values";
 
 export const NON_ROOT_PODS = "non-root-pods";
 
 const HELM_V3_RELEASE = "kubernetes:helm.sh/v3:Release";
-const S3_OBJECT_TYPES: ReadonlySet<string> = new Set(["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject"]);
+const S3_OBJECT_TYPES: ReadonlySet<string> = new Set([
+    "aws:s3/bucketObjectv2:BucketObjectv2",
+    "aws:s3/bucketObject:BucketObject",
+    "aws:s3/objectCopy:ObjectCopy",
+]);
 
 interface PodBearer {
     /** "Deployment", "SparkApplication", "S3 object"… */
@@ -26,19 +40,21 @@ interface PodBearer {
     readonly displayName: (props: Props, resourceName: string) => string;
     /** Names the exemption list is matched against besides the Pulumi resource name (read lazily, strictly). */
     readonly names: (props: Props) => ReadonlyArray<() => unknown>;
-    readonly pods: (props: Props) => PodUnderTest[] | Promise<PodUnderTest[]>;
+    readonly pods: (props: Props) => PodUnderTest[] | TextPods | Promise<TextPods>;
 }
 
 export const nonRootPods: ResourceValidationPolicy = {
     name: NON_ROOT_PODS,
-    description: "Every container of every pod the stack declares (workloads, Spark applications, Spark/EMR pod templates) must run as a provably non-root user.",
+    description:
+        "Every container of every pod the stack declares (workloads, Spark applications, Spark/EMR pod templates) must run as a provably non-root user.",
     configSchema: {
         properties: {
             exemptWorkloads: {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Objects not checked, matched against metadata.name, <namespace>/<name>, the Helm release or S3 key, or the Pulumi resource name.",
+                description:
+                    "Objects not checked, matched against metadata.name, <namespace>/<name>, the Helm release or S3 key, or the Pulumi resource name.",
             },
         },
     },
@@ -48,12 +64,29 @@ export const nonRootPods: ResourceValidationPolicy = {
 async function validateNonRootPods(args: ResourceValidationArgs, report: ReportViolation): Promise<void> {
     if (args.type === HELM_V3_RELEASE) return checkHelmRelease(args, report);
     const bearer = podBearerFor(args.type);
-    if (!bearer) return args.notApplicable("Policy only applies to pod-bearing Kubernetes objects, Spark applications and pod-template carriers");
-    const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), [() => args.name, ...bearer.names(args.props)]);
+    if (!bearer)
+        return args.notApplicable(
+            "Policy only applies to pod-bearing Kubernetes objects, Spark applications and pod-template carriers",
+        );
+    const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), [
+        () => args.name,
+        ...bearer.names(args.props),
+    ]);
     if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${NON_ROOT_PODS}.exemptWorkloads`);
     const subject = `${bearer.kind} '${bearer.displayName(args.props, args.name)}'`;
-    for (const pod of await bearer.pods(args.props)) {
+    const found = await bearer.pods(args.props);
+    const carried: TextPods = Array.isArray(found) ? { pods: found, findings: [], unreadable: [] } : found;
+    for (const finding of carried.findings) report(`${subject} ${finding.path}: ${finding.message}`);
+    for (const pod of carried.pods) {
         for (const finding of podFindings(pod)) report(`${subject} ${finding.path}: ${finding.message}`);
+    }
+    if (carried.unreadable.length > 0) {
+        // Content the pack cannot read with certainty is reported as not evaluated, never passed.
+        throw new NotEvaluableError(
+            `${subject} ${carried.unreadable.join("; ")}, so a Spark pod template in it cannot be checked; ` +
+                `put the template in \`content\` (e.g. rendered in code) or list '${bearer.displayName(args.props, args.name)}' in ` +
+                `${NON_ROOT_PODS}.exemptWorkloads after reviewing it`,
+        );
     }
 }
 
@@ -71,10 +104,18 @@ function podBearerFor(type: string): PodBearer | undefined {
     const k8sNames = (props: Props) => [() => dig(props, ["metadata", "name"]), () => namespacedName(props)];
     const base = { kind: k8s.patch ? `${k8s.kind}Patch` : k8s.kind, displayName: qualifiedName, names: k8sNames };
     if (isWorkloadKind(k8s)) return { ...base, pods: (props) => [workloadPod(k8s, props)] };
-    if (k8s.group === SPARK_OPERATOR_GROUP && (k8s.kind === "SparkApplication" || k8s.kind === "ScheduledSparkApplication")) {
+    const listItem = workloadListItemKind(k8s);
+    if (listItem) return { ...base, pods: (props) => workloadListPods(listItem, props) };
+    if (
+        k8s.group === SPARK_OPERATOR_GROUP &&
+        (k8s.kind === "SparkApplication" || k8s.kind === "ScheduledSparkApplication")
+    ) {
         return { ...base, pods: (props) => sparkApplicationPods(k8s, props) };
     }
-    if (k8s.group === "core" && k8s.kind === "ConfigMap") return { ...base, pods: configMapPods };
+    if (k8s.group === "core" && k8s.kind === "ConfigMap")
+        return { ...base, pods: (props) => mapPods(props, { data: "text", binaryData: "base64" }) };
+    if (k8s.group === "core" && k8s.kind === "Secret")
+        return { ...base, pods: (props) => mapPods(props, { data: "base64", stringData: "text" }) };
     return undefined;
 }
 
@@ -101,8 +142,9 @@ function checkHelmRelease(args: ResourceValidationArgs, report: ReportViolation)
     }
     throw new NotEvaluableError(
         `${subject} renders its workloads inside the Helm provider (${HELM_V3_RELEASE}), so their pods' securityContext ` +
-        "cannot be checked; deploy the chart with kubernetes.helm.v4.Chart, whose rendered objects are analyzed, or review " +
-        `the chart and list '${release}' in ${NON_ROOT_PODS}.exemptWorkloads`);
+            "cannot be checked; deploy the chart with kubernetes.helm.v4.Chart, whose rendered objects are analyzed, or review " +
+            `the chart and list '${release}' in ${NON_ROOT_PODS}.exemptWorkloads`,
+    );
 }
 
 /** Paths of every `runAsUser: 0` in a values tree. */

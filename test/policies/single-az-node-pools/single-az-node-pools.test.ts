@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { singleAzNodePools } from "../../policies/single-az-node-pools";
+import { singleAzNodePools } from "../../../policies/single-az-node-pools";
 import {
     assertCompliant, assertNotApplicable, assertUnknown, assertViolations, Outcome, runResourcePolicy, runStackPolicy, StackResourceSpec, unknownArrayValue,
     unknownStringValue, urnOf,
-} from "./util";
+} from "../util";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
@@ -105,7 +105,7 @@ describe("single-az-node-pools: Karpenter", () => {
     it("judges pools before they are created: per resource, and not again in the stack validation", async () => {
         assertNotApplicable(await runResourcePolicy(singleAzNodePools, nodeGroup("ng", { subnetIds: ["subnet-a"] })));
         const widened = nodePool("p", [requirement("In", ["us-west-2a", "us-west-2b"])]);
-        assertNotApplicable(await runStackPolicy(singleAzNodePools, [...SUBNETS, widened]), "The stack has no EKS node groups or Auto Scaling groups");
+        assertNotApplicable(await runStackPolicy(singleAzNodePools, [...SUBNETS, widened]), "The stack has no EKS node groups, Auto Scaling groups or CloudFormation stacks");
     });
 });
 
@@ -170,7 +170,7 @@ describe("single-az-node-pools: node groups and Auto Scaling groups", () => {
         const templateBody = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  NodeGroup:\n    Type: AWS::AutoScaling::AutoScalingGroup\n" +
             "    Properties:\n      VPCZoneIdentifier: [\"subnet-a\", \"subnet-b\"]\n";
         const stack: StackResourceSpec = { type: "aws:cloudformation/stack:Stack", name: "legacy-nodes", props: { templateBody }, parent: urnOf("eks:index:NodeGroup", "legacy") };
-        assert.match(first(await run([component, stack])) ?? "", /spans 2 availability zones .* through the VPCZoneIdentifier of its CloudFormation template/);
+        assert.match(first(await run([component, stack])) ?? "", /spans 2 availability zones .* through the VPCZoneIdentifier of .NodeGroup. in its CloudFormation template/);
     });
 
     it("places Auto Scaling groups by vpcZoneIdentifiers, else availabilityZones", async () => {
@@ -193,6 +193,6 @@ describe("single-az-node-pools: node groups and Auto Scaling groups", () => {
     });
 
     it("is not applicable to a stack without node groups or Auto Scaling groups", async () => {
-        assertNotApplicable(await run([]), "The stack has no EKS node groups or Auto Scaling groups");
+        assertNotApplicable(await run([]), "The stack has no EKS node groups, Auto Scaling groups or CloudFormation stacks");
     });
 });

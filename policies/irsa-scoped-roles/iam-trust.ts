@@ -5,9 +5,10 @@
  * slip past; `Statement`, `Principal` values and `Action` may each be a single value or a list.
  * @internal
  */
+import { parseDocument } from "yaml";
 import { conditionEntries, pinFindings } from "./iam-conditions";
-import { assertKnownDeep } from "./sdk";
-import { asList, isRecord, show } from "./values";
+import { assertKnownDeep } from "../lib/sdk";
+import { asList, isRecord, show } from "../lib/values";
 
 export interface TrustStatement {
     /** `Statement[2]`, or `Statement` when the document holds a single statement object. */
@@ -26,6 +27,8 @@ interface PrincipalSummary {
     /** Description of a wildcard principal, e.g. `"*"` or `AWS "*"`. */
     readonly wildcard: string | undefined;
     readonly oidc: readonly OidcPrincipal[];
+    /** Description of a principal value that is not a string (no reader can agree on what it names). */
+    readonly malformed: string | undefined;
 }
 
 export interface StatementVerdict {
@@ -38,7 +41,8 @@ const WEB_IDENTITY_ACTION = "sts:assumerolewithwebidentity";
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\/(.+)$/i;
 const SAML_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\//i;
 
-export function parseTrustDocument(raw: unknown): ParsedTrust {
+/** Reads a trust document given as JSON text or as an object; `prop` names the property for messages. */
+export function parseTrustDocument(raw: unknown, prop: string): ParsedTrust {
     let doc: unknown = raw;
     if (typeof raw === "string") {
         try {
@@ -46,16 +50,58 @@ export function parseTrustDocument(raw: unknown): ParsedTrust {
         } catch (e) {
             return { problem: `is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
         }
-        assertKnownDeep(doc, ["assumeRolePolicy"]);
+        assertKnownDeep(doc, [prop]);
+        // JSON.parse keeps the last of duplicate keys; other readers keep the first or reject the document.
+        const duplicate = duplicateJsonKey(raw);
+        if (duplicate)
+            return { problem: `repeats the key ${show(duplicate)} in one object, which readers resolve differently` };
     }
     if (!isRecord(doc)) return { problem: `is ${show(doc)}, not a policy document` };
+    const docClash = caseClash(doc, ["Statement", "Version", "Id"]);
+    if (docClash) return { problem: docClash };
     const statement = field(doc, "Statement");
-    if (Array.isArray(statement)) {
-        return {
-            statements: statement.flatMap((body: unknown, i) => (isRecord(body) ? [{ path: `Statement[${i}]`, body }] : [])),
-        };
+    if (statement === undefined) return { statements: [] };
+    const list = Array.isArray(statement) ? statement : [statement];
+    const statements: TrustStatement[] = [];
+    for (const [i, body] of list.entries()) {
+        const path = Array.isArray(statement) ? `Statement[${i}]` : "Statement";
+        if (!isRecord(body)) return { problem: `${path} is ${show(body)}, not a statement object` };
+        const clash = caseClash(body, STATEMENT_ELEMENTS);
+        if (clash) return { problem: `${path} ${clash}` };
+        statements.push({ path, body });
     }
-    return { statements: isRecord(statement) ? [{ path: "Statement", body: statement }] : [] };
+    return { statements };
+}
+
+const STATEMENT_ELEMENTS = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/** An element written twice in different cases (`Effect` and `effect`) is read differently by different readers. */
+function caseClash(record: Record<string, unknown>, names: readonly string[]): string | undefined {
+    for (const name of names) {
+        const spellings = Object.keys(record).filter((k) => k.toLowerCase() === name.toLowerCase());
+        if (spellings.length > 1)
+            return `spells the element ${name} ${spellings.length} ways (${spellings.join(", ")}), which readers resolve differently`;
+    }
+    return undefined;
+}
+
+/** The first key that appears twice in one JSON object of `text` (already known to be valid JSON). */
+function duplicateJsonKey(text: string): string | undefined {
+    const document = parseDocument(text, { uniqueKeys: true });
+    const error = document.errors.find((e) => e.code === "DUPLICATE_KEY");
+    if (!error) return undefined;
+    const key = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(error.pos[0]))?.[0];
+    return key ? String(JSON.parse(key)) : text.slice(error.pos[0], error.pos[0] + 40);
 }
 
 /** Element lookup: exact name first, then case-insensitive. */
@@ -75,17 +121,31 @@ export function judgeStatement(statement: TrustStatement, roleName: () => string
     const actions = summarizeActions(body);
     // A wildcard action alone does not make a service- or account-trusted statement an OIDC trust (those roles
     // are out of scope); naming web identity explicitly, a Federated OIDC principal or trusting everyone does.
-    const relevant = principals.wildcard !== undefined || notPrincipal !== undefined || principals.oidc.length > 0 || actions.namesWebIdentity;
+    const malformed = principals.malformed ?? actions.malformed;
+    const relevant =
+        principals.wildcard !== undefined ||
+        notPrincipal !== undefined ||
+        principals.oidc.length > 0 ||
+        actions.namesWebIdentity ||
+        malformed !== undefined;
     if (!relevant) return { relevant, findings: [] };
 
     const findings: string[] = [];
+    if (malformed)
+        findings.push(
+            `${path}.${malformed} — a value that is not a string cannot be shown to name anything narrower than everyone; write it as a string`,
+        );
     const oidcFix = "name the cluster's OIDC provider ARN as Principal.Federated";
-    if (principals.wildcard) findings.push(`${path}.Principal: ${principals.wildcard} trusts every principal; ${oidcFix}`);
-    if (notPrincipal !== undefined) findings.push(`${path}.NotPrincipal in an Allow statement trusts every principal not listed; ${oidcFix}`);
+    if (principals.wildcard)
+        findings.push(`${path}.Principal: ${principals.wildcard} trusts every principal; ${oidcFix}`);
+    if (notPrincipal !== undefined)
+        findings.push(`${path}.NotPrincipal in an Allow statement trusts every principal not listed; ${oidcFix}`);
     if (actions.wildcard) findings.push(`${path}.${actions.wildcard}; list sts:AssumeRoleWithWebIdentity explicitly`);
     if (principals.oidc.length === 0 && !principals.wildcard && notPrincipal === undefined) {
-        findings.push(`${path}: allows sts:AssumeRoleWithWebIdentity without a Federated OIDC provider principal, so no ` +
-            `issuer's sub and aud can be pinned; ${oidcFix}`);
+        findings.push(
+            `${path}: allows sts:AssumeRoleWithWebIdentity without a Federated OIDC provider principal, so no ` +
+                `issuer's sub and aud can be pinned; ${oidcFix}`,
+        );
     }
     const entries = conditionEntries(field(body, "Condition"));
     for (const principal of principals.oidc) {
@@ -97,14 +157,24 @@ export function judgeStatement(statement: TrustStatement, roleName: () => string
 function summarizePrincipal(principal: unknown): PrincipalSummary {
     if (!isRecord(principal)) {
         // Only "*" is a valid non-object Principal, but read a list or a bare ARN too rather than skip it.
-        const wildcard = asList(principal).some((p) => typeof p === "string" && p.includes("*"));
-        return { wildcard: wildcard ? show(principal) : undefined, oidc: [] };
+        const values = asList(principal);
+        const wildcard = values.some((p) => typeof p === "string" && p.includes("*"));
+        const odd = values.find((p) => typeof p !== "string");
+        return {
+            wildcard: wildcard ? show(principal) : undefined,
+            oidc: [],
+            malformed: odd === undefined ? undefined : `Principal: ${show(odd)}`,
+        };
     }
     let wildcard: string | undefined;
+    let malformed: string | undefined;
     const oidc: OidcPrincipal[] = [];
     for (const kind of Object.keys(principal)) {
         for (const value of asList(principal[kind])) {
-            if (typeof value !== "string") continue;
+            if (typeof value !== "string") {
+                malformed ??= `Principal.${kind}: ${show(value)}`;
+                continue;
+            }
             if (value.includes("*")) {
                 wildcard ??= `${kind} ${show(value)}`;
                 continue;
@@ -115,7 +185,7 @@ function summarizePrincipal(principal: unknown): PrincipalSummary {
             oidc.push(arn ? { issuer: arn[2], account: arn[1] } : { issuer: value, account: undefined });
         }
     }
-    return { wildcard, oidc };
+    return { wildcard, oidc, malformed };
 }
 
 interface ActionSummary {
@@ -123,6 +193,7 @@ interface ActionSummary {
     readonly namesWebIdentity: boolean;
     /** e.g. `Action: "sts:*" is a wildcard`, or the NotAction equivalent. */
     readonly wildcard: string | undefined;
+    readonly malformed?: string;
 }
 
 function summarizeActions(body: Record<string, unknown>): ActionSummary {
@@ -132,10 +203,14 @@ function summarizeActions(body: Record<string, unknown>): ActionSummary {
     }
     let namesWebIdentity = false;
     let wildcard: string | undefined;
+    let malformed: string | undefined;
     for (const action of asList(field(body, "Action"))) {
-        if (typeof action !== "string") continue;
+        if (typeof action !== "string") {
+            malformed ??= `Action: ${show(action)}`;
+            continue;
+        }
         if (action.trim().toLowerCase() === WEB_IDENTITY_ACTION) namesWebIdentity = true;
         if (/[*?]/.test(action)) wildcard ??= `Action: ${show(action)} is a wildcard`;
     }
-    return { namesWebIdentity, wildcard };
+    return { namesWebIdentity, wildcard, malformed };
 }

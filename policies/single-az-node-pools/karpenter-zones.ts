@@ -8,7 +8,7 @@
  * (aws/karpenter-provider-aws pkg/apis/v1/labels.go).
  * @internal
  */
-import { asList, isRecord, show } from "./values";
+import { asList, isRecord, show } from "../lib/values";
 
 const ZONE_KEYS: ReadonlySet<string> = new Set([
     "topology.kubernetes.io/zone",
@@ -33,14 +33,21 @@ export function zoneRequirementProblem(requirements: unknown, path: string): str
     const states = new Map<string, KeyState>();
     for (const [i, requirement] of requirements.entries()) {
         if (!isRecord(requirement) || typeof requirement.key !== "string" || !ZONE_KEYS.has(requirement.key)) continue;
-        const state = states.get(requirement.key) ?? { allowed: undefined, excluded: new Set(), noMatch: undefined, minValues: 0 };
+        const state = states.get(requirement.key) ?? {
+            allowed: undefined,
+            excluded: new Set(),
+            noMatch: undefined,
+            minValues: 0,
+        };
         states.set(requirement.key, state);
         const problem = applyRequirement(state, requirement, `${path}[${i}]`);
         if (problem) return problem;
     }
     if (states.size === 0) {
-        return `${path} has no topology.kubernetes.io/zone or topology.k8s.aws/zone-id requirement, so the pool can ` +
-            `launch nodes in every zone of its subnets; ${ZONE_FIX}`;
+        return (
+            `${path} has no topology.kubernetes.io/zone or topology.k8s.aws/zone-id requirement, so the pool can ` +
+            `launch nodes in every zone of its subnets; ${ZONE_FIX}`
+        );
     }
     return judgeStates(states, path);
 }
@@ -74,18 +81,24 @@ function judgeStates(states: ReadonlyMap<string, KeyState>, path: string): strin
     const descriptions: string[] = [];
     let pinned = false;
     for (const [key, state] of states) {
-        if (state.noMatch) return `${path}: ${key} ${state.noMatch} matches no zone, so the pool can launch no node; ${ZONE_FIX}`;
+        if (state.noMatch)
+            return `${path}: ${key} ${state.noMatch} matches no zone, so the pool can launch no node; ${ZONE_FIX}`;
         const effective = state.allowed && [...state.allowed].filter((z) => !state.excluded.has(z)).sort();
         if (effective && effective.length === 0) {
             return `${path}: the requirements on ${key} leave no zone (In minus NotIn is empty); ${ZONE_FIX}`;
         }
         if (state.minValues > 1) {
-            return `${path}: minValues ${state.minValues} on ${key} requires at least ${state.minValues} zones; a Spark pool ` +
-                "must use exactly one — drop minValues or set it to 1";
+            return (
+                `${path}: minValues ${state.minValues} on ${key} requires at least ${state.minValues} zones; a Spark pool ` +
+                "must use exactly one — drop minValues or set it to 1"
+            );
         }
         if (effective && effective.length === 1) pinned = true;
         else if (effective) descriptions.push(`${key} allows ${effective.length} zones (${effective.join(", ")})`);
-        else if (state.excluded.size > 0) descriptions.push(`${key} only excludes zones (NotIn ${[...state.excluded].join(", ")}), leaving every other zone open`);
+        else if (state.excluded.size > 0)
+            descriptions.push(
+                `${key} only excludes zones (NotIn ${[...state.excluded].join(", ")}), leaving every other zone open`,
+            );
         else descriptions.push(`${key} Exists allows any zone`);
     }
     if (pinned) return undefined;

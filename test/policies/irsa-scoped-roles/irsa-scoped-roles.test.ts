@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { IAM_ROLE_TYPE, irsaScopedRoles } from "../../policies/irsa-scoped-roles";
-import { base36 } from "../../policies/lib/base36";
+import { IAM_ROLE_TYPE, irsaScopedRoles } from "../../../policies/irsa-scoped-roles";
+import { base36 } from "../../../policies/irsa-scoped-roles/base36";
 import {
     assertCompliant, assertNotApplicable, assertUnknown, assertViolations, runResourcePolicy, unknownStringValue,
-} from "./util";
+} from "../util";
 
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const OTHER_ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/OTHER0000000000000000000000000";
@@ -99,7 +99,8 @@ describe("irsa-scoped-roles", () => {
 
         it("skips other resource types", async () => {
             const outcome = await runResourcePolicy(irsaScopedRoles, { type: "aws:iam/policy:Policy", props: {} });
-            assertNotApplicable(outcome, "Policy only applies to resources of type 'aws:iam/role:Role'");
+            assertNotApplicable(outcome, "Policy only applies to IAM roles (aws:iam/role:Role, aws-native:iam:Role, aws:cloudformation/stack:Stack, " +
+                "aws:cloudformation/stackSet:StackSet, aws-native:cloudformation:Stack)");
         });
 
         it("skips roles listed in exemptRoles", async () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { nonRootPods } from "../../policies/non-root-pods";
-import { assertCompliant, assertNotApplicable, assertUnknown, assertViolations, Outcome, runResourcePolicy } from "./util";
+import { nonRootPods } from "../../../policies/non-root-pods";
+import { assertCompliant, assertNotApplicable, assertUnknown, assertViolations, Outcome, runResourcePolicy } from "../util";
 
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 185 };
 const FIX = "set securityContext.runAsNonRoot: true and securityContext.runAsUser: <uid ≥ 1>";
@@ -123,7 +123,8 @@ describe("non-root-pods: pod templates in ConfigMaps and S3 objects", () => {
     });
 
     it("ignores ConfigMap data that is not a pod template", async () => {
-        assertCompliant(await runResourcePolicy(nonRootPods, configMap({ "fluent-bit.conf": "[INPUT]\n    Name tail\n", "containers.txt": "containers: [", "other.yaml": "kind: Service\nspec:\n  containers: []\n" })));
+        const fluentBit = "[INPUT]\n    Name tail\n    Path /var/log/containers/*.log\n";
+        assertCompliant(await runResourcePolicy(nonRootPods, configMap({ "fluent-bit.conf": fluentBit, "other.yaml": "kind: Service\nspec:\n  ports: []\n" })));
     });
 
     it("decodes binaryData", async () => {

@@ -11,14 +11,29 @@
  * Auto Scaling groups. Pools meant to span zones (the system pool) are exempted by name in policy config only.
  */
 import {
-    PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
-import { configList, exemptName } from "./lib/exemptions";
-import { parseK8sType } from "./lib/k8s";
-import { zoneRequirementProblem } from "./lib/karpenter-zones";
-import { isUnknownValueError, NotEvaluableError } from "./lib/sdk";
-import { clusterOf, clusterSubnets, cloudFormationSubnets, StackGraph, SubnetRefs, subnetsAt, zonesOf } from "./lib/subnet-zones";
-import { asList, cosmetic, dig } from "./lib/values";
+import { CFN_STACK_TYPES } from "../lib/cfn-template";
+import { configList, exemptName } from "../lib/exemptions";
+import { parseK8sType } from "../lib/k8s";
+import { zoneRequirementProblem } from "./karpenter-zones";
+import { isUnknownValueError, NotEvaluableError } from "../lib/sdk";
+import {
+    clusterOf,
+    clusterSubnets,
+    StackGraph,
+    SubnetRefs,
+    subnetsAt,
+    TemplatePool,
+    templatePools,
+    zonesOf,
+} from "./subnet-zones";
+import { asList, cosmetic, dig } from "../lib/values";
 
 export const SINGLE_AZ_NODE_POOLS = "single-az-node-pools";
 
@@ -37,15 +52,51 @@ interface GroupKind {
 
 const ASG = "aws:autoscaling/group:Group";
 const AWS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
-const CFN_STACK = "aws:cloudformation/stack:Stack";
 const GROUP_KIND_TABLE: Readonly<Record<string, GroupKind>> = {
-    [AWS_NODE_GROUP]: { label: "EKS node group", nameProp: "nodeGroupName", subnetKey: "subnetIds", clusterKey: "clusterName" },
-    [ASG]: { label: "Auto Scaling group", nameProp: "name", subnetKey: "vpcZoneIdentifiers", zoneListKey: "availabilityZones" },
-    "eks:index:ManagedNodeGroup": {
-        label: "EKS managed node group", nameProp: "nodeGroupName", subnetKey: "subnetIds", clusterKey: "cluster", delegatesTo: [AWS_NODE_GROUP],
+    [AWS_NODE_GROUP]: {
+        label: "EKS node group",
+        nameProp: "nodeGroupName",
+        subnetKey: "subnetIds",
+        clusterKey: "clusterName",
     },
-    "eks:index:NodeGroup": { label: "EKS node group", subnetKey: "nodeSubnetIds", clusterKey: "cluster", delegatesTo: [ASG] },
-    "eks:index:NodeGroupV2": { label: "EKS node group", subnetKey: "nodeSubnetIds", clusterKey: "cluster", delegatesTo: [ASG] },
+    [ASG]: {
+        label: "Auto Scaling group",
+        nameProp: "name",
+        subnetKey: "vpcZoneIdentifiers",
+        zoneListKey: "availabilityZones",
+    },
+    "eks:index:ManagedNodeGroup": {
+        label: "EKS managed node group",
+        nameProp: "nodeGroupName",
+        subnetKey: "subnetIds",
+        clusterKey: "cluster",
+        delegatesTo: [AWS_NODE_GROUP],
+    },
+    "eks:index:NodeGroup": {
+        label: "EKS node group",
+        subnetKey: "nodeSubnetIds",
+        clusterKey: "cluster",
+        delegatesTo: [ASG, ...CFN_STACK_TYPES],
+    },
+    "eks:index:NodeGroupV2": {
+        label: "EKS node group",
+        subnetKey: "nodeSubnetIds",
+        clusterKey: "cluster",
+        delegatesTo: [ASG, ...CFN_STACK_TYPES],
+    },
+    // The Cloud Control provider (CloudFormation resource schemas): AWS::EKS::Nodegroup, AWS::AutoScaling::AutoScalingGroup.
+    "aws-native:eks:Nodegroup": {
+        label: "EKS node group",
+        nameProp: "nodegroupName",
+        subnetKey: "subnets",
+        clusterKey: "clusterName",
+    },
+    "aws-native:autoscaling:AutoScalingGroup": {
+        label: "Auto Scaling group",
+        nameProp: "autoScalingGroupName",
+        subnetKey: "vpcZoneIdentifier",
+        zoneListKey: "availabilityZones",
+    },
 };
 
 /** A Map, so that a type token like "constructor" cannot reach Object.prototype. */
@@ -55,14 +106,16 @@ const EXEMPT_HINT = `or list it in ${SINGLE_AZ_NODE_POOLS}.exemptPools if it is 
 
 export const singleAzNodePools: ResourceValidationPolicy & StackValidationPolicy = {
     name: SINGLE_AZ_NODE_POOLS,
-    description: "Every Karpenter NodePool, EKS node group and Auto Scaling group must sit in exactly one availability zone (exempt pools are named in config).",
+    description:
+        "Every Karpenter NodePool, EKS node group and Auto Scaling group must sit in exactly one availability zone (exempt pools are named in config).",
     configSchema: {
         properties: {
             exemptPools: {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Pools allowed to span zones, matched against nodeGroupName, NodePool metadata.name, Auto Scaling group name, or the Pulumi resource name.",
+                description:
+                    "Pools allowed to span zones, matched against nodeGroupName, NodePool metadata.name, Auto Scaling group name, or the Pulumi resource name.",
             },
         },
     },
@@ -78,7 +131,10 @@ interface PoolResource {
 }
 
 function validateKarpenterPool(args: ResourceValidationArgs, report: ReportViolation): void {
-    if (!isKarpenterPool(args.type)) args.notApplicable("Policy only applies to Karpenter NodePools and Provisioners here; node groups and Auto Scaling groups are judged across the stack");
+    if (!isKarpenterPool(args.type))
+        args.notApplicable(
+            "Policy only applies to Karpenter NodePools and Provisioners here; node groups and Auto Scaling groups are judged across the stack",
+        );
     checkKarpenterPool(args, configList(args.getConfig(), "exemptPools"), report);
 }
 
@@ -88,10 +144,12 @@ function validateNodeGroups(args: StackValidationArgs, report: ReportViolation):
     const unresolved: string[] = [];
     let pools = 0;
     for (const resource of args.resources) {
-        if (!GROUP_KINDS.has(resource.type)) continue;
+        const isTemplate = CFN_STACK_TYPES.has(resource.type);
+        if (!GROUP_KINDS.has(resource.type) && !isTemplate) continue;
         pools++;
         try {
-            checkGroup(resource, graph, exempt, report);
+            if (isTemplate) checkTemplate(resource, graph, exempt, report);
+            else checkGroup(resource, graph, exempt, report);
         } catch (e) {
             // Judge every other pool first, then let the unknown surface (the engine reports it as advisory).
             if (!isUnknownValueError(e)) throw e;
@@ -101,19 +159,23 @@ function validateNodeGroups(args: StackValidationArgs, report: ReportViolation):
     if (unresolved.length > 0) {
         throw new NotEvaluableError(`${unresolved.length} node pool(s) cannot be placed yet: ${unresolved.join("; ")}`);
     }
-    if (pools === 0) args.notApplicable("The stack has no EKS node groups or Auto Scaling groups");
+    if (pools === 0)
+        args.notApplicable("The stack has no EKS node groups, Auto Scaling groups or CloudFormation stacks");
 }
 
 function isKarpenterPool(type: string): boolean {
     const k8s = parseK8sType(type);
     if (!k8s || k8s.group !== "karpenter.sh") return false;
-    return (k8s.kind === "NodePool" && (k8s.version === "v1" || k8s.version === "v1beta1"))
-        || (k8s.kind === "Provisioner" && k8s.version === "v1alpha5");
+    return (
+        (k8s.kind === "NodePool" && (k8s.version === "v1" || k8s.version === "v1beta1")) ||
+        (k8s.kind === "Provisioner" && k8s.version === "v1alpha5")
+    );
 }
 
 function checkKarpenterPool(pool: PoolResource, exempt: readonly string[], report: ReportViolation): void {
     const k8s = parseK8sType(pool.type);
-    if (!k8s || exemptName(exempt, [() => pool.name, () => dig(pool.props, ["metadata", "name"])]) !== undefined) return;
+    if (!k8s || exemptName(exempt, [() => pool.name, () => dig(pool.props, ["metadata", "name"])]) !== undefined)
+        return;
     const path = k8s.kind === "Provisioner" ? ["spec", "requirements"] : ["spec", "template", "spec", "requirements"];
     const requirements = dig(pool.props, path);
     if (k8s.patch && requirements === undefined) return; // a patch that leaves requirements alone changes no zone
@@ -134,7 +196,10 @@ function checkGroup(pool: PolicyResource, graph: StackGraph, exempt: readonly st
     const { zones, via } = placement;
     if (zones.length === 1) return;
     const fix = `Spark node pools must sit in exactly one AZ — give it the subnets of a single zone, ${EXEMPT_HINT}`;
-    const where = zones.length === 0 ? "has no subnets or availability zones" : `spans ${zones.length} availability zones (${zones.join(", ")})`;
+    const where =
+        zones.length === 0
+            ? "has no subnets or availability zones"
+            : `spans ${zones.length} availability zones (${zones.join(", ")})`;
     report(`${subject} ${where} through ${via}; ${fix}`, pool.urn);
 }
 
@@ -144,7 +209,10 @@ function isExemptGroup(pool: PolicyResource, kind: GroupKind, exempt: readonly s
     const parent = pool.parent;
     const parentKind = parent ? GROUP_KINDS.get(parent.type) : undefined;
     if (parent && parentKind) {
-        candidates.push(() => parent.name, () => (parentKind.nameProp ? parent.props[parentKind.nameProp] : undefined));
+        candidates.push(
+            () => parent.name,
+            () => (parentKind.nameProp ? parent.props[parentKind.nameProp] : undefined),
+        );
     }
     return exemptName(exempt, candidates) !== undefined;
 }
@@ -162,30 +230,97 @@ function placementOf(pool: PolicyResource, kind: GroupKind, graph: StackGraph): 
             const names = asList(zones).map(String);
             return { zones: [...new Set(names)].sort(), via: kind.zoneListKey };
         }
-        return { problem: `sets neither ${kind.subnetKey} nor ${kind.zoneListKey}; give it the subnet of exactly one AZ` };
+        return {
+            problem: `sets neither ${kind.subnetKey} nor ${kind.zoneListKey}; give it the subnet of exactly one AZ`,
+        };
     }
     return {
-        problem: `sets no ${kind.subnetKey} and its cluster's subnets are not in this stack, so its availability zones cannot ` +
+        problem:
+            `sets no ${kind.subnetKey} and its cluster's subnets are not in this stack, so its availability zones cannot ` +
             `be proven; set ${kind.subnetKey} to the subnets of a single zone`,
     };
 }
 
 function inheritedSubnets(pool: PolicyResource, kind: GroupKind, graph: StackGraph): SubnetRefs | undefined {
-    const cfn = graph.children(pool.urn).find((c) => c.type === CFN_STACK);
-    const fromTemplate = cfn ? cloudFormationSubnets(cfn, graph) : undefined;
-    if (fromTemplate) return fromTemplate;
     const cluster = kind.clusterKey ? clusterOf(pool, kind.clusterKey, graph) : undefined;
     const refs = cluster ? clusterSubnets(cluster, graph) : undefined;
-    return refs && cluster ? { ...refs, via: `the subnets it inherits from cluster '${cluster.name}' (${refs.via})` } : undefined;
+    return refs && cluster
+        ? { ...refs, via: `the subnets it inherits from cluster '${cluster.name}' (${refs.via})` }
+        : undefined;
 }
 
 function fromSubnets(refs: SubnetRefs): Placement {
+    // One subnet is one zone, wherever that subnet is managed.
+    if (refs.subnets.length + refs.missing.length === 1) {
+        return { zones: [refs.missing[0] ?? `the zone of subnet '${refs.subnets[0]?.name}'`], via: refs.via };
+    }
     if (refs.missing.length > 0) {
         return {
-            problem: `uses ${refs.missing.map((m) => `'${m}'`).join(", ")} through ${refs.via}, which is not an ` +
+            problem:
+                `uses ${refs.missing.map((m) => `'${m}'`).join(", ")} through ${refs.via}, which is not an ` +
                 "aws:ec2/subnet:Subnet of this stack, so its availability zone cannot be proven; use subnets managed in " +
                 `this stack, all in one zone, ${EXEMPT_HINT}`,
         };
     }
     return { zones: zonesOf(refs.subnets), via: refs.via };
+}
+
+/** The pools of a CloudFormation template; unreadable templates or computed placements surface as unknown. */
+function checkTemplate(
+    stack: PolicyResource,
+    graph: StackGraph,
+    exempt: readonly string[],
+    report: ReportViolation,
+): void {
+    const pools = templatePools(stack, graph);
+    if (pools === undefined) {
+        throw new NotEvaluableError(
+            `CloudFormation stack '${stack.name}' has a template the pack cannot read (templateUrl, duplicate ` +
+                "keys or a syntax error) that may declare Auto Scaling groups or node groups",
+        );
+    }
+    const unknown: string[] = [];
+    for (const pool of pools) {
+        if (isExemptTemplatePool(stack, pool, exempt)) continue;
+        const subject = `${pool.label} '${typeof pool.physicalName === "string" ? pool.physicalName : pool.logicalId}' of CloudFormation stack '${stack.name}'`;
+        const placement = pool.placement;
+        if (placement === undefined) {
+            report(
+                `${subject} sets no subnets or availability zones in its template; give it the subnet of exactly one AZ`,
+                stack.urn,
+            );
+            continue;
+        }
+        if ("unknown" in placement) {
+            unknown.push(placement.unknown);
+            continue;
+        }
+        const judged: Placement = "zones" in placement ? placement : fromSubnets(placement);
+        if ("problem" in judged) {
+            report(`${subject} ${judged.problem}`, stack.urn);
+        } else if (judged.zones.length !== 1) {
+            const where =
+                judged.zones.length === 0
+                    ? "has no subnets or availability zones"
+                    : `spans ${judged.zones.length} availability zones (${judged.zones.join(", ")})`;
+            report(
+                `${subject} ${where} through ${judged.via}; Spark node pools must sit in exactly one AZ — give it the subnets of a single zone, ${EXEMPT_HINT}`,
+                stack.urn,
+            );
+        }
+    }
+    if (unknown.length > 0) throw new NotEvaluableError(unknown.join("; "));
+}
+
+function isExemptTemplatePool(stack: PolicyResource, pool: TemplatePool, exempt: readonly string[]): boolean {
+    const parent = stack.parent;
+    const parentKind = parent ? GROUP_KINDS.get(parent.type) : undefined;
+    const candidates = [() => stack.name, () => pool.logicalId, () => pool.physicalName];
+    if (parent && parentKind) {
+        candidates.push(
+            () => parent.name,
+            () => (parentKind.nameProp ? parent.props[parentKind.nameProp] : undefined),
+        );
+    }
+    return exemptName(exempt, candidates) !== undefined;
 }
