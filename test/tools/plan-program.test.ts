@@ -13,4 +13,15 @@ describe("planProgram (component tests under the plan's mocks)", () => {
         assert.match(String(queue.outputs.arn), /^arn:aws:sqs:eu-west-1:999999999999:/);
         assert.equal(plan.stackExport.deployment.resources.length, plan.resources.length);
     });
+
+    it("rejects with the program's own error, once, when the program throws", async () => {
+        const failure = new Error("component refused its args");
+        await assert.rejects(
+            planProgram(() => {
+                new aws.sqs.Queue("before-the-failure", {});
+                throw failure;
+            }),
+            (e: unknown) => e === failure,
+        );
+    });
 });

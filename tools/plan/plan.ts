@@ -100,12 +100,7 @@ export async function planProgram(
     pulumi.runtime.setAllConfig({ "aws:region": region, ...(options.config ?? {}) });
     await pulumi.runtime.setMocks(new PlatformMocks(account), project, stack, false);
     const resources = captureRegistrations();
-    let outputs: Record<string, unknown>;
-    try {
-        outputs = (await runInPulumiStack(async () => program() ?? {})) ?? {};
-    } finally {
-        await disconnect();
-    }
+    const outputs = await runInStack(() => program() ?? {});
     return { project, stack, account, resources, outputs, stackExport: toStackExport(resources) };
 }
 
@@ -122,19 +117,26 @@ function mockAccountFor(config: ReadonlyMap<string, string>): MockAccount {
 }
 
 /**
- * Loads the program inside a root Stack resource, as the Pulumi language host does, and waits until every
- * registration has reached the mock engine. The module is evicted from the require cache first so a process can
- * plan several stacks or variants one after another.
+ * Loads index.ts inside a root Stack resource, as the Pulumi language host does. The module is evicted from the
+ * require cache first so a process can plan several stacks or variants one after another.
  */
 async function runProgram(entry: string): Promise<Record<string, unknown>> {
     const resolved = require.resolve(entry);
     delete require.cache[resolved];
+    return runInStack(() => require(resolved) as Record<string, unknown>);
+}
+
+/**
+ * Runs `load` as the root Stack's program and waits until every registration has reached the mock engine. An error
+ * the program throws rejects the returned promise (once), as the language host reports it.
+ */
+async function runInStack(load: () => Record<string, unknown>): Promise<Record<string, unknown>> {
     ignoreRepeatsOfReportedErrors();
     let programError: unknown;
     try {
         const outputs = await runInPulumiStack(async () => {
             try {
-                return require(resolved);
+                return load();
             } catch (e) {
                 programError = e;
                 if (typeof e === "object" && e !== null) reportedErrors.add(e);
