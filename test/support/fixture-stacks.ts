@@ -42,7 +42,7 @@ export function planFixture(options: FixturePlanOptions): Promise<PlanResult> {
     return shared;
 }
 
-/** Overrides that repeat the stack file's value are dropped, so `{autoscaler: "karpenter"}` of dev shares dev's plan. */
+/** Overrides repeating the stack file's value are dropped: dev's `{autoscaler: "karpenter"}` shares dev's plan. */
 function planKey(stack: string, overrides: Record<string, unknown>): string {
     let config: Map<string, string> | undefined;
     try {

@@ -5,8 +5,6 @@
  * runs is the figure reported as throughput. With --max-ms the exit status is 1 when the median exceeds the budget.
  */
 import { CommandIo, ExitCode, parseOptions, UsageError } from "../cli";
-import { evaluateStackExport } from "../policy-check/evaluate";
-import { syntheticStackExport } from "./synthetic-export";
 
 export const BENCH_USAGE = "usage: npm run bench -- [--resources 5000] [--runs 5] [--max-ms <ms>]";
 
@@ -22,7 +20,9 @@ const OPTIONS = {
 function positiveInteger(value: string | undefined, fallback: number, flag: string): number {
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(n) || n <= 0) {
+        throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
     return n;
 }
 
@@ -36,6 +36,9 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
     const runs = positiveInteger(values.runs, 5, "--runs");
     const budget = values["max-ms"] === undefined ? undefined : positiveInteger(values["max-ms"], 0, "--max-ms");
 
+    // Loaded once the arguments are known to be good: the pack and the Pulumi SDK take seconds to load.
+    const { evaluateStackExport } = require("../policy-check/evaluate") as typeof import("../policy-check/evaluate");
+    const { syntheticStackExport } = require("./synthetic-export") as typeof import("./synthetic-export");
     const generated = syntheticStackExport(total);
     const text = JSON.stringify(generated);
     let started = process.hrtime.bigint();

@@ -127,7 +127,10 @@ export async function invokeCommand(
  * program left handles open.
  */
 export function runCommand(name: string, usage: string, command: Command): void {
-    const io: CommandIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
+    const io: CommandIo = {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+    };
     void invokeCommand(name, usage, command, process.argv.slice(2), io).then((code) => {
         process.stdout.write("", () => process.exit(code));
     });

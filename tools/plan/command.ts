@@ -5,12 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { InvalidConfigError } from "../../components/settings";
 import { CommandIo, ExitCode, parseOptions, readJsonFile, stackPolicyConfigFile, UsageError } from "../cli";
-import { evaluateStackExport } from "../policy-check/evaluate";
-import { formatVerdicts, hasMandatoryViolation } from "../policy-check/report";
-import { PlanResult, StackConfigError, planStack } from "./plan";
-import { formatPlanSummary } from "./summary";
+import type { PlanResult } from "./plan";
 
 export const PLAN_USAGE = `usage: npm run plan -- --stack <name> [--stack-dir <folder>] [--out <stack-export.json>]
 
@@ -40,6 +36,14 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     const configFile = stackPolicyConfigFile(options.stack);
     const policyConfig = configFile === undefined ? undefined : readJsonFile(configFile, "policy config");
 
+    // Loaded once the arguments are known to be good: the program, the provider SDKs and the policy pack take
+    // seconds to load, which `--help` and a usage error should not cost.
+    const { InvalidConfigError } = require("../../components/settings") as typeof import("../../components/settings");
+    const { evaluateStackExport } = require("../policy-check/evaluate") as typeof import("../policy-check/evaluate");
+    const report = require("../policy-check/report") as typeof import("../policy-check/report");
+    const { planStack, StackConfigError } = require("./plan") as typeof import("./plan");
+    const { formatPlanSummary } = require("./summary") as typeof import("./summary");
+
     let plan: PlanResult;
     try {
         const stackDir = options["stack-dir"] === undefined ? undefined : path.resolve(options["stack-dir"]);
@@ -66,9 +70,10 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     const configNote = configFile
         ? `policy config ${path.relative(process.cwd(), configFile)}`
         : "no policy config (pack defaults)";
-    io.stdout(`\n${configNote}\n${formatVerdicts(verdicts, resources)}`);
+    io.stdout(`\n${configNote}\n${report.formatVerdicts(verdicts, resources)}`);
     const seconds = (from: bigint) => (Number(process.hrtime.bigint() - from) / 1e9).toFixed(2);
     const planned = (plan.elapsedMs / 1000).toFixed(2);
-    io.stdout(`\nPlanned in ${planned} s, policy check in ${seconds(checkStarted)} s (${seconds(started)} s in all).\n`);
-    return hasMandatoryViolation(verdicts) ? ExitCode.failed : ExitCode.ok;
+    const checked = seconds(checkStarted);
+    io.stdout(`\nPlanned in ${planned} s, policy check in ${checked} s (${seconds(started)} s in all).\n`);
+    return report.hasMandatoryViolation(verdicts) ? ExitCode.failed : ExitCode.ok;
 }

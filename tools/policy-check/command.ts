@@ -14,8 +14,6 @@ import {
     stackPolicyConfigFile,
     UsageError,
 } from "../cli";
-import { evaluateStackExport } from "./evaluate";
-import { formatVerdicts, hasMandatoryViolation } from "./report";
 
 /** One line, printed after a usage error; --help prints POLICY_CHECK_HELP. */
 export const POLICY_CHECK_USAGE =
@@ -59,11 +57,15 @@ export async function policyCheckCommand(argv: readonly string[], io: CommandIo)
         throw new UsageError("--stack-dir goes with --stack <name>");
     }
     // The policy config: --config, else policies/config/<stack>.json when planning a stack that has one.
-    const configFile = options.config ?? (options.stack === undefined ? undefined : stackPolicyConfigFile(options.stack));
+    const stackConfig = options.stack === undefined ? undefined : stackPolicyConfigFile(options.stack);
+    const configFile = options.config ?? stackConfig;
     const config = configFile === undefined ? undefined : readJsonFile(configFile, "policy config");
     const exported = options.export !== undefined
         ? readJsonFile(options.export, "stack export")
         : await plannedExport(options.stack ?? "", options["stack-dir"], io);
+    // Loaded once the arguments are known to be good: the pack and the Pulumi SDK take seconds to load.
+    const { evaluateStackExport } = require("./evaluate") as typeof import("./evaluate");
+    const { formatVerdicts, hasMandatoryViolation } = require("./report") as typeof import("./report");
     const verdicts = await evaluateStackExport(exported, config, {
         onWarning: (w) => io.stderr(`policy:check: warning: ${w}\n`),
     });
@@ -78,7 +80,8 @@ async function plannedExport(stack: string, stackDir: string | undefined, io: Co
     try {
         // Loaded lazily: planning loads the program and the provider SDKs, which `--export` does not need.
         const { planStack } = require("../plan/plan") as typeof import("../plan/plan");
-        return (await planStack({ stack, stackDir: stackDir === undefined ? undefined : path.resolve(stackDir) })).stackExport;
+        const plan = await planStack({ stack, stackDir: stackDir === undefined ? undefined : path.resolve(stackDir) });
+        return plan.stackExport;
     } catch (e) {
         throw new InputError(`planning stack '${stack}' failed: ${firstLine(e)}`);
     } finally {

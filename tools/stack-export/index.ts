@@ -98,7 +98,9 @@ function readResource(raw: unknown, at: string): ValidatedResource {
     if (typeof raw.urn !== "string" || !raw.urn.startsWith("urn:pulumi:")) {
         throw new InputError(`${at}.urn must be a Pulumi URN`);
     }
-    if (typeof raw.type !== "string" || raw.type === "") throw new InputError(`${at}.type must be a resource type token`);
+    if (typeof raw.type !== "string" || raw.type === "") {
+        throw new InputError(`${at}.type must be a resource type token`);
+    }
     const deps = propertyMap(raw.propertyDependencies, `${at}.propertyDependencies`);
     const propertyDependencies: Record<string, string[]> = {};
     for (const [key, urns] of Object.entries(deps)) {
@@ -124,7 +126,9 @@ function readResource(raw: unknown, at: string): ValidatedResource {
 
 function stringList(value: unknown, at: string): string[] {
     if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw new InputError(`${at} must be a list of strings`);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+        throw new InputError(`${at} must be a list of strings`);
+    }
     return value as string[];
 }
 
