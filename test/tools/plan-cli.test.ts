@@ -8,9 +8,13 @@ import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
 
 describe("npm run plan", function () {
     this.timeout(120_000);
-    const workDir = mkdtempSync(path.join(tmpdir(), "plan-cli-"));
-    const stackDir = path.join(workDir, "stacks");
-    mkdirSync(stackDir);
+    let workDir: string;
+    let stackDir: string;
+    before(() => {
+        workDir = mkdtempSync(path.join(tmpdir(), "plan-cli-"));
+        stackDir = path.join(workDir, "stacks");
+        mkdirSync(stackDir);
+    });
     after(() => rmSync(workDir, { recursive: true, force: true }));
 
     /** A copy of the dev fixture stack with one edit, as a new stack file in a temporary --stack-dir. */
