@@ -16,7 +16,7 @@ import { PACK_ENFORCEMENT_LEVEL, PACK_POLICIES } from "../../policies/pack";
 import { evaluateStackExport, PACK_VERSION } from "../../tools/policy-check/evaluate";
 import { resolvePolicyConfig } from "../../tools/policy-check/policy-config";
 import { analyzerRequests } from "../../tools/policy-check/requests";
-import { readStackExport } from "../../tools/policy-check/stack-export";
+import { readStackExport } from "../../tools/stack-export";
 import { VerdictCollector } from "../../tools/policy-check/verdicts";
 import { compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "./stack-fixtures";
 

@@ -4,7 +4,7 @@
  * service roles) and the mutations the end-to-end tests expect the pack to catch.
  */
 import { base36 } from "../../policies/irsa-scoped-roles/base36";
-import type { ExportedResource } from "../../tools/plan/stack-export";
+import type { ExportedResource } from "../../tools/stack-export";
 
 export const STACK_URN_PREFIX = "urn:pulumi:dev::spark-platform::";
 export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";

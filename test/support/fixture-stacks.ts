@@ -3,15 +3,60 @@
  * which users fill with their own account, roles and networks.
  */
 import * as path from "node:path";
-import { PlanOptions, PlanResult, planStack } from "../../tools/plan/plan";
+import { PROJECT_DIR, PlanOptions, PlanResult, planStack } from "../../tools/plan/plan";
 import { readProject, readStackConfig } from "../../tools/plan/stack-config";
-import { PROJECT_DIR } from "../../tools/plan/plan";
 
 export const FIXTURE_STACKS_DIR = path.resolve(__dirname, "..", "fixtures", "stacks");
 
-/** Plans the program for a fixture stack (`dev` or `prod` under test/fixtures/stacks). */
-export function planFixture(options: Omit<PlanOptions, "stackDir" | "projectDir">): Promise<PlanResult> {
-    return planStack({ ...options, stackDir: FIXTURE_STACKS_DIR });
+export interface FixturePlanOptions extends Omit<PlanOptions, "stackDir" | "projectDir"> {
+    /** Plan anew instead of sharing an identical earlier plan (tests of the planner itself). @default false */
+    fresh?: boolean;
+}
+
+/** Plans made in this test process, by stack and overrides; shared across test files, so READ-ONLY for callers. */
+const plans = new Map<string, Promise<PlanResult>>();
+/** The Pulumi runtime (mocks, config) is process-global: plans run one after another. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function enqueue<T>(run: () => Promise<T>): Promise<T> {
+    const next = queue.then(run, run);
+    queue = next.catch(() => undefined);
+    return next;
+}
+
+/**
+ * Plans the program for a fixture stack (`dev` or `prod` under test/fixtures/stacks). The same stack and overrides
+ * are planned once per process and the result shared (never mutate it); a plan with `registrations` or `fresh` is
+ * always made anew.
+ */
+export function planFixture(options: FixturePlanOptions): Promise<PlanResult> {
+    const { fresh, ...planOptions } = options;
+    const plan = () => planStack({ ...planOptions, stackDir: FIXTURE_STACKS_DIR });
+    if (fresh || planOptions.registrations) return enqueue(plan);
+    const key = planKey(planOptions.stack, planOptions.configOverrides ?? {});
+    let shared = plans.get(key);
+    if (!shared) {
+        shared = enqueue(plan);
+        plans.set(key, shared);
+    }
+    return shared;
+}
+
+/** Overrides repeating the stack file's value are dropped: dev's `{autoscaler: "karpenter"}` shares dev's plan. */
+function planKey(stack: string, overrides: Record<string, unknown>): string {
+    let config: Map<string, string> | undefined;
+    try {
+        config = fixtureStackConfig(stack);
+    } catch {
+        // A stack file that does not parse: planStack reports it; the key only needs to be stable.
+    }
+    const effective = Object.entries(overrides)
+        .filter(([key, value]) => {
+            const qualified = key.includes(":") ? key : `${readProject(PROJECT_DIR).name}:${key}`;
+            return config?.get(qualified) !== (typeof value === "string" ? value : JSON.stringify(value));
+        })
+        .sort(([a], [b]) => a.localeCompare(b));
+    return JSON.stringify([stack, effective]);
 }
 
 /** A fixture stack's raw config as the engine hands it to the program (Pulumi.yaml defaults applied). */

@@ -1,33 +1,37 @@
 import * as assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../tools/plan/plan";
-import type { StackExport } from "../../tools/plan/stack-export";
-import { runCli } from "./run-cli";
+import type { StackExport } from "../../tools/stack-export";
+import { runInProcess, runProcess } from "../support/commands";
+import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
 
-describe("npm run plan", () => {
-    const workDir = mkdtempSync(path.join(tmpdir(), "plan-cli-"));
-    const written: string[] = [];
-    after(() => {
-        rmSync(workDir, { recursive: true, force: true });
-        for (const file of written) rmSync(file, { force: true });
+describe("npm run plan", function () {
+    this.timeout(120_000);
+    let workDir: string;
+    let stackDir: string;
+    before(() => {
+        workDir = mkdtempSync(path.join(tmpdir(), "plan-cli-"));
+        stackDir = path.join(workDir, "stacks");
+        mkdirSync(stackDir);
     });
+    after(() => rmSync(workDir, { recursive: true, force: true }));
 
-    /** A copy of the dev stack file with one edit, as a new stack next to Pulumi.yaml. */
+    /** A copy of the dev fixture stack with one edit, as a new stack file in a temporary --stack-dir. */
     function stackFileWith(stack: string, edit: (text: string) => string): string {
-        const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
-        writeFileSync(file, edit(readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")));
-        written.push(file);
+        const text = readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.dev.yaml"), "utf8");
+        writeFileSync(path.join(stackDir, `Pulumi.${stack}.yaml`), edit(text));
         return stack;
     }
+
+    const plan = (...args: string[]) => runInProcess("plan", [...args, "--stack-dir", stackDir]);
 
     describe("for the prod stack with --out", () => {
         let stackExport: StackExport;
         let stdout: string;
-        before(() => {
+        before(async () => {
             const out = path.join(workDir, "prod.json");
-            const result = runCli("plan", ["--stack", "prod", "--out", out]);
+            const result = await runInProcess("plan", ["--stack", "prod", "--stack-dir", FIXTURE_STACKS_DIR, "--out", out]);
             assert.equal(result.status, 0, result.stderr);
             stdout = result.stdout;
             stackExport = JSON.parse(readFileSync(out, "utf8"));
@@ -85,9 +89,9 @@ describe("npm run plan", () => {
         });
     });
 
-    it("plans any Pulumi.<name>.yaml in the project root, and fails like a preview on a mandatory violation", () => {
+    it("plans any Pulumi.<name>.yaml in --stack-dir, and fails like a preview on a mandatory violation", async () => {
         const stack = stackFileWith("test-staging", (t) => t.replace("autoscaler: karpenter", "autoscaler: cluster-autoscaler"));
-        const result = runCli("plan", ["--stack", stack]);
+        const result = await plan("--stack", stack);
         assert.match(result.stdout, /stack test-staging · offline plan under mocks/);
         assert.match(result.stdout, /autoscaler: "cluster-autoscaler"/);
         // There is no policies/config/test-staging.json: the pack's defaults exempt nothing, so the multi-zone
@@ -98,41 +102,58 @@ describe("npm run plan", () => {
         assert.equal(result.status, 1, result.stderr);
     });
 
-    it("rejects a bad stack file with one line naming the key, and writes nothing", () => {
+    it("rejects a bad stack file with one line naming the key, and writes nothing", async () => {
         const stack = stackFileWith("test-bad-zone", (t) => t.replace("  spark-platform:sparkZones:\n    - us-west-2a", "  spark-platform:sparkZones:\n    - us-west-2z"));
         const out = path.join(workDir, "bad.json");
-        const result = runCli("plan", ["--stack", stack, "--out", out]);
+        const result = await plan("--stack", stack, "--out", out);
         assert.equal(result.status, 1);
         assert.equal(result.stderr, 'error: spark-platform:sparkZones: "us-west-2z" is not one of availabilityZones (us-west-2a, us-west-2b); Spark pools need a VPC subnet in their zone\n');
         assert.equal(result.stdout, "");
         assert.ok(!existsSync(out));
     });
 
-    it("rejects a value of the wrong declared type before the program runs, as the Pulumi CLI does", () => {
+    it("rejects a value of the wrong declared type before the program runs, as the Pulumi CLI does", async () => {
         const stack = stackFileWith("test-bad-type", (t) => t.replace("natGatewayCount: 1", "natGatewayCount: one"));
-        const result = runCli("plan", ["--stack", stack]);
+        const result = await plan("--stack", stack);
         assert.equal(result.status, 1);
         assert.equal(result.stderr, 'error: spark-platform:natGatewayCount: "one" must be of type integer (declared in Pulumi.yaml)\n');
     });
 
-    it("rejects a stack file that is not YAML with one line", () => {
+    it("rejects a stack file that is not YAML with one line", async () => {
         const stack = stackFileWith("test-bad-yaml", () => "config: [\n");
-        const result = runCli("plan", ["--stack", stack]);
+        const result = await plan("--stack", stack);
         assert.equal(result.status, 1);
         assert.match(result.stderr, /^error: Pulumi\.test-bad-yaml\.yaml: is not valid YAML: .*\n$/);
     });
 
-    it("names the known stacks when asked for one that does not exist", () => {
-        const result = runCli("plan", ["--stack", "staging"]);
+    it("names the known stacks when asked for one that does not exist", async () => {
+        const result = await runInProcess("plan", ["--stack", "staging", "--stack-dir", FIXTURE_STACKS_DIR]);
         assert.equal(result.status, 1);
         assert.match(result.stderr, /^error: no stack file Pulumi\.staging\.yaml; stacks here: dev, prod/);
     });
 
-    it("exits 2 on bad usage", () => {
-        for (const args of [[], ["--stack"], ["--stack", "dev", "--bogus"]]) {
-            const result = runCli("plan", args);
+    it("exits 2 on bad usage, with one line and the usage", async () => {
+        for (const args of [[], ["--stack"], ["--stack", "dev", "--bogus"], ["--stack", "dev", "--stack-dir", ""]]) {
+            const result = await runInProcess("plan", args);
             assert.equal(result.status, 2, args.join(" "));
-            assert.match(result.stderr, /^error: .*\nusage: npm run plan -- --stack <name>/);
+            assert.equal(result.stdout, "");
+            assert.match(result.stderr, /^plan: error: [^\n]+\nusage: npm run plan -- --stack <name>/);
         }
+    });
+
+    describe("as a process", () => {
+        it("exits 2 with the error and the usage on stderr for bad usage", () => {
+            const result = runProcess("plan", ["--stack", "dev", "--bogus"]);
+            assert.equal(result.status, 2);
+            assert.equal(result.stdout, "");
+            assert.match(result.stderr, /^plan: error: Unknown option '--bogus'\nusage: npm run plan -- --stack <name>/);
+        });
+
+        it("plans a stack from --stack-dir and exits 0, with the whole report on stdout", () => {
+            const result = runProcess("plan", ["--stack", "dev", "--stack-dir", FIXTURE_STACKS_DIR]);
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /^spark-platform · stack dev · offline plan under mocks/);
+            assert.match(result.stdout, /resources: no violations\.\n[\s\S]*Planned in .* s in all\)\.\n$/);
+        });
     });
 });

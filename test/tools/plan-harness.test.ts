@@ -55,7 +55,7 @@ describe("offline plan harness", () => {
 
     it("plans the same stack to the same resources every time, so plans can be diffed", async () => {
         const first = await planFixture({ stack: "dev" });
-        const second = await planFixture({ stack: "dev" });
+        const second = await planFixture({ stack: "dev", fresh: true });
         const strip = (p: typeof first) => JSON.stringify(p.stackExport.deployment.resources);
         assert.equal(strip(first), strip(second));
     });

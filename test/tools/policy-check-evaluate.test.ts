@@ -5,7 +5,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { evaluateStackExport, InvalidInputError, PolicyVerdicts } from "../../tools/policy-check/evaluate";
+import { InputError } from "../../tools/cli";
+import { evaluateStackExport, PolicyVerdicts } from "../../tools/policy-check/evaluate";
+import { planFixture } from "../support/fixture-stacks";
 import { unknownArrayValue, unknownStringValue } from "../policies/util";
 import { compliantStack, DEV_CONFIG, mutate, MUTATIONS, resource, stackExport, trustPolicy, urn } from "../policies/stack-fixtures";
 
@@ -78,7 +80,7 @@ describe("offline evaluation of a stack export", () => {
 
         it("rejects a property of the wrong type as the CLI does", async () => {
             await assert.rejects(evaluateStackExport(mutated(), { "single-az-node-pools": { exemptPools: "spark-dev-system" } }),
-                new InvalidInputError("validating policy config: spark-platform 0.1.0  single-az-node-pools: exemptPools: Invalid type. Expected: array, given: string"));
+                new InputError("validating policy config: spark-platform 0.1.0  single-az-node-pools: exemptPools: Invalid type. Expected: array, given: string"));
         });
 
         it("rejects an invalid enforcement level", async () => {
@@ -191,7 +193,7 @@ describe("offline evaluation of a stack export", () => {
             ["a resource without a URN", { version: 3, deployment: { resources: [{ type: "x" }] } }, "deployment.resources[0].urn must be a Pulumi URN"],
         ] as const) {
             it(`rejects ${label}`, async () => {
-                await assert.rejects(evaluateStackExport(input), new InvalidInputError(message));
+                await assert.rejects(evaluateStackExport(input), new InputError(message));
             });
         }
     });
@@ -199,5 +201,13 @@ describe("offline evaluation of a stack export", () => {
     it("gives the same verdicts with real protobuf Structs as with the fast path", async () => {
         const mutated = stackExport(MUTATIONS.wildcardTrust(MUTATIONS.rootContainer(MUTATIONS.widenedPool(compliantStack()))));
         assert.deepEqual(await evaluateStackExport(mutated, DEV_CONFIG, { structEncoding: "protobuf" }), await evaluateStackExport(mutated, DEV_CONFIG));
+    });
+
+    it("catches the planned multi-AZ system pool when the config does not exempt it", async function () {
+        this.timeout(120_000);
+        const plan = await planFixture({ stack: "dev" });
+        const verdicts = await evaluateStackExport(plan.stackExport);
+        assert.deepEqual(verdicts.violations.map((v) => [v.policy, v.enforcementLevel]), [["single-az-node-pools", "mandatory"]]);
+        assert.match(verdicts.violations[0].message, /^EKS node group 'spark-dev-system' spans 2 availability zones/);
     });
 });

@@ -7,7 +7,7 @@
  */
 import { stringify } from "yaml";
 import { base36 } from "../../policies/irsa-scoped-roles/base36";
-import type { ExportedResource } from "../plan/stack-export";
+import type { ExportedResource } from "../stack-export";
 
 const PREFIX = "urn:pulumi:bench::spark-platform::";
 const ACCOUNT = "123456789012";

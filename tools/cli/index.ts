@@ -4,7 +4,8 @@
  * an exit code. A command is a plain async function of (argv, io), so tests run it in-process; `runCommand` is the
  * only place that touches `process`.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { parse as parseYaml } from "yaml";
 
@@ -74,30 +75,63 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
     }
 }
 
+/** A JSON object (not null, not an array): the one narrowing every reader of untyped input uses. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export const POLICY_CONFIG_DIR = path.resolve(__dirname, "..", "..", "policies", "config");
+
+/** policies/config/<stack>.json, the config `pulumi preview --policy-pack-config` gets for that stack, if it exists. */
+export function stackPolicyConfigFile(stack: string): string | undefined {
+    const file = path.join(POLICY_CONFIG_DIR, `${stack}.json`);
+    return existsSync(file) ? file : undefined;
+}
+
 /** The first line of an error's message, for one-line reports. */
 export function firstLine(e: unknown): string {
     return (e instanceof Error ? e.message : String(e)).split("\n")[0];
 }
 
 /**
- * Runs a command as the process: exit code from its result; UsageError prints the message and the usage (exit 2);
- * InputError prints the message (exit 2); anything else is an internal error, reported with its stack (exit 1),
- * since it is a bug of the tool rather than of the user's input. Exits only once stdout has drained, and even if a
- * planned program left handles open.
+ * Runs a command and turns what it throws into an exit code, as the process would report it: UsageError prints the
+ * message and the usage (exit 2); InputError prints the message (exit 2); anything else is an internal error,
+ * reported with its stack (exit 1), since it is a bug of the tool rather than of the user's input. Never rejects;
+ * tests call it in-process with a buffering `io`.
  */
-export function runCommand(name: string, usage: string, command: Command): void {
-    const io: CommandIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
-    const exit = (code: number) => process.stdout.write("", () => process.exit(code));
-    command(process.argv.slice(2), io).then(exit, (e: unknown) => {
+export async function invokeCommand(
+    name: string,
+    usage: string,
+    command: Command,
+    argv: readonly string[],
+    io: CommandIo,
+): Promise<number> {
+    try {
+        return await command(argv, io);
+    } catch (e) {
         if (e instanceof UsageError) {
             io.stderr(`${name}: error: ${e.message}\n${usage}\n`);
-            exit(ExitCode.usage);
-        } else if (e instanceof InputError) {
-            io.stderr(`${name}: error: ${e.message}\n`);
-            exit(ExitCode.usage);
-        } else {
-            io.stderr(`${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-            exit(ExitCode.failed);
+            return ExitCode.usage;
         }
+        if (e instanceof InputError) {
+            io.stderr(`${name}: error: ${e.message}\n`);
+            return ExitCode.usage;
+        }
+        io.stderr(`${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        return ExitCode.failed;
+    }
+}
+
+/**
+ * Runs a command as the process (see invokeCommand). Exits only once stdout has drained, and even if a planned
+ * program left handles open.
+ */
+export function runCommand(name: string, usage: string, command: Command): void {
+    const io: CommandIo = {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+    };
+    void invokeCommand(name, usage, command, process.argv.slice(2), io).then((code) => {
+        process.stdout.write("", () => process.exit(code));
     });
 }

@@ -10,7 +10,7 @@ import { partitionOf } from "../../components/settings/regions";
 import { CapturedResource, captureRegistrations } from "./capture";
 import { MockAccount, PlatformMocks } from "./mocks";
 import { StackConfigError, readProject, readStackConfig } from "./stack-config";
-import { StackExport, toStackExport } from "./stack-export";
+import { StackExport, toStackExport } from "../stack-export";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { isRecord } from "../cli";
 
 export class StackConfigError extends Error {
     constructor(message: string) {
@@ -105,8 +106,4 @@ function parseYamlFile(file: string): unknown {
         const first = String((e as Error).message).split("\n")[0];
         throw new StackConfigError(`${path.basename(file)}: is not valid YAML: ${first}`);
     }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

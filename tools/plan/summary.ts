@@ -1,7 +1,7 @@
 /** Renders an offline plan as the readable summary `npm run plan` prints. */
 import type { CapturedResource, Json } from "./capture";
 import type { PlanResult } from "./plan";
-import { SECRET_SIG, SPECIAL_SIG_KEY } from "./stack-export";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "../stack-export";
 
 export function formatPlanSummary(plan: PlanResult): string {
     const custom = plan.resources.filter((r) => r.custom);

@@ -10,10 +10,10 @@ import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_POLICIES } from "../../policies
 import { analyzerHandlers, StructEncoding } from "./analyzer";
 import { resolvePolicyConfig } from "./policy-config";
 import { analyzerRequests } from "./requests";
-import { readStackExport } from "./stack-export";
+import { readStackExport } from "../stack-export";
 import { PolicyVerdicts, VerdictCollector } from "./verdicts";
 
-export { InvalidInputError } from "./stack-export";
+export { InputError } from "../cli";
 export type { NotEvaluated, PolicyVerdicts, Violation } from "./verdicts";
 
 export interface EvaluateOptions {

@@ -6,7 +6,7 @@
  * against the policy's configSchema. The engine ignores entries naming no policy; here they also yield a warning.
  */
 import { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
-import { InvalidInputError } from "./stack-export";
+import { InputError as InvalidInputError } from "../cli";
 
 export interface ResolvedPolicyConfig {
     readonly enforcementLevel: EnforcementLevel;

@@ -5,7 +5,7 @@
 import { AnalyzeRequest, AnalyzerProviderResource, AnalyzeStackRequest } from "@pulumi/pulumi/proto/analyzer_pb";
 import { analyzeRequest, providerResource, RequestResource, stackResource, StructEncoding, toStruct } from "./analyzer";
 import { ConversionNotes, toAnalyzerProperties } from "./property-values";
-import { ExportedResource } from "./stack-export";
+import type { ValidatedResource as ExportedResource } from "../stack-export";
 
 export interface ResourceRequest {
     readonly urn: string;

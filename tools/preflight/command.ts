@@ -12,6 +12,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { readdirSync } from "node:fs";
 import { CHARTS_DIR, readChartPin } from "../../components/charts";
+import { sparkOperatorChart } from "../../components/spark/operator-chart";
 import { InvalidConfigError, type Settings, parseSettings } from "../../components/settings";
 import { type Command, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
 import { PROJECT_DIR } from "../plan/plan";
@@ -19,12 +20,16 @@ import { StackConfigError, readProject, readStackConfig } from "../plan/stack-co
 import { type AwsClients, CHECKS, type Caller, type CheckResult, runCheck } from "./checks";
 import { type ChartSource, chartSourceOf, preflightPlan } from "./plan";
 
-export const USAGE = `Usage: npm run preflight -- --stack <name> [--json]
+export const USAGE = `Usage: npm run preflight -- --stack <name> [--stack-dir <folder>] [--json]
 
-  --stack <name>  check what Pulumi.<name>.yaml will need from AWS, with the credentials of this shell
-  --json          print {"stack","caller","checks":[{id,title,status,detail,fix}]} on stdout (progress on stderr)
+  --stack <name>        check what Pulumi.<name>.yaml will need from AWS, with the credentials of this shell
+  --stack-dir <folder>  read Pulumi.<name>.yaml from this folder instead of the project's
+  --json                print {"stack","caller","checks":[{id,title,status,detail,fix}]} on stdout (progress on stderr)
 
 Exit status: 0 every check passed, 1 a check failed, 2 bad usage, an invalid stack file or no AWS credentials.`;
+
+/** The chart pin whose coordinates come from the EMR release label and the region, not from pin.yaml. */
+const SPARK_OPERATOR_PIN = "spark-operator";
 
 export interface PreflightClients extends AwsClients {
     readonly sts: STSClient;
@@ -66,14 +71,19 @@ const CREDENTIAL_ERRORS = new Set([
 
 export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClients }): Command {
     return async (argv, io) => {
-        const options = parseOptions(argv, { stack: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } });
+        const options = parseOptions(argv, {
+            stack: { type: "string" },
+            "stack-dir": { type: "string" },
+            json: { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        });
         if (options.help) {
             io.stdout(`${USAGE}\n`);
             return ExitCode.ok;
         }
         if (!options.stack) throw new UsageError("--stack <name> is required");
-        const settings = loadStackSettings(options.stack, deps);
-        const plan = preflightPlan(settings, pinnedCharts(), false);
+        const settings = loadStackSettings(options.stack, { ...deps, stackDir: options["stack-dir"] ?? deps.stackDir });
+        const plan = preflightPlan(settings, pinnedCharts(settings), false);
         const clients = deps.clientsFor(settings.aws.region);
         const progress = (text: string) => (options.json ? io.stderr(text) : io.stdout(text));
 
@@ -111,10 +121,17 @@ function loadStackSettings(stack: string, deps: PreflightDeps): Settings {
     }
 }
 
-function pinnedCharts(): ChartSource[] {
+/** Every pinned chart as the program pulls it; the Spark Operator's version and registry follow the settings. */
+function pinnedCharts(settings: Settings): ChartSource[] {
     return readdirSync(CHARTS_DIR, { withFileTypes: true })
         .filter((d) => d.isDirectory())
-        .map((d) => chartSourceOf(readChartPin(d.name)))
+        .map((d) => {
+            const pin = readChartPin(d.name);
+            if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
+            const operator = sparkOperatorChart(settings.aws.region, settings.spark.emrRelease.label, "regional-ecr");
+            if (Array.isArray(operator)) throw new InputError(operator.join("; "));
+            return { name: pin.name, reference: operator.chart, version: operator.version, ecrRegistryId: operator.registry?.accountId };
+        })
         .sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -17,7 +17,7 @@ import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import type { PlanResult } from "../../../tools/plan/plan";
 
-import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/plan/stack-export";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
 import { STACKS, jsonInput, ofType, one, planOf, subnetZones } from "./plan-fixtures";
 
 const CLUSTER = "eks:index:Cluster";

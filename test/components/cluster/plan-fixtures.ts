@@ -1,29 +1,19 @@
-import { planFixture } from "../../support/fixture-stacks";
 /**
  * Offline plans of the shipped stacks in both autoscaler modes, made once per test process and shared by the
  * cluster, autoscaling and IAM tests, plus small helpers to read them.
  */
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { PlanResult,  } from "../../../tools/plan/plan";
-
+import type { PlanResult } from "../../../tools/plan/plan";
+import { planFixture } from "../../support/fixture-stacks";
 
 export const STACKS = ["dev", "prod"] as const;
 export const MODES = ["karpenter", "cluster-autoscaler"] as const;
 export type Stack = (typeof STACKS)[number];
 export type Mode = (typeof MODES)[number];
 
-const plans = new Map<string, Promise<PlanResult>>();
-
-/** The plan of `stack` with `autoscaler` set to `mode`, made on first use. Plans run one after another. */
+/** The plan of `stack` with `autoscaler` set to `mode`, made on first use and shared (read-only). */
 export function planOf(stack: Stack, mode: Mode): Promise<PlanResult> {
-    const key = `${stack}/${mode}`;
-    let plan = plans.get(key);
-    if (!plan) {
-        const previous = Promise.all([...plans.values()].map((p) => p.catch(() => undefined)));
-        plan = previous.then(() => planFixture({ stack, configOverrides: { autoscaler: mode } }));
-        plans.set(key, plan);
-    }
-    return plan;
+    return planFixture({ stack, configOverrides: { autoscaler: mode } });
 }
 
 /** Every stack × mode plan. */

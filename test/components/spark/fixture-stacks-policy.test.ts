@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseSettings } from "../../../components/settings";
-import type { StackExport } from "../../../tools/plan/stack-export";
+import type { StackExport } from "../../../tools/stack-export";
 import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
 import { fixtureStackConfig } from "../../support/fixture-stacks";
 import { MODES, STACKS, planOf } from "../cluster/plan-fixtures";

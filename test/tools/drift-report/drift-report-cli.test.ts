@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runCli } from "../run-cli";
+import { runProcess } from "../../support/commands";
 import { digest, ROLE, state, updateStep } from "./fixtures";
 
 describe("drift:report as a process", function () {
@@ -37,12 +37,12 @@ describe("drift:report as a process", function () {
                 ),
             );
 
-            const d = runCli("drift-report", ["--preview", drift, "--ignore", ignore]);
+            const d = runProcess("drift-report", ["--preview", drift, "--ignore", ignore]);
             assert.equal(d.status, 3, d.stderr);
             assert.equal(d.stderr, "");
             assert.match(d.stdout, /^## Drift check in stack `dev`: 1 resource drifted/);
 
-            const f = runCli("drift-report", ["--preview", failed, "--ignore", ignore]);
+            const f = runProcess("drift-report", ["--preview", failed, "--ignore", ignore]);
             assert.equal(f.status, 1, f.stderr);
             assert.equal(f.stderr, "drift:report: the preview failed: preview failed\n");
             assert.match(f.stdout, /the preview failed/);

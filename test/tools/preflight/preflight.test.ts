@@ -7,18 +7,18 @@ import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { readAllChartPins } from "../../../components/charts";
 import { addonVersionsFor } from "../../../components/cluster";
 import { InputError, UsageError } from "../../../tools/cli";
-import { PROJECT_DIR } from "../../../tools/plan/plan";
 import { VCPU_QUOTAS } from "../../../tools/preflight/checks";
 import { type PreflightClients, preflightCommand } from "../../../tools/preflight/command";
 import { principalOf, samePrincipal } from "../../../components/iam/principals";
 import { al2023AmiParameter, vcpusOf } from "../../../tools/preflight/plan";
 import type { Fetch } from "../../../tools/preflight/registries";
+import { runProcess } from "../../support/commands";
 import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
 
 // The SDK's Node 20 advisory is printed once per process; the CLI silences it the same way.
@@ -64,8 +64,9 @@ function healthyAccount() {
     let statusFor = (_url: string): number => 200;
     const fetch: Fetch = async (url, init) => {
         requests.push(`${init?.method ?? "GET"} ${url}`);
+        // Every HTTPS chart repository lists each pinned chart at its pinned version.
         const body = url.endsWith("index.yaml")
-            ? "entries:\n  cluster-autoscaler:\n    - version: 9.53.0\n"
+            ? `entries:\n${readAllChartPins().map((p) => `  ${p.chart}:\n    - version: ${p.version}\n`).join("")}`
             : url.includes("/token/") ? JSON.stringify({ token: "anonymous" }) : "";
         return { status: statusFor(url), text: async () => body };
     };
@@ -115,6 +116,8 @@ describe("npm run preflight", () => {
             assert.ok(account.requests.includes("HEAD https://public.ecr.aws/v2/karpenter/karpenter/manifests/1.14.1"), account.requests.join("\n"));
             assert.ok(account.requests.includes("GET https://kubernetes.github.io/autoscaler/index.yaml"));
             assert.ok(account.requests.includes("GET https://895885662937.dkr.ecr.us-west-2.amazonaws.com/v2/"));
+            // The Spark Operator's chart comes from the region's EMR registry at the release label's version.
+            assert.ok(account.requests.includes("HEAD https://895885662937.dkr.ecr.us-west-2.amazonaws.com/v2/spark-operator/manifests/7.12.0"));
         });
 
         it("prints only JSON on stdout with --json, progress on stderr", async () => {
@@ -222,12 +225,13 @@ describe("npm run preflight", () => {
             this.timeout(60_000);
             const home = mkdtempSync(path.join(tmpdir(), "preflight-home-"));
             try {
-                const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", "preflight", "cli.ts"), "--stack", "dev"], {
-                    cwd: PROJECT_DIR,
-                    encoding: "utf8",
-                    timeout: 55_000,
-                    // No credentials anywhere: no AWS_* variables, an empty home, and no instance metadata service.
-                    env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: path.join(home, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials") },
+                // No credentials anywhere: no AWS_* variables, an empty home, and no instance metadata service.
+                const result = runProcess("preflight", ["--stack", "dev", "--stack-dir", FIXTURE_STACKS_DIR], {
+                    PATH: process.env.PATH,
+                    HOME: home,
+                    AWS_EC2_METADATA_DISABLED: "true",
+                    AWS_CONFIG_FILE: path.join(home, "config"),
+                    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials"),
                 });
                 assert.equal(result.status, 2, result.stderr);
                 assert.deepEqual(result.stderr.trim().split("\n").length, 1, result.stderr);
@@ -242,7 +246,7 @@ describe("npm run preflight", () => {
     it("--help prints the usage and exits 0", async () => {
         const result = await preflight(healthyAccount(), ["--help"]);
         assert.equal(result.code, 0);
-        assert.match(result.stdout, /^Usage: npm run preflight -- --stack <name> \[--json\]/);
+        assert.match(result.stdout, /^Usage: npm run preflight -- --stack <name> \[--stack-dir <folder>\] \[--json\]/);
     });
 });
 
