@@ -107,8 +107,8 @@ describe("npm run policy:check", function () {
         });
 
         it("prints Markdown for job summaries and pull-request comments with --markdown, same exit status", async () => {
-            const mutated = stackExport(MUTATIONS.widenedPool(compliantStack()));
-            const run = await policyCheck("--export", file("md.json", mutated), "--config", file("dev.json", DEV_CONFIG), "--markdown");
+            const mutated = file("md.json", stackExport(MUTATIONS.widenedPool(compliantStack())));
+            const run = await policyCheck("--export", mutated, "--config", file("dev.json", DEV_CONFIG), "--markdown");
             assert.equal(run.status, 1, run.stderr);
             assert.match(run.stdout, /^### ❌ Policy check: failed, 1 mandatory violation\n/);
             assert.match(run.stdout, /\n\| mandatory \| <code>single-az-node-pools<\/code> \| <code>exec-a<\/code> /);
