@@ -58,9 +58,10 @@ export function show(value: unknown): string {
     if (typeof value === "string") return JSON.stringify(value);
     if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
     try {
-        return JSON.stringify(value) ?? String(value);
+        // JSON.stringify gives undefined for functions and symbols, which never come out of a resource's props.
+        return JSON.stringify(value) ?? typeof value;
     } catch {
-        return String(value);
+        return `a ${typeof value} that cannot be shown (cyclic)`;
     }
 }
 

@@ -205,13 +205,13 @@ function checkGroup(pool: PolicyResource, graph: StackGraph, exempt: readonly st
 
 /** Exempt by its own names, or by its parent's when the parent is a node-group component. */
 function isExemptGroup(pool: PolicyResource, kind: GroupKind, exempt: readonly string[]): boolean {
-    const candidates = [() => pool.name, () => (kind.nameProp ? pool.props[kind.nameProp] : undefined)];
+    const candidates = [(): unknown => pool.name, (): unknown => (kind.nameProp ? pool.props[kind.nameProp] : undefined)];
     const parent = pool.parent;
     const parentKind = parent ? GROUP_KINDS.get(parent.type) : undefined;
     if (parent && parentKind) {
         candidates.push(
-            () => parent.name,
-            () => (parentKind.nameProp ? parent.props[parentKind.nameProp] : undefined),
+            (): unknown => parent.name,
+            (): unknown => (parentKind.nameProp ? parent.props[parentKind.nameProp] : undefined),
         );
     }
     return exemptName(exempt, candidates) !== undefined;
@@ -318,8 +318,8 @@ function isExemptTemplatePool(stack: PolicyResource, pool: TemplatePool, exempt:
     const candidates = [() => stack.name, () => pool.logicalId, () => pool.physicalName];
     if (parent && parentKind) {
         candidates.push(
-            () => parent.name,
-            () => (parentKind.nameProp ? parent.props[parentKind.nameProp] : undefined),
+            (): unknown => parent.name,
+            (): unknown => (parentKind.nameProp ? parent.props[parentKind.nameProp] : undefined),
         );
     }
     return exemptName(exempt, candidates) !== undefined;

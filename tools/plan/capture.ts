@@ -67,7 +67,7 @@ export function captureRegistrations(sink: CapturedResource[] = []): CapturedRes
         registerResourceOutputs(req, (err: unknown, response: unknown) => {
             const resource = byUrn.get(req.getUrn());
             if (!err && resource) {
-                resource.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, Json>;
+                resource.outputs = (req.getOutputs()?.toJavaScript() ?? {});
             }
             callback(err, response);
         });
@@ -104,9 +104,9 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
         ignoreChanges: req.getIgnorechangesList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,
-        inputs: object ? (deserializeProperties(object) as Record<string, unknown>) : {},
+        inputs: object ? (deserializeProperties(object)) : {},
         serializedInputs,
-        outputs: (response.getObject()?.toJavaScript() ?? {}) as Record<string, Json>,
+        outputs: (response.getObject()?.toJavaScript() ?? {}),
     };
 }
 

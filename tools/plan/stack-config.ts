@@ -57,7 +57,7 @@ export function readStackConfig(stackDir: string, project: ProjectFile, stack: s
     if (!isRecord(doc) || (doc.config !== undefined && !isRecord(doc.config))) {
         throw new StackConfigError(`${path.basename(file)}: the config block is not a map of keys to values`);
     }
-    const values = (doc.config ?? {}) as Record<string, unknown>;
+    const values = (doc.config ?? {});
     const raw = new Map<string, string>();
     for (const [key, value] of Object.entries(values)) {
         const qualified = key.includes(":") ? key : `${project.name}:${key}`;

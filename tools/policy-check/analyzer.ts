@@ -63,7 +63,10 @@ export function analyzerHandlers(pack: string, version: string, packLevel: Enfor
 
 function call<Request>(handler: RpcHandler<Request>, request: Request): Promise<AnalyzeResponse> {
     return new Promise((resolve, reject) => {
-        void handler({ request }, (error, response) => (error || !response ? reject(error ?? new Error("empty analyzer response")) : resolve(response)));
+        void handler({ request }, (error, response) => {
+            if (response && !error) resolve(response);
+            else reject(error instanceof Error ? error : new Error(error ? `analyzer call failed: ${JSON.stringify(error)}` : "empty analyzer response"));
+        });
     });
 }
 
