@@ -13,6 +13,9 @@ export default tseslint.config(
         languageOptions: {
             parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
         },
+    },
+    {
+        files: ["**/*.ts"],
         plugins: { pulumi },
         rules: {
             "pulumi/no-output-in-template-literal": "error",
