@@ -33,7 +33,7 @@ function readPackVersion(): string {
 
 /**
  * Evaluates `exportJson` (a parsed stack export) with `policyConfig` (a parsed --policy-pack-config file, or
- * undefined for the pack defaults). Throws InvalidInputError for a malformed export or config.
+ * undefined for the pack defaults). Throws InputError for a malformed export or config.
  */
 export async function evaluateStackExport(exportJson: unknown, policyConfig?: unknown, options: EvaluateOptions = {}): Promise<PolicyVerdicts> {
     const resources = readStackExport(exportJson).filter((r) => !r.pendingDelete);

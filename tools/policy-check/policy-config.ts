@@ -6,7 +6,7 @@
  * against the policy's configSchema. The engine ignores entries naming no policy; here they also yield a warning.
  */
 import { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
-import { InputError as InvalidInputError } from "../cli";
+import { InputError, isRecord } from "../cli";
 
 export interface ResolvedPolicyConfig {
     readonly enforcementLevel: EnforcementLevel;
@@ -25,13 +25,10 @@ interface GivenConfig {
 
 const LEVELS: ReadonlySet<string> = new Set(["advisory", "mandatory", "remediate", "disabled"]);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function level(value: unknown, key: string): EnforcementLevel {
-    if (typeof value !== "string") throw new InvalidInputError(`policy config: parsing enforcement level for "${key}": ${JSON.stringify(value)} is not a valid enforcement level; must be a string`);
-    if (!LEVELS.has(value)) throw new InvalidInputError(`policy config: parsing enforcement level for "${key}": "${value}" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`);
+    if (typeof value !== "string") throw new InputError(`policy config: parsing enforcement level for "${key}": ${JSON.stringify(value)} is not a valid enforcement level; must be a string`);
+    if (!LEVELS.has(value)) throw new InputError(`policy config: parsing enforcement level for "${key}": "${value}" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`);
     return value as EnforcementLevel;
 }
 
@@ -39,21 +36,21 @@ function level(value: unknown, key: string): EnforcementLevel {
 export function parsePolicyConfig(json: unknown): Map<string, GivenConfig> {
     const given = new Map<string, GivenConfig>();
     if (json === undefined || json === null) return given;
-    if (!isObject(json)) throw new InvalidInputError("policy config must be a JSON object mapping policy names (or \"all\") to an enforcement level or an object");
+    if (!isRecord(json)) throw new InputError("policy config must be a JSON object mapping policy names (or \"all\") to an enforcement level or an object");
     for (const [key, value] of Object.entries(json)) {
         if (typeof value === "string") {
             given.set(key, { enforcementLevel: level(value, key), properties: {} });
-        } else if (isObject(value)) {
+        } else if (isRecord(value)) {
             const { enforcementLevel, ...properties } = value;
             given.set(key, { enforcementLevel: enforcementLevel === undefined ? undefined : level(enforcementLevel, key), properties });
         } else {
-            throw new InvalidInputError(`policy config: parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
+            throw new InputError(`policy config: parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
         }
     }
     return given;
 }
 
-/** Resolves the effective level and properties of every policy; throws InvalidInputError on schema errors. */
+/** Resolves the effective level and properties of every policy; throws InputError on schema errors. */
 export function resolvePolicyConfig(policies: Policies, packLevel: EnforcementLevel, json: unknown, packLabel: string): ResolvedPackConfig {
     const given = parsePolicyConfig(json);
     const all = given.get("all")?.enforcementLevel;
@@ -66,7 +63,7 @@ export function resolvePolicyConfig(policies: Policies, packLevel: EnforcementLe
         errors.push(...configErrors(properties, policy.configSchema).map((e) => `${policy.name}: ${e}`));
         resolved.set(policy.name, { enforcementLevel, properties });
     }
-    if (errors.length > 0) throw new InvalidInputError(`validating policy config: ${packLabel}  ${errors.join("; ")}`);
+    if (errors.length > 0) throw new InputError(`validating policy config: ${packLabel}  ${errors.join("; ")}`);
     const names = new Set(policies.map((p) => p.name));
     const warnings = [...given.keys()]
         .filter((key) => key !== "all" && !names.has(key))
@@ -77,7 +74,7 @@ export function resolvePolicyConfig(policies: Policies, packLevel: EnforcementLe
 function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, unknown> {
     const defaults: Record<string, unknown> = {};
     for (const [key, property] of Object.entries(schema?.properties ?? {})) {
-        if (isObject(property) && "default" in property) defaults[key] = structuredClone(property.default);
+        if (isRecord(property) && "default" in property) defaults[key] = structuredClone(property.default);
     }
     return defaults;
 }
@@ -93,7 +90,7 @@ function configErrors(properties: Record<string, unknown>, schema: PolicyConfigS
 }
 
 function valueErrors(value: unknown, schema: unknown, path: string): string[] {
-    if (!isObject(schema)) return [];
+    if (!isRecord(schema)) return [];
     const expected = typeof schema.type === "string" ? [schema.type] : Array.isArray(schema.type) ? schema.type.map(String) : [];
     const actual = jsonType(value);
     if (expected.length > 0 && !expected.some((t) => t === actual || (t === "number" && actual === "integer"))) {
@@ -103,7 +100,7 @@ function valueErrors(value: unknown, schema: unknown, path: string): string[] {
         return [`${path} must be one of the following: ${schema.enum.map((o) => JSON.stringify(o)).join(", ")}`];
     }
     if (Array.isArray(value)) return value.flatMap((item: unknown, i) => valueErrors(item, schema.items, `${path}.${i}`));
-    if (isObject(value) && isObject(schema.properties)) {
+    if (isRecord(value) && isRecord(schema.properties)) {
         return Object.entries(schema.properties).flatMap(([k, s]) => (k in value ? valueErrors(value[k], s, `${path}.${k}`) : []));
     }
     return [];

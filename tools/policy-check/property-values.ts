@@ -10,6 +10,7 @@
  * - assets and archives are kept; malformed ones become the unknown asset/archive sentinel.
  */
 import { unknownArchiveValue, unknownAssetValue, unknownObjectValue } from "../../policies/lib/sdk";
+import { isRecord } from "../cli";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -25,9 +26,6 @@ export interface ConversionNotes {
     encryptedSecrets: boolean;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 export function toAnalyzerProperties(props: Record<string, unknown>, notes: ConversionNotes): Record<string, AnalyzerValue> {
     // Most state is plain JSON already; the analyzer's deserializer copies it anyway, so only rebuild when needed.
@@ -43,7 +41,7 @@ export function toAnalyzerValue(value: unknown, notes: ConversionNotes): Analyze
     if (value === null || typeof value === "string" || typeof value === "boolean") return value;
     if (typeof value === "number") return Number.isFinite(value) ? value : null;
     if (Array.isArray(value)) return value.map((item: unknown) => (item === undefined ? null : toAnalyzerValue(item, notes)));
-    if (!isObject(value)) return null;
+    if (!isRecord(value)) return null;
     const sig = value[SIG_KEY];
     if (sig === undefined) return toAnalyzerProperties(value, notes);
     switch (sig) {
@@ -84,7 +82,7 @@ function isPlainJson(value: unknown): boolean {
     if (value === null || typeof value === "string" || typeof value === "boolean") return true;
     if (typeof value === "number") return Number.isFinite(value);
     if (Array.isArray(value)) return value.every(isPlainJson);
-    if (!isObject(value) || SIG_KEY in value) return false;
+    if (!isRecord(value) || SIG_KEY in value) return false;
     for (const key in value) {
         if (!isPlainJson(value[key])) return false;
     }

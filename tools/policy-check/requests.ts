@@ -5,7 +5,7 @@
 import { AnalyzeRequest, AnalyzerProviderResource, AnalyzeStackRequest } from "@pulumi/pulumi/proto/analyzer_pb";
 import { analyzeRequest, providerResource, RequestResource, stackResource, StructEncoding, toStruct } from "./analyzer";
 import { ConversionNotes, toAnalyzerProperties } from "./property-values";
-import type { ValidatedResource as ExportedResource } from "../stack-export";
+import type { ValidatedResource } from "../stack-export";
 
 export interface ResourceRequest {
     readonly urn: string;
@@ -19,7 +19,7 @@ export interface AnalyzerRequests {
     readonly stackNotes: ConversionNotes;
 }
 
-export function analyzerRequests(resources: readonly ExportedResource[], encoding: StructEncoding): AnalyzerRequests {
+export function analyzerRequests(resources: readonly ValidatedResource[], encoding: StructEncoding): AnalyzerRequests {
     const builder = new RequestBuilder(resources, encoding);
     const perResource = resources.map((r) => {
         const notes: ConversionNotes = { encryptedSecrets: false };
@@ -47,14 +47,14 @@ function propsOrOther(props: Record<string, unknown>, other: Record<string, unkn
 
 /** Builds request resources; each provider's request object is built once and shared. */
 class RequestBuilder {
-    private readonly byUrn: ReadonlyMap<string, ExportedResource>;
+    private readonly byUrn: ReadonlyMap<string, ValidatedResource>;
     private readonly providers = new Map<string, AnalyzerProviderResource | undefined>();
 
-    constructor(resources: readonly ExportedResource[], private readonly encoding: StructEncoding) {
+    constructor(resources: readonly ValidatedResource[], private readonly encoding: StructEncoding) {
         this.byUrn = new Map(resources.map((r) => [r.urn, r]));
     }
 
-    resource(r: ExportedResource, props: Record<string, unknown>, notes: ConversionNotes): RequestResource {
+    resource(r: ValidatedResource, props: Record<string, unknown>, notes: ConversionNotes): RequestResource {
         return {
             urn: r.urn,
             type: r.type,
