@@ -75,10 +75,8 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
     }
 }
 
-/** A JSON object (not null, not an array): the one narrowing every reader of untyped input uses. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+/** The program's narrowing of untyped input to a JSON object, shared by every tool. */
+export { isRecord } from "../../components/settings/validators";
 
 export const POLICY_CONFIG_DIR = path.resolve(__dirname, "..", "..", "policies", "config");
 
