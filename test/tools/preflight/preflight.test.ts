@@ -8,7 +8,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { addonVersionsFor } from "../../../components/cluster";
@@ -64,8 +64,12 @@ function healthyAccount() {
     let statusFor = (_url: string): number => 200;
     const fetch: Fetch = async (url, init) => {
         requests.push(`${init?.method ?? "GET"} ${url}`);
+        // Each HTTPS chart repository lists the version its pin names (charts/*/pin.yaml).
+        const index = url.includes("kubecost")
+            ? "entries:\n  cost-analyzer:\n    - version: 2.4.2\n"
+            : "entries:\n  cluster-autoscaler:\n    - version: 9.53.0\n";
         const body = url.endsWith("index.yaml")
-            ? "entries:\n  cluster-autoscaler:\n    - version: 9.53.0\n"
+            ? index
             : url.includes("/token/") ? JSON.stringify({ token: "anonymous" }) : "";
         return { status: statusFor(url), text: async () => body };
     };
@@ -81,10 +85,14 @@ function healthyAccount() {
 
 type Account = ReturnType<typeof healthyAccount>;
 
-async function preflight(account: Account, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function preflight(
+    account: Account,
+    argv: string[],
+    stackDir = FIXTURE_STACKS_DIR,
+): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
     let stderr = "";
-    const command = preflightCommand({ clientsFor: () => account.clients, stackDir: FIXTURE_STACKS_DIR });
+    const command = preflightCommand({ clientsFor: () => account.clients, stackDir });
     const code = await command(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     return { code, stdout, stderr };
 }
@@ -93,9 +101,21 @@ interface JsonReport {
     checks: { id: string; status: string; detail: string; fix?: string }[];
 }
 
-async function checksOf(account: Account): Promise<Map<string, JsonReport["checks"][number]>> {
-    const { stdout } = await preflight(account, ["--stack", "dev", "--json"]);
+async function checksOf(account: Account, stackDir?: string): Promise<Map<string, JsonReport["checks"][number]>> {
+    const { stdout } = await preflight(account, ["--stack", "dev", "--json"], stackDir);
     return new Map((JSON.parse(stdout) as JsonReport).checks.map((c) => [c.id, c]));
+}
+
+/** The dev fixture with createSpotServiceLinkedRole on, in a folder of its own that `use` may read. */
+async function withStackCreatingSpotRole<T>(use: (stackDir: string) => Promise<T>): Promise<T> {
+    const dir = mkdtempSync(path.join(tmpdir(), "preflight-spot-"));
+    try {
+        const dev = readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.dev.yaml"), "utf8");
+        writeFileSync(path.join(dir, "Pulumi.dev.yaml"), `${dev.trimEnd()}\n  spark-platform:createSpotServiceLinkedRole: true\n`);
+        return await use(dir);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 describe("npm run preflight", () => {
@@ -169,6 +189,14 @@ describe("npm run preflight", () => {
             assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to true/);
         });
 
+        it("the Spot service-linked role exists and the stack would create it again", async () => {
+            const account = healthyAccount();
+            const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /AWSServiceRoleForEC2Spot already exists, and the stack would create it again/);
+            assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to false/);
+        });
+
         it("the deployer's role is listed as an admin principal, whatever the session and the role's path", async () => {
             const account = healthyAccount();
             account.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/platform-admin/laptop` });
@@ -237,6 +265,14 @@ describe("npm run preflight", () => {
                 rmSync(home, { recursive: true, force: true });
             }
         });
+    });
+
+    it("passes the Spot check when the role is missing and the stack creates it", async () => {
+        const account = healthyAccount();
+        account.mocks.iam.on(GetRoleCommand).rejects(Object.assign(new Error("no role"), { name: "NoSuchEntity" }));
+        const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
+        assert.equal(check?.status, "pass");
+        assert.match(check?.detail ?? "", /is missing and the stack creates it/);
     });
 
     it("--help prints the usage and exits 0", async () => {
