@@ -306,7 +306,7 @@ function guardedPrincipal(
 ): pulumi.Output<string> {
     return pulumi.output(deployerArn).apply((deployer) => {
         const problem = deployerListedProblem(arn, key, deployer);
-        if (problem !== undefined) throw new pulumi.ResourceError(problem, parent);
+        if (problem !== undefined) throw new pulumi.ResourceError(problem, parent, true);
         return arn;
     });
 }
