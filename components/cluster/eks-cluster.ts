@@ -155,7 +155,9 @@ export class EksCluster extends pulumi.ComponentResource {
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcIssuer = cluster.oidcIssuer;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-        this.provider = createProvider(name, this.kubeconfig, [systemNodes, ...networking, ...workload, ...apiAccess], this);
+        // The API rules are part of "usable": from a runner outside the cluster, nothing answers before them.
+        const readyWhen = [systemNodes, ...networking, ...workload, ...apiAccess];
+        this.provider = createProvider(name, this.kubeconfig, readyWhen, this);
         this.systemNodeSelector = { ...a.systemNodeLabels };
         this.context = {
             name: this.clusterName,
@@ -213,8 +215,10 @@ function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resour
         // access entry with AmazonEKSClusterAdminPolicy. An entry of ours for the same principal would fail with a
         // 409 once the cluster exists; `guardedPrincipal` stops the run before the cluster is created instead.
         accessEntries: {
-            ...adminAccessEntries(a.adminPrincipalArns, a.partition, (arn) => guardedPrincipal(arn, "adminPrincipals", a.deployerArn, parent)),
-            ...viewerAccessEntries(a.viewerPrincipalArns, a.partition, (arn) => guardedPrincipal(arn, "viewerPrincipals", a.deployerArn, parent)),
+            ...adminAccessEntries(a.adminPrincipalArns, a.partition, (arn) =>
+                guardedPrincipal(arn, "adminPrincipals", a.deployerArn, parent)),
+            ...viewerAccessEntries(a.viewerPrincipalArns, a.partition, (arn) =>
+                guardedPrincipal(arn, "viewerPrincipals", a.deployerArn, parent)),
         },
         upgradePolicy: { supportType: a.supportType },
         deletionProtection: a.deletionProtection,

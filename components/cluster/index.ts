@@ -1,4 +1,10 @@
-export { EksCluster, adminAccessEntries, deployerListedProblem, endpointAccess, viewerAccessEntries } from "./eks-cluster";
+export {
+    EksCluster,
+    adminAccessEntries,
+    deployerListedProblem,
+    endpointAccess,
+    viewerAccessEntries,
+} from "./eks-cluster";
 export type { EksClusterArgs } from "./eks-cluster";
 export { ADDON_NAMES, EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
 export { supportedKubernetesVersions } from "./supported-versions";

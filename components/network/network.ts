@@ -154,7 +154,8 @@ function createFlowLogs(
         kmsKeyId: a.logKmsKeyArn,
     }, { parent });
     const role = new aws.iam.Role(`${name}-flow-logs`, {
-        assumeRolePolicy: pulumi.output(a.accountId).apply((account) => JSON.stringify(flowLogRoleTrustPolicy(account))),
+        assumeRolePolicy: pulumi.output(a.accountId)
+            .apply((account) => JSON.stringify(flowLogRoleTrustPolicy(account))),
     }, { parent });
     new aws.iam.RolePolicy(`${name}-flow-logs`, {
         role: role.id,

@@ -119,7 +119,10 @@ export function nodePoolManifest(pool: SparkPool, o: NodePoolOptions) {
                     ...(policy.terminationGracePeriod ? { terminationGracePeriod: policy.terminationGracePeriod } : {}),
                 },
             },
-            disruption: { ...policy.disruption, consolidateAfter: o.consolidateAfter ?? policy.disruption.consolidateAfter },
+            disruption: {
+                ...policy.disruption,
+                consolidateAfter: o.consolidateAfter ?? policy.disruption.consolidateAfter,
+            },
             limits: { cpu: String(o.maxVcpu), memory: `${o.maxMemoryGiB}Gi` },
         },
     };

@@ -101,7 +101,8 @@ export function readCapacity(r: ConfigReader): CapacitySettings | undefined {
     const createSpotServiceLinkedRole = r.boolean("createSpotServiceLinkedRole");
     if (!types || !typesOk || systemMinSize === undefined || systemMaxSize === undefined || !sizesOk) return undefined;
     if (!driver || !executor || karpenterAmiVersion === undefined || !amiOk) return undefined;
-    if (executorConsolidateAfter === undefined || !delayOk || createSpotServiceLinkedRole === undefined) return undefined;
+    if (executorConsolidateAfter === undefined || !delayOk) return undefined;
+    if (createSpotServiceLinkedRole === undefined) return undefined;
     return {
         systemInstanceTypes: types,
         systemMinSize,

@@ -112,7 +112,9 @@ function readPrivateAccess(
         allowEmpty: true,
     });
     const groupsOk = r.checkEach(groupKey, groups, (id) =>
-        /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id) ? undefined : "is not a security group id such as sg-0123456789abcdef0",
+        /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)
+            ? undefined
+            : "is not a security group id such as sg-0123456789abcdef0",
     );
     if (!cidrs || !cidrsOk || !groups || !groupsOk) return undefined;
     if (access === "private" && cidrs.length === 0 && groups.length === 0) {

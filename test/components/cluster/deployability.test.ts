@@ -36,7 +36,8 @@ function waitsFor(plan: PlanResult, r: CapturedResource): Set<string> {
     return seen;
 }
 
-const childrenOf = (plan: PlanResult, parent: CapturedResource) => plan.resources.filter((r) => r.parent === parent.urn);
+const childrenOf = (plan: PlanResult, parent: CapturedResource) =>
+    plan.resources.filter((r) => r.parent === parent.urn);
 
 describe("deployable for real", () => {
     describe("API reachability of a private cluster", () => {
@@ -45,10 +46,10 @@ describe("deployable for real", () => {
             const groupId = (eksCluster(plan).outputs.eksCluster as { vpcConfig: { clusterSecurityGroupId: string } })
                 .vpcConfig.clusterSecurityGroupId;
             const rules = ofType(plan, INGRESS);
-            assert.deepEqual(
-                rules.map((r) => r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId).sort(),
-                ["10.40.0.0/24", "sg-0123456789abcdef0"],
-            );
+            assert.deepEqual(rules.map((r) => r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId).sort(), [
+                "10.40.0.0/24",
+                "sg-0123456789abcdef0",
+            ]);
             for (const r of rules) {
                 assert.deepEqual(
                     [r.inputs.securityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort],
@@ -70,16 +71,26 @@ describe("deployable for real", () => {
     });
 
     describe("the deployer's own access entry", () => {
-        it("names the listed principal, the deployer and the fix when the deployer is listed, sessions resolved", () => {
+        it("names the listed principal, the deployer and the fix, with sessions resolved to their role", () => {
             const problem = deployerListedProblem(
                 "arn:aws:iam::111111111111:role/ops/ci-deployer",
                 "adminPrincipals",
                 "arn:aws:sts::111111111111:assumed-role/ci-deployer/run-7",
             );
-            assert.match(problem ?? "", /^spark-platform:adminPrincipals: "arn:aws:iam::111111111111:role\/ops\/ci-deployer" is the principal running pulumi up/);
+            assert.match(
+                problem ?? "",
+                /^spark-platform:adminPrincipals: "arn:aws:iam::111111111111:role\/ops\/ci-deployer" is the principal running/,
+            );
             assert.match(problem ?? "", /remove it from adminPrincipals, or deploy with another principal$/);
             assert.ok(!(problem ?? "").includes("\n"));
-            assert.equal(deployerListedProblem("arn:aws:iam::111111111111:role/ci-deployer", "adminPrincipals", "arn:aws:iam::222222222222:role/ci-deployer"), undefined);
+            assert.equal(
+                deployerListedProblem(
+                    "arn:aws:iam::111111111111:role/ci-deployer",
+                    "adminPrincipals",
+                    "arn:aws:iam::222222222222:role/ci-deployer",
+                ),
+                undefined,
+            );
         });
 
         for (const key of ["adminPrincipals", "viewerPrincipals"]) {
@@ -100,7 +111,10 @@ describe("deployable for real", () => {
                     assert.match(e.message, new RegExp(`spark-platform:${key}: .* is the principal running pulumi up`));
                     assert.ok(!e.message.includes("\n"));
                 }
-                assert.deepEqual(registrations.filter((r) => r.type.startsWith("eks:") || r.type.startsWith("aws:eks/")), []);
+                assert.deepEqual(
+                    registrations.filter((r) => r.type.startsWith("eks:") || r.type.startsWith("aws:eks/")),
+                    [],
+                );
             });
         }
     });
@@ -111,20 +125,38 @@ describe("deployable for real", () => {
                 const addon = one(plan, "aws:eks/addon:Addon", "cluster-vpc-cni");
                 const role = one(plan, ROLE, "cluster-vpc-cni-role");
                 assert.equal(addon.inputs.serviceAccountRoleArn, role.outputs.arn, `${stack}/${mode}`);
-                const trust = jsonInput<{ Statement: { Condition: { StringEquals: Record<string, string> } }[] }>(role, "assumeRolePolicy");
-                assert.ok(Object.values(trust.Statement[0].Condition.StringEquals).includes("system:serviceaccount:kube-system:aws-node"));
+                const trust = jsonInput<{ Statement: { Condition: { StringEquals: Record<string, string> } }[] }>(
+                    role,
+                    "assumeRolePolicy",
+                );
+                assert.ok(
+                    Object.values(trust.Statement[0].Condition.StringEquals).includes(
+                        "system:serviceaccount:kube-system:aws-node",
+                    ),
+                );
                 const attached = ofType(plan, ATTACHMENT).filter((a) => a.inputs.role === role.outputs.name);
-                assert.ok(attached.some((a) => CNI_POLICY.test(String(a.inputs.policyArn))), `${stack}/${mode}`);
+                assert.ok(
+                    attached.some((a) => CNI_POLICY.test(String(a.inputs.policyArn))),
+                    `${stack}/${mode}`,
+                );
             }
         });
 
         it("is attached to no node role", async () => {
             for (const { stack, mode, plan } of await allPlans()) {
-                const nodeRoles = ofType(plan, ROLE).filter((r) => String(r.inputs.assumeRolePolicy).includes("ec2.amazonaws.com"));
+                const nodeRoles = ofType(plan, ROLE).filter((r) =>
+                    String(r.inputs.assumeRolePolicy).includes("ec2.amazonaws.com"),
+                );
                 assert.ok(nodeRoles.length >= 2, `${stack}/${mode}: system and Spark node roles`);
                 const names = new Set(nodeRoles.map((r) => r.outputs.name));
-                const cni = ofType(plan, ATTACHMENT).filter((a) => names.has(a.inputs.role as string) && CNI_POLICY.test(String(a.inputs.policyArn)));
-                assert.deepEqual(cni.map((a) => a.name), [], `${stack}/${mode}`);
+                const cni = ofType(plan, ATTACHMENT).filter(
+                    (a) => names.has(a.inputs.role as string) && CNI_POLICY.test(String(a.inputs.policyArn)),
+                );
+                assert.deepEqual(
+                    cni.map((a) => a.name),
+                    [],
+                    `${stack}/${mode}`,
+                );
             }
         });
     });
@@ -132,7 +164,9 @@ describe("deployable for real", () => {
     describe("hardening", () => {
         it("keeps the cluster on the STANDARD upgrade policy, never billed extended support", async () => {
             for (const stack of STACKS) {
-                assert.deepEqual(eksCluster(await planOf(stack, "karpenter")).inputs.upgradePolicy, { supportType: "STANDARD" });
+                assert.deepEqual(eksCluster(await planOf(stack, "karpenter")).inputs.upgradePolicy, {
+                    supportType: "STANDARD",
+                });
             }
         });
 
@@ -152,8 +186,15 @@ describe("deployable for real", () => {
 
         it("grants Karpenter no zonal-shift permission the chart does not use", async () => {
             const plan = await planOf("dev", "karpenter");
-            const actions = ofType(plan, INLINE).flatMap((p) => jsonInput<{ Statement: { Action: string | string[] }[] }>(p, "policy").Statement.flatMap((s) => s.Action));
-            assert.deepEqual(actions.filter((a) => a.startsWith("arc-zonal-shift:")), []);
+            const actions = ofType(plan, INLINE).flatMap((p) =>
+                jsonInput<{ Statement: { Action: string | string[] }[] }>(p, "policy").Statement.flatMap(
+                    (s) => s.Action,
+                ),
+            );
+            assert.deepEqual(
+                actions.filter((a) => a.startsWith("arc-zonal-shift:")),
+                [],
+            );
         });
     });
 
@@ -163,13 +204,21 @@ describe("deployable for real", () => {
                 for (const irsa of ofType(plan, "spark:iam:IrsaRole")) {
                     const children = childrenOf(plan, irsa);
                     const role = children.find((c) => c.type === ROLE)!;
-                    const policies = children.filter((c) => c.type === ATTACHMENT || c.type === INLINE).map((c) => c.urn);
+                    const policies = children
+                        .filter((c) => c.type === ATTACHMENT || c.type === INLINE)
+                        .map((c) => c.urn);
                     assert.ok(policies.length > 0, `${irsa.name} has policies`);
-                    const consumers = plan.resources.filter((r) => r.parent !== irsa.urn && r.dependencies.includes(role.urn) && r.type !== INLINE);
+                    const consumers = plan.resources.filter(
+                        (r) => r.parent !== irsa.urn && r.dependencies.includes(role.urn) && r.type !== INLINE,
+                    );
                     assert.ok(consumers.length > 0, `${stack}/${mode}: ${irsa.name} has a consumer`);
                     for (const c of consumers) {
                         const missing = policies.filter((p) => !c.dependencies.includes(p));
-                        assert.deepEqual(missing, [], `${stack}/${mode}: ${c.name} uses ${irsa.name} before these are attached`);
+                        assert.deepEqual(
+                            missing,
+                            [],
+                            `${stack}/${mode}: ${c.name} uses ${irsa.name} before these are attached`,
+                        );
                     }
                 }
             }
@@ -178,18 +227,27 @@ describe("deployable for real", () => {
 
     describe("Karpenter controller instance profiles", () => {
         const MUTATING = /^iam:(Create|Tag|Untag|AddRoleTo|RemoveRoleFrom|Delete)InstanceProfile$/;
-        type Statement = { Sid?: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> };
+        type Statement = {
+            Sid?: string;
+            Action: string | string[];
+            Resource: string | string[];
+            Condition?: Record<string, Record<string, unknown>>;
+        };
 
         /** Statements that let the controller change an instance profile without this cluster's ownership tag. */
         function unownedProfileStatements(documents: { Statement: Statement[] }[], clusterName: string): string[] {
             const tag = `kubernetes.io/cluster/${clusterName}`;
-            return documents.flatMap((d) => d.Statement).filter((s) => {
-                const actions = typeof s.Action === "string" ? [s.Action] : s.Action;
-                if (!actions.some((a) => MUTATING.test(a))) return false;
-                const equals = s.Condition?.StringEquals ?? {};
-                const owned = equals[`aws:ResourceTag/${tag}`] === "owned" || equals[`aws:RequestTag/${tag}`] === "owned";
-                return !owned;
-            }).map((s) => s.Sid ?? JSON.stringify(s.Action));
+            return documents
+                .flatMap((d) => d.Statement)
+                .filter((s) => {
+                    const actions = typeof s.Action === "string" ? [s.Action] : s.Action;
+                    if (!actions.some((a) => MUTATING.test(a))) return false;
+                    const equals = s.Condition?.StringEquals ?? {};
+                    const owned =
+                        equals[`aws:ResourceTag/${tag}`] === "owned" || equals[`aws:RequestTag/${tag}`] === "owned";
+                    return !owned;
+                })
+                .map((s) => s.Sid ?? JSON.stringify(s.Action));
         }
 
         it("condition every mutating iam:*InstanceProfile statement on this cluster's ownership tag", async () => {
@@ -197,35 +255,57 @@ describe("deployable for real", () => {
             const documents = ofType(plan, INLINE)
                 .filter((p) => String(p.parent).includes("karpenter-controller"))
                 .map((p) => jsonInput<{ Statement: Statement[] }>(p, "policy"));
-            const profileStatements = documents.flatMap((d) => d.Statement).filter((s) => [s.Action].flat().some((a) => MUTATING.test(a)));
+            const profileStatements = documents
+                .flatMap((d) => d.Statement)
+                .filter((s) => [s.Action].flat().some((a) => MUTATING.test(a)));
             assert.ok(profileStatements.length >= 3);
             assert.deepEqual(unownedProfileStatements(documents, "spark-dev"), []);
         });
 
         it("would catch a statement without the condition, whatever its Sid and Resource shape", () => {
             const policies = karpenterControllerPolicies({
-                partition: "aws", accountId: "111111111111", region: "us-west-2", clusterName: "c",
-                nodeRoleArn: "arn:aws:iam::111111111111:role/n", interruptionQueueArn: "arn:aws:sqs:us-west-2:111111111111:q",
+                partition: "aws",
+                accountId: "111111111111",
+                region: "us-west-2",
+                clusterName: "c",
+                nodeRoleArn: "arn:aws:iam::111111111111:role/n",
+                interruptionQueueArn: "arn:aws:sqs:us-west-2:111111111111:q",
             });
             const documents = Object.values(policies) as unknown as { Statement: Statement[] }[];
             assert.deepEqual(unownedProfileStatements(documents, "c"), []);
             const loose: Statement = { Sid: "Renamed", Action: "iam:DeleteInstanceProfile", Resource: "*" };
-            const listed: Statement = { Action: ["iam:ListInstanceProfiles", "iam:AddRoleToInstanceProfile"], Resource: ["*"], Condition: { StringEquals: { "aws:ResourceTag/other": "owned" } } };
-            assert.deepEqual(unownedProfileStatements([...documents, { Statement: [loose, listed] }], "c"), ["Renamed", JSON.stringify(listed.Action)]);
+            const listed: Statement = {
+                Action: ["iam:ListInstanceProfiles", "iam:AddRoleToInstanceProfile"],
+                Resource: ["*"],
+                Condition: { StringEquals: { "aws:ResourceTag/other": "owned" } },
+            };
+            assert.deepEqual(unownedProfileStatements([...documents, { Statement: [loose, listed] }], "c"), [
+                "Renamed",
+                JSON.stringify(listed.Action),
+            ]);
         });
     });
 
     describe("Spark nodes", () => {
-        it("boot the AL2023 AMI the NVMe RAID0 user data is written for, in every node group and node class", async () => {
+        it("boot the AL2023 AMI the NVMe RAID0 user data is written for, in every group and class", async () => {
             for (const stack of STACKS) {
                 const groups = ofType(await planOf(stack, "cluster-autoscaler"), "aws:eks/nodeGroup:NodeGroup");
                 assert.ok(groups.length >= 3, stack);
                 for (const g of groups) assert.equal(g.inputs.amiType, "AL2023_x86_64_STANDARD", `${stack} ${g.name}`);
-                const classes = ofType(await planOf(stack, "karpenter"), "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass");
+                const classes = ofType(
+                    await planOf(stack, "karpenter"),
+                    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
+                );
                 assert.ok(classes.length > 0);
                 for (const c of classes) {
-                    const spec = c.inputs.spec as { amiSelectorTerms: { alias: string }[]; instanceStorePolicy: string };
-                    assert.ok(spec.amiSelectorTerms.every((t) => t.alias.startsWith("al2023@")), `${stack} ${c.name}`);
+                    const spec = c.inputs.spec as {
+                        amiSelectorTerms: { alias: string }[];
+                        instanceStorePolicy: string;
+                    };
+                    assert.ok(
+                        spec.amiSelectorTerms.every((t) => t.alias.startsWith("al2023@")),
+                        `${stack} ${c.name}`,
+                    );
                     assert.equal(spec.instanceStorePolicy, "RAID0");
                 }
             }
@@ -233,16 +313,28 @@ describe("deployable for real", () => {
 
         it("consolidate executor nodes after the delay the settings give, drivers unchanged", async () => {
             const pools = async (delay?: string) => {
-                const plan = await planFixture({ stack: "dev", configOverrides: delay ? { sparkExecutorConsolidateAfter: delay } : {} });
+                const plan = await planFixture({
+                    stack: "dev",
+                    configOverrides: delay ? { sparkExecutorConsolidateAfter: delay } : {},
+                });
                 return ofType(plan, "kubernetes:karpenter.sh/v1:NodePool").map((p) => ({
                     role: (p.inputs.metadata as { name: string }).name.split("-")[1],
                     after: (p.inputs.spec as { disruption: { consolidateAfter: string } }).disruption.consolidateAfter,
                 }));
             };
             const configured = await pools("7m");
-            assert.deepEqual(configured.filter((p) => p.role === "executor").map((p) => p.after), ["7m"]);
-            assert.deepEqual(configured.filter((p) => p.role === "driver").map((p) => p.after), ["5m"]);
-            assert.deepEqual((await pools()).filter((p) => p.role === "executor").map((p) => p.after), ["2m"]);
+            assert.deepEqual(
+                configured.filter((p) => p.role === "executor").map((p) => p.after),
+                ["7m"],
+            );
+            assert.deepEqual(
+                configured.filter((p) => p.role === "driver").map((p) => p.after),
+                ["5m"],
+            );
+            assert.deepEqual(
+                (await pools()).filter((p) => p.role === "executor").map((p) => p.after),
+                ["2m"],
+            );
         });
     });
 
@@ -258,13 +350,18 @@ describe("deployable for real", () => {
             for (const r of independent) assert.ok(!waitsFor(plan, r).has(cluster), `${r.name} waits for the cluster`);
         });
 
-        it("starts the control plane after the network, keys and log group only, never after an add-on or node", async () => {
+        it("starts the control plane after network, keys and log group only, never an add-on or node", async () => {
             for (const mode of MODES) {
                 const plan = await planOf("prod", mode);
                 const index = byUrn(plan);
                 const upstream = [...waitsFor(plan, eksCluster(plan))].map((urn) => index.get(urn)!.type);
-                const allowed = /^(aws:ec2\/|aws:kms\/|aws:cloudwatch\/logGroup|pulumi:providers:aws|spark:(network|encryption):)/;
-                assert.deepEqual(upstream.filter((t) => !allowed.test(t)), [], mode);
+                const allowed =
+                    /^(aws:ec2\/|aws:kms\/|aws:cloudwatch\/logGroup|pulumi:providers:aws|spark:(network|encryption):)/;
+                assert.deepEqual(
+                    upstream.filter((t) => !allowed.test(t)),
+                    [],
+                    mode,
+                );
             }
         });
 
@@ -273,11 +370,15 @@ describe("deployable for real", () => {
             const index = byUrn(plan);
             for (const rule of ofType(plan, INGRESS)) {
                 const upstream = [...waitsFor(plan, rule)].map((urn) => index.get(urn)!.type);
-                assert.deepEqual(upstream.filter((t) => t.startsWith("aws:eks/") || t.startsWith("kubernetes:")), [], rule.name);
+                assert.deepEqual(
+                    upstream.filter((t) => t.startsWith("aws:eks/") || t.startsWith("kubernetes:")),
+                    [],
+                    rule.name,
+                );
             }
         });
 
-        it("lets the system nodes wait for the VPC CNI, and the CNI for its role, not the other way round", async () => {
+        it("lets the system nodes wait for the VPC CNI, never the CNI for the nodes", async () => {
             const plan = await planOf("prod", "karpenter");
             const cni = one(plan, "aws:eks/addon:Addon", "cluster-vpc-cni");
             const nodes = one(plan, "aws:eks/nodeGroup:NodeGroup", "cluster-system");
