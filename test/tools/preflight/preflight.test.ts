@@ -106,16 +106,21 @@ async function checksOf(account: Account, stackDir?: string): Promise<Map<string
     return new Map((JSON.parse(stdout) as JsonReport).checks.map((c) => [c.id, c]));
 }
 
-/** The dev fixture with createSpotServiceLinkedRole on, in a folder of its own that `use` may read. */
-async function withStackCreatingSpotRole<T>(use: (stackDir: string) => Promise<T>): Promise<T> {
-    const dir = mkdtempSync(path.join(tmpdir(), "preflight-spot-"));
+/** The dev fixture with `extra` (stack-file lines) appended, in a folder of its own that `use` may read. */
+async function withStackFile<T>(extra: string, use: (stackDir: string) => Promise<T>): Promise<T> {
+    const dir = mkdtempSync(path.join(tmpdir(), "preflight-stack-"));
     try {
         const dev = readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.dev.yaml"), "utf8");
-        writeFileSync(path.join(dir, "Pulumi.dev.yaml"), `${dev.trimEnd()}\n  spark-platform:createSpotServiceLinkedRole: true\n`);
+        writeFileSync(path.join(dir, "Pulumi.dev.yaml"), `${dev.trimEnd()}\n${extra}`);
         return await use(dir);
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
+}
+
+/** The dev fixture with createSpotServiceLinkedRole on. */
+function withStackCreatingSpotRole<T>(use: (stackDir: string) => Promise<T>): Promise<T> {
+    return withStackFile("  spark-platform:createSpotServiceLinkedRole: true\n", use);
 }
 
 describe("npm run preflight", () => {
@@ -203,6 +208,15 @@ describe("npm run preflight", () => {
             const check = (await checksOf(account)).get("deployer-admin");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /the deployer \(role platform-admin\) is listed in adminPrincipals/);
+        });
+
+        it("the deployer's role is listed as a viewer principal", async () => {
+            const account = healthyAccount();
+            const viewer = "  spark-platform:viewerPrincipals:\n    - arn:aws:iam::111111111111:role/ci-deployer\n";
+            const check = await withStackFile(viewer, async (dir) => (await checksOf(account, dir)).get("deployer-admin"));
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /the deployer \(role ci-deployer\) is listed in viewerPrincipals/);
+            assert.match(check?.fix ?? "", /from spark-platform:viewerPrincipals/);
         });
 
         it("a pinned chart version is not in its registry", async () => {
