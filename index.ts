@@ -91,12 +91,12 @@ const cluster = new EksCluster("cluster", {
 }, { providers: { aws: awsProvider } });
 
 // Executors run on Spot, which needs AWSServiceRoleForEC2Spot; an account that never used Spot lacks it. Nothing
-// waits for it: no Spark node launches before a job asks for one, long after this role exists.
+// waits for it: no Spark node launches before a job asks for one, long after this role exists. The role serves
+// the whole account, so destroying the stack leaves it in place.
 if (settings.capacity.createSpotServiceLinkedRole) {
     new aws.iam.ServiceLinkedRole("spot", {
         awsServiceName: "spot.amazonaws.com",
-        description: "Lets EC2 launch and manage Spot Instances (Spark executor pools)",
-    }, { provider: awsProvider });
+    }, { provider: awsProvider, retainOnDelete: true });
 }
 
 // Spark capacity: one driver (on-demand) and one executor (spot) pool per Spark zone, each pinned to its zone.

@@ -17,6 +17,7 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const INLINE = "aws:iam/rolePolicy:RolePolicy";
 const ROLE = "aws:iam/role:Role";
+const SPOT_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 const CNI_POLICY = /:iam::aws:policy\/AmazonEKS_CNI_Policy$/;
 
 const eksCluster = (plan: PlanResult) => one(plan, "eks:index:Cluster");
@@ -338,13 +339,23 @@ describe("deployable for real", () => {
         });
     });
 
+    describe("Spot service-linked role", () => {
+        it("is created only when the stack asks for it, and waits for nothing", async () => {
+            assert.deepEqual(ofType(await planOf("dev", "karpenter"), SPOT_ROLE), []);
+            const plan = await planFixture({ stack: "dev", configOverrides: { createSpotServiceLinkedRole: true } });
+            const role = one(plan, SPOT_ROLE, "spot");
+            assert.equal(role.inputs.awsServiceName, "spot.amazonaws.com");
+            assert.equal(role.dependencies.length, 0);
+        });
+    });
+
     describe("critical path", () => {
         it("creates the platform key, the network and the Spot role without waiting for the cluster", async () => {
             const plan = await planFixture({ stack: "prod", configOverrides: { createSpotServiceLinkedRole: true } });
             const cluster = eksCluster(plan).urn;
             const independent = [
                 one(plan, "aws:kms/key:Key", "platform-key-key"),
-                one(plan, "aws:iam/serviceLinkedRole:ServiceLinkedRole", "spot"),
+                one(plan, SPOT_ROLE, "spot"),
                 ...plan.resources.filter((r) => r.type.startsWith("aws:ec2/") && r.parent?.endsWith("::network")),
             ];
             for (const r of independent) assert.ok(!waitsFor(plan, r).has(cluster), `${r.name} waits for the cluster`);
