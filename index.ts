@@ -15,6 +15,7 @@ import {
     summarizePools,
 } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
+import { PlatformKey } from "./components/encryption";
 import { Network } from "./components/network";
 import { loadSettings } from "./components/settings";
 
@@ -38,6 +39,14 @@ const awsProvider = new aws.Provider("aws", {
 });
 const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
 
+// The stack's one customer-managed key: every log group (flow logs, control-plane logs) is encrypted with it.
+const platformKey = new PlatformKey("platform-key", {
+    namePrefix: settings.namePrefix,
+    partition: settings.aws.partition,
+    region: settings.aws.region,
+    accountId: account.accountId,
+}, { providers: { aws: awsProvider } });
+
 // Network: public and private subnets per zone; Spark pools later pick the private subnet of their one zone.
 const network = new Network("network", {
     namePrefix: settings.namePrefix,
@@ -48,10 +57,12 @@ const network = new Network("network", {
     availabilityZones: settings.network.availabilityZones,
     natGatewayCount: settings.network.natGatewayCount,
     flowLogs: settings.network.flowLogs,
+    logKmsKeyArn: platformKey.arn,
 }, { providers: { aws: awsProvider } });
 
 // EKS: control plane, the multi-zone system node group, managed add-ons, and the Kubernetes provider the rest of
-// the program deploys into the cluster with. With a private endpoint, `pulumi up` must run inside the VPC.
+// the program deploys into the cluster with. With a private endpoint, `pulumi up` must run from a network or
+// security group listed in apiPrivateAccessCidrs / apiPrivateAccessSecurityGroupIds (443 is opened to those only).
 const cluster = new EksCluster("cluster", {
     clusterName: settings.namePrefix,
     kubernetesVersion: settings.cluster.kubernetesVersion,
@@ -63,7 +74,14 @@ const cluster = new EksCluster("cluster", {
     serviceCidr: settings.cluster.serviceCidr.text,
     apiEndpointAccess: settings.cluster.apiEndpointAccess,
     apiPublicAccessCidrs: settings.cluster.apiPublicAccessCidrs,
+    apiPrivateAccessCidrs: settings.cluster.apiPrivateAccessCidrs,
+    apiPrivateAccessSecurityGroupIds: settings.cluster.apiPrivateAccessSecurityGroupIds,
     adminPrincipalArns: settings.cluster.adminPrincipalArns,
+    viewerPrincipalArns: settings.cluster.viewerPrincipalArns,
+    deployerArn: account.arn,
+    logKmsKeyArn: platformKey.arn,
+    supportType: settings.cluster.supportType,
+    deletionProtection: settings.cluster.deletionProtection,
     systemNodes: {
         instanceTypes: settings.capacity.systemInstanceTypes,
         minSize: settings.capacity.systemMinSize,
@@ -71,6 +89,15 @@ const cluster = new EksCluster("cluster", {
     },
     instanceTags: platformTags,
 }, { providers: { aws: awsProvider } });
+
+// Executors run on Spot, which needs AWSServiceRoleForEC2Spot; an account that never used Spot lacks it. Nothing
+// waits for it: no Spark node launches before a job asks for one, long after this role exists. The role serves
+// the whole account, so destroying the stack leaves it in place.
+if (settings.capacity.createSpotServiceLinkedRole) {
+    new aws.iam.ServiceLinkedRole("spot", {
+        awsServiceName: "spot.amazonaws.com",
+    }, { provider: awsProvider, retainOnDelete: true });
+}
 
 // Spark capacity: one driver (on-demand) and one executor (spot) pool per Spark zone, each pinned to its zone.
 // Exactly one autoscaler provides them; both implement the same pool contract, so nothing else changes with it.
@@ -91,6 +118,7 @@ switch (settings.cluster.autoscaler) {
             clusterEndpoint: cluster.clusterEndpoint,
             clusterSecurityGroupId: cluster.clusterSecurityGroupId,
             amiVersion: settings.capacity.karpenterAmiVersion,
+            executorConsolidateAfter: settings.capacity.executorConsolidateAfter,
         }, { providers: { aws: awsProvider } });
         break;
     case "cluster-autoscaler":
@@ -113,3 +141,5 @@ export const kubeconfig = cluster.kubeconfig;
 export const oidcProviderArn = cluster.oidcProviderArn;
 /** Per Spark pool: zone, role, capacity type, and the nodeSelector/tolerations pod templates use. */
 export const sparkPools = summarizePools(sparkCapacity.pools);
+/** Alias of the stack's KMS key, which encrypts its log groups. */
+export const platformKeyAlias = platformKey.aliasName;

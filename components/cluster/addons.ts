@@ -37,15 +37,33 @@ function createAddon(
     }, { parent: ctx.parent, ...opts });
 }
 
-/** vpc-cni and kube-proxy: DaemonSets, ACTIVE without nodes, needed before any node can become Ready. */
-export function createNetworkingAddons(ctx: AddonContext): aws.eks.Addon[] {
-    return [createAddon(ctx, "vpc-cni"), createAddon(ctx, "kube-proxy")];
-}
+/** Namespace and service account of the VPC CNI (aws-node DaemonSet), the only one its IRSA role trusts. */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
 
-export interface WorkloadAddonOptions {
+export interface IrsaOptions {
     readonly partition: Partition;
     readonly oidcProviderArn: pulumi.Input<string>;
     readonly oidcIssuer: pulumi.Input<string>;
+}
+
+/**
+ * vpc-cni and kube-proxy: DaemonSets, ACTIVE without nodes, needed before any node can become Ready. The CNI
+ * manages ENIs and IPs with its own IRSA role, so node roles (which every pod on a node could reach through IMDS
+ * if the hop limit were raised) do not carry AmazonEKS_CNI_Policy.
+ */
+export function createNetworkingAddons(ctx: AddonContext, o: IrsaOptions): aws.eks.Addon[] {
+    const cniRole = new IrsaRole(`${ctx.name}-vpc-cni`, {
+        oidcProviderArn: o.oidcProviderArn,
+        oidcIssuer: o.oidcIssuer,
+        namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
+        serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
+        managedPolicyArns: [managedPolicyArn(o.partition, "AmazonEKS_CNI_Policy")],
+        description: "VPC CNI (aws-node): attaches ENIs and assigns pod IPs on the cluster's nodes",
+    }, { parent: ctx.parent });
+    return [createAddon(ctx, "vpc-cni", { serviceAccountRoleArn: cniRole.arn }), createAddon(ctx, "kube-proxy")];
+}
+
+export interface WorkloadAddonOptions extends IrsaOptions {
     /** The system node group: CoreDNS and the EBS CSI controller need a node to run on before EKS calls them ACTIVE. */
     readonly systemNodes: pulumi.Resource;
 }

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiEndpointAccess, Partition } from "../settings";
+import { samePrincipal } from "../iam/principals";
+import type { ApiEndpointAccess, KubernetesSupportType, Partition } from "../settings";
 import { EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
 import { createNetworkingAddons, createWorkloadAddons } from "./addons";
 import type { ClusterContext } from "./cluster-context";
@@ -30,8 +31,28 @@ export interface EksClusterArgs {
     apiEndpointAccess: ApiEndpointAccess;
     /** Networks allowed to reach the public endpoint (empty when the endpoint is private). */
     apiPublicAccessCidrs: readonly string[];
+    /** Networks of deployers and CI runners: 443 on the cluster security group is opened to exactly these. */
+    apiPrivateAccessCidrs: readonly string[];
+    /** Security groups of deployers and CI runners: 443 on the cluster security group is opened to exactly these. */
+    apiPrivateAccessSecurityGroupIds: readonly string[];
     /** IAM principals granted cluster-admin (AmazonEKSClusterAdminPolicy, cluster scope) through access entries. */
     adminPrincipalArns: readonly string[];
+    /** IAM principals granted read-only access (AmazonEKSViewPolicy, cluster scope): preview and drift roles. */
+    viewerPrincipalArns: readonly string[];
+    /** ARN of the principal running `pulumi up` (STS caller identity); EKS makes it admin by itself. */
+    deployerArn: pulumi.Input<string>;
+    /** KMS key the control-plane log group is encrypted with; its policy must let CloudWatch Logs use it. */
+    logKmsKeyArn: pulumi.Input<string>;
+    /**
+     * EKS upgrade policy: STANDARD never bills extended support silently.
+     * @default "STANDARD"
+     */
+    supportType?: KubernetesSupportType;
+    /**
+     * EKS refuses to delete the cluster while this is on.
+     * @default false
+     */
+    deletionProtection?: boolean;
     /** Size and instance types of the system node group. */
     systemNodes: { instanceTypes: readonly string[]; minSize: number; maxSize: number };
     /** Tags for EC2 instances and volumes of node groups; the provider's default tags do not reach them. */
@@ -59,6 +80,8 @@ export interface EksClusterArgs {
 }
 
 const defaults = {
+    supportType: "STANDARD" as KubernetesSupportType,
+    deletionProtection: false,
     controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"] as readonly string[],
     controlPlaneLogRetentionDays: 90,
     systemRootVolumeGiB: 50,
@@ -100,7 +123,12 @@ export class EksCluster extends pulumi.ComponentResource {
         const clusterName = cluster.eksCluster.name;
         const ctx = { name, clusterName, versions, parent: this };
 
-        const networking = createNetworkingAddons(ctx);
+        const apiAccess = openApiToDeployers(name, cluster.eksCluster.vpcConfig.clusterSecurityGroupId, a, this);
+        const networking = createNetworkingAddons(ctx, {
+            partition: a.partition,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+        });
         const systemNodes = createSystemNodeGroup(name, {
             clusterName,
             nodeGroupName: `${a.clusterName}-system`,
@@ -127,7 +155,9 @@ export class EksCluster extends pulumi.ComponentResource {
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcIssuer = cluster.oidcIssuer;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-        this.provider = createProvider(name, this.kubeconfig, [systemNodes, ...networking, ...workload], this);
+        // The API rules are part of "usable": from a runner outside the cluster, nothing answers before them.
+        const readyWhen = [systemNodes, ...networking, ...workload, ...apiAccess];
+        this.provider = createProvider(name, this.kubeconfig, readyWhen, this);
         this.systemNodeSelector = { ...a.systemNodeLabels };
         this.context = {
             name: this.clusterName,
@@ -171,6 +201,7 @@ function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resour
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
         name: `/aws/eks/${a.clusterName}/cluster`,
         retentionInDays: a.controlPlaneLogRetentionDays,
+        kmsKeyId: a.logKmsKeyArn,
     }, { parent });
     return new eks.Cluster(`${name}-eks`, {
         name: a.clusterName,
@@ -179,7 +210,18 @@ function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resour
         privateSubnetIds: a.privateSubnetIds,
         nodeAssociatePublicIpAddress: false,
         authenticationMode: eks.AuthenticationMode.Api,
-        accessEntries: adminAccessEntries(a.adminPrincipalArns, a.partition),
+        // pulumi-eks 4.3 has no input for the access config's bootstrapClusterCreatorAdminPermissions (cluster.d.ts
+        // offers authenticationMode only), so EKS's default applies: the principal that creates the cluster gets an
+        // access entry with AmazonEKSClusterAdminPolicy. An entry of ours for the same principal would fail with a
+        // 409 once the cluster exists; `guardedPrincipal` stops the run before the cluster is created instead.
+        accessEntries: {
+            ...adminAccessEntries(a.adminPrincipalArns, a.partition, (arn) =>
+                guardedPrincipal(arn, "adminPrincipals", a.deployerArn, parent)),
+            ...viewerAccessEntries(a.viewerPrincipalArns, a.partition, (arn) =>
+                guardedPrincipal(arn, "viewerPrincipals", a.deployerArn, parent)),
+        },
+        upgradePolicy: { supportType: a.supportType },
+        deletionProtection: a.deletionProtection,
         createOidcProvider: true,
         encryptionConfigKeyArn: key.arn,
         enabledClusterLogTypes: [...a.controlPlaneLogTypes],
@@ -203,22 +245,102 @@ export function endpointAccess(access: ApiEndpointAccess, publicAccessCidrs: rea
         : { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...publicAccessCidrs] };
 }
 
+type PrincipalInput = (arn: string) => pulumi.Input<string>;
+
 /**
  * One access entry per admin principal with AmazonEKSClusterAdminPolicy on the whole cluster. Keys are stable
  * (derived from the ARN), so adding an admin never replaces the others. The principal that runs `pulumi up`
  * already gets an entry from EKS at creation; listing it here as well makes the create fail.
  * https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html
  */
-export function adminAccessEntries(principalArns: readonly string[], partition: Partition): Record<string, eks.types.input.AccessEntryArgs> {
-    const policyArn = `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
+export function adminAccessEntries(
+    principalArns: readonly string[],
+    partition: Partition,
+    principal: PrincipalInput = (arn) => arn,
+): Record<string, eks.types.input.AccessEntryArgs> {
+    return accessEntries("admin", "cluster-admin", "AmazonEKSClusterAdminPolicy", principalArns, partition, principal);
+}
+
+/** One access entry per viewer with AmazonEKSViewPolicy on the whole cluster: reads objects, never Secrets. */
+export function viewerAccessEntries(
+    principalArns: readonly string[],
+    partition: Partition,
+    principal: PrincipalInput = (arn) => arn,
+): Record<string, eks.types.input.AccessEntryArgs> {
+    return accessEntries("viewer", "cluster-view", "AmazonEKSViewPolicy", principalArns, partition, principal);
+}
+
+function accessEntries(
+    prefix: string,
+    policyKey: string,
+    policy: string,
+    principalArns: readonly string[],
+    partition: Partition,
+    principal: PrincipalInput,
+): Record<string, eks.types.input.AccessEntryArgs> {
+    const policyArn = `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
     return Object.fromEntries(principalArns.map((principalArn) => [
-        `admin-${principalArn.split(":").pop()?.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`,
+        `${prefix}-${principalArn.split(":").pop()?.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`,
         {
-            principalArn,
+            principalArn: principal(principalArn),
             type: eks.AccessEntryType.Standard,
-            accessPolicies: { "cluster-admin": { policyArn, accessScope: { type: "cluster" } } },
+            accessPolicies: { [policyKey]: { policyArn, accessScope: { type: "cluster" } } },
         },
     ]));
+}
+
+/** The message that stops a run whose deployer is also listed in `key`; undefined when it is not. */
+export function deployerListedProblem(arn: string, key: string, deployerArn: string): string | undefined {
+    return samePrincipal(arn, deployerArn)
+        ? `spark-platform:${key}: ${JSON.stringify(arn)} is the principal running pulumi up (${deployerArn}), which ` +
+              "EKS makes cluster admin itself, so a second access entry would fail with a conflict; remove it from " +
+              `${key}, or deploy with another principal`
+        : undefined;
+}
+
+/**
+ * `arn`, once the caller is known not to be it. The cluster's inputs wait for this, so a deployer listed as an
+ * admin or viewer stops the run (in preview already) before the cluster exists, never with a 409 halfway.
+ */
+function guardedPrincipal(
+    arn: string,
+    key: string,
+    deployerArn: pulumi.Input<string>,
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
+    return pulumi.output(deployerArn).apply((deployer) => {
+        const problem = deployerListedProblem(arn, key, deployer);
+        if (problem !== undefined) throw new pulumi.ResourceError(problem, parent, true);
+        return arn;
+    });
+}
+
+/**
+ * 443 on the cluster security group from exactly the configured deployer and runner sources. EKS attaches only
+ * this group to the control plane's network interfaces (the program skips pulumi-eks' own groups), and the group
+ * admits only its members, so without these rules nothing outside the cluster reaches a private endpoint.
+ */
+function openApiToDeployers(
+    name: string,
+    clusterSecurityGroupId: pulumi.Input<string>,
+    a: ResolvedArgs,
+    parent: pulumi.Resource,
+): aws.vpc.SecurityGroupIngressRule[] {
+    const rule = (suffix: string, source: { cidrIpv4: string } | { referencedSecurityGroupId: string }, what: string) =>
+        new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-${suffix}`, {
+            securityGroupId: clusterSecurityGroupId,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            description: `Kubernetes API from ${what}`,
+            ...source,
+        }, { parent });
+    return [
+        ...a.apiPrivateAccessCidrs.map((cidr) =>
+            rule(cidr.replace(/[./]/g, "-"), { cidrIpv4: cidr }, `deployers and CI runners in ${cidr}`)),
+        ...a.apiPrivateAccessSecurityGroupIds.map((id) =>
+            rule(id, { referencedSecurityGroupId: id }, `deployers and CI runners in ${id}`)),
+    ];
 }
 
 /**

@@ -1,9 +1,15 @@
-export { EksCluster, adminAccessEntries, endpointAccess } from "./eks-cluster";
+export {
+    EksCluster,
+    adminAccessEntries,
+    deployerListedProblem,
+    endpointAccess,
+    viewerAccessEntries,
+} from "./eks-cluster";
 export type { EksClusterArgs } from "./eks-cluster";
 export { ADDON_NAMES, EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
 export { supportedKubernetesVersions } from "./supported-versions";
 export type { AddonName, AddonVersions } from "./addon-versions";
-export { EBS_CSI_SERVICE_ACCOUNT } from "./addons";
+export { EBS_CSI_SERVICE_ACCOUNT, VPC_CNI_SERVICE_ACCOUNT } from "./addons";
 export { AL2023_ROOT_DEVICE, nodeLaunchTemplateArgs, nvmeRaid0UserData } from "./launch-template";
 export type { NodeLaunchTemplateOptions } from "./launch-template";
 export { DEFAULT_STORAGE_CLASS_NAME, defaultStorageClassManifest } from "./storage-class";

@@ -79,14 +79,13 @@ export function nodeRoleTrustPolicy(partition: Partition) {
 }
 
 /**
- * AWS managed policies every EKS node role needs: join the cluster, run the VPC CNI, pull images (pull-only, not
- * the broader read-only policy) and be reachable through Session Manager instead of SSH. Karpenter's reference
- * CloudFormation attaches the same four.
+ * AWS managed policies every EKS node role needs: join the cluster, pull images (pull-only, not the broader
+ * read-only policy) and be reachable through Session Manager instead of SSH. AmazonEKS_CNI_Policy is not here:
+ * the VPC CNI runs with its own IRSA role (kube-system:aws-node), as EKS recommends.
  */
 export function nodeRoleManagedPolicyArns(partition: Partition): string[] {
     return [
         "AmazonEKSWorkerNodePolicy",
-        "AmazonEKS_CNI_Policy",
         "AmazonEC2ContainerRegistryPullOnly",
         "AmazonSSMManagedInstanceCore",
     ].map((policy) => managedPolicyArn(partition, policy));

@@ -19,6 +19,8 @@ export interface NetworkArgs {
     natGatewayCount: number;
     /** Deliver VPC flow logs to CloudWatch Logs. */
     flowLogs: boolean;
+    /** KMS key the flow-log group is encrypted with; its policy must let CloudWatch Logs use it. */
+    logKmsKeyArn: pulumi.Input<string>;
     /**
      * Days flow logs are kept.
      * @default 90
@@ -117,7 +119,7 @@ export class Network extends pulumi.ComponentResource {
         }, { parent });
 
         if (a.flowLogs) {
-            createFlowLogs(name, a.namePrefix, vpc.id, a.accountId, a.flowLogRetentionDays, parent);
+            createFlowLogs(name, a, vpc.id, parent);
         }
 
         this.vpcId = vpc.id;
@@ -142,18 +144,18 @@ export function s3ServiceName(region: string): string {
 
 function createFlowLogs(
     name: string,
-    namePrefix: string,
+    a: NetworkArgs & typeof defaults,
     vpcId: pulumi.Output<string>,
-    accountId: pulumi.Input<string>,
-    retentionInDays: number,
     parent: pulumi.Resource,
 ): void {
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-        name: `/spark-platform/${namePrefix}/vpc-flow-logs`,
-        retentionInDays,
+        name: `/spark-platform/${a.namePrefix}/vpc-flow-logs`,
+        retentionInDays: a.flowLogRetentionDays,
+        kmsKeyId: a.logKmsKeyArn,
     }, { parent });
     const role = new aws.iam.Role(`${name}-flow-logs`, {
-        assumeRolePolicy: pulumi.output(accountId).apply((account) => JSON.stringify(flowLogRoleTrustPolicy(account))),
+        assumeRolePolicy: pulumi.output(a.accountId)
+            .apply((account) => JSON.stringify(flowLogRoleTrustPolicy(account))),
     }, { parent });
     new aws.iam.RolePolicy(`${name}-flow-logs`, {
         role: role.id,

@@ -1,8 +1,8 @@
 export { parseSettings, loadSettings } from "./settings";
 export type { Settings } from "./settings";
 export { InvalidConfigError } from "./invalid-config-error";
-export { AUTOSCALERS, API_ENDPOINT_ACCESS } from "./sections/cluster";
-export type { Autoscaler, ApiEndpointAccess, ClusterSettings } from "./sections/cluster";
+export { AUTOSCALERS, API_ENDPOINT_ACCESS, KUBERNETES_SUPPORT_TYPES } from "./sections/cluster";
+export type { Autoscaler, ApiEndpointAccess, ClusterSettings, KubernetesSupportType } from "./sections/cluster";
 export type { AwsSettings } from "./sections/aws";
 export type { NetworkSettings } from "./sections/network";
 export type { SparkSettings } from "./sections/spark";

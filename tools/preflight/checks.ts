@@ -160,17 +160,24 @@ export const CHECKS: readonly Check[] = [
     },
     {
         id: "deployer-admin",
-        title: "the deployer is not listed in adminPrincipals (EKS makes it admin itself)",
+        title: "the deployer is not listed in adminPrincipals or viewerPrincipals (EKS makes it admin itself)",
         async run(plan, _clients, caller) {
-            const listed = plan.adminPrincipalArns.find((arn) => samePrincipal(arn, caller.arn));
             const who = principalOf(caller.arn);
             const deployer = who?.kind === "role" ? `role ${who.name}` : caller.arn;
-            return listed === undefined
-                ? pass(`the deployer (${deployer}) is not in adminPrincipals`)
-                : fail(
-                    `the deployer (${deployer}) is listed in adminPrincipals as ${listed}; EKS grants the cluster creator admin already, so a second access entry conflicts`,
-                    `remove ${listed} from spark-platform:adminPrincipals, or deploy with another principal`,
-                );
+            const lists = [
+                ["adminPrincipals", plan.adminPrincipalArns],
+                ["viewerPrincipals", plan.viewerPrincipalArns],
+            ] as const;
+            for (const [key, arns] of lists) {
+                const listed = arns.find((arn) => samePrincipal(arn, caller.arn));
+                if (listed !== undefined) {
+                    return fail(
+                        `the deployer (${deployer}) is listed in ${key} as ${listed}; EKS grants the cluster creator admin already, so a second access entry conflicts`,
+                        `remove ${listed} from spark-platform:${key}, or deploy with another principal`,
+                    );
+                }
+            }
+            return pass(`the deployer (${deployer}) is in neither adminPrincipals nor viewerPrincipals`);
         },
     },
     {

@@ -83,7 +83,7 @@ export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClie
         }
         if (!options.stack) throw new UsageError("--stack <name> is required");
         const settings = loadStackSettings(options.stack, { ...deps, stackDir: options["stack-dir"] ?? deps.stackDir });
-        const plan = preflightPlan(settings, pinnedCharts(settings), false);
+        const plan = preflightPlan(settings, pinnedCharts(settings), settings.capacity.createSpotServiceLinkedRole);
         const clients = deps.clientsFor(settings.aws.region);
         const progress = (text: string) => (options.json ? io.stderr(text) : io.stdout(text));
 

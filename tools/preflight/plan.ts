@@ -33,6 +33,8 @@ export interface PreflightPlan {
     /** The stack creates AWSServiceRoleForEC2Spot itself. */
     readonly createsSpotServiceLinkedRole: boolean;
     readonly adminPrincipalArns: readonly string[];
+    /** Read-only principals; like admins, the deployer must not be one (its creator entry exists already). */
+    readonly viewerPrincipalArns: readonly string[];
     readonly charts: readonly ChartSource[];
     /** Most On-Demand vCPUs the stack may run at once: driver pools at their limit plus the system nodes at max. */
     readonly onDemandVcpus: number;
@@ -79,6 +81,7 @@ export function preflightPlan(settings: Settings, charts: readonly ChartSource[]
         usesSpot: zones > 0,
         createsSpotServiceLinkedRole,
         adminPrincipalArns: settings.cluster.adminPrincipalArns,
+        viewerPrincipalArns: settings.cluster.viewerPrincipalArns,
         charts,
         onDemandVcpus: settings.spark.maxVcpuPerZone * zones + systemVcpus * settings.capacity.systemMaxSize,
         spotVcpus: settings.spark.maxVcpuPerZone * zones,

@@ -3,7 +3,9 @@
  *
  * The controller permissions follow Karpenter's reference CloudFormation for v1.14 (getting-started
  * `cloudformation.yaml`, policies KarpenterController{NodeLifecycle,IAMIntegration,EKSIntegration,Interruption,
- * ZonalShift,ResourceDiscovery}Policy): every mutating action is scoped to resources tagged for this cluster.
+ * ResourceDiscovery}Policy): every mutating action is scoped to resources tagged for this cluster. Upstream's
+ * ZonalShift policy is left out: charts/karpenter/values.yaml turns on no zonal-shift handling, so the permission
+ * would sit granted and unused. Grant it again together with the chart setting that uses it.
  * https://karpenter.sh/docs/reference/cloudformation/
  */
 
@@ -36,13 +38,6 @@ export function karpenterControllerPolicies(ctx: KarpenterPolicyContext): Record
             Effect: "Allow",
             Resource: ctx.interruptionQueueArn,
             Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-        }]),
-        "zonal-shift": document([{
-            Sid: "AllowZonalShiftStatusReadOnly",
-            Effect: "Allow",
-            Resource: "*",
-            Action: "arc-zonal-shift:GetManagedResource",
-            Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": clusterArn(ctx) } },
         }]),
         "resource-discovery": document(resourceDiscoveryStatements(ctx)),
     };

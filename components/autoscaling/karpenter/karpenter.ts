@@ -18,6 +18,11 @@ export interface KarpenterArgs extends AutoscalerArgs {
     /** EKS AL2023 AMI release the nodes boot (`al2023@<version>`). */
     amiVersion: string;
     /**
+     * How long an executor node stays empty or underutilized before Karpenter consolidates it.
+     * @default "2m"
+     */
+    executorConsolidateAfter?: string;
+    /**
      * Root volume of a Spark node, in GiB (images and logs; shuffle goes to NVMe where present).
      * @default 100
      */
@@ -29,7 +34,7 @@ export interface KarpenterArgs extends AutoscalerArgs {
     nodeClassName?: string;
 }
 
-const defaults = { rootVolumeGiB: 100, nodeClassName: "spark" };
+const defaults = { rootVolumeGiB: 100, nodeClassName: "spark", executorConsolidateAfter: "2m" };
 
 /**
  * Karpenter (v1 API) providing the Spark pools: controller with an IRSA role scoped to this cluster, node role
@@ -102,7 +107,7 @@ function createControllerRole(
         .apply(([clusterName, accountId, nodeRole, queue]) => karpenterControllerPolicies({
             partition: a.cluster.partition, accountId, region: a.cluster.region, clusterName, nodeRoleArn: nodeRole, interruptionQueueArn: queue,
         }));
-    const names = ["node-lifecycle", "iam-integration", "eks-integration", "interruption", "zonal-shift", "resource-discovery"];
+    const names = ["node-lifecycle", "iam-integration", "eks-integration", "interruption", "resource-discovery"];
     return new IrsaRole(`${name}-controller`, {
         oidcProviderArn: a.cluster.oidcProviderArn,
         oidcIssuer: a.cluster.oidcIssuer,
@@ -137,6 +142,7 @@ function createNodeResources(
             shape: pool.role === "driver" ? a.driver : a.executor,
             maxVcpu: a.maxVcpuPerPool,
             maxMemoryGiB: a.maxMemoryGiBPerPool,
+            consolidateAfter: pool.role === "executor" ? a.executorConsolidateAfter : undefined,
         });
         new k8s.apiextensions.CustomResource(`${name}-${pool.name}`, manifest, opts);
     }

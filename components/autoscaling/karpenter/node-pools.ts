@@ -54,6 +54,8 @@ export interface NodePoolOptions {
     readonly shape: InstanceShape;
     readonly maxVcpu: number;
     readonly maxMemoryGiB: number;
+    /** Replaces the role's `consolidateAfter` (the executor delay comes from the stack settings). */
+    readonly consolidateAfter?: string;
 }
 
 interface RolePolicy {
@@ -117,7 +119,10 @@ export function nodePoolManifest(pool: SparkPool, o: NodePoolOptions) {
                     ...(policy.terminationGracePeriod ? { terminationGracePeriod: policy.terminationGracePeriod } : {}),
                 },
             },
-            disruption: policy.disruption,
+            disruption: {
+                ...policy.disruption,
+                consolidateAfter: o.consolidateAfter ?? policy.disruption.consolidateAfter,
+            },
             limits: { cpu: String(o.maxVcpu), memory: `${o.maxMemoryGiB}Gi` },
         },
     };

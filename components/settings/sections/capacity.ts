@@ -37,6 +37,10 @@ export interface CapacitySettings {
     readonly executor: InstanceShape;
     /** EKS AL2023 AMI release Karpenter launches (`al2023@<version>`), pinned so previews do not drift. */
     readonly karpenterAmiVersion: string;
+    /** How long a Karpenter executor node stays empty or underutilized before it is consolidated (`2m`). */
+    readonly executorConsolidateAfter: string;
+    /** The stack creates AWSServiceRoleForEC2Spot (an account that never used Spot lacks it). */
+    readonly createSpotServiceLinkedRole: boolean;
 }
 
 /** The most families one pool may list; more adds little spot diversity and makes the node-group list unwieldy. */
@@ -85,9 +89,30 @@ export function readCapacity(r: ConfigReader): CapacitySettings | undefined {
             "is not an EKS AMI release; use one such as v20260903 (never latest, so previews do not drift)",
         ),
     );
+    const executorConsolidateAfter = r.string(
+        "sparkExecutorConsolidateAfter",
+        "set it to a duration such as 2m, longer than Spark's dynamic-allocation executor idle timeout",
+    );
+    const delayOk = r.check(
+        "sparkExecutorConsolidateAfter",
+        executorConsolidateAfter,
+        matches(/^([0-9]+(s|m|h))+$/, "is not a Karpenter duration; use one such as 90s, 2m or 1h30m"),
+    );
+    const createSpotServiceLinkedRole = r.boolean("createSpotServiceLinkedRole");
     if (!types || !typesOk || systemMinSize === undefined || systemMaxSize === undefined || !sizesOk) return undefined;
     if (!driver || !executor || karpenterAmiVersion === undefined || !amiOk) return undefined;
-    return { systemInstanceTypes: types, systemMinSize, systemMaxSize, driver, executor, karpenterAmiVersion };
+    if (executorConsolidateAfter === undefined || !delayOk) return undefined;
+    if (createSpotServiceLinkedRole === undefined) return undefined;
+    return {
+        systemInstanceTypes: types,
+        systemMinSize,
+        systemMaxSize,
+        driver,
+        executor,
+        karpenterAmiVersion,
+        executorConsolidateAfter,
+        createSpotServiceLinkedRole,
+    };
 }
 
 function readInstanceShape(r: ConfigReader, prefix: "sparkDriver" | "sparkExecutor"): InstanceShape | undefined {

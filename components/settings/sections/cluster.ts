@@ -9,14 +9,28 @@ export type Autoscaler = (typeof AUTOSCALERS)[number];
 export const API_ENDPOINT_ACCESS = ["private", "public-and-private"] as const;
 export type ApiEndpointAccess = (typeof API_ENDPOINT_ACCESS)[number];
 
+/** EKS support policies: STANDARD upgrades at end of standard support; EXTENDED keeps the minor, at a per-hour fee. */
+export const KUBERNETES_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
+export type KubernetesSupportType = (typeof KUBERNETES_SUPPORT_TYPES)[number];
+
 export interface ClusterSettings {
     /** A minor the add-ons and every chart are pinned for (components/cluster/supported-versions.ts). */
     readonly kubernetesVersion: string;
     readonly serviceCidr: Cidr;
     readonly apiEndpointAccess: ApiEndpointAccess;
     readonly apiPublicAccessCidrs: readonly string[];
+    /** Networks of deployers and CI runners allowed to reach the API on 443 through the cluster security group. */
+    readonly apiPrivateAccessCidrs: readonly string[];
+    /** Security groups of deployers and CI runners (in the VPC or a peered one) allowed to reach the API on 443. */
+    readonly apiPrivateAccessSecurityGroupIds: readonly string[];
     readonly adminPrincipalArns: readonly string[];
+    /** Principals that read in-cluster state (AmazonEKSViewPolicy, cluster scope): preview and drift roles. */
+    readonly viewerPrincipalArns: readonly string[];
     readonly autoscaler: Autoscaler;
+    /** EKS upgrade policy; STANDARD unless the stack opts into paid extended support. */
+    readonly supportType: KubernetesSupportType;
+    /** EKS refuses to delete the cluster while this is on. */
+    readonly deletionProtection: boolean;
 }
 
 export function readCluster(
@@ -32,28 +46,88 @@ export function readCluster(
     }
     const apiEndpointAccess = r.oneOf("apiEndpointAccess", API_ENDPOINT_ACCESS);
     const publicCidrs = readPublicAccessCidrs(r, apiEndpointAccess);
-    const admins = r.stringList("adminPrincipals", "list the IAM role or user ARNs that administer the cluster", {
-        allowEmpty: false,
-    });
-    r.checkEach("adminPrincipals", admins, (arn) => {
+    const privateAccess = readPrivateAccess(r, apiEndpointAccess);
+    const principalCheck = (arn: string) => {
         const parsed = parseIamPrincipalArn(arn);
         if (typeof parsed === "string") return parsed;
         if (partition !== undefined && parsed.partition !== partition) {
             return `is in partition ${parsed.partition}, but aws:region is in ${partition}`;
         }
         return undefined;
+    };
+    const admins = r.stringList("adminPrincipals", "list the IAM role or user ARNs that administer the cluster", {
+        allowEmpty: false,
     });
+    const adminsOk = r.checkEach("adminPrincipals", admins, principalCheck);
+    const viewers = r.stringList("viewerPrincipals", "list the IAM role ARNs that only read the cluster", {
+        allowEmpty: true,
+    });
+    const viewersOk = r.checkEach("viewerPrincipals", viewers, principalCheck);
+    r.checkFirst("viewerPrincipals", viewers, (arn) =>
+        admins?.includes(arn)
+            ? "is also in adminPrincipals; EKS allows one access entry per principal, list it in one of them"
+            : undefined,
+    );
     const autoscaler = r.oneOf("autoscaler", AUTOSCALERS);
-    if (!kubernetesVersion || !serviceCidr || !apiEndpointAccess || !publicCidrs || !admins || !autoscaler)
-        return undefined;
+    const supportType = r.oneOf("kubernetesSupportType", KUBERNETES_SUPPORT_TYPES);
+    const deletionProtection = r.boolean("clusterDeletionProtection");
+    if (!kubernetesVersion || !serviceCidr || !apiEndpointAccess || !publicCidrs || !privateAccess) return undefined;
+    if (!admins || !adminsOk || !viewers || !viewersOk || !autoscaler || !supportType) return undefined;
+    if (deletionProtection === undefined) return undefined;
     return {
         kubernetesVersion,
         serviceCidr,
         apiEndpointAccess,
         apiPublicAccessCidrs: publicCidrs,
+        apiPrivateAccessCidrs: privateAccess.cidrs,
+        apiPrivateAccessSecurityGroupIds: privateAccess.securityGroupIds,
         adminPrincipalArns: admins,
+        viewerPrincipalArns: viewers,
         autoscaler,
+        supportType,
+        deletionProtection,
     };
+}
+
+/**
+ * Where deployers and CI runners reach the API from. EKS puts only its own cluster security group on the control
+ * plane's network interfaces, and that group admits only its members (the nodes): without a 443 rule for these
+ * sources, the first Kubernetes resource of a private cluster's `pulumi up`, and every preview after, times out.
+ */
+function readPrivateAccess(
+    r: ConfigReader,
+    access: ApiEndpointAccess | undefined,
+): { cidrs: string[]; securityGroupIds: string[] } | undefined {
+    const cidrKey = "apiPrivateAccessCidrs";
+    const groupKey = "apiPrivateAccessSecurityGroupIds";
+    const cidrs = r.stringList(cidrKey, "list the CIDR blocks deployers and CI runners reach the VPC from", {
+        allowEmpty: true,
+    });
+    const cidrsOk = r.checkEach(cidrKey, cidrs, (text) => {
+        const cidr = parseCidr(text);
+        if (typeof cidr === "string") return cidr;
+        return cidr.prefixLength === 0 ? "opens the API to every network; list the deployers' networks" : undefined;
+    });
+    const groups = r.stringList(groupKey, "list the security group ids of deployers and CI runners", {
+        allowEmpty: true,
+    });
+    const groupsOk = r.checkEach(groupKey, groups, (id) =>
+        /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)
+            ? undefined
+            : "is not a security group id such as sg-0123456789abcdef0",
+    );
+    if (!cidrs || !cidrsOk || !groups || !groupsOk) return undefined;
+    if (access === "private" && cidrs.length === 0 && groups.length === 0) {
+        r.report(
+            cidrKey,
+            cidrs,
+            `is empty and so is ${groupKey}, but apiEndpointAccess is private: nothing outside the cluster could ` +
+                "reach the API and pulumi up would time out; list the deployers' and CI runners' networks or " +
+                "security groups, or use public-and-private with apiPublicAccessCidrs until a runner in the VPC exists",
+        );
+        return undefined;
+    }
+    return { cidrs, securityGroupIds: groups };
 }
 
 function readPublicAccessCidrs(r: ConfigReader, access: ApiEndpointAccess | undefined): string[] | undefined {

@@ -219,7 +219,7 @@ describe("Karpenter", () => {
 
         it("runs with an IRSA role holding the six controller policies", () => {
             const policies = ofType(plans.prod, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("karpenter-controller-"));
-            assert.deepEqual(policies.map((p) => p.inputs.name).sort(), ["eks-integration", "iam-integration", "interruption", "node-lifecycle", "resource-discovery", "zonal-shift"]);
+            assert.deepEqual(policies.map((p) => p.inputs.name).sort(), ["eks-integration", "iam-integration", "interruption", "node-lifecycle", "resource-discovery"]);
             const role = ofType(plans.prod, "aws:iam/role:Role").find((r) => r.name === "karpenter-controller-role")!;
             assert.match(String(role.inputs.assumeRolePolicy), new RegExp(`system:serviceaccount:kube-system:${KARPENTER_SERVICE_ACCOUNT}"`));
         });

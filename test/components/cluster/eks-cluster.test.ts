@@ -47,7 +47,9 @@ describe("EKS cluster component", () => {
     });
 
     it("grants every configured admin principal cluster-admin on the whole cluster", () => {
-        const entries = Object.values(cluster("prod").accessEntries as Record<string, Record<string, unknown>>);
+        const entries = Object.entries(cluster("prod").accessEntries as Record<string, Record<string, unknown>>)
+            .filter(([key]) => key.startsWith("admin-"))
+            .map(([, entry]) => entry);
         assert.deepEqual(entries.map((e) => e.principalArn).sort(), [
             "arn:aws:iam::222222222222:role/platform-admin",
             "arn:aws:iam::222222222222:role/platform-break-glass",
@@ -57,6 +59,19 @@ describe("EKS cluster component", () => {
                 "cluster-admin": { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
             });
         }
+    });
+
+    it("grants every viewer principal the EKS view policy on the whole cluster, and nothing more", () => {
+        const entries = Object.entries(cluster("prod").accessEntries as Record<string, Record<string, unknown>>)
+            .filter(([key]) => key.startsWith("viewer-"))
+            .map(([, entry]) => entry);
+        assert.deepEqual(entries.map((e) => e.principalArn), ["arn:aws:iam::222222222222:role/platform-preview"]);
+        assert.deepEqual(entries[0].accessPolicies, {
+            "cluster-view": {
+                policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+                accessScope: { type: "cluster" },
+            },
+        });
     });
 
     it("keys access entries by principal, so adding an admin never replaces another", () => {
@@ -73,7 +88,7 @@ describe("EKS cluster component", () => {
     });
 
     it("envelope-encrypts secrets with a KMS key of its own that rotates", () => {
-        const key = one(plans.prod, "aws:kms/key:Key");
+        const key = ofType(plans.prod, "aws:kms/key:Key").find((k) => k.name === "cluster-secrets")!;
         assert.equal(key.inputs.enableKeyRotation, true);
         assert.equal(cluster("prod").encryptionConfigKeyArn, key.outputs.arn);
     });
@@ -139,7 +154,12 @@ describe("EKS cluster component, built directly", () => {
         serviceCidr: "172.20.0.0/16",
         apiEndpointAccess: "private",
         apiPublicAccessCidrs: [],
+        apiPrivateAccessCidrs: ["10.40.0.0/24"],
+        apiPrivateAccessSecurityGroupIds: [],
         adminPrincipalArns: [],
+        viewerPrincipalArns: [],
+        deployerArn: "arn:aws:sts::123456789012:assumed-role/ci-deployer/run-1",
+        logKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/00000000-0000-0000-0000-000000000000",
         systemNodes: { instanceTypes: ["m7i.xlarge"], minSize: 2, maxSize: 3 },
         instanceTags: { team: "platform" },
     });
@@ -232,13 +252,13 @@ describe("system node group", () => {
         assert.equal(specs[0].tags.environment, "prod");
     });
 
-    it("runs as a node role with exactly the four node policies, attached before the group is created", () => {
+    it("runs as a node role with exactly the three node policies, attached before the group is created", () => {
         const role = ofType(plans.prod, "aws:iam/role:Role").find((r) => r.name === "cluster-system-node-role")!;
         assert.deepEqual(jsonInput<{ Statement: unknown[] }>(role, "assumeRolePolicy").Statement, [
             { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]);
         const attachments = ofType(plans.prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("cluster-system-node-"));
-        assert.equal(attachments.length, 4);
+        assert.equal(attachments.length, 3);
         for (const a of attachments) assert.ok(system("prod").dependencies.includes(a.urn), `${a.name} before the node group`);
     });
 });

@@ -69,10 +69,9 @@ describe("node role trust and policies", () => {
         assert.deepEqual(nodeRoleTrustPolicy("aws-cn").Statement[0].Principal, { Service: "ec2.amazonaws.com.cn" });
     });
 
-    it("attaches the four node policies in the stack's partition, pull-only for ECR", () => {
+    it("attaches the three node policies in the stack's partition, pull-only for ECR, never the CNI policy", () => {
         assert.deepEqual(nodeRoleManagedPolicyArns("aws-us-gov"), [
             "arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-            "arn:aws-us-gov:iam::aws:policy/AmazonEKS_CNI_Policy",
             "arn:aws-us-gov:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
             "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore",
         ]);
@@ -88,8 +87,12 @@ describe("node role trust and policies", () => {
 describe("IAM roles in the planned stacks", () => {
     it("every IRSA role trusts exactly its service account, with aud = sts.amazonaws.com", async () => {
         const expected: Record<string, string[]> = {
-            karpenter: ["kube-system:ebs-csi-controller-sa", "kube-system:karpenter"],
-            "cluster-autoscaler": ["kube-system:cluster-autoscaler", "kube-system:ebs-csi-controller-sa"],
+            karpenter: ["kube-system:aws-node", "kube-system:ebs-csi-controller-sa", "kube-system:karpenter"],
+            "cluster-autoscaler": [
+                "kube-system:aws-node",
+                "kube-system:cluster-autoscaler",
+                "kube-system:ebs-csi-controller-sa",
+            ],
         };
         for (const { stack, mode, plan } of await allPlans()) {
             const oidcProviderArn = String(plan.outputs.oidcProviderArn);

@@ -7,7 +7,7 @@ import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { readAllChartPins } from "../../../components/charts";
@@ -82,10 +82,14 @@ function healthyAccount() {
 
 type Account = ReturnType<typeof healthyAccount>;
 
-async function preflight(account: Account, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function preflight(
+    account: Account,
+    argv: string[],
+    stackDir = FIXTURE_STACKS_DIR,
+): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
     let stderr = "";
-    const command = preflightCommand({ clientsFor: () => account.clients, stackDir: FIXTURE_STACKS_DIR });
+    const command = preflightCommand({ clientsFor: () => account.clients, stackDir });
     const code = await command(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     return { code, stdout, stderr };
 }
@@ -94,9 +98,26 @@ interface JsonReport {
     checks: { id: string; status: string; detail: string; fix?: string }[];
 }
 
-async function checksOf(account: Account): Promise<Map<string, JsonReport["checks"][number]>> {
-    const { stdout } = await preflight(account, ["--stack", "dev", "--json"]);
+async function checksOf(account: Account, stackDir?: string): Promise<Map<string, JsonReport["checks"][number]>> {
+    const { stdout } = await preflight(account, ["--stack", "dev", "--json"], stackDir);
     return new Map((JSON.parse(stdout) as JsonReport).checks.map((c) => [c.id, c]));
+}
+
+/** The dev fixture with `extra` (stack-file lines) appended, in a folder of its own that `use` may read. */
+async function withStackFile<T>(extra: string, use: (stackDir: string) => Promise<T>): Promise<T> {
+    const dir = mkdtempSync(path.join(tmpdir(), "preflight-stack-"));
+    try {
+        const dev = readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.dev.yaml"), "utf8");
+        writeFileSync(path.join(dir, "Pulumi.dev.yaml"), `${dev.trimEnd()}\n${extra}`);
+        return await use(dir);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** The dev fixture with createSpotServiceLinkedRole on. */
+function withStackCreatingSpotRole<T>(use: (stackDir: string) => Promise<T>): Promise<T> {
+    return withStackFile("  spark-platform:createSpotServiceLinkedRole: true\n", use);
 }
 
 describe("npm run preflight", () => {
@@ -172,12 +193,29 @@ describe("npm run preflight", () => {
             assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to true/);
         });
 
+        it("the Spot service-linked role exists and the stack would create it again", async () => {
+            const account = healthyAccount();
+            const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /AWSServiceRoleForEC2Spot already exists, and the stack would create it again/);
+            assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to false/);
+        });
+
         it("the deployer's role is listed as an admin principal, whatever the session and the role's path", async () => {
             const account = healthyAccount();
             account.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/platform-admin/laptop` });
             const check = (await checksOf(account)).get("deployer-admin");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /the deployer \(role platform-admin\) is listed in adminPrincipals/);
+        });
+
+        it("the deployer's role is listed as a viewer principal", async () => {
+            const account = healthyAccount();
+            const viewer = "  spark-platform:viewerPrincipals:\n    - arn:aws:iam::111111111111:role/ci-deployer\n";
+            const check = await withStackFile(viewer, async (dir) => (await checksOf(account, dir)).get("deployer-admin"));
+            assert.equal(check?.status, "fail");
+            assert.match(check?.detail ?? "", /the deployer \(role ci-deployer\) is listed in viewerPrincipals/);
+            assert.match(check?.fix ?? "", /from spark-platform:viewerPrincipals/);
         });
 
         it("a pinned chart version is not in its registry", async () => {
@@ -241,6 +279,14 @@ describe("npm run preflight", () => {
                 rmSync(home, { recursive: true, force: true });
             }
         });
+    });
+
+    it("passes the Spot check when the role is missing and the stack creates it", async () => {
+        const account = healthyAccount();
+        account.mocks.iam.on(GetRoleCommand).rejects(Object.assign(new Error("no role"), { name: "NoSuchEntity" }));
+        const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
+        assert.equal(check?.status, "pass");
+        assert.match(check?.detail ?? "", /is missing and the stack creates it/);
     });
 
     it("--help prints the usage and exits 0", async () => {
