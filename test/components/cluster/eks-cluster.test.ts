@@ -73,7 +73,7 @@ describe("EKS cluster component", () => {
     });
 
     it("envelope-encrypts secrets with a KMS key of its own that rotates", () => {
-        const key = one(plans.prod, "aws:kms/key:Key");
+        const key = one(plans.prod, "aws:kms/key:Key", "cluster-secrets");
         assert.equal(key.inputs.enableKeyRotation, true);
         assert.equal(cluster("prod").encryptionConfigKeyArn, key.outputs.arn);
     });
