@@ -102,7 +102,15 @@ export async function planProgram(
     const resources = captureRegistrations();
     let outputs: Record<string, unknown>;
     try {
-        outputs = (await runInPulumiStack(async () => program() ?? {})) ?? {};
+        outputs = (await runInPulumiStack(async () => {
+            try {
+                return program() ?? {};
+            } catch (e) {
+                // Rejected again inside the runtime, where nobody awaits it (see ignoreRepeatsOfReportedErrors).
+                if (typeof e === "object" && e !== null) reportedErrors.add(e);
+                throw e;
+            }
+        })) ?? {};
     } finally {
         await disconnect();
     }
