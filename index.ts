@@ -128,7 +128,7 @@ const partition = settings.aws.partition;
 // Names that policies and annotations embed are derived, not read from resources, so nothing waits for IAM or for
 // the 15–30 minute log domain just to learn a name.
 const logDomainName = `${settings.namePrefix}-logs`;
-const logDomainArn = account.accountId.apply((accountId) =>
+const logDomainArnOf = account.accountId.apply((accountId) =>
     domainArn(partition, settings.aws.region, accountId, logDomainName));
 const jobRoleArnOf = (team: string) => account.accountId.apply((accountId) =>
     roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
@@ -186,7 +186,7 @@ const emrTeams = settings.teams.map((team, i) => new SparkTeamJobs(`${team.name}
     emrAccessReady: emrAccess.ready,
     glueDatabases: team.glueDatabases,
     additionalPolicies: {
-        "log-index-write": logDomainArn.apply((arn) =>
+        "log-index-write": logDomainArnOf.apply((arn) =>
             JSON.stringify(indexWritePolicy(arn, logIndexName(team.name)))),
     },
     sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
@@ -259,7 +259,7 @@ export const sparkOperatorChart = {
 export const platformBucketName = platformBucket.bucketName;
 /** HTTPS endpoint (VPC) of the OpenSearch domain Spark logs go to. */
 export const logDomainEndpoint = logDomain.endpoint;
-export const logDomainArnOutput = logDomain.arn;
+export const logDomainArn = logDomain.arn;
 /** Amazon Managed Prometheus workspace Kubecost writes to and queries. */
 export const ampWorkspace = {
     id: kubecost.workspaceId,

@@ -54,11 +54,7 @@ function readTeam(r: ConfigReader, key: string, entry: unknown, namePrefix: stri
     }
     const unknownField = Object.keys(entry).find((k) => !TEAM_FIELDS.includes(k));
     if (unknownField !== undefined) {
-        r.report(
-            `${key}.${unknownField}`,
-            entry[unknownField],
-            `is not a team setting; use ${TEAM_FIELDS.join(", ")}`,
-        );
+        r.report(`${key}.${unknownField}`, entry[unknownField], `is not a team setting; use ${TEAM_FIELDS.join(", ")}`);
     }
     const name = entry.name;
     const namespace = entry.namespace;
@@ -71,21 +67,26 @@ function readTeam(r: ConfigReader, key: string, entry: unknown, namePrefix: stri
         );
         ok = false;
     } else {
-        ok = r.check(`${key}.name`, name, (team) => {
-            try {
-                jobRoleName(namePrefix, team);
-                return undefined;
-            } catch {
-                return (
-                    `makes the job role name ${namePrefix}-${name}-emr-job longer than IAM's 64 characters; ` +
-                    `use a team name of at most ${64 - `${namePrefix}--emr-job`.length} characters`
-                );
-            }
-        }) && ok;
+        ok =
+            r.check(`${key}.name`, name, (team) => {
+                try {
+                    jobRoleName(namePrefix, team);
+                    return undefined;
+                } catch {
+                    return (
+                        `makes the job role name ${namePrefix}-${name}-emr-job longer than IAM's 64 characters; ` +
+                        `use a team name of at most ${64 - `${namePrefix}--emr-job`.length} characters`
+                    );
+                }
+            }) && ok;
     }
     const glueDatabases = entry.glueDatabases ?? [];
     if (!Array.isArray(glueDatabases) || glueDatabases.some((db) => typeof db !== "string")) {
-        r.report(`${key}.glueDatabases`, glueDatabases, "is not a list of Glue database names; use [sales, finance_raw]");
+        r.report(
+            `${key}.glueDatabases`,
+            glueDatabases,
+            "is not a list of Glue database names; use [sales, finance_raw]",
+        );
         ok = false;
     } else {
         ok =

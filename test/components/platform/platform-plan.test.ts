@@ -75,7 +75,10 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
             assert.ok(![...domainDeps].some(isEksCluster), `${stack}/${mode}: ${[...domainDeps].join("\n")}`);
             const byParent = (type: string) => ofType(plan, type).filter((r) => r.parent?.endsWith("LogDomain::logs"));
             const [ingress] = byParent("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-            assert.ok(transitiveDependencies(plan, ingress.urn).has(clusterUrns[0]), "the rule waits for the cluster SG");
+            assert.ok(
+                transitiveDependencies(plan, ingress.urn).has(clusterUrns[0]),
+                "the rule waits for the cluster SG",
+            );
             assert.equal(byParent("aws:opensearch/domainPolicy:DomainPolicy").length, 1);
         }
     });
@@ -87,7 +90,8 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
             const charts = ofType(plan, "kubernetes:helm.sh/v4:Chart").filter((c) => c.name === "kubecost");
             assert.equal(charts.length, 1, `${stack}/${mode}`);
             const ampPolicies = ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
-                String(p.inputs.name).startsWith("amp-"));
+                String(p.inputs.name).startsWith("amp-"),
+            );
             assert.equal(ampPolicies.length, 2);
             for (const p of ampPolicies) assert.ok(String(p.inputs.policy).includes(String(workspaces[0].outputs.arn)));
             assert.deepEqual((plan.outputs.ampWorkspace as { arn: string }).arn, workspaces[0].outputs.arn);
@@ -103,12 +107,16 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 const mine = (r: CapturedResource) => r.parent?.endsWith(`SparkTeamJobs::${team.name}-emr`) ?? false;
                 const clusters = ofType(plan, "aws:emrcontainers/virtualCluster:VirtualCluster").filter(mine);
                 assert.equal(clusters.length, 1, `${stack}/${mode} ${team.name}`);
-                const roles = ofType(plan, "aws:iam/role:Role").filter((r) => r.inputs.name === `spark-${stack}-${team.name}-emr-job`);
+                const roles = ofType(plan, "aws:iam/role:Role").filter(
+                    (r) => r.inputs.name === `spark-${stack}-${team.name}-emr-job`,
+                );
                 assert.equal(roles.length, 1);
                 const templates = ofType(plan, "aws:s3/bucketObjectv2:BucketObjectv2").filter(mine);
                 assert.deepEqual(
                     templates.map((t) => String(t.inputs.key)).sort(),
-                    settings.spark.zones.flatMap((z) => SPARK_ROLES.map((role) => `pod-templates/${team.name}/${z}/${role}.yaml`)).sort(),
+                    settings.spark.zones
+                        .flatMap((z) => SPARK_ROLES.map((role) => `pod-templates/${team.name}/${z}/${role}.yaml`))
+                        .sort(),
                 );
                 for (const t of templates) assert.match(String(t.inputs.content), /name: fluent-bit/);
                 const out = outputs[team.name];
@@ -118,17 +126,27 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 assert.equal(out.logIndex, `spark-logs-${team.name}`);
                 // The service account names the same role the job runs as: one role per team.
                 const [sa] = ofType(plan, "kubernetes:core/v1:ServiceAccount").filter(
-                    (r) => (r.inputs.metadata as { namespace: string }).namespace === team.namespace);
-                assert.equal((sa.inputs.metadata as { annotations: Record<string, string> }).annotations["eks.amazonaws.com/role-arn"],
-                    roles[0].outputs.arn);
+                    (r) => (r.inputs.metadata as { namespace: string }).namespace === team.namespace,
+                );
+                assert.equal(
+                    (sa.inputs.metadata as { annotations: Record<string, string> }).annotations[
+                        "eks.amazonaws.com/role-arn"
+                    ],
+                    roles[0].outputs.arn,
+                );
                 // The virtual cluster is created once the namespace exists.
                 const namespace = ofType(plan, "kubernetes:core/v1:Namespace").find(
-                    (r) => (r.inputs.metadata as { name: string }).name === team.namespace)!;
+                    (r) => (r.inputs.metadata as { name: string }).name === team.namespace,
+                )!;
                 assert.ok(transitiveDependencies(plan, clusters[0].urn).has(namespace.urn));
                 // The role may write to its own log index only.
                 const write = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find(
-                    (p) => p.parent === roles[0].parent && p.inputs.name === "log-index-write")!;
-                assert.match(String(write.inputs.policy), new RegExp(`domain/spark-${stack}-logs/spark-logs-${team.name}`));
+                    (p) => p.parent === roles[0].parent && p.inputs.name === "log-index-write",
+                )!;
+                assert.match(
+                    String(write.inputs.policy),
+                    new RegExp(`domain/spark-${stack}-logs/spark-logs-${team.name}`),
+                );
             }
         }
     });
@@ -144,8 +162,12 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 const trust = jsonInput<{ Statement: TrustStatement[] }>(role, "assumeRolePolicy");
                 if (!trust.Statement.some((s) => s.Principal.Federated !== undefined)) continue;
                 const roleArn = String(role.outputs.arn);
-                const assume = (sub: string, aud?: string) => assumeWithWebIdentity(
-                    trust, { providerArn, issuer, sub, roleArn, accountId, ...(aud ? { aud } : {}) }, issuer);
+                const assume = (sub: string, aud?: string) =>
+                    assumeWithWebIdentity(
+                        trust,
+                        { providerArn, issuer, sub, roleArn, accountId, ...(aud ? { aud } : {}) },
+                        issuer,
+                    );
                 const label = `${stack}/${mode} ${role.name}`;
                 const roleName = String(role.outputs.name);
                 const team = settings.teams.find((t) => roleName === `spark-${stack}-${t.name}-emr-job`);
@@ -154,22 +176,35 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 if (team) {
                     const other = settings.teams.find((t) => t !== team)?.namespace ?? "spark-other";
                     const emrSa = `emr-containers-sa-spark-driver-${accountId}-${base36(roleName)}`;
-                    allowed = [serviceAccountSubject(team.namespace, `${team.name}-spark`), serviceAccountSubject(team.namespace, emrSa)];
+                    allowed = [
+                        serviceAccountSubject(team.namespace, `${team.name}-spark`),
+                        serviceAccountSubject(team.namespace, emrSa),
+                    ];
                     denied = [
                         serviceAccountSubject(team.namespace, "default"),
                         serviceAccountSubject(other, `${team.name}-spark`),
                         serviceAccountSubject(other, emrSa),
-                        serviceAccountSubject(team.namespace, `emr-containers-sa-spark-driver-${accountId}-${base36("other")}`),
+                        serviceAccountSubject(
+                            team.namespace,
+                            `emr-containers-sa-spark-driver-${accountId}-${base36("other")}`,
+                        ),
                     ];
                 } else {
                     const sub = trust.Statement[0].Condition!.StringEquals[`${issuer}:sub`];
                     const [, , namespace, serviceAccount] = sub.split(":");
                     allowed = [sub];
-                    denied = [serviceAccountSubject(namespace, "default"), serviceAccountSubject("default", serviceAccount)];
+                    denied = [
+                        serviceAccountSubject(namespace, "default"),
+                        serviceAccountSubject("default", serviceAccount),
+                    ];
                 }
                 for (const sub of allowed) assert.equal(await assume(sub), "Allowed", `${label}: ${sub}`);
                 for (const sub of denied) assert.equal(await assume(sub), "ImplicitlyDenied", `${label}: ${sub}`);
-                assert.equal(await assume(allowed[0], "sts.amazonaws.com.evil"), "ImplicitlyDenied", `${label}: audience`);
+                assert.equal(
+                    await assume(allowed[0], "sts.amazonaws.com.evil"),
+                    "ImplicitlyDenied",
+                    `${label}: audience`,
+                );
                 evaluated++;
             }
             // Per team an EMR job role; Kubecost's two; the EBS CSI driver's; and the autoscaler's.
@@ -178,7 +213,11 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
     });
 
     for (const { region, zones, admin } of [
-        { region: "eu-west-1", zones: ["eu-west-1a", "eu-west-1b"], admin: "arn:aws:iam::111111111111:role/platform-admin" },
+        {
+            region: "eu-west-1",
+            zones: ["eu-west-1a", "eu-west-1b"],
+            admin: "arn:aws:iam::111111111111:role/platform-admin",
+        },
         {
             region: "us-gov-west-1",
             zones: ["us-gov-west-1a", "us-gov-west-1b"],
@@ -201,11 +240,17 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
             });
             const partition = admin.split(":")[1];
             const chart = ofType(plan, "kubernetes:helm.sh/v4:Chart").find((c) => c.name === "spark-operator")!;
-            assert.match(String(chart.inputs.chart), new RegExp(`\\.dkr\\.ecr\\.${region}\\.amazonaws\\.com/spark-operator$`));
+            assert.match(
+                String(chart.inputs.chart),
+                new RegExp(`\\.dkr\\.ecr\\.${region}\\.amazonaws\\.com/spark-operator$`),
+            );
             if (partition !== "aws") {
                 for (const r of plan.resources) {
                     const text = JSON.stringify(r.inputs);
-                    assert.ok(!text.includes("arn:aws:"), `${r.type} ${r.name}: ${/.{0,60}arn:aws:.{0,40}/.exec(text)?.[0]}`);
+                    assert.ok(
+                        !text.includes("arn:aws:"),
+                        `${r.type} ${r.name}: ${/.{0,60}arn:aws:.{0,40}/.exec(text)?.[0]}`,
+                    );
                 }
             }
             const out = plan.outputs.sparkTeamOutputs as Record<string, { executionRoleArn: string }>;
