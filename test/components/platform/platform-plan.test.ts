@@ -45,6 +45,12 @@ function transitiveDependencies(plan: PlanResult, urn: string): Set<string> {
 
 const isEksCluster = (urn: string) => urn.endsWith("eks:index:Cluster::cluster-eks") || /::cluster$/.test(urn);
 
+/** A captured output that must be a string (ARNs, names). */
+function text(value: unknown): string {
+    assert.equal(typeof value, "string", `${JSON.stringify(value)} is not a string`);
+    return value as string;
+}
+
 function settingsOf(stack: string) {
     return parseSettings(fixtureStackConfig(stack), "spark-platform", stack);
 }
@@ -93,7 +99,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 String(p.inputs.name).startsWith("amp-"),
             );
             assert.equal(ampPolicies.length, 2);
-            for (const p of ampPolicies) assert.ok(String(p.inputs.policy).includes(String(workspaces[0].outputs.arn)));
+            for (const p of ampPolicies) assert.ok(String(p.inputs.policy).includes(text(workspaces[0].outputs.arn)));
             assert.deepEqual((plan.outputs.ampWorkspace as { arn: string }).arn, workspaces[0].outputs.arn);
         }
     });
@@ -161,7 +167,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
             for (const role of ofType(plan, "aws:iam/role:Role")) {
                 const trust = jsonInput<{ Statement: TrustStatement[] }>(role, "assumeRolePolicy");
                 if (!trust.Statement.some((s) => s.Principal.Federated !== undefined)) continue;
-                const roleArn = String(role.outputs.arn);
+                const roleArn = text(role.outputs.arn);
                 const assume = (sub: string, aud?: string) =>
                     assumeWithWebIdentity(
                         trust,
@@ -169,7 +175,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                         issuer,
                     );
                 const label = `${stack}/${mode} ${role.name}`;
-                const roleName = String(role.outputs.name);
+                const roleName = text(role.outputs.name);
                 const team = settings.teams.find((t) => roleName === `spark-${stack}-${t.name}-emr-job`);
                 let allowed: string[];
                 let denied: string[];
