@@ -269,16 +269,38 @@ export const ampWorkspace = {
 };
 /** Opens the Kubecost UI on http://localhost:9090. */
 export const kubecostPortForward = kubecost.portForwardCommand;
+/** What a team needs to run Spark jobs the day the stack is up. */
+interface SparkTeamOutput {
+    namespace: pulumi.Output<string>;
+    /** Service account of SparkApplications, annotated with the execution role. */
+    serviceAccount: string;
+    virtualClusterId: pulumi.Output<string>;
+    /** The team's one job role: EMR job runs and the service account both use it. */
+    executionRoleArn: pulumi.Output<string>;
+    logGroupName: pulumi.Output<string>;
+    /** `s3://` URIs of the team's prefixes of the platform bucket. */
+    prefixes: SparkTeamJobs["prefixes"];
+    /** `s3://` URIs of the driver and executor pod templates, by Spark zone. */
+    podTemplateUris: SparkTeamJobs["podTemplateUris"];
+    /** For `aws emr-containers start-job-run --cli-input-json`. */
+    startJobRunRequest: SparkTeamJobs["startJobRunRequest"];
+    /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
+    sampleSparkApplication: SparkTeam["sampleApplication"];
+    /** OpenSearch index the team's Spark logs go to. */
+    logIndex: string;
+}
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
-export const sparkTeamOutputs = Object.fromEntries(settings.teams.map((team, i) => [team.name, {
-    namespace: sparkTeams[i].namespace,
-    serviceAccount: sparkTeams[i].serviceAccount,
-    virtualClusterId: emrTeams[i].virtualClusterId,
-    executionRoleArn: emrTeams[i].executionRoleArn,
-    logGroupName: emrTeams[i].logGroupName,
-    prefixes: emrTeams[i].prefixes,
-    podTemplateUris: emrTeams[i].podTemplateUris,
-    startJobRunRequest: emrTeams[i].startJobRunRequest,
-    sampleSparkApplication: sparkTeams[i].sampleApplication,
-    logIndex: logForwarding.indexes[team.name],
-}]));
+export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
+    settings.teams.map((team, i): [string, SparkTeamOutput] => [team.name, {
+        namespace: sparkTeams[i].namespace,
+        serviceAccount: sparkTeams[i].serviceAccount,
+        virtualClusterId: emrTeams[i].virtualClusterId,
+        executionRoleArn: emrTeams[i].executionRoleArn,
+        logGroupName: emrTeams[i].logGroupName,
+        prefixes: emrTeams[i].prefixes,
+        podTemplateUris: emrTeams[i].podTemplateUris,
+        startJobRunRequest: emrTeams[i].startJobRunRequest,
+        sampleSparkApplication: sparkTeams[i].sampleApplication,
+        logIndex: logForwarding.indexes[team.name],
+    }]),
+);
