@@ -128,7 +128,7 @@ const partition = settings.aws.partition;
 // Names that policies and annotations embed are derived, not read from resources, so nothing waits for IAM or for
 // the 15–30 minute log domain just to learn a name.
 const logDomainName = `${settings.namePrefix}-logs`;
-const logDomainArnOf = account.accountId.apply((accountId) =>
+const derivedLogDomainArn = account.accountId.apply((accountId) =>
     domainArn(partition, settings.aws.region, accountId, logDomainName));
 const jobRoleArnOf = (team: string) => account.accountId.apply((accountId) =>
     roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
@@ -186,7 +186,7 @@ const emrTeams = settings.teams.map((team, i) => new SparkTeamJobs(`${team.name}
     emrAccessReady: emrAccess.ready,
     glueDatabases: team.glueDatabases,
     additionalPolicies: {
-        "log-index-write": logDomainArnOf.apply((arn) =>
+        "log-index-write": derivedLogDomainArn.apply((arn) =>
             JSON.stringify(indexWritePolicy(arn, logIndexName(team.name)))),
     },
     sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },

@@ -230,7 +230,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
             admin: "arn:aws-us-gov:iam::111111111111:role/platform-admin",
         },
     ]) {
-        it(`plans in ${region} with the policy pack passing and only that partition's ARNs`, async () => {
+        it(`plans in ${region} with the samples deployed, the policy pack passing and only that partition's ARNs`, async () => {
             const plan = await planFixture({
                 stack: "dev",
                 configOverrides: {
@@ -238,8 +238,11 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                     availabilityZones: zones,
                     sparkZones: [zones[0]],
                     adminPrincipals: [admin],
+                    // The samples too, so the pack judges the SparkApplications the operator would run.
+                    deploySparkSamples: true,
                 },
             });
+            assert.equal(ofType(plan, "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication").length, 1);
             assert.deepEqual(await evaluateStackExport(plan.stackExport, policyConfig("dev")), {
                 violations: [],
                 notEvaluated: [],
