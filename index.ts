@@ -6,6 +6,7 @@
  * Every value comes from the stack's configuration, parsed and validated in full before anything is registered.
  */
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import {
     AutoscalerArgs,
     ClusterAutoscaler,
@@ -15,9 +16,21 @@ import {
     summarizePools,
 } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
+import { CAPACITY_TYPE_LABELS, Kubecost } from "./components/cost";
+import { EmrClusterAccess, PlatformBucket, SparkTeamJobs, jobRoleName } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
+import {
+    LogDomain,
+    SparkLogForwarding,
+    domainArn,
+    fluentBitSidecar,
+    indexWritePolicy,
+    logIndexName,
+    roleArn,
+} from "./components/logging";
 import { Network } from "./components/network";
 import { loadSettings } from "./components/settings";
+import { SparkOperator, SparkPriorityClasses, SparkTeam } from "./components/spark";
 
 const settings = loadSettings();
 
@@ -38,8 +51,7 @@ const awsProvider = new aws.Provider("aws", {
     defaultTags: { tags: platformTags },
 });
 const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
-
-// The stack's one customer-managed key: every log group (flow logs, control-plane logs) is encrypted with it.
+// The stack's one customer-managed key: every log group, the log domain and the platform bucket are encrypted with it.
 const platformKey = new PlatformKey("platform-key", {
     namePrefix: settings.namePrefix,
     partition: settings.aws.partition,
@@ -110,7 +122,7 @@ const autoscalerArgs: AutoscalerArgs = {
     maxVcpuPerPool: settings.spark.maxVcpuPerZone,
     maxMemoryGiBPerPool: settings.spark.maxMemoryGiBPerZone,
 };
-let sparkCapacity: SparkCapacity;
+let sparkCapacity: SparkCapacity & pulumi.Resource;
 switch (settings.cluster.autoscaler) {
     case "karpenter":
         sparkCapacity = new Karpenter("karpenter", {
@@ -129,6 +141,119 @@ switch (settings.cluster.autoscaler) {
         break;
 }
 
+// ---- Spark platform add-ons --------------------------------------------------------------------------------------
+const clusterContext = cluster.context;
+const partition = settings.aws.partition;
+
+// Names that policies and annotations embed are derived, not read from resources, so nothing waits for IAM or for
+// the 15–30 minute log domain just to learn a name.
+const logDomainName = `${settings.namePrefix}-logs`;
+const derivedLogDomainArn = account.accountId.apply((accountId) =>
+    domainArn(partition, settings.aws.region, accountId, logDomainName));
+const jobRoleArnOf = (team: string) => account.accountId.apply((accountId) =>
+    roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
+
+// Spark: cluster-wide priority classes and the EMR Spark Operator, watching exactly the team namespaces.
+const sparkPriorityClasses = new SparkPriorityClasses("spark-priorities", { cluster: clusterContext });
+const sparkOperator = new SparkOperator("spark-operator", {
+    cluster: clusterContext,
+    emrReleaseLabel: settings.spark.emrRelease.label,
+    jobNamespaces: settings.teams.map((t) => t.namespace),
+    source: settings.spark.operatorSource,
+}, { providers: { aws: awsProvider } });
+
+// Per team: namespace, quota, policies, RBAC and the Spark service account, annotated with the team's one job role,
+// the EMR job execution role (trusted by that service account and by EMR's job service accounts).
+const sparkTeams = settings.teams.map((team) => new SparkTeam(`team-${team.name}`, {
+    cluster: clusterContext,
+    team,
+    jobRoleArn: jobRoleArnOf(team.name),
+    emrRelease: settings.spark.emrRelease,
+    ...(settings.spark.emrImageTag === undefined ? {} : { emrImageTag: settings.spark.emrImageTag }),
+    pools,
+    deploySample: settings.spark.deploySamples,
+    sampleDependsOn: [sparkOperator, sparkPriorityClasses, sparkCapacity],
+}, { providers: { aws: awsProvider } }));
+
+// EMR on EKS: the platform bucket, EMR's access to the team namespaces, and per team its job execution role,
+// virtual cluster and pod templates (with the Fluent Bit sidecar beside Spark).
+const platformBucket = new PlatformBucket("platform-bucket", {
+    bucketName: pulumi.interpolate`${settings.namePrefix}-platform-${account.accountId}-${settings.aws.region}`,
+    kmsKeyArn: platformKey.arn,
+    retainOnDelete: settings.emr.retainPlatformBucket,
+    logRetentionDays: settings.emr.logRetentionDays,
+    eventLogRetentionDays: settings.emr.eventLogRetentionDays,
+}, { providers: { aws: awsProvider } });
+const emrAccess = new EmrClusterAccess("emr-access", {
+    cluster: clusterContext,
+    namespaces: sparkTeams.map((t) => t.namespace),
+    createServiceLinkedRole: settings.emr.createServiceLinkedRole,
+}, { providers: { aws: awsProvider } });
+const driverSidecar = fluentBitSidecar({ role: "driver" });
+const executorSidecar = fluentBitSidecar({ role: "executor" });
+const emrTeams = settings.teams.map((team, i) => new SparkTeamJobs(`${team.name}-emr`, {
+    cluster: clusterContext,
+    namePrefix: settings.namePrefix,
+    team: team.name,
+    namespace: sparkTeams[i].namespace,
+    serviceAccount: sparkTeams[i].serviceAccount,
+    bucket: platformBucket,
+    kmsKeyArn: platformKey.arn,
+    logGroupKmsKeyArn: platformKey.arn,
+    pools: sparkCapacity.pools,
+    priorityClassNames: { driver: sparkPriorityClasses.driver, executor: sparkPriorityClasses.executor },
+    releaseLabel: settings.spark.emrRelease.label,
+    emrAccessReady: emrAccess.ready,
+    glueDatabases: team.glueDatabases,
+    additionalPolicies: {
+        "log-index-write": derivedLogDomainArn.apply((arn) =>
+            JSON.stringify(indexWritePolicy(arn, logIndexName(team.name)))),
+    },
+    sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
+    sidecarVolumes: driverSidecar.volumes,
+    logRetentionDays: settings.emr.logRetentionDays,
+}, { providers: { aws: awsProvider } }));
+
+// Logs: the OpenSearch domain overlaps the EKS cluster's creation (it takes as long). Only its ingress rule from the
+// cluster security group and its access policy wait for the cluster; the writers are the derived job-role ARNs.
+const logDomain = new LogDomain("logs", {
+    domainName: logDomainName,
+    partition,
+    region: settings.aws.region,
+    accountId: account.accountId,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    clientSecurityGroupIds: { cluster: cluster.clusterSecurityGroupId },
+    kmsKeyArn: platformKey.arn,
+    engineVersion: settings.opensearch.engineVersion,
+    dataNodes: { instanceType: settings.opensearch.instanceType, count: settings.opensearch.instanceCount },
+    zoneCount: settings.opensearch.zoneCount,
+    ...(settings.opensearch.dedicatedMasters === undefined
+        ? {}
+        : { dedicatedMasters: { ...settings.opensearch.dedicatedMasters } }),
+    volumeSizeGiB: settings.opensearch.volumeSizeGiB,
+    writers: settings.teams.map((t) => ({ roleArn: jobRoleArnOf(t.name), index: logIndexName(t.name) })),
+    adminArns: settings.opensearch.adminArns,
+    logRetentionDays: settings.opensearch.logRetentionDays,
+    deletionProtection: settings.opensearch.deletionProtection,
+    createServiceLinkedRole: settings.opensearch.createServiceLinkedRole,
+}, { providers: { aws: awsProvider } });
+const logForwarding = new SparkLogForwarding("spark-logs", {
+    teams: settings.teams.map((t, i) => ({ name: t.name, namespace: sparkTeams[i].namespace })),
+    domainEndpoint: logDomain.endpoint,
+    region: settings.aws.region,
+    provider: clusterContext.provider,
+});
+
+// Cost: Kubecost on an AMP workspace; the capacity-type label is the one the autoscaler puts on Spark nodes.
+const kubecost = new Kubecost("kubecost", {
+    cluster: clusterContext,
+    kmsKeyArn: platformKey.arn,
+    capacityTypeLabel: settings.cluster.autoscaler === "karpenter"
+        ? CAPACITY_TYPE_LABELS.karpenter
+        : CAPACITY_TYPE_LABELS.managedNodeGroup,
+}, { providers: { aws: awsProvider } });
+
 export const region = settings.aws.region;
 export const autoscaler = settings.cluster.autoscaler;
 export const vpcId = network.vpcId;
@@ -143,3 +268,61 @@ export const oidcProviderArn = cluster.oidcProviderArn;
 export const sparkPools = summarizePools(sparkCapacity.pools);
 /** Alias of the stack's KMS key, which encrypts its log groups. */
 export const platformKeyAlias = platformKey.aliasName;
+
+/** Customer-managed KMS key of the stack (bucket, log groups, log domain). */
+export const platformKeyArn = platformKey.arn;
+/** The EMR Spark Operator as installed. */
+export const sparkOperatorChart = {
+    namespace: sparkOperator.namespace,
+    chart: sparkOperator.chart,
+    chartVersion: sparkOperator.chartVersion,
+};
+/** Bucket of job code, pod templates, container and event logs, and team data. */
+export const platformBucketName = platformBucket.bucketName;
+/** HTTPS endpoint (VPC) of the OpenSearch domain Spark logs go to. */
+export const logDomainEndpoint = logDomain.endpoint;
+export const logDomainArn = logDomain.arn;
+/** Amazon Managed Prometheus workspace Kubecost writes to and queries. */
+export const ampWorkspace = {
+    id: kubecost.workspaceId,
+    arn: kubecost.workspaceArn,
+    queryUrl: kubecost.workspaceUrl,
+    remoteWriteUrl: kubecost.remoteWriteUrl,
+};
+/** Opens the Kubecost UI on http://localhost:9090. */
+export const kubecostPortForward = kubecost.portForwardCommand;
+/** What a team needs to run Spark jobs the day the stack is up. */
+interface SparkTeamOutput {
+    namespace: pulumi.Output<string>;
+    /** Service account of SparkApplications, annotated with the execution role. */
+    serviceAccount: string;
+    virtualClusterId: pulumi.Output<string>;
+    /** The team's one job role: EMR job runs and the service account both use it. */
+    executionRoleArn: pulumi.Output<string>;
+    logGroupName: pulumi.Output<string>;
+    /** `s3://` URIs of the team's prefixes of the platform bucket. */
+    prefixes: SparkTeamJobs["prefixes"];
+    /** `s3://` URIs of the driver and executor pod templates, by Spark zone. */
+    podTemplateUris: SparkTeamJobs["podTemplateUris"];
+    /** For `aws emr-containers start-job-run --cli-input-json`. */
+    startJobRunRequest: SparkTeamJobs["startJobRunRequest"];
+    /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
+    sampleSparkApplication: SparkTeam["sampleApplication"];
+    /** OpenSearch index the team's Spark logs go to. */
+    logIndex: string;
+}
+/** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
+export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
+    settings.teams.map((team, i): [string, SparkTeamOutput] => [team.name, {
+        namespace: sparkTeams[i].namespace,
+        serviceAccount: sparkTeams[i].serviceAccount,
+        virtualClusterId: emrTeams[i].virtualClusterId,
+        executionRoleArn: emrTeams[i].executionRoleArn,
+        logGroupName: emrTeams[i].logGroupName,
+        prefixes: emrTeams[i].prefixes,
+        podTemplateUris: emrTeams[i].podTemplateUris,
+        startJobRunRequest: emrTeams[i].startJobRunRequest,
+        sampleSparkApplication: sparkTeams[i].sampleApplication,
+        logIndex: logForwarding.indexes[team.name],
+    }]),
+);

@@ -37,7 +37,7 @@ export interface EksClusterArgs {
     apiPrivateAccessSecurityGroupIds: readonly string[];
     /** IAM principals granted cluster-admin (AmazonEKSClusterAdminPolicy, cluster scope) through access entries. */
     adminPrincipalArns: readonly string[];
-    /** IAM principals granted read-only access (AmazonEKSViewPolicy, cluster scope): preview and drift roles. */
+    /** IAM principals granted read-only access (AmazonEKSAdminViewPolicy, cluster scope): preview and drift roles. */
     viewerPrincipalArns: readonly string[];
     /** ARN of the principal running `pulumi up` (STS caller identity); EKS makes it admin by itself. */
     deployerArn: pulumi.Input<string>;
@@ -261,13 +261,18 @@ export function adminAccessEntries(
     return accessEntries("admin", "cluster-admin", "AmazonEKSClusterAdminPolicy", principalArns, partition, principal);
 }
 
-/** One access entry per viewer with AmazonEKSViewPolicy on the whole cluster: reads objects, never Secrets. */
+/**
+ * One access entry per viewer with AmazonEKSAdminViewPolicy on the whole cluster: it reads every kind, Secrets, RBAC
+ * and cluster-scoped objects (PriorityClasses) included, which a refreshing preview of this program must read;
+ * AmazonEKSViewPolicy (Kubernetes' `view` role) cannot, so previews would fail with 403s. It never writes.
+ * https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+ */
 export function viewerAccessEntries(
     principalArns: readonly string[],
     partition: Partition,
     principal: PrincipalInput = (arn) => arn,
 ): Record<string, eks.types.input.AccessEntryArgs> {
-    return accessEntries("viewer", "cluster-view", "AmazonEKSViewPolicy", principalArns, partition, principal);
+    return accessEntries("viewer", "cluster-view", "AmazonEKSAdminViewPolicy", principalArns, partition, principal);
 }
 
 function accessEntries(

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installPinnedChart, readChartPin } from "../charts";
 import type { ClusterContext } from "../cluster/cluster-context";
 import { IrsaRole } from "../iam";
-import { ampEndpoints, ampWorkspaceArn } from "./amp-urls";
+import { ampEndpoints } from "./amp-urls";
 import { ampQueryPolicy, ampRemoteWritePolicy } from "./iam-policy";
 import {
     CAPACITY_TYPE_LABELS,
@@ -84,9 +84,7 @@ export class Kubecost extends pulumi.ComponentResource {
             tags: a.tags,
         }, { parent: this });
 
-        // Built from the id (the documented ARN format) so the roles name exactly this workspace.
-        const workspaceArn = pulumi.all([workspace.id, cluster.accountId])
-            .apply(([id, accountId]) => ampWorkspaceArn(cluster.partition, cluster.region, accountId, id));
+        const workspaceArn = workspace.arn;
         const endpoints = workspace.id.apply((id) => ampEndpoints(id, cluster.region));
 
         const irsa = {

@@ -33,9 +33,18 @@ export interface JobExecutionRoleArgs {
      * @default []
      */
     glueDatabases?: readonly string[];
+    /**
+     * Further inline policies (policy JSON), keyed by a kebab-case name other than `team-access`: e.g. the
+     * team's log index write access.
+     * @default {}
+     */
+    additionalPolicies?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
-const defaults = { glueDatabases: [] as readonly string[] };
+const defaults = {
+    glueDatabases: [] as readonly string[],
+    additionalPolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
+};
 
 const MAX_ROLE_NAME = 64;
 
@@ -60,6 +69,15 @@ export class JobExecutionRole extends pulumi.ComponentResource {
         super("spark:emr:JobExecutionRole", name, {}, opts);
         const a = { ...defaults, ...args };
         const ctx = a.cluster;
+        for (const policyName of Object.keys(a.additionalPolicies)) {
+            if (policyName === "team-access" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(policyName)) {
+                throw new pulumi.ResourceError(
+                    `${a.roleName}: additional policy name ${JSON.stringify(policyName)} is not allowed; ` +
+                        "use a kebab-case name other than team-access",
+                    this,
+                );
+            }
+        }
         const trust = pulumi
             .all([ctx.accountId, ctx.oidcProviderArn, ctx.oidcIssuer, a.namespace])
             .apply(([accountId, oidcProviderArn, oidcIssuer, namespace]) => {
@@ -113,7 +131,17 @@ export class JobExecutionRole extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.arn = pulumi.all([role.arn, attached.id]).apply(([arn]) => arn);
+        const additional = Object.entries(a.additionalPolicies).map(
+            ([policyName, document]) =>
+                new aws.iam.RolePolicy(
+                    `${name}-${policyName}`,
+                    { role: role.id, name: policyName, policy: document },
+                    { parent: this },
+                ),
+        );
+
+        // Ready once every policy is attached, so a job started with this ARN has all its permissions.
+        this.arn = pulumi.all([role.arn, attached.id, ...additional.map((p) => p.id)]).apply(([arn]) => arn);
         this.roleName = role.name;
         this.registerOutputs({ arn: this.arn, roleName: this.roleName });
     }

@@ -50,6 +50,11 @@ export interface SparkTeamJobsArgs {
      */
     glueDatabases?: readonly string[];
     /**
+     * Further inline policies of the job execution role (policy JSON), keyed by a kebab-case name.
+     * @default {}
+     */
+    additionalPolicies?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
      * Containers added beside Spark in each role's templates (the log sidecar); each runs as an explicit non-root UID.
      * @default {}
      */
@@ -69,10 +74,16 @@ export interface SparkTeamJobsArgs {
      * @default 30
      */
     logRetentionDays?: number;
+    /**
+     * KMS key of the team's CloudWatch log group; its key policy must let CloudWatch Logs use it.
+     * @default CloudWatch's own encryption
+     */
+    logGroupKmsKeyArn?: pulumi.Input<string>;
 }
 
 const defaults = {
     glueDatabases: [] as readonly string[],
+    additionalPolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
     sidecars: {} as NonNullable<SparkTeamJobsArgs["sidecars"]>,
     sidecarVolumes: [] as NonNullable<SparkTeamJobsArgs["sidecarVolumes"]>,
     logRetentionDays: 30,
@@ -114,6 +125,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             {
                 name: pulumi.interpolate`/aws/emr-containers/${a.cluster.name}/${a.team}`,
                 retentionInDays: a.logRetentionDays,
+                ...(a.logGroupKmsKeyArn === undefined ? {} : { kmsKeyId: a.logGroupKmsKeyArn }),
             },
             { parent: this },
         );
@@ -130,6 +142,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                 kmsKeyArn: a.kmsKeyArn,
                 logGroupName: logGroup.name,
                 glueDatabases: a.glueDatabases,
+                additionalPolicies: a.additionalPolicies,
             },
             { parent: this },
         );

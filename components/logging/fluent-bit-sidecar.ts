@@ -3,6 +3,7 @@
  * function. The EMR-reserved volumes it mounts (`emr-container-*`) are defined by EMR in every job pod; a pod
  * template must not define them, only mount them (EMR on EKS docs, pod templates).
  */
+import type * as k8s from "@pulumi/kubernetes";
 import {
     FLUENT_BIT_CONFIG_DIR,
     FLUENT_BIT_CONFIG_MAP,
@@ -57,9 +58,9 @@ export interface FluentBitSidecarOptions {
 
 export interface FluentBitSidecar {
     /** The container, for `spec.containers` of a pod template. */
-    container: Record<string, unknown>;
+    container: k8s.types.input.core.v1.Container;
     /** Pod volumes the container mounts that the template must define (not EMR's reserved ones). */
-    volumes: Record<string, unknown>[];
+    volumes: k8s.types.input.core.v1.Volume[];
 }
 
 const defaultResources = {
@@ -81,7 +82,7 @@ export function fluentBitSidecar(options: FluentBitSidecarOptions): FluentBitSid
             : []),
         { name: EMR_VOLUMES.communicate, mountPath: MAIN_CONTAINER_MARKER_DIR, readOnly: true },
     ];
-    const container = {
+    const container: k8s.types.input.core.v1.Container = {
         name: "fluent-bit",
         image: FLUENT_BIT_IMAGE,
         imagePullPolicy: "IfNotPresent",
@@ -110,7 +111,7 @@ export function fluentBitSidecar(options: FluentBitSidecarOptions): FluentBitSid
         },
         volumeMounts: mounts,
     };
-    const volumes = [
+    const volumes: k8s.types.input.core.v1.Volume[] = [
         { name: SIDECAR_VOLUMES.config, configMap: { name: FLUENT_BIT_CONFIG_MAP, defaultMode: 0o444 } },
         { name: SIDECAR_VOLUMES.scripts, configMap: { name: FLUENT_BIT_WRAPPER_CONFIG_MAP, defaultMode: 0o444 } },
         // Tail offsets and buffers outlive a Fluent Bit restart in the pod; bounded so a dead domain cannot fill

@@ -87,6 +87,12 @@ export class ConfigReader {
         return value;
     }
 
+    /** A string that may be left unset: absent and "" both read as undefined. */
+    optionalString(key: string): string | undefined {
+        const value = this.lookup(key);
+        return value === undefined || value === "" ? undefined : value;
+    }
+
     oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
         const value = this.string(key, `set it to one of: ${allowed.join(", ")}`);
         if (value === undefined) return undefined;

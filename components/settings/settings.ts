@@ -11,6 +11,7 @@ import { ConfigReader, RawConfig } from "./config-reader";
 import { InvalidConfigError } from "./invalid-config-error";
 import { AwsSettings, readAws } from "./sections/aws";
 import { CapacitySettings, readCapacity } from "./sections/capacity";
+import { EmrSettings, readEmr } from "./sections/emr";
 import { ClusterSettings, readCluster } from "./sections/cluster";
 import { NetworkSettings, readNetwork } from "./sections/network";
 import { OpenSearchSettings, readObservability } from "./sections/observability";
@@ -35,6 +36,8 @@ export interface Settings {
     readonly tags: Readonly<Record<string, string>>;
     /** Node capacity: the system node group and the instance shapes of the Spark pools. */
     readonly capacity: CapacitySettings;
+    /** EMR on EKS job execution: the platform bucket and log retention (the `emr*` keys). */
+    readonly emr: EmrSettings;
 }
 
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
@@ -44,17 +47,25 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const aws = readAws(r);
     const network = readNetwork(r, aws?.region);
     const cluster = readCluster(r, network?.vpcCidr, aws?.partition);
-    const spark = readSpark(r, network?.availabilityZones);
-    const teams = readTeams(r);
-    const opensearch = readObservability(r);
+    const spark = readSpark(r, network?.availabilityZones, aws?.region);
+    const teams = readTeams(r, `spark-${stack}`);
+    const opensearch = readObservability(r, {
+        vpcZones: network?.availabilityZones,
+        clusterAdmins: cluster?.adminPrincipalArns,
+        partition: aws?.partition,
+    });
     const tags = readTags(r);
     const capacity = readCapacity(r);
+    const emr = readEmr(r);
     r.check("stack name", stack, (name) =>
         isDnsLabel(`spark-${name}`) && name.length <= 20
             ? undefined
             : "cannot name AWS resources; use up to 20 lowercase letters, digits and dashes",
     );
-    if (r.errors.length > 0 || !aws || !network || !cluster || !spark || !teams || !opensearch || !tags || !capacity) {
+    if (
+        r.errors.length > 0 ||
+        !aws || !network || !cluster || !spark || !teams || !opensearch || !tags || !capacity || !emr
+    ) {
         throw new InvalidConfigError(r.errors);
     }
     return {
@@ -69,6 +80,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         opensearch,
         tags,
         capacity,
+        emr,
     };
 }
 

@@ -2,7 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolContract } from "../autoscaling/pool-contract";
 import type { ClusterContext } from "../cluster/cluster-context";
-import { IrsaRole } from "../iam";
 import type { EmrReleaseLabel, TeamSettings } from "../settings";
 import { emrSparkImage } from "./operator-chart";
 import { sampleSparkApplication } from "./sample-application";
@@ -42,35 +41,30 @@ export interface SparkTeamArgs {
      */
     deploySample?: boolean;
     /**
-     * Inline policies of the job role, keyed by a kebab-case name (the team's data access; none by default).
-     * @default {}
+     * ARN of the team's job role (the EMR job execution role, which trusts this team's Spark service account);
+     * annotated on the service account. Pass the ARN built from the role's deterministic name, so the service
+     * account need not wait for IAM.
      */
-    jobRoleInlinePolicies?: Readonly<Record<string, pulumi.Input<string>>>;
-    /**
-     * Managed policies of the job role.
-     * @default []
-     */
-    jobRoleManagedPolicyArns?: readonly string[];
+    jobRoleArn: pulumi.Input<string>;
     /** Resources the sample application needs first when deployed: the Spark Operator (its CRDs and webhook). */
     sampleDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 const defaults = {
     deploySample: false,
-    jobRoleInlinePolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
-    jobRoleManagedPolicyArns: [] as readonly string[],
     sampleDependsOn: [] as pulumi.Input<pulumi.Resource>[],
 };
 
 /**
  * One Spark team: its namespace (Pod Security `restricted`), ResourceQuota and LimitRange from its quota,
- * default-deny network policies with Spark's allows, the Spark job service account with its IRSA role (trusted by
- * exactly that service account) and RBAC, and a sample SparkApplication.
+ * default-deny network policies with Spark's allows, the Spark job service account (annotated with the team's job
+ * role, which the EMR job execution settings own) and RBAC, and a sample SparkApplication.
  */
 export class SparkTeam extends pulumi.ComponentResource {
-    readonly namespace: string;
+    /** Name of the team's namespace; resolves once the Namespace exists, so what reads it waits for it. */
+    readonly namespace: pulumi.Output<string>;
     readonly serviceAccount: string;
-    /** ARN of the job role; ready once its policies are attached. */
+    /** ARN of the job role the service account is annotated with. */
     readonly jobRoleArn: pulumi.Output<string>;
     /** The sample SparkApplication manifest. */
     readonly sampleApplication: ReturnType<typeof sampleSparkApplication>;
@@ -102,22 +96,9 @@ export class SparkTeam extends pulumi.ComponentResource {
         }
 
         const serviceAccount = sparkServiceAccountName(team);
-        const jobRole = new IrsaRole(
-            `${name}-job`,
-            {
-                oidcProviderArn: cluster.oidcProviderArn,
-                oidcIssuer: cluster.oidcIssuer,
-                namespace: team.namespace,
-                serviceAccount,
-                inlinePolicies: a.jobRoleInlinePolicies,
-                managedPolicyArns: a.jobRoleManagedPolicyArns,
-                description: `Spark jobs of team ${team.name} (${team.namespace}/${serviceAccount})`,
-            },
-            { parent: this },
-        );
         const sa = new k8s.core.v1.ServiceAccount(
             `${name}-spark`,
-            jobRole.arn.apply((arn) => sparkServiceAccountManifest(team, arn)),
+            pulumi.output(a.jobRoleArn).apply((arn) => sparkServiceAccountManifest(team, arn)),
             inNamespace,
         );
         const role = new k8s.rbac.v1.Role(`${name}-spark-role`, sparkRoleManifest(team), inNamespace);
@@ -142,9 +123,9 @@ export class SparkTeam extends pulumi.ComponentResource {
             });
         }
 
-        this.namespace = team.namespace;
+        this.namespace = namespace.metadata.name;
         this.serviceAccount = serviceAccount;
-        this.jobRoleArn = jobRole.arn;
+        this.jobRoleArn = pulumi.output(a.jobRoleArn);
         this.registerOutputs({
             namespace: this.namespace,
             serviceAccount: this.serviceAccount,

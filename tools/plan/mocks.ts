@@ -167,7 +167,7 @@ const BUILDERS: Record<string, OutputBuilder> = {
     },
     "aws:eks/addon:Addon": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.addonName}`, state: { arn: ctx.arn("eks", `addon/${ctx.inputs.clusterName}/${ctx.inputs.addonName}/${ctx.hex(8)}`) } }),
     "aws:eks/accessEntry:AccessEntry": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.principalArn}`, state: { accessEntryArn: ctx.arn("eks", `access-entry/${ctx.inputs.clusterName}/${ctx.hex(8)}`) } }),
-    "aws:prometheus/workspace:Workspace": (ctx) => {
+    "aws:amp/workspace:Workspace": (ctx) => {
         const id = `ws-${uuidOf(ctx)}`;
         return { id, state: { arn: ctx.arn("aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/` } };
     },

@@ -24,7 +24,7 @@ export interface ClusterSettings {
     /** Security groups of deployers and CI runners (in the VPC or a peered one) allowed to reach the API on 443. */
     readonly apiPrivateAccessSecurityGroupIds: readonly string[];
     readonly adminPrincipalArns: readonly string[];
-    /** Principals that read in-cluster state (AmazonEKSViewPolicy, cluster scope): preview and drift roles. */
+    /** Principals that read in-cluster state (AmazonEKSAdminViewPolicy, cluster scope): preview and drift roles. */
     readonly viewerPrincipalArns: readonly string[];
     readonly autoscaler: Autoscaler;
     /** EKS upgrade policy; STANDARD unless the stack opts into paid extended support. */

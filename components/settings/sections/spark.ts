@@ -1,3 +1,5 @@
+import { sparkPlatformConfigProblems } from "../../spark/config-check";
+import { SPARK_OPERATOR_SOURCES, SparkOperatorSource } from "../../spark/operator-chart";
 import { ConfigReader } from "../config-reader";
 import { EmrReleaseLabel, parseEmrReleaseLabel } from "../validators";
 
@@ -8,9 +10,19 @@ export interface SparkSettings {
     /** Upper bound of vCPUs (and memory) that Spark nodes may add up to in one zone. */
     readonly maxVcpuPerZone: number;
     readonly maxMemoryGiBPerZone: number;
+    /** Where the Spark Operator chart is pulled from (`sparkOperatorSource`). */
+    readonly operatorSource: SparkOperatorSource;
+    /** Release date pinning the EMR Spark image (`emrImageTag`); absent when the release label is dated. */
+    readonly emrImageTag?: string;
+    /** Create each team's sample SparkApplication in the cluster (`deploySparkSamples`). */
+    readonly deploySamples: boolean;
 }
 
-export function readSpark(r: ConfigReader, vpcZones: readonly string[] | undefined): SparkSettings | undefined {
+export function readSpark(
+    r: ConfigReader,
+    vpcZones: readonly string[] | undefined,
+    region: string | undefined,
+): SparkSettings | undefined {
     const zones = r.stringList("sparkZones", "list the availability zones Spark node pools may use", {
         allowEmpty: false,
     });
@@ -26,7 +38,59 @@ export function readSpark(r: ConfigReader, vpcZones: readonly string[] | undefin
     if (typeof release === "string") r.report("emrReleaseLabel", label, release);
     const maxVcpuPerZone = r.integer("sparkMaxVcpuPerZone", 4, 100_000);
     const maxMemoryGiBPerZone = r.integer("sparkMaxMemoryGiBPerZone", 8, 1_000_000);
+    const operatorSource = r.oneOf("sparkOperatorSource", SPARK_OPERATOR_SOURCES);
+    const emrImageTag = r.optionalString("emrImageTag");
+    const deploySamples = r.boolean("deploySparkSamples");
+    // The region, release, source and image tag together: a registry for the region, a chart version for the
+    // release, an immutable image tag. Checked once here so a bad combination fails before anything is created.
+    let platformOk = true;
+    if (region !== undefined && release !== undefined && typeof release !== "string" && operatorSource) {
+        const problems = sparkPlatformConfigProblems({
+            region,
+            emrReleaseLabel: release.label,
+            sparkOperatorSource: operatorSource,
+            ...(emrImageTag === undefined ? {} : { emrImageTag }),
+        });
+        const values: Record<string, string | undefined> = {
+            "aws:region": region,
+            emrReleaseLabel: release.label,
+            emrImageTag,
+            sparkOperatorSource: operatorSource,
+        };
+        for (const problem of problems) reportPlatformProblem(r, problem, values);
+        platformOk = problems.length === 0;
+    }
     if (!zones || !inVpc || release === undefined || typeof release === "string") return undefined;
     if (maxVcpuPerZone === undefined || maxMemoryGiBPerZone === undefined) return undefined;
-    return { zones, emrRelease: release, maxVcpuPerZone, maxMemoryGiBPerZone };
+    if (!operatorSource || deploySamples === undefined || !platformOk) return undefined;
+    return {
+        zones,
+        emrRelease: release,
+        maxVcpuPerZone,
+        maxMemoryGiBPerZone,
+        operatorSource,
+        ...(emrImageTag === undefined ? {} : { emrImageTag }),
+        deploySamples,
+    };
+}
+
+/**
+ * Reports one line of sparkPlatformConfigProblems (`<key>[:] <value> <what>`) through the reader, so it reads like
+ * every other settings error: the qualified key, its value, what is wrong and the fix.
+ */
+function reportPlatformProblem(r: ConfigReader, problem: string, values: Record<string, string | undefined>): void {
+    for (const [key, value] of Object.entries(values)) {
+        if (!problem.startsWith(`${key}:`) && !problem.startsWith(`${key} `)) continue;
+        let what = problem.slice(key.length).replace(/^:?\s*/, "");
+        if (key === "aws:region") what = what.replace(/^region\s+/, "");
+        for (const shown of value === undefined ? [] : [JSON.stringify(value), value]) {
+            if (what.startsWith(`${shown} `)) {
+                what = what.slice(shown.length + 1);
+                break;
+            }
+        }
+        r.report(key, value, what);
+        return;
+    }
+    r.report("emrReleaseLabel", values.emrReleaseLabel, problem);
 }

@@ -1,3 +1,4 @@
+import { jobRoleName } from "../../emr/job-execution-role";
 import { ConfigReader } from "../config-reader";
 import { isDnsLabel, isPositiveQuantity, isRecord } from "../validators";
 
@@ -11,18 +12,23 @@ export interface TeamSettings {
     readonly namespace: string;
     /** ResourceQuota for the namespace, as Kubernetes quantities. */
     readonly quota: { readonly cpu: string; readonly memory: string };
+    /** Glue Data Catalog databases the team's jobs may read (`glueDatabases`, default none). */
+    readonly glueDatabases: readonly string[];
 }
 
-const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}}]";
+const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...]}]";
+const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases"];
+const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
 
-export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
+/** `namePrefix` (`spark-<stack>`) names each team's job role, whose name IAM limits to 64 characters. */
+export function readTeams(r: ConfigReader, namePrefix: string): TeamSettings[] | undefined {
     const value = r.json("teams", TEAMS_HINT);
     if (value === undefined) return undefined;
     if (!Array.isArray(value) || value.length === 0) {
         r.report("teams", value, `is not a non-empty list; ${TEAMS_HINT}`);
         return undefined;
     }
-    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry));
+    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry, namePrefix));
     if (teams.some((t) => t === undefined)) return undefined;
     const valid = teams as TeamSettings[];
     for (const field of ["name", "namespace"] as const) {
@@ -41,14 +47,14 @@ export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
     return valid;
 }
 
-function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | undefined {
+function readTeam(r: ConfigReader, key: string, entry: unknown, namePrefix: string): TeamSettings | undefined {
     if (!isRecord(entry)) {
         r.report(key, entry, `is not an object; ${TEAMS_HINT}`);
         return undefined;
     }
-    const unknownField = Object.keys(entry).find((k) => !["name", "namespace", "quota"].includes(k));
+    const unknownField = Object.keys(entry).find((k) => !TEAM_FIELDS.includes(k));
     if (unknownField !== undefined) {
-        r.report(`${key}.${unknownField}`, entry[unknownField], "is not a team setting; use name, namespace and quota");
+        r.report(`${key}.${unknownField}`, entry[unknownField], `is not a team setting; use ${TEAM_FIELDS.join(", ")}`);
     }
     const name = entry.name;
     const namespace = entry.namespace;
@@ -60,6 +66,40 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
             "is not allowed; use a DNS label of at most 30 characters (lowercase letters, digits, '-')",
         );
         ok = false;
+    } else {
+        ok =
+            r.check(`${key}.name`, name, (team) => {
+                try {
+                    jobRoleName(namePrefix, team);
+                    return undefined;
+                } catch {
+                    return (
+                        `makes the job role name ${namePrefix}-${name}-emr-job longer than IAM's 64 characters; ` +
+                        `use a team name of at most ${64 - `${namePrefix}--emr-job`.length} characters`
+                    );
+                }
+            }) && ok;
+    }
+    const glueDatabases = entry.glueDatabases ?? [];
+    if (!Array.isArray(glueDatabases) || glueDatabases.some((db) => typeof db !== "string")) {
+        r.report(
+            `${key}.glueDatabases`,
+            glueDatabases,
+            "is not a list of Glue database names; use [sales, finance_raw]",
+        );
+        ok = false;
+    } else {
+        ok =
+            r.checkEach(`${key}.glueDatabases`, glueDatabases as string[], (db) =>
+                GLUE_DATABASE.test(db)
+                    ? undefined
+                    : "is not a Glue database name; use 1 to 255 lowercase letters, digits and '_'",
+            ) && ok;
+        const duplicate = (glueDatabases as string[]).find((db, i) => glueDatabases.indexOf(db) !== i);
+        if (duplicate !== undefined) {
+            r.report(`${key}.glueDatabases`, glueDatabases, `lists ${JSON.stringify(duplicate)} twice; list each once`);
+            ok = false;
+        }
     }
     if (typeof namespace !== "string" || !isDnsLabel(namespace)) {
         r.report(
@@ -97,5 +137,6 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         name: name as string,
         namespace: namespace as string,
         quota: { cpu: quota.cpu as string, memory: quota.memory as string },
+        glueDatabases: glueDatabases as string[],
     };
 }

@@ -134,7 +134,7 @@ describe("Cluster Autoscaler", () => {
         it("installs the chart pinned for the cluster's Kubernetes minor, with auto-discovery, least-waste and fast scale-down", () => {
             const pin = readChartPin("cluster-autoscaler");
             assert.ok(kubernetesRangeIncludes(pin.kubernetes, "1.34"));
-            const chart = one(plans.prod, "kubernetes:helm.sh/v4:Chart").inputs;
+            const chart = one(plans.prod, "kubernetes:helm.sh/v4:Chart", "cluster-autoscaler").inputs;
             assert.deepEqual([chart.chart, chart.version, chart.namespace, chart.name], ["cluster-autoscaler", pin.version, "kube-system", "cluster-autoscaler"]);
             assert.deepEqual(chart.repositoryOpts, { repo: "https://kubernetes.github.io/autoscaler" });
             const values = chart.values as Record<string, Record<string, unknown>>;

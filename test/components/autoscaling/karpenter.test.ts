@@ -88,7 +88,7 @@ describe("Karpenter", () => {
         });
 
         it("use the shared EC2NodeClass and are created after the chart that installs their CRDs", () => {
-            const chart = one(plans.prod, "kubernetes:helm.sh/v4:Chart");
+            const chart = one(plans.prod, "kubernetes:helm.sh/v4:Chart", "karpenter");
             for (const r of [...pools("prod"), one(plans.prod, NODE_CLASS)]) {
                 assert.ok(r.dependencies.includes(chart.urn), `${r.name} depends on the chart`);
             }
@@ -127,7 +127,7 @@ describe("Karpenter", () => {
         it("launches nodes as the Karpenter node role, which joins through an EC2_LINUX access entry", () => {
             const role = ofType(plans.prod, "aws:iam/role:Role").find((r) => r.name === "karpenter-node-role")!;
             assert.equal(nodeClass("prod").role, role.outputs.name);
-            const entry = one(plans.prod, "aws:eks/accessEntry:AccessEntry");
+            const entry = one(plans.prod, "aws:eks/accessEntry:AccessEntry", "karpenter-node");
             assert.deepEqual({ principalArn: entry.inputs.principalArn, type: entry.inputs.type, clusterName: entry.inputs.clusterName },
                 { principalArn: role.outputs.arn, type: "EC2_LINUX", clusterName: "spark-prod" });
             assert.ok(one(plans.prod, NODE_CLASS).dependencies.includes(entry.urn), "nodes launch only once they can join");
@@ -227,7 +227,7 @@ describe("Karpenter", () => {
         it("installs the pinned 1.14 chart from public ECR with the stack's settings", () => {
             const pin = readChartPin("karpenter");
             assert.match(pin.version, /^1\.14\.\d+$/);
-            const chart = one(plans.prod, "kubernetes:helm.sh/v4:Chart").inputs;
+            const chart = one(plans.prod, "kubernetes:helm.sh/v4:Chart", "karpenter").inputs;
             assert.deepEqual([chart.chart, chart.version, chart.namespace, chart.name], ["oci://public.ecr.aws/karpenter/karpenter", pin.version, "kube-system", "karpenter"]);
             const values = chart.values as Record<string, Record<string, unknown>>;
             const queue = one(plans.prod, "aws:sqs/queue:Queue");

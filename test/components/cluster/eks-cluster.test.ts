@@ -68,7 +68,7 @@ describe("EKS cluster component", () => {
         assert.deepEqual(entries.map((e) => e.principalArn), ["arn:aws:iam::222222222222:role/platform-preview"]);
         assert.deepEqual(entries[0].accessPolicies, {
             "cluster-view": {
-                policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+                policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
                 accessScope: { type: "cluster" },
             },
         });
@@ -88,7 +88,7 @@ describe("EKS cluster component", () => {
     });
 
     it("envelope-encrypts secrets with a KMS key of its own that rotates", () => {
-        const key = ofType(plans.prod, "aws:kms/key:Key").find((k) => k.name === "cluster-secrets")!;
+        const key = one(plans.prod, "aws:kms/key:Key", "cluster-secrets");
         assert.equal(key.inputs.enableKeyRotation, true);
         assert.equal(cluster("prod").encryptionConfigKeyArn, key.outputs.arn);
     });

@@ -60,8 +60,17 @@ describe("Kubernetes objects the program authors", () => {
             }
         }
         assert.deepEqual([...seen].sort(), [
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:LimitRange",
+            "kubernetes:core/v1:Namespace",
+            "kubernetes:core/v1:ResourceQuota",
+            "kubernetes:core/v1:ServiceAccount",
             "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
             "kubernetes:karpenter.sh/v1:NodePool",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            "kubernetes:rbac.authorization.k8s.io/v1:Role",
+            "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+            "kubernetes:scheduling.k8s.io/v1:PriorityClass",
             "kubernetes:storage.k8s.io/v1:StorageClass",
         ]);
     });

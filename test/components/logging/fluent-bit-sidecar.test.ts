@@ -51,7 +51,7 @@ describe("Fluent Bit sidecar container", () => {
             const { pod, sidecar } = podWith(role);
             new Pod(pod).validate();
             const volumes = new Set(pod.spec.volumes.map((v) => v.name));
-            for (const mount of (sidecar.container as Container).volumeMounts)
+            for (const mount of (sidecar.container as unknown as Container).volumeMounts)
                 assert.ok(volumes.has(mount.name), mount.name);
         });
     }
@@ -59,12 +59,12 @@ describe("Fluent Bit sidecar container", () => {
     it("the schema check must be able to fail (a string UID is rejected)", () => {
         const { pod } = podWith("driver");
         const broken = structuredClone(pod);
-        (broken.spec.containers[1] as Container).securityContext.runAsUser = "root";
+        (broken.spec.containers[1] as unknown as Container).securityContext.runAsUser = "root";
         assert.throws(() => new Pod(broken).validate());
     });
 
     it("must run a pinned aws-for-fluent-bit image as an explicit non-root user without privileges", () => {
-        const c = fluentBitSidecar({ role: "driver" }).container as Container;
+        const c = fluentBitSidecar({ role: "driver" }).container as unknown as Container;
         assert.match(c.image, /^public\.ecr\.aws\/aws-observability\/aws-for-fluent-bit:\d+\.\d+\.\d+$/);
         assert.equal(c.image, FLUENT_BIT_IMAGE);
         assert.deepEqual(c.securityContext, {
@@ -89,7 +89,7 @@ describe("Fluent Bit sidecar container", () => {
     it("must mount both ConfigMaps and EMR's shared log directories read-only; the driver also gets event logs", () => {
         const mounts = (role: "driver" | "executor") =>
             Object.fromEntries(
-                (fluentBitSidecar({ role }).container as Container).volumeMounts.map((m) => [
+                (fluentBitSidecar({ role }).container as unknown as Container).volumeMounts.map((m) => [
                     m.mountPath,
                     `${m.name}${m.readOnly ? " (ro)" : ""}`,
                 ]),
@@ -121,7 +121,7 @@ describe("Fluent Bit sidecar container", () => {
             pollIntervalSeconds: 1,
             flushGraceSeconds: 7,
         };
-        const c = fluentBitSidecar({ role: "executor", timings }).container as Container;
+        const c = fluentBitSidecar({ role: "executor", timings }).container as unknown as Container;
         assert.deepEqual(c.command, ["/bin/bash", "/scripts/entrypoint.sh"]);
         const env = Object.fromEntries(c.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
         assert.deepEqual(Object.fromEntries(Object.values(TIMING_ENV).map((name) => [name, env[name]])), {

@@ -61,6 +61,32 @@ describe("stack settings", () => {
             assert.equal(s.cluster.serviceCidr.text, "172.20.0.0/16");
         });
 
+        it("reads the Spark, EMR and log domain settings, with the cluster admins as the domain's default admins", () => {
+            const dev = parseSettings(stackConfig("dev"), "spark-platform", "dev");
+            assert.equal(dev.spark.operatorSource, "regional-ecr");
+            assert.equal(dev.spark.emrImageTag, "20260410");
+            assert.equal(dev.spark.deploySamples, false);
+            assert.deepEqual(dev.teams[0].glueDatabases, []);
+            assert.deepEqual(dev.emr, {
+                retainPlatformBucket: false,
+                createServiceLinkedRole: false,
+                logRetentionDays: 30,
+                eventLogRetentionDays: 90,
+            });
+            assert.equal(dev.opensearch.zoneCount, 1);
+            assert.equal(dev.opensearch.dedicatedMasters, undefined);
+            assert.deepEqual(dev.opensearch.adminArns, dev.cluster.adminPrincipalArns);
+            const prod = parseSettings(stackConfig("prod"), "spark-platform", "prod");
+            assert.equal(prod.emr.retainPlatformBucket, true);
+            assert.equal(prod.opensearch.zoneCount, 3);
+            assert.deepEqual(prod.opensearch.dedicatedMasters, { instanceType: "m7g.large.search", count: 3 });
+            assert.equal(prod.opensearch.deletionProtection, true);
+            const admins = ["arn:aws:iam::111111111111:role/log-reader"];
+            const custom = parseSettings(stackConfig("dev", { opensearchAdminArns: admins, teams: [{ ...team("a", "ns-a"), glueDatabases: ["sales"] }] }), "spark-platform", "dev");
+            assert.deepEqual(custom.opensearch.adminArns, admins);
+            assert.deepEqual(custom.teams[0].glueDatabases, ["sales"]);
+        });
+
         it("treats tags as optional", () => {
             assert.deepEqual(parseSettings(stackConfig("dev", { tags: undefined }), "spark-platform", "dev").tags, {});
         });
@@ -121,6 +147,19 @@ describe("stack settings", () => {
             ["a missing required key", { adminPrincipals: undefined }, /^spark-platform:adminPrincipals: is not set; list the IAM role or user ARNs/],
             ["an account id that is not 12 digits", { "aws:allowedAccountIds": ["1234"] }, /^aws:allowedAccountIds: "1234" is not an AWS account id/],
             ["a tag key in the aws: namespace", { tags: { "aws:owner": "x" } }, /^spark-platform:tags.aws:owner: "aws:owner" is not a usable tag key/],
+            ["an unknown Spark Operator source", { sparkOperatorSource: "docker-hub" }, /^spark-platform:sparkOperatorSource: "docker-hub" is not allowed; use one of: regional-ecr, public-gallery$/],
+            ["a -latest release without an image date", { emrImageTag: "" }, /^spark-platform:emrReleaseLabel: "emr-7.12.0-latest" names the moving tag latest; set emrImageTag to the release date/],
+            ["an image tag that is not a date", { emrImageTag: "latest" }, /^spark-platform:emrImageTag: "latest" is not a release date; use one such as 20260410/],
+            ["an image tag contradicting a dated label", { emrReleaseLabel: "emr-7.12.0-20260101" }, /^spark-platform:emrImageTag: "20260410" contradicts emrReleaseLabel emr-7.12.0-20260101/],
+            ["a sample switch that is not a boolean", { deploySparkSamples: "yes" }, /^spark-platform:deploySparkSamples: "yes" is not allowed; use true or false$/],
+            ["a Glue database name with capitals", { teams: [{ ...team("a", "ns-a"), glueDatabases: ["Sales"] }] }, /^spark-platform:teams\[0\].glueDatabases: "Sales" is not a Glue database name/],
+            ["a log retention CloudWatch does not offer", { emrLogRetentionDays: "31" }, /^spark-platform:emrLogRetentionDays: 31 is not a CloudWatch Logs retention; use one of 1, 3, 5/],
+            ["an OpenSearch 1.x engine", { opensearchEngineVersion: "OpenSearch_1.3" }, /^spark-platform:opensearchEngineVersion: "OpenSearch_1.3" is not an OpenSearch 2.x engine version/],
+            ["more log domain zones than the VPC has", { opensearchZoneCount: "3", opensearchInstanceCount: "3", opensearchDedicatedMasterType: "m7g.large.search" }, /^spark-platform:opensearchZoneCount: 3 is more than the 2 availabilityZones/],
+            ["a zone-aware domain without dedicated masters", { opensearchZoneCount: "2", opensearchInstanceCount: "2" }, /^spark-platform:opensearchDedicatedMasterType: "none" is not allowed with opensearchZoneCount 2/],
+            ["data nodes that do not spread evenly over zones", { opensearchZoneCount: "2", opensearchInstanceCount: "3", opensearchDedicatedMasterType: "m7g.large.search" }, /^spark-platform:opensearchInstanceCount: 3 does not spread evenly over opensearchZoneCount 2; use a multiple of 2$/],
+            ["an even master quorum", { opensearchDedicatedMasterCount: "4" }, /^spark-platform:opensearchDedicatedMasterCount: 4 is not allowed; use 3 or 5/],
+            ["a log domain admin that is not an IAM ARN", { opensearchAdminArns: ["*"] }, /^spark-platform:opensearchAdminArns: "\*" is not an IAM role or user ARN/],
             ["an OpenSearch instance type without .search", { opensearchInstanceType: "r7g.large" }, /^spark-platform:opensearchInstanceType: "r7g.large" is not an OpenSearch instance type/],
         ];
         for (const [what, changes, expected] of cases) {
@@ -130,6 +169,21 @@ describe("stack settings", () => {
                 assert.match(problems[0], expected);
                 assert.ok(!problems[0].includes("\n"));
             });
+        }
+    });
+
+    it("rejects a team name that would make its job role name longer than IAM allows, with the longest it may be", () => {
+        const stack = "twenty-chars-stack-1";
+        try {
+            parseSettings(stackConfig("dev", { teams: [team("a".repeat(30), "ns-a")] }), "spark-platform", stack);
+            assert.fail("expected a rejection");
+        } catch (e) {
+            assert.ok(e instanceof InvalidConfigError, String(e));
+            assert.deepEqual(e.problems, [
+                `spark-platform:teams[0].name: "${"a".repeat(30)}" makes the job role name ` +
+                    `spark-${stack}-${"a".repeat(30)}-emr-job longer than IAM's 64 characters; ` +
+                    "use a team name of at most 29 characters",
+            ]);
         }
     });
 

@@ -28,8 +28,8 @@ export interface SparkPlanOptions {
 }
 
 export const TEAMS: TeamSettings[] = [
-    { name: "data-eng", namespace: "spark-data-eng", quota: { cpu: "32", memory: "128Gi" } },
-    { name: "analytics", namespace: "spark-analytics", quota: { cpu: "64", memory: "256Gi" } },
+    { name: "data-eng", namespace: "spark-data-eng", quota: { cpu: "32", memory: "128Gi" }, glueDatabases: [] },
+    { name: "analytics", namespace: "spark-analytics", quota: { cpu: "64", memory: "256Gi" }, glueDatabases: [] },
 ];
 
 /** Issuer of the hand-made cluster's service-account tokens. */
@@ -53,6 +53,11 @@ export function handMadeCluster(region: string, accountId = "123456789012"): Clu
         systemNodeSelector: { "spark-platform/pool": "system" },
         instanceTags: {},
     };
+}
+
+/** The job role ARN index.ts derives for a team of the hand-made cluster's stack (`spark-test`). */
+export function jobRoleArnOf(partition: string, accountId: string, team: string): string {
+    return `arn:${partition}:iam::${accountId}:role/spark-test-${team}-emr-job`;
 }
 
 export interface SparkPlan {
@@ -99,6 +104,7 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
                     new SparkTeam(`team-${team.name}`, {
                         cluster,
                         team,
+                        jobRoleArn: jobRoleArnOf(partition, accountId, team.name),
                         emrRelease: release,
                         pools,
                         deploySample: true,
@@ -116,8 +122,8 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
                     chartVersion: operator.chartVersion,
                 },
                 sparkTeams: Object.fromEntries(
-                    sparkTeams.map((t) => [
-                        t.namespace,
+                    sparkTeams.map((t, i) => [
+                        teams[i].namespace,
                         {
                             namespace: t.namespace,
                             serviceAccount: t.serviceAccount,
