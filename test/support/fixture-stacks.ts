@@ -25,6 +25,14 @@ function enqueue<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Runs `work` while no fixture plan runs, for tests that drive the Pulumi runtime themselves (a plan expected to
+ * fail asynchronously). `work` must settle on its own: everything queued after it waits for it.
+ */
+export function exclusively<T>(work: () => Promise<T>): Promise<T> {
+    return enqueue(work);
+}
+
+/**
  * Plans the program for a fixture stack (`dev` or `prod` under test/fixtures/stacks). The same stack and overrides
  * are planned once per process and the result shared (never mutate it); a plan with `registrations` or `fresh` is
  * always made anew.

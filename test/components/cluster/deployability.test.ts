@@ -9,8 +9,8 @@ import * as assert from "node:assert/strict";
 import { karpenterControllerPolicies } from "../../../components/autoscaling/karpenter";
 import { deployerListedProblem } from "../../../components/cluster";
 import type { CapturedResource } from "../../../tools/plan/capture";
-import type { PlanResult } from "../../../tools/plan/plan";
-import { planFixture } from "../../support/fixture-stacks";
+import { type PlanResult, planStack } from "../../../tools/plan/plan";
+import { FIXTURE_STACKS_DIR, exclusively, planFixture } from "../../support/fixture-stacks";
 import { MODES, STACKS, allPlans, jsonInput, ofType, one, planOf } from "./plan-fixtures";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -37,6 +37,13 @@ function waitsFor(plan: PlanResult, r: CapturedResource): Set<string> {
     return seen;
 }
 
+/** The cluster security group's ingress rules: API access (the log domain's group has rules of its own). */
+function apiRules(plan: PlanResult): CapturedResource[] {
+    const groupId = (eksCluster(plan).outputs.eksCluster as { vpcConfig: { clusterSecurityGroupId: string } }).vpcConfig
+        .clusterSecurityGroupId;
+    return ofType(plan, INGRESS).filter((r) => r.inputs.securityGroupId === groupId);
+}
+
 const childrenOf = (plan: PlanResult, parent: CapturedResource) =>
     plan.resources.filter((r) => r.parent === parent.urn);
 
@@ -46,7 +53,7 @@ describe("deployable for real", () => {
             const plan = await planOf("prod", "karpenter");
             const groupId = (eksCluster(plan).outputs.eksCluster as { vpcConfig: { clusterSecurityGroupId: string } })
                 .vpcConfig.clusterSecurityGroupId;
-            const rules = ofType(plan, INGRESS);
+            const rules = apiRules(plan);
             assert.deepEqual(rules.map((r) => r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId).sort(), [
                 "10.40.0.0/24",
                 "sg-0123456789abcdef0",
@@ -63,11 +70,11 @@ describe("deployable for real", () => {
         it("lets nothing in the cluster use the Kubernetes provider before the API rules exist", async () => {
             const plan = await planOf("prod", "karpenter");
             const provider = one(plan, "pulumi:providers:kubernetes");
-            for (const r of ofType(plan, INGRESS)) assert.ok(provider.dependencies.includes(r.urn), r.name);
+            for (const r of apiRules(plan)) assert.ok(provider.dependencies.includes(r.urn), r.name);
         });
 
         it("opens nothing when no runner source is configured (dev reaches the public endpoint)", async () => {
-            assert.deepEqual(ofType(await planOf("dev", "karpenter"), INGRESS), []);
+            assert.deepEqual(apiRules(await planOf("dev", "karpenter")), []);
         });
     });
 
@@ -98,12 +105,17 @@ describe("deployable for real", () => {
             it(`stops before the cluster exists, with a one-line error, when the deployer is in ${key}`, async () => {
                 // The mocks answer GetCallerIdentity as role/ci-deployer of the stack's account.
                 const registrations: CapturedResource[] = [];
-                const errors = await uncaughtErrorsOf(() =>
-                    planFixture({
-                        stack: "dev",
-                        configOverrides: { [key]: ["arn:aws:iam::111111111111:role/ci-deployer"] },
-                        registrations,
-                    }),
+                // The failure surfaces inside an Output, so the plan itself never settles; uncaughtErrorsOf does,
+                // and no other plan of this process runs meanwhile.
+                const errors = await exclusively(() =>
+                    uncaughtErrorsOf(() =>
+                        planStack({
+                            stack: "dev",
+                            stackDir: FIXTURE_STACKS_DIR,
+                            configOverrides: { [key]: ["arn:aws:iam::111111111111:role/ci-deployer"] },
+                            registrations,
+                        }),
+                    ),
                 );
                 assert.ok(errors.length > 0, "expected the run to fail");
                 for (const e of errors) {

@@ -213,8 +213,8 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 );
                 evaluated++;
             }
-            // Per team an EMR job role; Kubecost's two; the EBS CSI driver's; and the autoscaler's.
-            assert.equal(evaluated, settings.teams.length + 4, `${stack}/${mode}`);
+            // Per team an EMR job role; Kubecost's two; the VPC CNI's; the EBS CSI driver's; and the autoscaler's.
+            assert.equal(evaluated, settings.teams.length + 5, `${stack}/${mode}`);
         }
     });
 
