@@ -169,7 +169,7 @@ function readYamlMap(file: string): Values {
     try {
         doc = parse(readFileSync(file, "utf8"));
     } catch (e) {
-        throw new Error(`${file}: ${String((e as Error).message).split("\n")[0]}`);
+        throw new Error(`${file}: ${String((e as Error).message).split("\n")[0]}`, { cause: e });
     }
     if (doc === null || doc === undefined) return {};
     if (!isRecord(doc)) throw new Error(`${file}: must hold a YAML map`);

@@ -233,7 +233,7 @@ function checkSidecars(sidecars: readonly Container[]): void {
     for (const [i, c] of sidecars.entries()) {
         if (mains.has(c.name))
             throw new Error(`sidecar ${i} is named ${c.name}, which is Spark's main container; rename it`);
-        const problem = nonRootProblem(c as Record<string, unknown>);
+        const problem = nonRootProblem(c);
         if (problem) throw new Error(`sidecar ${JSON.stringify(c.name)} ${problem}`);
     }
 }

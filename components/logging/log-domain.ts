@@ -80,7 +80,7 @@ export interface LogDomainArgs {
 
 const defaults = {
     engineVersion: OPENSEARCH_ENGINE_VERSION,
-    dataNodes: { instanceType: "t3.medium.search", count: 1 } as NodeGroupSize,
+    dataNodes: { instanceType: "t3.medium.search", count: 1 },
     zoneCount: 1,
     volumeSizeGiB: 20,
     logRetentionDays: 30,

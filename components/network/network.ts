@@ -45,7 +45,7 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:network:Network", name, {}, opts);
         const a = { ...defaults, ...args };
-        const parent = this;
+        const child = { parent: this };
         const nameTag = (suffix: string) => ({ Name: `${a.namePrefix}-${suffix}` });
 
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
@@ -53,8 +53,8 @@ export class Network extends pulumi.ComponentResource {
             enableDnsHostnames: true,
             enableDnsSupport: true,
             tags: nameTag("vpc"),
-        }, { parent });
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: nameTag("igw") }, { parent });
+        }, child);
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: nameTag("igw") }, child);
 
         const layout = layoutSubnets(a.vpcCidr, a.availabilityZones);
         const publicSubnets = layout.map((z) => new aws.ec2.Subnet(`${name}-public-${z.zone}`, {
@@ -64,7 +64,7 @@ export class Network extends pulumi.ComponentResource {
             mapPublicIpOnLaunch: false,
             // Internet-facing load balancers go here (AWS Load Balancer Controller subnet discovery).
             tags: { ...nameTag(`public-${z.zone}`), "kubernetes.io/role/elb": "1" },
-        }, { parent }));
+        }, child));
         const privateSubnets = layout.map((z) => new aws.ec2.Subnet(`${name}-private-${z.zone}`, {
             vpcId: vpc.id,
             cidrBlock: z.privateCidr,
@@ -75,37 +75,37 @@ export class Network extends pulumi.ComponentResource {
                 // Karpenter's EC2NodeClass selects node subnets by this tag.
                 "karpenter.sh/discovery": a.clusterName,
             },
-        }, { parent }));
+        }, child));
 
         const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
             vpcId: vpc.id,
             routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
             tags: nameTag("public"),
-        }, { parent });
+        }, child);
         publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${layout[i].zone}`, {
             subnetId: subnet.id,
             routeTableId: publicRoutes.id,
-        }, { parent }));
+        }, child));
 
         const natGateways = layout.slice(0, a.natGatewayCount).map((z, i) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${z.zone}`, { domain: "vpc", tags: nameTag(`nat-${z.zone}`) }, { parent });
+            const eip = new aws.ec2.Eip(`${name}-nat-${z.zone}`, { domain: "vpc", tags: nameTag(`nat-${z.zone}`) }, child);
             // A NAT gateway only forwards once the VPC has its internet gateway.
             return new aws.ec2.NatGateway(`${name}-nat-${z.zone}`, {
                 allocationId: eip.id,
                 subnetId: publicSubnets[i].id,
                 tags: nameTag(`nat-${z.zone}`),
-            }, { parent, dependsOn: [igw] });
+            }, { ...child, dependsOn: [igw] });
         });
         const privateRoutes = layout.map((z, i) => {
             const table = new aws.ec2.RouteTable(`${name}-private-${z.zone}`, {
                 vpcId: vpc.id,
                 routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[i % natGateways.length].id }],
                 tags: nameTag(`private-${z.zone}`),
-            }, { parent });
+            }, child);
             new aws.ec2.RouteTableAssociation(`${name}-private-${z.zone}`, {
                 subnetId: privateSubnets[i].id,
                 routeTableId: table.id,
-            }, { parent });
+            }, child);
             return table;
         });
 
@@ -116,10 +116,10 @@ export class Network extends pulumi.ComponentResource {
             vpcEndpointType: "Gateway",
             routeTableIds: privateRoutes.map((t) => t.id),
             tags: nameTag("s3"),
-        }, { parent });
+        }, child);
 
         if (a.flowLogs) {
-            createFlowLogs(name, a, vpc.id, parent);
+            createFlowLogs(name, a, vpc.id, this);
         }
 
         this.vpcId = vpc.id;

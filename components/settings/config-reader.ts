@@ -155,7 +155,7 @@ export class ConfigReader {
     stringList(key: string, hint: string, opts: { allowEmpty: boolean }): string[] | undefined {
         const value = this.json(key, hint);
         if (value === undefined) return undefined;
-        if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+        if (!isStringList(value)) {
             this.report(key, value, `is not a list of strings; ${hint}`);
             return undefined;
         }
@@ -168,11 +168,15 @@ export class ConfigReader {
             this.report(key, value, `lists ${JSON.stringify(duplicate)} twice; list each value once`);
             return undefined;
         }
-        return value as string[];
+        return value;
     }
 }
 
 function describe(value: unknown): string {
     const text = JSON.stringify(value) ?? String(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function isStringList(value: unknown): value is string[] {
+    return Array.isArray(value) && value.every((v) => typeof v === "string");
 }

@@ -136,7 +136,7 @@ const BUILDERS: Record<string, OutputBuilder> = {
         return { id: name, state: { name, arn: ctx.arn("iam", `instance-profile/${name}`, { global: true }) } };
     },
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
-        const url = String(ctx.inputs.url ?? "").replace(/^https:\/\//, "");
+        const url = (typeof ctx.inputs.url === "string" ? ctx.inputs.url : "").replace(/^https:\/\//, "");
         const arn = ctx.arn("iam", `oidc-provider/${url}`, { global: true });
         return { id: arn, state: { arn } };
     },
@@ -165,8 +165,14 @@ const BUILDERS: Record<string, OutputBuilder> = {
         const cluster = String(ctx.inputs.clusterName);
         return { id: `${cluster}:${name}`, state: { nodeGroupName: name, arn: ctx.arn("eks", `nodegroup/${cluster}/${name}/${ctx.hex(8)}`), resources: [{ autoscalingGroups: [{ name: `eks-${name}-${ctx.hex(8)}` }] }] } };
     },
-    "aws:eks/addon:Addon": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.addonName}`, state: { arn: ctx.arn("eks", `addon/${ctx.inputs.clusterName}/${ctx.inputs.addonName}/${ctx.hex(8)}`) } }),
-    "aws:eks/accessEntry:AccessEntry": (ctx) => ({ id: `${ctx.inputs.clusterName}:${ctx.inputs.principalArn}`, state: { accessEntryArn: ctx.arn("eks", `access-entry/${ctx.inputs.clusterName}/${ctx.hex(8)}`) } }),
+    "aws:eks/addon:Addon": (ctx) => {
+        const [cluster, addon] = [String(ctx.inputs.clusterName), String(ctx.inputs.addonName)];
+        return { id: `${cluster}:${addon}`, state: { arn: ctx.arn("eks", `addon/${cluster}/${addon}/${ctx.hex(8)}`) } };
+    },
+    "aws:eks/accessEntry:AccessEntry": (ctx) => {
+        const [cluster, principal] = [String(ctx.inputs.clusterName), String(ctx.inputs.principalArn)];
+        return { id: `${cluster}:${principal}`, state: { accessEntryArn: ctx.arn("eks", `access-entry/${cluster}/${ctx.hex(8)}`) } };
+    },
     "aws:amp/workspace:Workspace": (ctx) => {
         const id = `ws-${uuidOf(ctx)}`;
         return { id, state: { arn: ctx.arn("aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/` } };
@@ -226,8 +232,12 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { partition, dnsSuffix: dnsSuffixOf(region), id: partition };
             case "aws:index/getRegion:getRegion":
                 return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
-            case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-                return { userName: "AWS", password: "mock-ecr-password", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint: `https://${String(args.inputs.registryId ?? accountId)}.dkr.ecr.${region}.amazonaws.com`, id: region };
+            case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
+                const registryId: unknown = (args.inputs as Record<string, unknown>).registryId;
+                const registry = typeof registryId === "string" ? registryId : accountId;
+                const proxyEndpoint = `https://${registry}.dkr.ecr.${region}.amazonaws.com`;
+                return { userName: "AWS", password: "mock-ecr-password", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint, id: region };
+            }
             default:
                 throw new Error(`no mock for invoke ${args.token}; add one to tools/plan/mocks.ts`);
         }

@@ -73,7 +73,7 @@ function recordedChartKeys(): string[] {
     const keys = isMap(pin) ? pin.chartKeys : undefined;
     const valid = Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === "string");
     assert.ok(valid, "pin.yaml chartKeys is a list of strings");
-    return keys as string[];
+    return keys;
 }
 
 describe("AMP addresses", () => {
