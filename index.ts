@@ -52,63 +52,79 @@ const awsProvider = new aws.Provider("aws", {
 });
 const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
 // The stack's one customer-managed key: every log group, the log domain and the platform bucket are encrypted with it.
-const platformKey = new PlatformKey("platform-key", {
-    namePrefix: settings.namePrefix,
-    partition: settings.aws.partition,
-    region: settings.aws.region,
-    accountId: account.accountId,
-}, { providers: { aws: awsProvider } });
+const platformKey = new PlatformKey(
+    "platform-key",
+    {
+        namePrefix: settings.namePrefix,
+        partition: settings.aws.partition,
+        region: settings.aws.region,
+        accountId: account.accountId,
+    },
+    { providers: { aws: awsProvider } },
+);
 
 // Network: public and private subnets per zone; Spark pools later pick the private subnet of their one zone.
-const network = new Network("network", {
-    namePrefix: settings.namePrefix,
-    clusterName: settings.namePrefix,
-    region: settings.aws.region,
-    accountId: account.accountId,
-    vpcCidr: settings.network.vpcCidr,
-    availabilityZones: settings.network.availabilityZones,
-    natGatewayCount: settings.network.natGatewayCount,
-    flowLogs: settings.network.flowLogs,
-    logKmsKeyArn: platformKey.arn,
-}, { providers: { aws: awsProvider } });
+const network = new Network(
+    "network",
+    {
+        namePrefix: settings.namePrefix,
+        clusterName: settings.namePrefix,
+        region: settings.aws.region,
+        accountId: account.accountId,
+        vpcCidr: settings.network.vpcCidr,
+        availabilityZones: settings.network.availabilityZones,
+        natGatewayCount: settings.network.natGatewayCount,
+        flowLogs: settings.network.flowLogs,
+        logKmsKeyArn: platformKey.arn,
+    },
+    { providers: { aws: awsProvider } },
+);
 
 // EKS: control plane, the multi-zone system node group, managed add-ons, and the Kubernetes provider the rest of
 // the program deploys into the cluster with. With a private endpoint, `pulumi up` must run from a network or
 // security group listed in apiPrivateAccessCidrs / apiPrivateAccessSecurityGroupIds (443 is opened to those only).
-const cluster = new EksCluster("cluster", {
-    clusterName: settings.namePrefix,
-    kubernetesVersion: settings.cluster.kubernetesVersion,
-    partition: settings.aws.partition,
-    region: settings.aws.region,
-    accountId: account.accountId,
-    vpcId: network.vpcId,
-    privateSubnetIds: network.privateSubnetIds,
-    serviceCidr: settings.cluster.serviceCidr.text,
-    apiEndpointAccess: settings.cluster.apiEndpointAccess,
-    apiPublicAccessCidrs: settings.cluster.apiPublicAccessCidrs,
-    apiPrivateAccessCidrs: settings.cluster.apiPrivateAccessCidrs,
-    apiPrivateAccessSecurityGroupIds: settings.cluster.apiPrivateAccessSecurityGroupIds,
-    adminPrincipalArns: settings.cluster.adminPrincipalArns,
-    viewerPrincipalArns: settings.cluster.viewerPrincipalArns,
-    deployerArn: account.arn,
-    logKmsKeyArn: platformKey.arn,
-    supportType: settings.cluster.supportType,
-    deletionProtection: settings.cluster.deletionProtection,
-    systemNodes: {
-        instanceTypes: settings.capacity.systemInstanceTypes,
-        minSize: settings.capacity.systemMinSize,
-        maxSize: settings.capacity.systemMaxSize,
+const cluster = new EksCluster(
+    "cluster",
+    {
+        clusterName: settings.namePrefix,
+        kubernetesVersion: settings.cluster.kubernetesVersion,
+        partition: settings.aws.partition,
+        region: settings.aws.region,
+        accountId: account.accountId,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        serviceCidr: settings.cluster.serviceCidr.text,
+        apiEndpointAccess: settings.cluster.apiEndpointAccess,
+        apiPublicAccessCidrs: settings.cluster.apiPublicAccessCidrs,
+        apiPrivateAccessCidrs: settings.cluster.apiPrivateAccessCidrs,
+        apiPrivateAccessSecurityGroupIds: settings.cluster.apiPrivateAccessSecurityGroupIds,
+        adminPrincipalArns: settings.cluster.adminPrincipalArns,
+        viewerPrincipalArns: settings.cluster.viewerPrincipalArns,
+        deployerArn: account.arn,
+        logKmsKeyArn: platformKey.arn,
+        supportType: settings.cluster.supportType,
+        deletionProtection: settings.cluster.deletionProtection,
+        systemNodes: {
+            instanceTypes: settings.capacity.systemInstanceTypes,
+            minSize: settings.capacity.systemMinSize,
+            maxSize: settings.capacity.systemMaxSize,
+        },
+        instanceTags: platformTags,
     },
-    instanceTags: platformTags,
-}, { providers: { aws: awsProvider } });
+    { providers: { aws: awsProvider } },
+);
 
 // Executors run on Spot, which needs AWSServiceRoleForEC2Spot; an account that never used Spot lacks it. Nothing
 // waits for it: no Spark node launches before a job asks for one, long after this role exists. The role serves
 // the whole account, so destroying the stack leaves it in place.
 if (settings.capacity.createSpotServiceLinkedRole) {
-    new aws.iam.ServiceLinkedRole("spot", {
-        awsServiceName: "spot.amazonaws.com",
-    }, { provider: awsProvider, retainOnDelete: true });
+    new aws.iam.ServiceLinkedRole(
+        "spot",
+        {
+            awsServiceName: "spot.amazonaws.com",
+        },
+        { provider: awsProvider, retainOnDelete: true },
+    );
 }
 
 // Spark capacity: one driver (on-demand) and one executor (spot) pool per Spark zone, each pinned to its zone.
@@ -125,19 +141,27 @@ const autoscalerArgs: AutoscalerArgs = {
 let sparkCapacity: SparkCapacity & pulumi.Resource;
 switch (settings.cluster.autoscaler) {
     case "karpenter":
-        sparkCapacity = new Karpenter("karpenter", {
-            ...autoscalerArgs,
-            clusterEndpoint: cluster.clusterEndpoint,
-            clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-            amiVersion: settings.capacity.karpenterAmiVersion,
-            executorConsolidateAfter: settings.capacity.executorConsolidateAfter,
-        }, { providers: { aws: awsProvider } });
+        sparkCapacity = new Karpenter(
+            "karpenter",
+            {
+                ...autoscalerArgs,
+                clusterEndpoint: cluster.clusterEndpoint,
+                clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+                amiVersion: settings.capacity.karpenterAmiVersion,
+                executorConsolidateAfter: settings.capacity.executorConsolidateAfter,
+            },
+            { providers: { aws: awsProvider } },
+        );
         break;
     case "cluster-autoscaler":
-        sparkCapacity = new ClusterAutoscaler("cluster-autoscaler", {
-            ...autoscalerArgs,
-            privateSubnetIdsByZone: network.privateSubnetIdsByZone,
-        }, { providers: { aws: awsProvider } });
+        sparkCapacity = new ClusterAutoscaler(
+            "cluster-autoscaler",
+            {
+                ...autoscalerArgs,
+                privateSubnetIdsByZone: network.privateSubnetIdsByZone,
+            },
+            { providers: { aws: awsProvider } },
+        );
         break;
 }
 
@@ -149,95 +173,127 @@ const partition = settings.aws.partition;
 // the 15–30 minute log domain just to learn a name.
 const logDomainName = `${settings.namePrefix}-logs`;
 const derivedLogDomainArn = account.accountId.apply((accountId) =>
-    domainArn(partition, settings.aws.region, accountId, logDomainName));
-const jobRoleArnOf = (team: string) => account.accountId.apply((accountId) =>
-    roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
+    domainArn(partition, settings.aws.region, accountId, logDomainName),
+);
+const jobRoleArnOf = (team: string) =>
+    account.accountId.apply((accountId) => roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
 
 // Spark: cluster-wide priority classes and the EMR Spark Operator, watching exactly the team namespaces.
 const sparkPriorityClasses = new SparkPriorityClasses("spark-priorities", { cluster: clusterContext });
-const sparkOperator = new SparkOperator("spark-operator", {
-    cluster: clusterContext,
-    emrReleaseLabel: settings.spark.emrRelease.label,
-    jobNamespaces: settings.teams.map((t) => t.namespace),
-    source: settings.spark.operatorSource,
-}, { providers: { aws: awsProvider } });
+const sparkOperator = new SparkOperator(
+    "spark-operator",
+    {
+        cluster: clusterContext,
+        emrReleaseLabel: settings.spark.emrRelease.label,
+        jobNamespaces: settings.teams.map((t) => t.namespace),
+        source: settings.spark.operatorSource,
+    },
+    { providers: { aws: awsProvider } },
+);
 
 // Per team: namespace, quota, policies, RBAC and the Spark service account, annotated with the team's one job role,
 // the EMR job execution role (trusted by that service account and by EMR's job service accounts).
-const sparkTeams = settings.teams.map((team) => new SparkTeam(`team-${team.name}`, {
-    cluster: clusterContext,
-    team,
-    jobRoleArn: jobRoleArnOf(team.name),
-    emrRelease: settings.spark.emrRelease,
-    ...(settings.spark.emrImageTag === undefined ? {} : { emrImageTag: settings.spark.emrImageTag }),
-    pools,
-    deploySample: settings.spark.deploySamples,
-    sampleDependsOn: [sparkOperator, sparkPriorityClasses, sparkCapacity],
-}, { providers: { aws: awsProvider } }));
+const sparkTeams = settings.teams.map(
+    (team) =>
+        new SparkTeam(
+            `team-${team.name}`,
+            {
+                cluster: clusterContext,
+                team,
+                jobRoleArn: jobRoleArnOf(team.name),
+                emrRelease: settings.spark.emrRelease,
+                ...(settings.spark.emrImageTag === undefined ? {} : { emrImageTag: settings.spark.emrImageTag }),
+                pools,
+                deploySample: settings.spark.deploySamples,
+                sampleDependsOn: [sparkOperator, sparkPriorityClasses, sparkCapacity],
+            },
+            { providers: { aws: awsProvider } },
+        ),
+);
 
 // EMR on EKS: the platform bucket, EMR's access to the team namespaces, and per team its job execution role,
 // virtual cluster and pod templates (with the Fluent Bit sidecar beside Spark).
-const platformBucket = new PlatformBucket("platform-bucket", {
-    bucketName: pulumi.interpolate`${settings.namePrefix}-platform-${account.accountId}-${settings.aws.region}`,
-    kmsKeyArn: platformKey.arn,
-    retainOnDelete: settings.emr.retainPlatformBucket,
-    logRetentionDays: settings.emr.logRetentionDays,
-    eventLogRetentionDays: settings.emr.eventLogRetentionDays,
-}, { providers: { aws: awsProvider } });
-const emrAccess = new EmrClusterAccess("emr-access", {
-    cluster: clusterContext,
-    namespaces: sparkTeams.map((t) => t.namespace),
-    createServiceLinkedRole: settings.emr.createServiceLinkedRole,
-}, { providers: { aws: awsProvider } });
+const platformBucket = new PlatformBucket(
+    "platform-bucket",
+    {
+        bucketName: pulumi.interpolate`${settings.namePrefix}-platform-${account.accountId}-${settings.aws.region}`,
+        kmsKeyArn: platformKey.arn,
+        retainOnDelete: settings.emr.retainPlatformBucket,
+        logRetentionDays: settings.emr.logRetentionDays,
+        eventLogRetentionDays: settings.emr.eventLogRetentionDays,
+    },
+    { providers: { aws: awsProvider } },
+);
+const emrAccess = new EmrClusterAccess(
+    "emr-access",
+    {
+        cluster: clusterContext,
+        namespaces: sparkTeams.map((t) => t.namespace),
+        createServiceLinkedRole: settings.emr.createServiceLinkedRole,
+    },
+    { providers: { aws: awsProvider } },
+);
 const driverSidecar = fluentBitSidecar({ role: "driver" });
 const executorSidecar = fluentBitSidecar({ role: "executor" });
-const emrTeams = settings.teams.map((team, i) => new SparkTeamJobs(`${team.name}-emr`, {
-    cluster: clusterContext,
-    namePrefix: settings.namePrefix,
-    team: team.name,
-    namespace: sparkTeams[i].namespace,
-    serviceAccount: sparkTeams[i].serviceAccount,
-    bucket: platformBucket,
-    kmsKeyArn: platformKey.arn,
-    logGroupKmsKeyArn: platformKey.arn,
-    pools: sparkCapacity.pools,
-    priorityClassNames: { driver: sparkPriorityClasses.driver, executor: sparkPriorityClasses.executor },
-    releaseLabel: settings.spark.emrRelease.label,
-    emrAccessReady: emrAccess.ready,
-    glueDatabases: team.glueDatabases,
-    additionalPolicies: {
-        "log-index-write": derivedLogDomainArn.apply((arn) =>
-            JSON.stringify(indexWritePolicy(arn, logIndexName(team.name)))),
-    },
-    sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
-    sidecarVolumes: driverSidecar.volumes,
-    logRetentionDays: settings.emr.logRetentionDays,
-}, { providers: { aws: awsProvider } }));
+const emrTeams = settings.teams.map(
+    (team, i) =>
+        new SparkTeamJobs(
+            `${team.name}-emr`,
+            {
+                cluster: clusterContext,
+                namePrefix: settings.namePrefix,
+                team: team.name,
+                namespace: sparkTeams[i].namespace,
+                serviceAccount: sparkTeams[i].serviceAccount,
+                bucket: platformBucket,
+                kmsKeyArn: platformKey.arn,
+                logGroupKmsKeyArn: platformKey.arn,
+                pools: sparkCapacity.pools,
+                priorityClassNames: { driver: sparkPriorityClasses.driver, executor: sparkPriorityClasses.executor },
+                releaseLabel: settings.spark.emrRelease.label,
+                emrAccessReady: emrAccess.ready,
+                glueDatabases: team.glueDatabases,
+                additionalPolicies: {
+                    "log-index-write": derivedLogDomainArn.apply((arn) =>
+                        JSON.stringify(indexWritePolicy(arn, logIndexName(team.name))),
+                    ),
+                },
+                sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
+                sidecarVolumes: driverSidecar.volumes,
+                logRetentionDays: settings.emr.logRetentionDays,
+            },
+            { providers: { aws: awsProvider } },
+        ),
+);
 
 // Logs: the OpenSearch domain overlaps the EKS cluster's creation (it takes as long). Only its ingress rule from the
 // cluster security group and its access policy wait for the cluster; the writers are the derived job-role ARNs.
-const logDomain = new LogDomain("logs", {
-    domainName: logDomainName,
-    partition,
-    region: settings.aws.region,
-    accountId: account.accountId,
-    vpcId: network.vpcId,
-    privateSubnetIds: network.privateSubnetIds,
-    clientSecurityGroupIds: { cluster: cluster.clusterSecurityGroupId },
-    kmsKeyArn: platformKey.arn,
-    engineVersion: settings.opensearch.engineVersion,
-    dataNodes: { instanceType: settings.opensearch.instanceType, count: settings.opensearch.instanceCount },
-    zoneCount: settings.opensearch.zoneCount,
-    ...(settings.opensearch.dedicatedMasters === undefined
-        ? {}
-        : { dedicatedMasters: { ...settings.opensearch.dedicatedMasters } }),
-    volumeSizeGiB: settings.opensearch.volumeSizeGiB,
-    writers: settings.teams.map((t) => ({ roleArn: jobRoleArnOf(t.name), index: logIndexName(t.name) })),
-    adminArns: settings.opensearch.adminArns,
-    logRetentionDays: settings.opensearch.logRetentionDays,
-    deletionProtection: settings.opensearch.deletionProtection,
-    createServiceLinkedRole: settings.opensearch.createServiceLinkedRole,
-}, { providers: { aws: awsProvider } });
+const logDomain = new LogDomain(
+    "logs",
+    {
+        domainName: logDomainName,
+        partition,
+        region: settings.aws.region,
+        accountId: account.accountId,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        clientSecurityGroupIds: { cluster: cluster.clusterSecurityGroupId },
+        kmsKeyArn: platformKey.arn,
+        engineVersion: settings.opensearch.engineVersion,
+        dataNodes: { instanceType: settings.opensearch.instanceType, count: settings.opensearch.instanceCount },
+        zoneCount: settings.opensearch.zoneCount,
+        ...(settings.opensearch.dedicatedMasters === undefined
+            ? {}
+            : { dedicatedMasters: { ...settings.opensearch.dedicatedMasters } }),
+        volumeSizeGiB: settings.opensearch.volumeSizeGiB,
+        writers: settings.teams.map((t) => ({ roleArn: jobRoleArnOf(t.name), index: logIndexName(t.name) })),
+        adminArns: settings.opensearch.adminArns,
+        logRetentionDays: settings.opensearch.logRetentionDays,
+        deletionProtection: settings.opensearch.deletionProtection,
+        createServiceLinkedRole: settings.opensearch.createServiceLinkedRole,
+    },
+    { providers: { aws: awsProvider } },
+);
 const logForwarding = new SparkLogForwarding("spark-logs", {
     teams: settings.teams.map((t, i) => ({ name: t.name, namespace: sparkTeams[i].namespace })),
     domainEndpoint: logDomain.endpoint,
@@ -246,13 +302,18 @@ const logForwarding = new SparkLogForwarding("spark-logs", {
 });
 
 // Cost: Kubecost on an AMP workspace; the capacity-type label is the one the autoscaler puts on Spark nodes.
-const kubecost = new Kubecost("kubecost", {
-    cluster: clusterContext,
-    kmsKeyArn: platformKey.arn,
-    capacityTypeLabel: settings.cluster.autoscaler === "karpenter"
-        ? CAPACITY_TYPE_LABELS.karpenter
-        : CAPACITY_TYPE_LABELS.managedNodeGroup,
-}, { providers: { aws: awsProvider } });
+const kubecost = new Kubecost(
+    "kubecost",
+    {
+        cluster: clusterContext,
+        kmsKeyArn: platformKey.arn,
+        capacityTypeLabel:
+            settings.cluster.autoscaler === "karpenter"
+                ? CAPACITY_TYPE_LABELS.karpenter
+                : CAPACITY_TYPE_LABELS.managedNodeGroup,
+    },
+    { providers: { aws: awsProvider } },
+);
 
 export const region = settings.aws.region;
 export const autoscaler = settings.cluster.autoscaler;
@@ -313,16 +374,19 @@ interface SparkTeamOutput {
 }
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
 export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
-    settings.teams.map((team, i): [string, SparkTeamOutput] => [team.name, {
-        namespace: sparkTeams[i].namespace,
-        serviceAccount: sparkTeams[i].serviceAccount,
-        virtualClusterId: emrTeams[i].virtualClusterId,
-        executionRoleArn: emrTeams[i].executionRoleArn,
-        logGroupName: emrTeams[i].logGroupName,
-        prefixes: emrTeams[i].prefixes,
-        podTemplateUris: emrTeams[i].podTemplateUris,
-        startJobRunRequest: emrTeams[i].startJobRunRequest,
-        sampleSparkApplication: sparkTeams[i].sampleApplication,
-        logIndex: logForwarding.indexes[team.name],
-    }]),
+    settings.teams.map((team, i): [string, SparkTeamOutput] => [
+        team.name,
+        {
+            namespace: sparkTeams[i].namespace,
+            serviceAccount: sparkTeams[i].serviceAccount,
+            virtualClusterId: emrTeams[i].virtualClusterId,
+            executionRoleArn: emrTeams[i].executionRoleArn,
+            logGroupName: emrTeams[i].logGroupName,
+            prefixes: emrTeams[i].prefixes,
+            podTemplateUris: emrTeams[i].podTemplateUris,
+            startJobRunRequest: emrTeams[i].startJobRunRequest,
+            sampleSparkApplication: sparkTeams[i].sampleApplication,
+            logIndex: logForwarding.indexes[team.name],
+        },
+    ]),
 );

@@ -14,9 +14,11 @@ describe("README", () => {
     it("opens with the offline plan of dev and the test command, both npm scripts that exist", () => {
         const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
         assert.deepEqual(firstBlock.trim().split("\n"), ["npm ci && npm run plan -- --stack dev", "npm test"]);
-        const scripts = (JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
-            scripts: Record<string, string>;
-        }).scripts;
+        const scripts = (
+            JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
+                scripts: Record<string, string>;
+            }
+        ).scripts;
         assert.ok(scripts.plan && scripts.test);
     });
 

@@ -13,4 +13,12 @@ export {
     poolName,
     summarizePools,
 } from "./pool-contract";
-export type { CapacityType, NodeTaint, PoolContract, SparkCapacity, SparkPool, SparkRole, Toleration } from "./pool-contract";
+export type {
+    CapacityType,
+    NodeTaint,
+    PoolContract,
+    SparkCapacity,
+    SparkPool,
+    SparkRole,
+    Toleration,
+} from "./pool-contract";

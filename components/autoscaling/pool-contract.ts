@@ -74,7 +74,8 @@ export function poolName(role: SparkRole, zone: string): string {
 /** One driver and one executor pool per Spark zone, in zone order. */
 export function buildPoolContract(zones: readonly string[]): PoolContract {
     if (zones.length === 0) throw new RangeError("a pool contract needs at least one Spark zone");
-    if (new Set(zones).size !== zones.length) throw new RangeError(`Spark zones must be distinct, got ${zones.join(", ")}`);
+    if (new Set(zones).size !== zones.length)
+        throw new RangeError(`Spark zones must be distinct, got ${zones.join(", ")}`);
     return { pools: zones.flatMap((zone) => SPARK_ROLES.map((role) => sparkPool(role, zone))) };
 }
 

@@ -119,27 +119,44 @@ export interface PinnedChartArgs {
  * one the args name), with the computed values merged over the pin's base values. A pin that does not support the
  * cluster's Kubernetes minor fails the deployment with an error on `parent`, before the chart is registered.
  */
-export function installPinnedChart(name: string, args: PinnedChartArgs, opts: pulumi.ComponentResourceOptions & { parent: pulumi.Resource }): k8s.helm.v4.Chart {
+export function installPinnedChart(
+    name: string,
+    args: PinnedChartArgs,
+    opts: pulumi.ComponentResourceOptions & { parent: pulumi.Resource },
+): k8s.helm.v4.Chart {
     const dir = args.chartsDir ?? CHARTS_DIR;
     const pin = readChartPin(args.pin, dir);
     requireChartSupports(pin, args.cluster.kubernetesVersion, opts.parent);
     const version = args.version ?? pin.version;
     if (!EXACT_VERSION.test(version)) {
-        throw new pulumi.ResourceError(`chart ${pin.name}: version ${JSON.stringify(version)} is not an exact version`, opts.parent);
+        throw new pulumi.ResourceError(
+            `chart ${pin.name}: version ${JSON.stringify(version)} is not an exact version`,
+            opts.parent,
+        );
     }
     const base = readBaseValues(pin.name, dir);
     const credentials = args.registryCredentials;
-    const repositoryOpts = pin.repository !== undefined || credentials !== undefined
-        ? { ...(pin.repository ? { repo: pin.repository } : {}), ...(credentials ? { username: credentials.username, password: pulumi.secret(credentials.password) } : {}) }
-        : undefined;
-    return new k8s.helm.v4.Chart(name, {
-        chart: args.chart ?? pin.chart,
-        version,
-        name: pin.release,
-        namespace: pin.namespace,
-        ...(repositoryOpts ? { repositoryOpts } : {}),
-        values: pulumi.output(args.values ?? {}).apply((computed) => deepMerge(base, computed as Values)),
-    }, { ...opts, provider: args.cluster.provider });
+    const repositoryOpts =
+        pin.repository !== undefined || credentials !== undefined
+            ? {
+                  ...(pin.repository ? { repo: pin.repository } : {}),
+                  ...(credentials
+                      ? { username: credentials.username, password: pulumi.secret(credentials.password) }
+                      : {}),
+              }
+            : undefined;
+    return new k8s.helm.v4.Chart(
+        name,
+        {
+            chart: args.chart ?? pin.chart,
+            version,
+            name: pin.release,
+            namespace: pin.namespace,
+            ...(repositoryOpts ? { repositoryOpts } : {}),
+            values: pulumi.output(args.values ?? {}).apply((computed) => deepMerge(base, computed as Values)),
+        },
+        { ...opts, provider: args.cluster.provider },
+    );
 }
 
 /** Whether a pin's Kubernetes range ("1.29-1.36" or "1.34") covers a minor ("1.34"). */

@@ -26,15 +26,19 @@ function createAddon(
     extra: Partial<aws.eks.AddonArgs> = {},
     opts: pulumi.CustomResourceOptions = {},
 ): aws.eks.Addon {
-    return new aws.eks.Addon(`${ctx.name}-${addonName}`, {
-        clusterName: ctx.clusterName,
-        addonName,
-        addonVersion: ctx.versions[addonName],
-        // The program is the source of truth: adopt anything in the way on create, and undo manual edits on update.
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        ...extra,
-    }, { parent: ctx.parent, ...opts });
+    return new aws.eks.Addon(
+        `${ctx.name}-${addonName}`,
+        {
+            clusterName: ctx.clusterName,
+            addonName,
+            addonVersion: ctx.versions[addonName],
+            // The program is the source of truth: adopt anything in the way on create, and undo manual edits on update.
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            ...extra,
+        },
+        { parent: ctx.parent, ...opts },
+    );
 }
 
 /** Namespace and service account of the VPC CNI (aws-node DaemonSet), the only one its IRSA role trusts. */
@@ -52,14 +56,18 @@ export interface IrsaOptions {
  * if the hop limit were raised) do not carry AmazonEKS_CNI_Policy.
  */
 export function createNetworkingAddons(ctx: AddonContext, o: IrsaOptions): aws.eks.Addon[] {
-    const cniRole = new IrsaRole(`${ctx.name}-vpc-cni`, {
-        oidcProviderArn: o.oidcProviderArn,
-        oidcIssuer: o.oidcIssuer,
-        namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
-        serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
-        managedPolicyArns: [managedPolicyArn(o.partition, "AmazonEKS_CNI_Policy")],
-        description: "VPC CNI (aws-node): attaches ENIs and assigns pod IPs on the cluster's nodes",
-    }, { parent: ctx.parent });
+    const cniRole = new IrsaRole(
+        `${ctx.name}-vpc-cni`,
+        {
+            oidcProviderArn: o.oidcProviderArn,
+            oidcIssuer: o.oidcIssuer,
+            namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
+            serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
+            managedPolicyArns: [managedPolicyArn(o.partition, "AmazonEKS_CNI_Policy")],
+            description: "VPC CNI (aws-node): attaches ENIs and assigns pod IPs on the cluster's nodes",
+        },
+        { parent: ctx.parent },
+    );
     return [createAddon(ctx, "vpc-cni", { serviceAccountRoleArn: cniRole.arn }), createAddon(ctx, "kube-proxy")];
 }
 
@@ -70,14 +78,18 @@ export interface WorkloadAddonOptions extends IrsaOptions {
 
 /** CoreDNS and the EBS CSI driver (with its own IRSA role), created once the system nodes exist. */
 export function createWorkloadAddons(ctx: AddonContext, o: WorkloadAddonOptions): aws.eks.Addon[] {
-    const ebsCsiRole = new IrsaRole(`${ctx.name}-ebs-csi`, {
-        oidcProviderArn: o.oidcProviderArn,
-        oidcIssuer: o.oidcIssuer,
-        namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
-        serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-        managedPolicyArns: [managedPolicyArn(o.partition, "service-role/AmazonEBSCSIDriverPolicy")],
-        description: "EBS CSI controller: creates, attaches and deletes the cluster's EBS volumes",
-    }, { parent: ctx.parent });
+    const ebsCsiRole = new IrsaRole(
+        `${ctx.name}-ebs-csi`,
+        {
+            oidcProviderArn: o.oidcProviderArn,
+            oidcIssuer: o.oidcIssuer,
+            namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+            serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+            managedPolicyArns: [managedPolicyArn(o.partition, "service-role/AmazonEBSCSIDriverPolicy")],
+            description: "EBS CSI controller: creates, attaches and deletes the cluster's EBS volumes",
+        },
+        { parent: ctx.parent },
+    );
     const afterNodes = { dependsOn: [o.systemNodes] };
     return [
         createAddon(ctx, "coredns", {}, afterNodes),

@@ -117,7 +117,10 @@ export class EksCluster extends pulumi.ComponentResource {
         const versions = addonVersionsFor(a.kubernetesVersion);
         if (!versions) {
             const pinned = Object.keys(EKS_ADDON_VERSIONS).join(", ");
-            throw new pulumi.ResourceError(`Kubernetes ${JSON.stringify(a.kubernetesVersion)} has no pinned EKS add-on versions (pinned: ${pinned}); pin its add-ons in components/cluster/addon-versions.ts or use a pinned version`, this);
+            throw new pulumi.ResourceError(
+                `Kubernetes ${JSON.stringify(a.kubernetesVersion)} has no pinned EKS add-on versions (pinned: ${pinned}); pin its add-ons in components/cluster/addon-versions.ts or use a pinned version`,
+                this,
+            );
         }
         const cluster = createControlPlane(name, a, this);
         const clusterName = cluster.eksCluster.name;
@@ -129,19 +132,23 @@ export class EksCluster extends pulumi.ComponentResource {
             oidcProviderArn: cluster.oidcProviderArn,
             oidcIssuer: cluster.oidcIssuer,
         });
-        const systemNodes = createSystemNodeGroup(name, {
-            clusterName,
-            nodeGroupName: `${a.clusterName}-system`,
-            partition: a.partition,
-            subnetIds: a.privateSubnetIds,
-            instanceTypes: a.systemNodes.instanceTypes,
-            minSize: a.systemNodes.minSize,
-            maxSize: a.systemNodes.maxSize,
-            labels: a.systemNodeLabels,
-            rootVolumeGiB: a.systemRootVolumeGiB,
-            instanceTags: a.instanceTags,
-            after: networking,
-        }, this);
+        const systemNodes = createSystemNodeGroup(
+            name,
+            {
+                clusterName,
+                nodeGroupName: `${a.clusterName}-system`,
+                partition: a.partition,
+                subnetIds: a.privateSubnetIds,
+                instanceTypes: a.systemNodes.instanceTypes,
+                minSize: a.systemNodes.minSize,
+                maxSize: a.systemNodes.maxSize,
+                labels: a.systemNodeLabels,
+                rootVolumeGiB: a.systemRootVolumeGiB,
+                instanceTags: a.instanceTags,
+                after: networking,
+            },
+            this,
+        );
         const workload = createWorkloadAddons(ctx, {
             partition: a.partition,
             oidcProviderArn: cluster.oidcProviderArn,
@@ -171,7 +178,10 @@ export class EksCluster extends pulumi.ComponentResource {
             systemNodeSelector: this.systemNodeSelector,
             instanceTags: { ...a.instanceTags },
         };
-        new k8s.storage.v1.StorageClass(`${name}-gp3`, defaultStorageClassManifest(), { parent: this, provider: this.provider });
+        new k8s.storage.v1.StorageClass(`${name}-gp3`, defaultStorageClassManifest(), {
+            parent: this,
+            provider: this.provider,
+        });
 
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -191,51 +201,69 @@ type ResolvedArgs = EksClusterArgs & typeof defaults;
 
 function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resource): eks.Cluster {
     // Envelope encryption of Secrets: etcd holds them encrypted under a key this stack owns and rotates yearly.
-    const key = new aws.kms.Key(`${name}-secrets`, {
-        description: `${a.clusterName}: envelope encryption of Kubernetes secrets`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-    }, { parent });
-    new aws.kms.Alias(`${name}-secrets`, { name: `alias/${a.clusterName}-eks-secrets`, targetKeyId: key.keyId }, { parent });
-    // EKS writes control-plane logs to this group; created first so it gets a retention instead of "never expire".
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
-        name: `/aws/eks/${a.clusterName}/cluster`,
-        retentionInDays: a.controlPlaneLogRetentionDays,
-        kmsKeyId: a.logKmsKeyArn,
-    }, { parent });
-    return new eks.Cluster(`${name}-eks`, {
-        name: a.clusterName,
-        version: a.kubernetesVersion,
-        vpcId: a.vpcId,
-        privateSubnetIds: a.privateSubnetIds,
-        nodeAssociatePublicIpAddress: false,
-        authenticationMode: eks.AuthenticationMode.Api,
-        // pulumi-eks 4.3 has no input for the access config's bootstrapClusterCreatorAdminPermissions (cluster.d.ts
-        // offers authenticationMode only), so EKS's default applies: the principal that creates the cluster gets an
-        // access entry with AmazonEKSClusterAdminPolicy. An entry of ours for the same principal would fail with a
-        // 409 once the cluster exists; `guardedPrincipal` stops the run before the cluster is created instead.
-        accessEntries: {
-            ...adminAccessEntries(a.adminPrincipalArns, a.partition, (arn) =>
-                guardedPrincipal(arn, "adminPrincipals", a.deployerArn, parent)),
-            ...viewerAccessEntries(a.viewerPrincipalArns, a.partition, (arn) =>
-                guardedPrincipal(arn, "viewerPrincipals", a.deployerArn, parent)),
+    const key = new aws.kms.Key(
+        `${name}-secrets`,
+        {
+            description: `${a.clusterName}: envelope encryption of Kubernetes secrets`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
         },
-        upgradePolicy: { supportType: a.supportType },
-        deletionProtection: a.deletionProtection,
-        createOidcProvider: true,
-        encryptionConfigKeyArn: key.arn,
-        enabledClusterLogTypes: [...a.controlPlaneLogTypes],
-        ...endpointAccess(a.apiEndpointAccess, a.apiPublicAccessCidrs),
-        kubernetesServiceIpAddressRange: a.serviceCidr,
-        // Nodes come from the system node group and the autoscaler; every node uses the security group EKS creates.
-        skipDefaultNodeGroup: true,
-        skipDefaultSecurityGroups: true,
-        // Only managed add-ons, with pinned versions (./addons.ts); nothing self-managed to adopt or drift.
-        bootstrapSelfManagedAddons: false,
-        useDefaultVpcCni: true,
-        corednsAddonOptions: { enabled: false },
-        kubeProxyAddonOptions: { enabled: false },
-    }, { parent, dependsOn: [logGroup] });
+        { parent },
+    );
+    new aws.kms.Alias(
+        `${name}-secrets`,
+        { name: `alias/${a.clusterName}-eks-secrets`, targetKeyId: key.keyId },
+        { parent },
+    );
+    // EKS writes control-plane logs to this group; created first so it gets a retention instead of "never expire".
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-control-plane`,
+        {
+            name: `/aws/eks/${a.clusterName}/cluster`,
+            retentionInDays: a.controlPlaneLogRetentionDays,
+            kmsKeyId: a.logKmsKeyArn,
+        },
+        { parent },
+    );
+    return new eks.Cluster(
+        `${name}-eks`,
+        {
+            name: a.clusterName,
+            version: a.kubernetesVersion,
+            vpcId: a.vpcId,
+            privateSubnetIds: a.privateSubnetIds,
+            nodeAssociatePublicIpAddress: false,
+            authenticationMode: eks.AuthenticationMode.Api,
+            // pulumi-eks 4.3 has no input for the access config's bootstrapClusterCreatorAdminPermissions (cluster.d.ts
+            // offers authenticationMode only), so EKS's default applies: the principal that creates the cluster gets an
+            // access entry with AmazonEKSClusterAdminPolicy. An entry of ours for the same principal would fail with a
+            // 409 once the cluster exists; `guardedPrincipal` stops the run before the cluster is created instead.
+            accessEntries: {
+                ...adminAccessEntries(a.adminPrincipalArns, a.partition, (arn) =>
+                    guardedPrincipal(arn, "adminPrincipals", a.deployerArn, parent),
+                ),
+                ...viewerAccessEntries(a.viewerPrincipalArns, a.partition, (arn) =>
+                    guardedPrincipal(arn, "viewerPrincipals", a.deployerArn, parent),
+                ),
+            },
+            upgradePolicy: { supportType: a.supportType },
+            deletionProtection: a.deletionProtection,
+            createOidcProvider: true,
+            encryptionConfigKeyArn: key.arn,
+            enabledClusterLogTypes: [...a.controlPlaneLogTypes],
+            ...endpointAccess(a.apiEndpointAccess, a.apiPublicAccessCidrs),
+            kubernetesServiceIpAddressRange: a.serviceCidr,
+            // Nodes come from the system node group and the autoscaler; every node uses the security group EKS creates.
+            skipDefaultNodeGroup: true,
+            skipDefaultSecurityGroups: true,
+            // Only managed add-ons, with pinned versions (./addons.ts); nothing self-managed to adopt or drift.
+            bootstrapSelfManagedAddons: false,
+            useDefaultVpcCni: true,
+            corednsAddonOptions: { enabled: false },
+            kubeProxyAddonOptions: { enabled: false },
+        },
+        { parent, dependsOn: [logGroup] },
+    );
 }
 
 /** Endpoint settings: the private endpoint is always on, the public one only for the allow-listed networks. */
@@ -284,14 +312,20 @@ function accessEntries(
     principal: PrincipalInput,
 ): Record<string, eks.types.input.AccessEntryArgs> {
     const policyArn = `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
-    return Object.fromEntries(principalArns.map((principalArn) => [
-        `${prefix}-${principalArn.split(":").pop()?.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`,
-        {
-            principalArn: principal(principalArn),
-            type: eks.AccessEntryType.Standard,
-            accessPolicies: { [policyKey]: { policyArn, accessScope: { type: "cluster" } } },
-        },
-    ]));
+    return Object.fromEntries(
+        principalArns.map((principalArn) => [
+            `${prefix}-${principalArn
+                .split(":")
+                .pop()
+                ?.replace(/[^A-Za-z0-9]+/g, "-")
+                .toLowerCase()}`,
+            {
+                principalArn: principal(principalArn),
+                type: eks.AccessEntryType.Standard,
+                accessPolicies: { [policyKey]: { policyArn, accessScope: { type: "cluster" } } },
+            },
+        ]),
+    );
 }
 
 /** The message that stops a run whose deployer is also listed in `key`; undefined when it is not. */
@@ -332,19 +366,25 @@ function openApiToDeployers(
     parent: pulumi.Resource,
 ): aws.vpc.SecurityGroupIngressRule[] {
     const rule = (suffix: string, source: { cidrIpv4: string } | { referencedSecurityGroupId: string }, what: string) =>
-        new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-${suffix}`, {
-            securityGroupId: clusterSecurityGroupId,
-            ipProtocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            description: `Kubernetes API from ${what}`,
-            ...source,
-        }, { parent });
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-api-from-${suffix}`,
+            {
+                securityGroupId: clusterSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: `Kubernetes API from ${what}`,
+                ...source,
+            },
+            { parent },
+        );
     return [
         ...a.apiPrivateAccessCidrs.map((cidr) =>
-            rule(cidr.replace(/[./]/g, "-"), { cidrIpv4: cidr }, `deployers and CI runners in ${cidr}`)),
+            rule(cidr.replace(/[./]/g, "-"), { cidrIpv4: cidr }, `deployers and CI runners in ${cidr}`),
+        ),
         ...a.apiPrivateAccessSecurityGroupIds.map((id) =>
-            rule(id, { referencedSecurityGroupId: id }, `deployers and CI runners in ${id}`)),
+            rule(id, { referencedSecurityGroupId: id }, `deployers and CI runners in ${id}`),
+        ),
     ];
 }
 

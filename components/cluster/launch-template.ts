@@ -33,10 +33,12 @@ export function nodeLaunchTemplateArgs(o: NodeLaunchTemplateOptions): aws.ec2.La
             httpPutResponseHopLimit: 1,
             instanceMetadataTags: "disabled",
         },
-        blockDeviceMappings: [{
-            deviceName: AL2023_ROOT_DEVICE,
-            ebs: { volumeSize: o.rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-        }],
+        blockDeviceMappings: [
+            {
+                deviceName: AL2023_ROOT_DEVICE,
+                ebs: { volumeSize: o.rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            },
+        ],
         tagSpecifications: [
             { resourceType: "instance", tags },
             { resourceType: "volume", tags },

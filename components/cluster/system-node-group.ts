@@ -33,27 +33,43 @@ export interface SystemNodeGroupOptions {
     readonly after: pulumi.Resource[];
 }
 
-export function createSystemNodeGroup(name: string, o: SystemNodeGroupOptions, parent: pulumi.Resource): aws.eks.NodeGroup {
-    const role = new NodeRole(`${name}-system-node`, {
-        partition: o.partition,
-        description: `${o.nodeGroupName}: nodes of the system node group`,
-    }, { parent });
-    const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-system`, nodeLaunchTemplateArgs({
-        description: `${o.nodeGroupName}: IMDSv2 (hop limit 1), encrypted gp3 root volume`,
-        rootVolumeGiB: o.rootVolumeGiB,
-        instanceTags: { ...o.instanceTags, Name: o.nodeGroupName },
-    }), { parent });
-    return new aws.eks.NodeGroup(`${name}-system`, {
-        clusterName: o.clusterName,
-        nodeGroupName: o.nodeGroupName,
-        nodeRoleArn: role.arn,
-        subnetIds: o.subnetIds,
-        amiType: "AL2023_x86_64_STANDARD",
-        capacityType: "ON_DEMAND",
-        instanceTypes: [...o.instanceTypes],
-        scalingConfig: { minSize: o.minSize, maxSize: o.maxSize, desiredSize: o.minSize },
-        updateConfig: { maxUnavailable: 1 },
-        labels: { ...o.labels },
-        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-    }, { parent, dependsOn: o.after, ignoreChanges: IGNORE_SCALING_DRIFT });
+export function createSystemNodeGroup(
+    name: string,
+    o: SystemNodeGroupOptions,
+    parent: pulumi.Resource,
+): aws.eks.NodeGroup {
+    const role = new NodeRole(
+        `${name}-system-node`,
+        {
+            partition: o.partition,
+            description: `${o.nodeGroupName}: nodes of the system node group`,
+        },
+        { parent },
+    );
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+        `${name}-system`,
+        nodeLaunchTemplateArgs({
+            description: `${o.nodeGroupName}: IMDSv2 (hop limit 1), encrypted gp3 root volume`,
+            rootVolumeGiB: o.rootVolumeGiB,
+            instanceTags: { ...o.instanceTags, Name: o.nodeGroupName },
+        }),
+        { parent },
+    );
+    return new aws.eks.NodeGroup(
+        `${name}-system`,
+        {
+            clusterName: o.clusterName,
+            nodeGroupName: o.nodeGroupName,
+            nodeRoleArn: role.arn,
+            subnetIds: o.subnetIds,
+            amiType: "AL2023_x86_64_STANDARD",
+            capacityType: "ON_DEMAND",
+            instanceTypes: [...o.instanceTypes],
+            scalingConfig: { minSize: o.minSize, maxSize: o.maxSize, desiredSize: o.minSize },
+            updateConfig: { maxUnavailable: 1 },
+            labels: { ...o.labels },
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+        },
+        { parent, dependsOn: o.after, ignoreChanges: IGNORE_SCALING_DRIFT },
+    );
 }

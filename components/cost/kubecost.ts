@@ -70,19 +70,27 @@ export class Kubecost extends pulumi.ComponentResource {
         // Named after the project and stack, not the cluster: a name from the cluster's outputs would make these two
         // quick resources wait for the control plane for nothing.
         const baseName = `${pulumi.getProject()}-${pulumi.getStack()}-kubecost`;
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-amp-logs`, {
-            // The /aws/vendedlogs/ prefix keeps the log delivery resource policy AMP needs small.
-            namePrefix: `/aws/vendedlogs/prometheus/${baseName}-`,
-            retentionInDays: a.logRetentionDays,
-            kmsKeyId: a.kmsKeyArn,
-            tags: a.tags,
-        }, { parent: this });
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-amp-logs`,
+            {
+                // The /aws/vendedlogs/ prefix keeps the log delivery resource policy AMP needs small.
+                namePrefix: `/aws/vendedlogs/prometheus/${baseName}-`,
+                retentionInDays: a.logRetentionDays,
+                kmsKeyId: a.kmsKeyArn,
+                tags: a.tags,
+            },
+            { parent: this },
+        );
         // Alert manager and rule groups are deliberately not defined: Kubecost needs neither.
-        const workspace = new aws.amp.Workspace(`${name}-workspace`, {
-            alias: baseName,
-            loggingConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
-            tags: a.tags,
-        }, { parent: this });
+        const workspace = new aws.amp.Workspace(
+            `${name}-workspace`,
+            {
+                alias: baseName,
+                loggingConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
+                tags: a.tags,
+            },
+            { parent: this },
+        );
 
         const workspaceArn = workspace.arn;
         const endpoints = workspace.id.apply((id) => ampEndpoints(id, cluster.region));
@@ -92,45 +100,60 @@ export class Kubecost extends pulumi.ComponentResource {
             oidcIssuer: cluster.oidcIssuer,
             namespace: pin.namespace,
         };
-        const queryRole = new IrsaRole(`${name}-query`, {
-            ...irsa,
-            serviceAccount: COST_ANALYZER_SERVICE_ACCOUNT,
-            inlinePolicies: { "amp-query": workspaceArn.apply((arn) => JSON.stringify(ampQueryPolicy(arn))) },
-            description: "Kubecost cost-analyzer: queries this stack's AMP workspace through the SigV4 proxy",
-        }, { parent: this });
-        const remoteWriteRole = new IrsaRole(`${name}-remote-write`, {
-            ...irsa,
-            serviceAccount: PROMETHEUS_SERVICE_ACCOUNT,
-            inlinePolicies: {
-                "amp-remote-write": workspaceArn.apply((arn) => JSON.stringify(ampRemoteWritePolicy(arn))),
+        const queryRole = new IrsaRole(
+            `${name}-query`,
+            {
+                ...irsa,
+                serviceAccount: COST_ANALYZER_SERVICE_ACCOUNT,
+                inlinePolicies: { "amp-query": workspaceArn.apply((arn) => JSON.stringify(ampQueryPolicy(arn))) },
+                description: "Kubecost cost-analyzer: queries this stack's AMP workspace through the SigV4 proxy",
             },
-            description: "Kubecost Prometheus server: remote-writes to this stack's AMP workspace",
-        }, { parent: this });
+            { parent: this },
+        );
+        const remoteWriteRole = new IrsaRole(
+            `${name}-remote-write`,
+            {
+                ...irsa,
+                serviceAccount: PROMETHEUS_SERVICE_ACCOUNT,
+                inlinePolicies: {
+                    "amp-remote-write": workspaceArn.apply((arn) => JSON.stringify(ampRemoteWritePolicy(arn))),
+                },
+                description: "Kubecost Prometheus server: remote-writes to this stack's AMP workspace",
+            },
+            { parent: this },
+        );
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-            metadata: {
-                name: pin.namespace,
-                labels: {
-                    // The bundled Prometheus server takes only a pod-level securityContext, so "restricted" can be
-                    // audited and warned about but not enforced; "baseline" (no host access, no privilege) is.
-                    "pod-security.kubernetes.io/enforce": "baseline",
-                    "pod-security.kubernetes.io/warn": "restricted",
-                    "pod-security.kubernetes.io/audit": "restricted",
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: pin.namespace,
+                    labels: {
+                        // The bundled Prometheus server takes only a pod-level securityContext, so "restricted" can be
+                        // audited and warned about but not enforced; "baseline" (no host access, no privilege) is.
+                        "pod-security.kubernetes.io/enforce": "baseline",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "pod-security.kubernetes.io/audit": "restricted",
+                    },
                 },
             },
-        }, { parent: this, provider: cluster.provider });
+            { parent: this, provider: cluster.provider },
+        );
 
-        const values = pulumi.all([cluster.name, cluster.accountId, workspace.id, queryRole.arn, remoteWriteRole.arn])
-            .apply(([clusterName, accountId, workspaceId, queryRoleArn, remoteWriteRoleArn]) => buildKubecostValues({
-                clusterName,
-                region: cluster.region,
-                accountId,
-                workspaceId,
-                queryRoleArn,
-                remoteWriteRoleArn,
-                nodeSelector: cluster.systemNodeSelector,
-                capacityTypeLabel: a.capacityTypeLabel,
-            }));
+        const values = pulumi
+            .all([cluster.name, cluster.accountId, workspace.id, queryRole.arn, remoteWriteRole.arn])
+            .apply(([clusterName, accountId, workspaceId, queryRoleArn, remoteWriteRoleArn]) =>
+                buildKubecostValues({
+                    clusterName,
+                    region: cluster.region,
+                    accountId,
+                    workspaceId,
+                    queryRoleArn,
+                    remoteWriteRoleArn,
+                    nodeSelector: cluster.systemNodeSelector,
+                    capacityTypeLabel: a.capacityTypeLabel,
+                }),
+            );
         installPinnedChart(name, { pin: pin.name, cluster, values }, { parent: this, dependsOn: [namespace] });
 
         this.workspaceId = workspace.id;

@@ -28,7 +28,10 @@ export interface IrsaRoleArgs {
     description?: string;
 }
 
-const defaults = { managedPolicyArns: [] as readonly string[], inlinePolicies: {} as Readonly<Record<string, pulumi.Input<string>>> };
+const defaults = {
+    managedPolicyArns: [] as readonly string[],
+    inlinePolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
+};
 
 /**
  * An IAM role one Kubernetes service account assumes through IRSA, with its policies. `arn` resolves only after
@@ -42,12 +45,26 @@ export class IrsaRole extends pulumi.ComponentResource {
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:iam:IrsaRole", name, {}, opts);
         const a = { ...defaults, ...args };
-        const trust = pulumi.all([a.oidcProviderArn, a.oidcIssuer]).apply(([oidcProviderArn, oidcIssuer]) =>
-            JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuer, namespace: a.namespace, serviceAccount: a.serviceAccount })));
-        const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: trust,
-            description: a.description ?? `IRSA role of ${a.namespace}/${a.serviceAccount}`,
-        }, { parent: this });
+        const trust = pulumi
+            .all([a.oidcProviderArn, a.oidcIssuer])
+            .apply(([oidcProviderArn, oidcIssuer]) =>
+                JSON.stringify(
+                    irsaTrustPolicy({
+                        oidcProviderArn,
+                        oidcIssuer,
+                        namespace: a.namespace,
+                        serviceAccount: a.serviceAccount,
+                    }),
+                ),
+            );
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                assumeRolePolicy: trust,
+                description: a.description ?? `IRSA role of ${a.namespace}/${a.serviceAccount}`,
+            },
+            { parent: this },
+        );
         const attachments = attachPolicies(name, role, a.managedPolicyArns, a.inlinePolicies, this);
 
         this.arn = pulumi.all([role.arn, ...attachments]).apply(([arn]) => arn);
@@ -65,16 +82,18 @@ export function attachPolicies(
     parent: pulumi.Resource,
 ): pulumi.Output<string>[] {
     // Children are named after the policy, not its position, so reordering the list renames nothing.
-    const managed = managedPolicyArns.map((policyArn) => new aws.iam.RolePolicyAttachment(
-        `${name}-${kebab(policyArn.split("/").pop() ?? policyArn)}`,
-        { role: role.name, policyArn },
-        { parent },
-    ).id);
-    const inline = Object.entries(inlinePolicies).map(([policyName, policy]) => new aws.iam.RolePolicy(
-        `${name}-${policyName}`,
-        { role: role.id, name: policyName, policy },
-        { parent },
-    ).id);
+    const managed = managedPolicyArns.map(
+        (policyArn) =>
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${kebab(policyArn.split("/").pop() ?? policyArn)}`,
+                { role: role.name, policyArn },
+                { parent },
+            ).id,
+    );
+    const inline = Object.entries(inlinePolicies).map(
+        ([policyName, policy]) =>
+            new aws.iam.RolePolicy(`${name}-${policyName}`, { role: role.id, name: policyName, policy }, { parent }).id,
+    );
     return [...managed, ...inline];
 }
 

@@ -27,10 +27,14 @@ export class NodeRole extends pulumi.ComponentResource {
     constructor(name: string, args: NodeRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:iam:NodeRole", name, {}, opts);
         const a = { ...defaults, ...args };
-        const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: JSON.stringify(nodeRoleTrustPolicy(a.partition)),
-            description: a.description,
-        }, { parent: this });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                assumeRolePolicy: JSON.stringify(nodeRoleTrustPolicy(a.partition)),
+                description: a.description,
+            },
+            { parent: this },
+        );
         const attachments = attachPolicies(name, role, nodeRoleManagedPolicyArns(a.partition), {}, this);
 
         this.arn = pulumi.all([role.arn, ...attachments]).apply(([arn]) => arn);

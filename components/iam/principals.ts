@@ -18,7 +18,9 @@ export function principalOf(arn: string): Principal | undefined {
     const [, partition, service, accountId, resource] = m;
     if (service === "sts") {
         const role = /^assumed-role\/([^/]+)\/[^/]+$/.exec(resource);
-        return role ? { partition, accountId, kind: "role", name: role[1] } : { partition, accountId, kind: "other", name: resource };
+        return role
+            ? { partition, accountId, kind: "role", name: role[1] }
+            : { partition, accountId, kind: "other", name: resource };
     }
     if (resource === "root") return { partition, accountId, kind: "root", name: "root" };
     const typed = /^(role|user)\/(?:.*\/)?([^/]+)$/.exec(resource);

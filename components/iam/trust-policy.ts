@@ -36,10 +36,14 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
 export function irsaTrustPolicy(subject: IrsaSubject) {
     const { oidcProviderArn, namespace, serviceAccount } = subject;
     if (!NAMESPACE.test(namespace) || namespace.length > 63) {
-        throw new Error(`IRSA namespace ${JSON.stringify(namespace)} is not a Kubernetes namespace name (no wildcards)`);
+        throw new Error(
+            `IRSA namespace ${JSON.stringify(namespace)} is not a Kubernetes namespace name (no wildcards)`,
+        );
     }
     if (!SERVICE_ACCOUNT.test(serviceAccount) || serviceAccount.length > 253) {
-        throw new Error(`IRSA service account ${JSON.stringify(serviceAccount)} is not a Kubernetes name (no wildcards)`);
+        throw new Error(
+            `IRSA service account ${JSON.stringify(serviceAccount)} is not a Kubernetes name (no wildcards)`,
+        );
     }
     if (!/^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/.+/.test(oidcProviderArn)) {
         throw new Error(`${JSON.stringify(oidcProviderArn)} is not an IAM OIDC provider ARN`);
@@ -47,17 +51,19 @@ export function irsaTrustPolicy(subject: IrsaSubject) {
     const issuer = subject.oidcIssuer.replace(/^https:\/\//, "");
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Federated: oidcProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${issuer}:sub`]: serviceAccountSubject(namespace, serviceAccount),
-                    [`${issuer}:aud`]: STS_AUDIENCE,
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: oidcProviderArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:sub`]: serviceAccountSubject(namespace, serviceAccount),
+                        [`${issuer}:aud`]: STS_AUDIENCE,
+                    },
                 },
             },
-        }],
+        ],
     };
 }
 
@@ -70,11 +76,13 @@ export function ec2ServicePrincipal(partition: Partition): string {
 export function nodeRoleTrustPolicy(partition: Partition) {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: ec2ServicePrincipal(partition) },
-            Action: "sts:AssumeRole",
-        }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: ec2ServicePrincipal(partition) },
+                Action: "sts:AssumeRole",
+            },
+        ],
     };
 }
 
@@ -84,11 +92,9 @@ export function nodeRoleTrustPolicy(partition: Partition) {
  * the VPC CNI runs with its own IRSA role (kube-system:aws-node), as EKS recommends.
  */
 export function nodeRoleManagedPolicyArns(partition: Partition): string[] {
-    return [
-        "AmazonEKSWorkerNodePolicy",
-        "AmazonEC2ContainerRegistryPullOnly",
-        "AmazonSSMManagedInstanceCore",
-    ].map((policy) => managedPolicyArn(partition, policy));
+    return ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"].map(
+        (policy) => managedPolicyArn(partition, policy),
+    );
 }
 
 /** ARN of an AWS managed policy, e.g. `service-role/AmazonEBSCSIDriverPolicy`. */

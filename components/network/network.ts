@@ -48,75 +48,124 @@ export class Network extends pulumi.ComponentResource {
         const child = { parent: this };
         const nameTag = (suffix: string) => ({ Name: `${a.namePrefix}-${suffix}` });
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: a.vpcCidr.text,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: nameTag("vpc"),
-        }, child);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: a.vpcCidr.text,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: nameTag("vpc"),
+            },
+            child,
+        );
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: nameTag("igw") }, child);
 
         const layout = layoutSubnets(a.vpcCidr, a.availabilityZones);
-        const publicSubnets = layout.map((z) => new aws.ec2.Subnet(`${name}-public-${z.zone}`, {
-            vpcId: vpc.id,
-            cidrBlock: z.publicCidr,
-            availabilityZone: z.zone,
-            mapPublicIpOnLaunch: false,
-            // Internet-facing load balancers go here (AWS Load Balancer Controller subnet discovery).
-            tags: { ...nameTag(`public-${z.zone}`), "kubernetes.io/role/elb": "1" },
-        }, child));
-        const privateSubnets = layout.map((z) => new aws.ec2.Subnet(`${name}-private-${z.zone}`, {
-            vpcId: vpc.id,
-            cidrBlock: z.privateCidr,
-            availabilityZone: z.zone,
-            tags: {
-                ...nameTag(`private-${z.zone}`),
-                "kubernetes.io/role/internal-elb": "1",
-                // Karpenter's EC2NodeClass selects node subnets by this tag.
-                "karpenter.sh/discovery": a.clusterName,
-            },
-        }, child));
+        const publicSubnets = layout.map(
+            (z) =>
+                new aws.ec2.Subnet(
+                    `${name}-public-${z.zone}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock: z.publicCidr,
+                        availabilityZone: z.zone,
+                        mapPublicIpOnLaunch: false,
+                        // Internet-facing load balancers go here (AWS Load Balancer Controller subnet discovery).
+                        tags: { ...nameTag(`public-${z.zone}`), "kubernetes.io/role/elb": "1" },
+                    },
+                    child,
+                ),
+        );
+        const privateSubnets = layout.map(
+            (z) =>
+                new aws.ec2.Subnet(
+                    `${name}-private-${z.zone}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock: z.privateCidr,
+                        availabilityZone: z.zone,
+                        tags: {
+                            ...nameTag(`private-${z.zone}`),
+                            "kubernetes.io/role/internal-elb": "1",
+                            // Karpenter's EC2NodeClass selects node subnets by this tag.
+                            "karpenter.sh/discovery": a.clusterName,
+                        },
+                    },
+                    child,
+                ),
+        );
 
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-            tags: nameTag("public"),
-        }, child);
-        publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${layout[i].zone}`, {
-            subnetId: subnet.id,
-            routeTableId: publicRoutes.id,
-        }, child));
+        const publicRoutes = new aws.ec2.RouteTable(
+            `${name}-public`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+                tags: nameTag("public"),
+            },
+            child,
+        );
+        publicSubnets.forEach(
+            (subnet, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-public-${layout[i].zone}`,
+                    {
+                        subnetId: subnet.id,
+                        routeTableId: publicRoutes.id,
+                    },
+                    child,
+                ),
+        );
 
         const natGateways = layout.slice(0, a.natGatewayCount).map((z, i) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${z.zone}`, { domain: "vpc", tags: nameTag(`nat-${z.zone}`) }, child);
+            const eip = new aws.ec2.Eip(
+                `${name}-nat-${z.zone}`,
+                { domain: "vpc", tags: nameTag(`nat-${z.zone}`) },
+                child,
+            );
             // A NAT gateway only forwards once the VPC has its internet gateway.
-            return new aws.ec2.NatGateway(`${name}-nat-${z.zone}`, {
-                allocationId: eip.id,
-                subnetId: publicSubnets[i].id,
-                tags: nameTag(`nat-${z.zone}`),
-            }, { ...child, dependsOn: [igw] });
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${z.zone}`,
+                {
+                    allocationId: eip.id,
+                    subnetId: publicSubnets[i].id,
+                    tags: nameTag(`nat-${z.zone}`),
+                },
+                { ...child, dependsOn: [igw] },
+            );
         });
         const privateRoutes = layout.map((z, i) => {
-            const table = new aws.ec2.RouteTable(`${name}-private-${z.zone}`, {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[i % natGateways.length].id }],
-                tags: nameTag(`private-${z.zone}`),
-            }, child);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${z.zone}`, {
-                subnetId: privateSubnets[i].id,
-                routeTableId: table.id,
-            }, child);
+            const table = new aws.ec2.RouteTable(
+                `${name}-private-${z.zone}`,
+                {
+                    vpcId: vpc.id,
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[i % natGateways.length].id }],
+                    tags: nameTag(`private-${z.zone}`),
+                },
+                child,
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-private-${z.zone}`,
+                {
+                    subnetId: privateSubnets[i].id,
+                    routeTableId: table.id,
+                },
+                child,
+            );
             return table;
         });
 
         // Spark reads and writes S3 heavily; the gateway endpoint keeps that traffic off the NAT gateways (and their bill).
-        new aws.ec2.VpcEndpoint(`${name}-s3`, {
-            vpcId: vpc.id,
-            serviceName: s3ServiceName(a.region),
-            vpcEndpointType: "Gateway",
-            routeTableIds: privateRoutes.map((t) => t.id),
-            tags: nameTag("s3"),
-        }, child);
+        new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: vpc.id,
+                serviceName: s3ServiceName(a.region),
+                vpcEndpointType: "Gateway",
+                routeTableIds: privateRoutes.map((t) => t.id),
+                tags: nameTag("s3"),
+            },
+            child,
+        );
 
         if (a.flowLogs) {
             createFlowLogs(name, a, vpc.id, this);
@@ -148,25 +197,42 @@ function createFlowLogs(
     vpcId: pulumi.Output<string>,
     parent: pulumi.Resource,
 ): void {
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-        name: `/spark-platform/${a.namePrefix}/vpc-flow-logs`,
-        retentionInDays: a.flowLogRetentionDays,
-        kmsKeyId: a.logKmsKeyArn,
-    }, { parent });
-    const role = new aws.iam.Role(`${name}-flow-logs`, {
-        assumeRolePolicy: pulumi.output(a.accountId)
-            .apply((account) => JSON.stringify(flowLogRoleTrustPolicy(account))),
-    }, { parent });
-    new aws.iam.RolePolicy(`${name}-flow-logs`, {
-        role: role.id,
-        policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogWritePolicy(arn))),
-    }, { parent });
-    new aws.ec2.FlowLog(`${name}-flow-logs`, {
-        vpcId,
-        trafficType: "ALL",
-        logDestinationType: "cloud-watch-logs",
-        logDestination: logGroup.arn,
-        iamRoleArn: role.arn,
-        maxAggregationInterval: 60,
-    }, { parent });
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-flow-logs`,
+        {
+            name: `/spark-platform/${a.namePrefix}/vpc-flow-logs`,
+            retentionInDays: a.flowLogRetentionDays,
+            kmsKeyId: a.logKmsKeyArn,
+        },
+        { parent },
+    );
+    const role = new aws.iam.Role(
+        `${name}-flow-logs`,
+        {
+            assumeRolePolicy: pulumi
+                .output(a.accountId)
+                .apply((account) => JSON.stringify(flowLogRoleTrustPolicy(account))),
+        },
+        { parent },
+    );
+    new aws.iam.RolePolicy(
+        `${name}-flow-logs`,
+        {
+            role: role.id,
+            policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogWritePolicy(arn))),
+        },
+        { parent },
+    );
+    new aws.ec2.FlowLog(
+        `${name}-flow-logs`,
+        {
+            vpcId,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+            maxAggregationInterval: 60,
+        },
+        { parent },
+    );
 }

@@ -146,7 +146,11 @@ export class ConfigReader {
             return undefined;
         }
         if (cidr.prefixLength < range.minPrefix || cidr.prefixLength > range.maxPrefix) {
-            this.report(key, text, `is not allowed; use a prefix length from /${range.minPrefix} to /${range.maxPrefix}`);
+            this.report(
+                key,
+                text,
+                `is not allowed; use a prefix length from /${range.minPrefix} to /${range.maxPrefix}`,
+            );
             return undefined;
         }
         return cidr;

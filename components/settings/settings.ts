@@ -64,7 +64,15 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     );
     if (
         r.errors.length > 0 ||
-        !aws || !network || !cluster || !spark || !teams || !opensearch || !tags || !capacity || !emr
+        !aws ||
+        !network ||
+        !cluster ||
+        !spark ||
+        !teams ||
+        !opensearch ||
+        !tags ||
+        !capacity ||
+        !emr
     ) {
         throw new InvalidConfigError(r.errors);
     }

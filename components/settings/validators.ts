@@ -39,7 +39,6 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
     return a.base < bEnd && b.base < aEnd;
 }
 
-
 /** The `index`-th block of `newBits` more bits inside `parent` (Terraform's cidrsubnet). */
 export function subdivideCidr(parent: Cidr, newBits: number, index: number): Cidr {
     const prefixLength = parent.prefixLength + newBits;

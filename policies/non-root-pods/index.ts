@@ -132,7 +132,11 @@ function namespacedName(props: Props): string | undefined {
  */
 function checkHelmRelease(args: ResourceValidationArgs, report: ReportViolation): void {
     const props = args.props;
-    const names = [(): unknown => args.name, (): unknown => props.name, () => `${String(props.namespace)}/${String(props.name)}`];
+    const names = [
+        (): unknown => args.name,
+        (): unknown => props.name,
+        () => `${String(props.namespace)}/${String(props.name)}`,
+    ];
     const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), names);
     if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${NON_ROOT_PODS}.exemptWorkloads`);
     const release = cosmetic(() => props.name, args.name);

@@ -205,7 +205,10 @@ function checkGroup(pool: PolicyResource, graph: StackGraph, exempt: readonly st
 
 /** Exempt by its own names, or by its parent's when the parent is a node-group component. */
 function isExemptGroup(pool: PolicyResource, kind: GroupKind, exempt: readonly string[]): boolean {
-    const candidates = [(): unknown => pool.name, (): unknown => (kind.nameProp ? pool.props[kind.nameProp] : undefined)];
+    const candidates = [
+        (): unknown => pool.name,
+        (): unknown => (kind.nameProp ? pool.props[kind.nameProp] : undefined),
+    ];
     const parent = pool.parent;
     const parentKind = parent ? GROUP_KINDS.get(parent.type) : undefined;
     if (parent && parentKind) {

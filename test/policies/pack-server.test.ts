@@ -9,7 +9,13 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzerInfo, AnalyzeResponse, ConfigureAnalyzerRequest, EnforcementLevel, PolicyConfig } from "@pulumi/pulumi/proto/analyzer_pb";
+import {
+    AnalyzerInfo,
+    AnalyzeResponse,
+    ConfigureAnalyzerRequest,
+    EnforcementLevel,
+    PolicyConfig,
+} from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL, PACK_POLICIES } from "../../policies/pack";
@@ -22,14 +28,24 @@ import { compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "./
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUNNER = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-const LEVELS = { advisory: EnforcementLevel.ADVISORY, mandatory: EnforcementLevel.MANDATORY, disabled: EnforcementLevel.DISABLED, remediate: EnforcementLevel.REMEDIATE };
+const LEVELS = {
+    advisory: EnforcementLevel.ADVISORY,
+    mandatory: EnforcementLevel.MANDATORY,
+    disabled: EnforcementLevel.DISABLED,
+    remediate: EnforcementLevel.REMEDIATE,
+};
 
 /** Starts the pack and resolves with the port it prints, as the engine reads it. */
 function startPack(): Promise<{ child: ChildProcess; port: number }> {
-    const child = spawn(process.execPath, [RUNNER, "127.0.0.1:0", "."], { cwd: path.join(ROOT, "policies"), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [RUNNER, "127.0.0.1:0", "."], {
+        cwd: path.join(ROOT, "policies"),
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     return new Promise((resolve, reject) => {
         let stderr = "";
-        child.stderr?.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+        child.stderr?.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString();
+        });
         child.stdout?.on("data", (chunk: Buffer) => {
             const port = /^(\d+)\s*$/m.exec(chunk.toString())?.[1];
             if (port) resolve({ child, port: Number(port) });
@@ -38,8 +54,13 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
     });
 }
 
-function unary<Req, Res>(call: (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown, request: Req): Promise<Res> {
-    return new Promise((resolve, reject) => call(request, (error, response) => (error ? reject(error) : resolve(response))));
+function unary<Req, Res>(
+    call: (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown,
+    request: Req,
+): Promise<Res> {
+    return new Promise((resolve, reject) =>
+        call(request, (error, response) => (error ? reject(error) : resolve(response))),
+    );
 }
 
 describe("the policy pack served to the Pulumi engine", function () {
@@ -74,9 +95,17 @@ describe("the policy pack served to the Pulumi engine", function () {
         const requests = analyzerRequests(readStackExport(exported), "protobuf");
         const collector = new VerdictCollector();
         for (const { urn, request, notes } of requests.resources) {
-            collector.addResponse(await unary<typeof request, AnalyzeResponse>(client.analyze.bind(client), request), urn, notes);
+            collector.addResponse(
+                await unary<typeof request, AnalyzeResponse>(client.analyze.bind(client), request),
+                urn,
+                notes,
+            );
         }
-        collector.addResponse(await unary<typeof requests.stack, AnalyzeResponse>(client.analyzeStack.bind(client), requests.stack), "", requests.stackNotes);
+        collector.addResponse(
+            await unary<typeof requests.stack, AnalyzeResponse>(client.analyzeStack.bind(client), requests.stack),
+            "",
+            requests.stackNotes,
+        );
         return collector.verdicts();
     }
 
@@ -84,17 +113,28 @@ describe("the policy pack served to the Pulumi engine", function () {
         const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
         assert.equal(info.getName(), "spark-platform");
         assert.equal(info.getVersion(), PACK_VERSION);
-        assert.deepEqual(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel(), Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {})]), [
-            ["single-az-node-pools", EnforcementLevel.MANDATORY, ["exemptPools"]],
-            ["non-root-pods", EnforcementLevel.MANDATORY, ["exemptWorkloads"]],
-            ["irsa-scoped-roles", EnforcementLevel.MANDATORY, ["exemptRoles"]],
-        ]);
+        assert.deepEqual(
+            info
+                .getPoliciesList()
+                .map((p) => [
+                    p.getName(),
+                    p.getEnforcementlevel(),
+                    Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}),
+                ]),
+            [
+                ["single-az-node-pools", EnforcementLevel.MANDATORY, ["exemptPools"]],
+                ["non-root-pods", EnforcementLevel.MANDATORY, ["exemptWorkloads"]],
+                ["irsa-scoped-roles", EnforcementLevel.MANDATORY, ["exemptRoles"]],
+            ],
+        );
     });
 
     it("exempts a Karpenter NodePool listed in exemptPools over gRPC exactly as the offline check does", async () => {
         const wide = resource("kubernetes:karpenter.sh/v1:NodePool", "system-pool", {
             metadata: { name: "spark-dev-system-pool" },
-            spec: { template: { spec: { requirements: [{ key: "topology.kubernetes.io/zone", operator: "Exists" }] } } },
+            spec: {
+                template: { spec: { requirements: [{ key: "topology.kubernetes.io/zone", operator: "Exists" }] } },
+            },
         });
         const exported = stackExport([...compliantStack(), wide]);
         const config = { "single-az-node-pools": { exemptPools: ["spark-dev-system", "spark-dev-system-pool"] } };
@@ -104,14 +144,27 @@ describe("the policy pack served to the Pulumi engine", function () {
         assert.deepEqual(await evaluateStackExport(exported, config), overGrpc);
         await configure(DEV_CONFIG);
         const unexempted = await analyzeOverGrpc(exported);
-        assert.deepEqual(unexempted.violations.map((v) => v.urn.split("::").pop()), ["system-pool"]);
+        assert.deepEqual(
+            unexempted.violations.map((v) => v.urn.split("::").pop()),
+            ["system-pool"],
+        );
         assert.deepEqual(await evaluateStackExport(exported, DEV_CONFIG), unexempted);
     });
 
-    for (const [label, config] of [["the dev config", DEV_CONFIG], ["all advisory", { all: "advisory" }]] as const) {
+    for (const [label, config] of [
+        ["the dev config", DEV_CONFIG],
+        ["all advisory", { all: "advisory" }],
+    ] as const) {
         it(`gives the offline check's verdicts for a mutated stack with ${label}`, async () => {
-            const release = resource("kubernetes:helm.sh/v3:Release", "operator", { name: "operator", chart: "spark-operator", values: {} });
-            const exported = stackExport([...MUTATIONS.wildcardTrust(MUTATIONS.rootContainer(MUTATIONS.widenedPool(compliantStack()))), release]);
+            const release = resource("kubernetes:helm.sh/v3:Release", "operator", {
+                name: "operator",
+                chart: "spark-operator",
+                values: {},
+            });
+            const exported = stackExport([
+                ...MUTATIONS.wildcardTrust(MUTATIONS.rootContainer(MUTATIONS.widenedPool(compliantStack()))),
+                release,
+            ]);
             await configure(config);
             const overGrpc = await analyzeOverGrpc(exported);
             assert.equal(overGrpc.violations.length, label === "the dev config" ? 3 : 4);

@@ -6,7 +6,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { base36 } from "../../policies/irsa-scoped-roles/base36";
-import { isUnknownValueError, NotEvaluableError, unknownCheckingProxy, unknownStringValue } from "../../policies/lib/sdk";
+import {
+    isUnknownValueError,
+    NotEvaluableError,
+    unknownCheckingProxy,
+    unknownStringValue,
+} from "../../policies/lib/sdk";
 import { PACK_ENFORCEMENT_LEVEL, PACK_POLICIES } from "../../policies/pack";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -20,7 +25,12 @@ describe("policy pack plumbing", () => {
 
     it("throws the SDK's UnknownValueError through the proxy, and NotEvaluableError is one", () => {
         const props = unknownCheckingProxy({ assumeRolePolicy: unknownStringValue });
-        assert.throws(() => props.assumeRolePolicy, (e: unknown) => isUnknownValueError(e) && e.message === "string value at .assumeRolePolicy can't be known during preview");
+        assert.throws(
+            () => props.assumeRolePolicy,
+            (e: unknown) =>
+                isUnknownValueError(e) &&
+                e.message === "string value at .assumeRolePolicy can't be known during preview",
+        );
         const error = new NotEvaluableError("why");
         assert.ok(isUnknownValueError(error));
         assert.equal(error.message, "why");
@@ -28,7 +38,10 @@ describe("policy pack plumbing", () => {
 
     it("keeps the three policies mandatory by default, with kebab-case names and a config schema", () => {
         assert.equal(PACK_ENFORCEMENT_LEVEL, "mandatory");
-        assert.deepEqual(PACK_POLICIES.map((p) => p.name), ["single-az-node-pools", "non-root-pods", "irsa-scoped-roles"]);
+        assert.deepEqual(
+            PACK_POLICIES.map((p) => p.name),
+            ["single-az-node-pools", "non-root-pods", "irsa-scoped-roles"],
+        );
         for (const policy of PACK_POLICIES) {
             assert.equal(policy.enforcementLevel, undefined, `${policy.name} must take the pack's level`);
             assert.ok(policy.description.length > 0 && !policy.description.includes("\n"));
@@ -39,12 +52,15 @@ describe("policy pack plumbing", () => {
     it("ships a pack manifest pinned to the repository's SDK versions", () => {
         const pack = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8"));
         const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-        for (const dep of ["@pulumi/policy", "@pulumi/pulumi", "yaml"]) assert.equal(pack.dependencies[dep], root.dependencies[dep], dep);
+        for (const dep of ["@pulumi/policy", "@pulumi/pulumi", "yaml"])
+            assert.equal(pack.dependencies[dep], root.dependencies[dep], dep);
         assert.match(fs.readFileSync(path.join(ROOT, "policies", "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
     });
 
     it("keeps policies free of program and test imports, and index.ts the only PolicyPack", () => {
-        const files = fs.readdirSync(path.join(ROOT, "policies"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+        const files = fs
+            .readdirSync(path.join(ROOT, "policies"), { recursive: true, encoding: "utf8" })
+            .filter((f) => f.endsWith(".ts"));
         for (const file of files) {
             const text = fs.readFileSync(path.join(ROOT, "policies", file), "utf8");
             assert.doesNotMatch(text, /from "\.\.\/(\.\.\/)*(components|test|index)\b/, file);

@@ -23,67 +23,135 @@ export function urn(type: string, name: string): string {
 
 const AWS_PROVIDER = urn("pulumi:providers:aws", "default_7_48_0");
 
-export function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<FixtureResource> = {}): FixtureResource {
+export function resource(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    extra: Partial<FixtureResource> = {},
+): FixtureResource {
     const custom = extra.custom ?? !type.startsWith("pulumi:pulumi:");
     const id = extra.id ?? (custom ? `${name}-id` : "");
     return {
-        urn: urn(type, name), type, custom, id, parent: urn("pulumi:pulumi:Stack", "spark-platform-dev"),
+        urn: urn(type, name),
+        type,
+        custom,
+        id,
+        parent: urn("pulumi:pulumi:Stack", "spark-platform-dev"),
         provider: custom && !type.startsWith("pulumi:providers:") ? `${AWS_PROVIDER}::provider-id` : "",
-        inputs, outputs: { ...inputs, ...(custom ? { id } : {}) }, dependencies: [], propertyDependencies: {}, protect: false, ...extra,
+        inputs,
+        outputs: { ...inputs, ...(custom ? { id } : {}) },
+        dependencies: [],
+        propertyDependencies: {},
+        protect: false,
+        ...extra,
     };
 }
 
 export function stackExport(resources: FixtureResource[]) {
-    return { version: 3, deployment: { manifest: { time: "2026-11-24T00:00:00Z", magic: "", version: "v3.248.0" }, resources } };
+    return {
+        version: 3,
+        deployment: { manifest: { time: "2026-11-24T00:00:00Z", magic: "", version: "v3.248.0" }, resources },
+    };
 }
 
 export function trustPolicy(sub: string, extra: Record<string, unknown> = {}): string {
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow", Principal: { Federated: PROVIDER_ARN }, Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${ISSUER}:sub`]: sub, [`${ISSUER}:aud`]: "sts.amazonaws.com" } }, ...extra,
-        }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: PROVIDER_ARN },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: { StringEquals: { [`${ISSUER}:sub`]: sub, [`${ISSUER}:aud`]: "sts.amazonaws.com" } },
+                ...extra,
+            },
+        ],
     });
 }
 
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 185 };
 
 export function compliantStack(): FixtureResource[] {
-    const subnet = (name: string, az: string) => resource("aws:ec2/subnet:Subnet", name, { availabilityZone: az, vpcId: "vpc-1" }, { id: `subnet-${name}` });
+    const subnet = (name: string, az: string) =>
+        resource("aws:ec2/subnet:Subnet", name, { availabilityZone: az, vpcId: "vpc-1" }, { id: `subnet-${name}` });
     const emrSub = `system:serviceaccount:spark-data-eng:emr-containers-sa-*-*-${ACCOUNT}-${base36("spark-dev-emr-exec")}`;
     const emrTrust = JSON.stringify({
-        Statement: [{ Effect: "Allow", Principal: { Federated: PROVIDER_ARN }, Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringLike: { [`${ISSUER}:sub`]: emrSub }, StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" } } }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: PROVIDER_ARN },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringLike: { [`${ISSUER}:sub`]: emrSub },
+                    StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
+                },
+            },
+        ],
     });
     return [
         resource("pulumi:pulumi:Stack", "spark-platform-dev", {}),
         resource("pulumi:providers:aws", "default_7_48_0", { region: "us-west-2" }, { id: "provider-id" }),
         subnet("private-a", "us-west-2a"),
         subnet("private-b", "us-west-2b"),
-        resource("aws:eks/cluster:Cluster", "spark-dev", { name: "spark-dev", vpcConfig: { subnetIds: ["subnet-private-a", "subnet-private-b"] } }),
-        resource("aws:eks/nodeGroup:NodeGroup", "system", { clusterName: "spark-dev", nodeGroupName: "spark-dev-system", subnetIds: ["subnet-private-a", "subnet-private-b"] }),
-        resource("aws:eks/nodeGroup:NodeGroup", "exec-a", { clusterName: "spark-dev", nodeGroupName: "spark-dev-exec-a", subnetIds: ["subnet-private-a"] }),
+        resource("aws:eks/cluster:Cluster", "spark-dev", {
+            name: "spark-dev",
+            vpcConfig: { subnetIds: ["subnet-private-a", "subnet-private-b"] },
+        }),
+        resource("aws:eks/nodeGroup:NodeGroup", "system", {
+            clusterName: "spark-dev",
+            nodeGroupName: "spark-dev-system",
+            subnetIds: ["subnet-private-a", "subnet-private-b"],
+        }),
+        resource("aws:eks/nodeGroup:NodeGroup", "exec-a", {
+            clusterName: "spark-dev",
+            nodeGroupName: "spark-dev-exec-a",
+            subnetIds: ["subnet-private-a"],
+        }),
         resource("kubernetes:karpenter.sh/v1:NodePool", "spark-exec-a", {
             metadata: { name: "spark-exec-a" },
-            spec: { template: { spec: { requirements: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["us-west-2a"] }] } } },
+            spec: {
+                template: {
+                    spec: {
+                        requirements: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["us-west-2a"] }],
+                    },
+                },
+            },
         }),
         resource("kubernetes:apps/v1:Deployment", "history", {
             metadata: { name: "spark-history", namespace: "spark" },
-            spec: { template: { spec: { securityContext: { runAsNonRoot: true, runAsUser: 185 }, containers: [{ name: "history", image: "apache/spark:3.5.3" }] } } },
+            spec: {
+                template: {
+                    spec: {
+                        securityContext: { runAsNonRoot: true, runAsUser: 185 },
+                        containers: [{ name: "history", image: "apache/spark:3.5.3" }],
+                    },
+                },
+            },
         }),
         resource("kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "pi", {
             metadata: { name: "pi", namespace: "spark-data-eng" },
             spec: { driver: { securityContext: NON_ROOT }, executor: { instances: 2, securityContext: NON_ROOT } },
         }),
-        resource("aws:iam/role:Role", "karpenter", { name: "spark-dev-karpenter", assumeRolePolicy: trustPolicy("system:serviceaccount:karpenter:karpenter") }),
+        resource("aws:iam/role:Role", "karpenter", {
+            name: "spark-dev-karpenter",
+            assumeRolePolicy: trustPolicy("system:serviceaccount:karpenter:karpenter"),
+        }),
         resource("aws:iam/role:Role", "emr-exec", { name: "spark-dev-emr-exec", assumeRolePolicy: emrTrust }),
-        resource("aws:iam/role:Role", "node", { name: "spark-dev-node", assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }),
+        resource("aws:iam/role:Role", "node", {
+            name: "spark-dev-node",
+            assumeRolePolicy: JSON.stringify({
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }),
     ];
 }
 
 /** Replaces the inputs (and outputs) of the resource named `name`. */
-export function mutate(resources: FixtureResource[], name: string, change: (inputs: Record<string, unknown>) => Record<string, unknown>): FixtureResource[] {
+export function mutate(
+    resources: FixtureResource[],
+    name: string,
+    change: (inputs: Record<string, unknown>) => Record<string, unknown>,
+): FixtureResource[] {
     return resources.map((r) => {
         if (!r.urn.endsWith(`::${name}`)) return r;
         const inputs = change(structuredClone(r.inputs));
@@ -93,13 +161,19 @@ export function mutate(resources: FixtureResource[], name: string, change: (inpu
 
 export const MUTATIONS = {
     /** The Spark node group given a second zone's subnet. */
-    widenedPool: (rs: FixtureResource[]) => mutate(rs, "exec-a", (i) => ({ ...i, subnetIds: ["subnet-private-a", "subnet-private-b"] })),
+    widenedPool: (rs: FixtureResource[]) =>
+        mutate(rs, "exec-a", (i) => ({ ...i, subnetIds: ["subnet-private-a", "subnet-private-b"] })),
     /** The history server's container set to run as root. */
-    rootContainer: (rs: FixtureResource[]) => mutate(rs, "history", (i) => {
-        const spec = (i.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec;
-        spec.containers[0].securityContext = { runAsUser: 0 };
-        return i;
-    }),
+    rootContainer: (rs: FixtureResource[]) =>
+        mutate(rs, "history", (i) => {
+            const spec = (i.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec;
+            spec.containers[0].securityContext = { runAsUser: 0 };
+            return i;
+        }),
     /** The Karpenter role's trust widened to any principal. */
-    wildcardTrust: (rs: FixtureResource[]) => mutate(rs, "karpenter", (i) => ({ ...i, assumeRolePolicy: trustPolicy("system:serviceaccount:karpenter:karpenter", { Principal: "*" }) })),
+    wildcardTrust: (rs: FixtureResource[]) =>
+        mutate(rs, "karpenter", (i) => ({
+            ...i,
+            assumeRolePolicy: trustPolicy("system:serviceaccount:karpenter:karpenter", { Principal: "*" }),
+        })),
 };

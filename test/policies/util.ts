@@ -8,13 +8,25 @@
  */
 import * as assert from "node:assert/strict";
 import {
-    PolicyConfigSchema, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs,
-    ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+    PolicyConfigSchema,
+    PolicyResource,
+    PolicyResourceOptions,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { isUnknownValueError, unknownCheckingProxy, UnknownValueErrorLike } from "../../policies/lib/sdk";
 
 // The sentinels come from @pulumi/policy/proxy (see policies/lib/sdk.ts for why through a typed shim).
-export { unknownArrayValue, unknownBooleanValue, unknownNumberValue, unknownObjectValue, unknownStringValue } from "../../policies/lib/sdk";
+export {
+    unknownArrayValue,
+    unknownBooleanValue,
+    unknownNumberValue,
+    unknownObjectValue,
+    unknownStringValue,
+} from "../../policies/lib/sdk";
 
 export const STACK = "dev";
 export const PROJECT = "spark-platform";
@@ -41,15 +53,22 @@ export interface Reported {
 }
 
 const emptyOptions: PolicyResourceOptions = {
-    protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    additionalSecretOutputs: [],
     customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
 };
 
 /** Schema defaults overlaid with `config`, minus enforcementLevel — what `getConfig()` returns under the engine. */
-export function configFor(schema: PolicyConfigSchema | undefined, config: Record<string, unknown> = {}): Record<string, unknown> {
+export function configFor(
+    schema: PolicyConfigSchema | undefined,
+    config: Record<string, unknown> = {},
+): Record<string, unknown> {
     const defaults: Record<string, unknown> = {};
     for (const [key, property] of Object.entries(schema?.properties ?? {})) {
-        if (typeof property === "object" && property !== null && "default" in property) defaults[key] = structuredClone(property.default);
+        if (typeof property === "object" && property !== null && "default" in property)
+            defaults[key] = structuredClone(property.default);
     }
     const { enforcementLevel: _level, ...properties } = config;
     return { ...defaults, ...properties };
@@ -65,12 +84,21 @@ export interface ResourceSpec {
     readonly name?: string;
 }
 
-export function resourceArgs(policy: ResourceValidationPolicy, spec: ResourceSpec, config?: Record<string, unknown>): ResourceValidationArgs {
+export function resourceArgs(
+    policy: ResourceValidationPolicy,
+    spec: ResourceSpec,
+    config?: Record<string, unknown>,
+): ResourceValidationArgs {
     const name = spec.name ?? "test-resource";
     const props = unknownCheckingProxy(structuredClone(spec.props));
     const resolved = configFor(policy.configSchema, config);
     return {
-        type: spec.type, props, urn: urnOf(spec.type, name), name, opts: emptyOptions, stackTags: new Map(),
+        type: spec.type,
+        props,
+        urn: urnOf(spec.type, name),
+        name,
+        opts: emptyOptions,
+        stackTags: new Map(),
         isType: (cls) => (cls as { __pulumiType?: string }).__pulumiType === spec.type,
         asType: (cls) => ((cls as { __pulumiType?: string }).__pulumiType === spec.type ? props : undefined) as never,
         getConfig: <T extends object>() => structuredClone(resolved) as T,
@@ -80,7 +108,8 @@ export function resourceArgs(policy: ResourceValidationPolicy, spec: ResourceSpe
 
 async function outcomeOf(run: (report: ReportViolation) => Promise<void>): Promise<Outcome> {
     const violations: Reported[] = [];
-    const report: ReportViolation = (message, urn) => violations.push(urn === undefined ? { message } : { message, urn });
+    const report: ReportViolation = (message, urn) =>
+        violations.push(urn === undefined ? { message } : { message, urn });
     try {
         await run(report);
     } catch (e) {
@@ -91,7 +120,11 @@ async function outcomeOf(run: (report: ReportViolation) => Promise<void>): Promi
     return { kind: "evaluated", violations };
 }
 
-export function runResourcePolicy(policy: ResourceValidationPolicy, spec: ResourceSpec, config?: Record<string, unknown>): Promise<Outcome> {
+export function runResourcePolicy(
+    policy: ResourceValidationPolicy,
+    spec: ResourceSpec,
+    config?: Record<string, unknown>,
+): Promise<Outcome> {
     const args = resourceArgs(policy, spec, config);
     const validations = policy.validateResource;
     const list = validations === undefined ? [] : Array.isArray(validations) ? validations : [validations];
@@ -108,16 +141,26 @@ export interface StackResourceSpec extends ResourceSpec {
 }
 
 /** PolicyResources linked the way the analyzer links them (unknown URNs are dropped, as server.js does). */
-export function stackArgs(policy: StackValidationPolicy, specs: readonly StackResourceSpec[], config?: Record<string, unknown>): StackValidationArgs {
+export function stackArgs(
+    policy: StackValidationPolicy,
+    specs: readonly StackResourceSpec[],
+    config?: Record<string, unknown>,
+): StackValidationArgs {
     const resolved = configFor(policy.configSchema, config);
     const byUrn = new Map<string, PolicyResource>();
     const resources = specs.map((spec) => {
         const props = unknownCheckingProxy(structuredClone(spec.props));
         const resource: PolicyResource = {
-            type: spec.type, props, urn: spec.parent ? urnOf(spec.type, spec.name, typeOfUrn(spec.parent)) : urnOf(spec.type, spec.name),
-            name: spec.name, opts: emptyOptions, dependencies: [], propertyDependencies: {},
+            type: spec.type,
+            props,
+            urn: spec.parent ? urnOf(spec.type, spec.name, typeOfUrn(spec.parent)) : urnOf(spec.type, spec.name),
+            name: spec.name,
+            opts: emptyOptions,
+            dependencies: [],
+            propertyDependencies: {},
             isType: (cls) => (cls as { __pulumiType?: string }).__pulumiType === spec.type,
-            asType: (cls) => ((cls as { __pulumiType?: string }).__pulumiType === spec.type ? props : undefined) as never,
+            asType: (cls) =>
+                ((cls as { __pulumiType?: string }).__pulumiType === spec.type ? props : undefined) as never,
         };
         byUrn.set(resource.urn, resource);
         return resource;
@@ -127,16 +170,26 @@ export function stackArgs(policy: StackValidationPolicy, specs: readonly StackRe
         const resource = resources[i];
         if (spec.parent) resource.parent = byUrn.get(spec.parent);
         resource.dependencies = lookup(spec.dependencies);
-        for (const [key, urns] of Object.entries(spec.propertyDependencies ?? {})) resource.propertyDependencies[key] = lookup(urns);
+        for (const [key, urns] of Object.entries(spec.propertyDependencies ?? {}))
+            resource.propertyDependencies[key] = lookup(urns);
     });
-    return { resources, stackTags: new Map(), getConfig: <T extends object>() => structuredClone(resolved) as T, notApplicable };
+    return {
+        resources,
+        stackTags: new Map(),
+        getConfig: <T extends object>() => structuredClone(resolved) as T,
+        notApplicable,
+    };
 }
 
 function typeOfUrn(urn: string): string {
     return urn.split("::")[2];
 }
 
-export function runStackPolicy(policy: StackValidationPolicy, specs: readonly StackResourceSpec[], config?: Record<string, unknown>): Promise<Outcome> {
+export function runStackPolicy(
+    policy: StackValidationPolicy,
+    specs: readonly StackResourceSpec[],
+    config?: Record<string, unknown>,
+): Promise<Outcome> {
     const args = stackArgs(policy, specs, config);
     return outcomeOf(async (report) => policy.validateStack(args, report));
 }
@@ -145,7 +198,10 @@ export function runStackPolicy(policy: StackValidationPolicy, specs: readonly St
 export function assertViolations(outcome: Outcome, expected: readonly string[]): void {
     assert.equal(outcome.kind, "evaluated", `expected an evaluated run, got ${JSON.stringify(outcome)}`);
     if (outcome.kind !== "evaluated") return;
-    assert.deepEqual(outcome.violations.map((v) => v.message), expected);
+    assert.deepEqual(
+        outcome.violations.map((v) => v.message),
+        expected,
+    );
 }
 
 export function assertCompliant(outcome: Outcome): void {
@@ -160,5 +216,6 @@ export function assertNotApplicable(outcome: Outcome, reason?: string): void {
 /** Asserts the SDK's unknown-value error surfaced (the engine's "can't run policy during preview"). */
 export function assertUnknown(outcome: Outcome, messagePart?: string): void {
     assert.equal(outcome.kind, "unknown", `expected the unknown value to surface, got ${JSON.stringify(outcome)}`);
-    if (outcome.kind === "unknown" && messagePart !== undefined) assert.ok(outcome.error.message.includes(messagePart), outcome.error.message);
+    if (outcome.kind === "unknown" && messagePart !== undefined)
+        assert.ok(outcome.error.message.includes(messagePart), outcome.error.message);
 }

@@ -32,7 +32,9 @@ function run({ name, command }) {
 const results = await Promise.all(checks.map(run));
 let failed = 0;
 for (const result of results) {
-    process.stdout.write(`\n── ${result.name} (${result.seconds.toFixed(1)} s): ${result.code === 0 ? "ok" : "FAILED"}\n`);
+    process.stdout.write(
+        `\n── ${result.name} (${result.seconds.toFixed(1)} s): ${result.code === 0 ? "ok" : "FAILED"}\n`,
+    );
     process.stdout.write(result.output);
     if (result.code !== 0) failed++;
 }

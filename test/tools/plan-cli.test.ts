@@ -31,7 +31,14 @@ describe("npm run plan", function () {
         let stdout: string;
         before(async () => {
             const out = path.join(workDir, "prod.json");
-            const result = await runInProcess("plan", ["--stack", "prod", "--stack-dir", FIXTURE_STACKS_DIR, "--out", out]);
+            const result = await runInProcess("plan", [
+                "--stack",
+                "prod",
+                "--stack-dir",
+                FIXTURE_STACKS_DIR,
+                "--out",
+                out,
+            ]);
             assert.equal(result.status, 0, result.stderr);
             stdout = result.stdout;
             stackExport = JSON.parse(readFileSync(out, "utf8"));
@@ -46,15 +53,34 @@ describe("npm run plan", function () {
         });
 
         it("ends with the policy pack's verdicts under the stack's policy config", () => {
-            assert.match(stdout, /\npolicy config policies\/config\/prod\.json\nPolicy pack spark-platform \S+ on \d+ resources: no violations\.\n/);
+            assert.match(
+                stdout,
+                /\npolicy config policies\/config\/prod\.json\nPolicy pack spark-platform \S+ on \d+ resources: no violations\.\n/,
+            );
         });
 
         it("writes a pulumi stack export (version 3) whose every resource has the fields tools read", () => {
             assert.equal(stackExport.version, 3);
             assert.equal(typeof stackExport.deployment.manifest.time, "string");
-            const fields = ["urn", "type", "custom", "id", "parent", "inputs", "outputs", "dependencies", "propertyDependencies", "provider", "protect"];
+            const fields = [
+                "urn",
+                "type",
+                "custom",
+                "id",
+                "parent",
+                "inputs",
+                "outputs",
+                "dependencies",
+                "propertyDependencies",
+                "provider",
+                "protect",
+            ];
             for (const r of stackExport.deployment.resources) {
-                assert.deepEqual(fields.filter((f) => !(f in r)), [], r.urn);
+                assert.deepEqual(
+                    fields.filter((f) => !(f in r)),
+                    [],
+                    r.urn,
+                );
                 assert.equal(r.custom, r.id !== "", `${r.urn}: custom resources have ids, components do not`);
             }
         });
@@ -63,14 +89,17 @@ describe("npm run plan", function () {
             const resources = stackExport.deployment.resources;
             const urns = new Set(resources.map((r) => r.urn));
             assert.equal(urns.size, resources.length, "URNs are unique");
-            const providers = new Set(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => `${r.urn}::${r.id}`));
+            const providers = new Set(
+                resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => `${r.urn}::${r.id}`),
+            );
             resources.forEach((r, i) => {
                 const earlier = new Set(resources.slice(0, i).map((e) => e.urn));
                 if (r.parent) assert.ok(earlier.has(r.parent), `${r.urn}: parent ${r.parent} is not listed before it`);
                 for (const dep of [...r.dependencies, ...Object.values(r.propertyDependencies).flat()]) {
                     assert.ok(earlier.has(dep), `${r.urn}: dependency ${dep} is not listed before it`);
                 }
-                if (r.provider) assert.ok(providers.has(r.provider), `${r.urn}: provider ${r.provider} is not in the export`);
+                if (r.provider)
+                    assert.ok(providers.has(r.provider), `${r.urn}: provider ${r.provider} is not in the export`);
             });
         });
 
@@ -90,24 +119,37 @@ describe("npm run plan", function () {
     });
 
     it("plans any Pulumi.<name>.yaml in --stack-dir, and fails like a preview on a mandatory violation", async () => {
-        const stack = stackFileWith("test-staging", (t) => t.replace("autoscaler: karpenter", "autoscaler: cluster-autoscaler"));
+        const stack = stackFileWith("test-staging", (t) =>
+            t.replace("autoscaler: karpenter", "autoscaler: cluster-autoscaler"),
+        );
         const result = await plan("--stack", stack);
         assert.match(result.stdout, /stack test-staging · offline plan under mocks/);
         assert.match(result.stdout, /autoscaler: "cluster-autoscaler"/);
         // There is no policies/config/test-staging.json: the pack's defaults exempt nothing, so the multi-zone
         // system pool is a mandatory violation and the plan fails as `pulumi preview --policy-pack` would.
         assert.match(result.stdout, /no policy config \(pack defaults\)\n/);
-        assert.match(result.stdout, /\[mandatory\] single-az-node-pools\n.*'spark-test-staging-system' spans 2 availability zones/);
+        assert.match(
+            result.stdout,
+            /\[mandatory\] single-az-node-pools\n.*'spark-test-staging-system' spans 2 availability zones/,
+        );
         assert.match(result.stdout, /FAILED: 1 mandatory violation\./);
         assert.equal(result.status, 1, result.stderr);
     });
 
     it("rejects a bad stack file with one line naming the key, and writes nothing", async () => {
-        const stack = stackFileWith("test-bad-zone", (t) => t.replace("  spark-platform:sparkZones:\n    - us-west-2a", "  spark-platform:sparkZones:\n    - us-west-2z"));
+        const stack = stackFileWith("test-bad-zone", (t) =>
+            t.replace(
+                "  spark-platform:sparkZones:\n    - us-west-2a",
+                "  spark-platform:sparkZones:\n    - us-west-2z",
+            ),
+        );
         const out = path.join(workDir, "bad.json");
         const result = await plan("--stack", stack, "--out", out);
         assert.equal(result.status, 1);
-        assert.equal(result.stderr, 'error: spark-platform:sparkZones: "us-west-2z" is not one of availabilityZones (us-west-2a, us-west-2b); Spark pools need a VPC subnet in their zone\n');
+        assert.equal(
+            result.stderr,
+            'error: spark-platform:sparkZones: "us-west-2z" is not one of availabilityZones (us-west-2a, us-west-2b); Spark pools need a VPC subnet in their zone\n',
+        );
         assert.equal(result.stdout, "");
         assert.ok(!existsSync(out));
     });
@@ -116,7 +158,10 @@ describe("npm run plan", function () {
         const stack = stackFileWith("test-bad-type", (t) => t.replace("natGatewayCount: 1", "natGatewayCount: one"));
         const result = await plan("--stack", stack);
         assert.equal(result.status, 1);
-        assert.equal(result.stderr, 'error: spark-platform:natGatewayCount: "one" must be of type integer (declared in Pulumi.yaml)\n');
+        assert.equal(
+            result.stderr,
+            'error: spark-platform:natGatewayCount: "one" must be of type integer (declared in Pulumi.yaml)\n',
+        );
     });
 
     it("rejects a stack file that is not YAML with one line", async () => {
@@ -146,7 +191,10 @@ describe("npm run plan", function () {
             const result = runProcess("plan", ["--stack", "dev", "--bogus"]);
             assert.equal(result.status, 2);
             assert.equal(result.stdout, "");
-            assert.match(result.stderr, /^plan: error: Unknown option '--bogus'\nusage: npm run plan -- --stack <name>/);
+            assert.match(
+                result.stderr,
+                /^plan: error: Unknown option '--bogus'\nusage: npm run plan -- --stack <name>/,
+            );
         });
 
         it("plans a stack from --stack-dir and exits 0, with the whole report on stdout", () => {

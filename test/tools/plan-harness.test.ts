@@ -10,7 +10,6 @@ import { InvalidConfigError } from "../../components/settings";
 import { CapturedResource, captureRegistrations, promiseOf } from "../../tools/plan/capture";
 import { PlatformMocks, oidcIssuerFor } from "../../tools/plan/mocks";
 
-
 const account = { accountId: "123456789012", region: "eu-west-1", partition: "aws" };
 
 describe("offline plan harness", () => {
@@ -22,7 +21,11 @@ describe("offline plan harness", () => {
             constructor(name: string) {
                 super("test:index:Box", name);
                 const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: "{}" }, { parent: this });
-                const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: "{}" }, { parent: this, dependsOn: [role] });
+                const policy = new aws.iam.RolePolicy(
+                    `${name}-policy`,
+                    { role: role.name, policy: "{}" },
+                    { parent: this, dependsOn: [role] },
+                );
                 this.roleArn = pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
                 this.registerOutputs({ roleArn: this.roleArn });
             }
@@ -46,8 +49,14 @@ describe("offline plan harness", () => {
 
     it("registers no resource (at most the root stack) when the stack config is invalid", async () => {
         const registrations: CapturedResource[] = [];
-        await assert.rejects(planFixture({ stack: "dev", configOverrides: { autoscaler: "nope" }, registrations }), InvalidConfigError);
-        assert.deepEqual(registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn), []);
+        await assert.rejects(
+            planFixture({ stack: "dev", configOverrides: { autoscaler: "nope" }, registrations }),
+            InvalidConfigError,
+        );
+        assert.deepEqual(
+            registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn),
+            [],
+        );
         // The same program with a valid config does register resources into the same kind of sink.
         await planFixture({ stack: "dev", registrations });
         assert.ok(registrations.some((r) => r.type === "aws:ec2/vpc:Vpc"));

@@ -4,10 +4,13 @@ import { planProgram } from "../../tools/plan/plan";
 
 describe("planProgram (component tests under the plan's mocks)", () => {
     it("captures what a small program registers, with ARNs in the requested account and region", async () => {
-        const plan = await planProgram(() => {
-            const queue = new aws.sqs.Queue("probe", {});
-            return { queueArn: queue.arn };
-        }, { account: { accountId: "999999999999", region: "eu-west-1" } });
+        const plan = await planProgram(
+            () => {
+                const queue = new aws.sqs.Queue("probe", {});
+                return { queueArn: queue.arn };
+            },
+            { account: { accountId: "999999999999", region: "eu-west-1" } },
+        );
         const queue = plan.resources.find((r) => r.type === "aws:sqs/queue:Queue");
         assert.ok(queue, "the queue is captured");
         assert.match(String(queue.outputs.arn), /^arn:aws:sqs:eu-west-1:999999999999:/);

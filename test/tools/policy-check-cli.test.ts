@@ -46,7 +46,10 @@ describe("npm run policy:check", function () {
         it("prints help and exits 0", async () => {
             const run = await policyCheck("--help");
             assert.equal(run.status, 0);
-            assert.match(run.stdout, /^Usage: npm run policy:check -- \(--export <stack-export\.json> \| --stack <name>\)/);
+            assert.match(
+                run.stdout,
+                /^Usage: npm run policy:check -- \(--export <stack-export\.json> \| --stack <name>\)/,
+            );
         });
 
         it("needs exactly one of --export and --stack", async () => {
@@ -59,50 +62,108 @@ describe("npm run policy:check", function () {
         });
 
         it("rejects unreadable or malformed input", async () => {
-            assertUsageError(await policyCheck("--export", path.join(dir, "missing.json")), /cannot read stack export .*missing\.json: no such file/);
-            assertUsageError(await policyCheck("--export", file("broken.json", "{\"version\": 3,")), /stack export .*broken\.json is not valid JSON/);
-            assertUsageError(await policyCheck("--export", file("shape.json", { version: 3, deployment: { resources: [{ urn: 1 }] } })), /deployment\.resources\[0\]\.urn must be a Pulumi URN/);
+            assertUsageError(
+                await policyCheck("--export", path.join(dir, "missing.json")),
+                /cannot read stack export .*missing\.json: no such file/,
+            );
+            assertUsageError(
+                await policyCheck("--export", file("broken.json", '{"version": 3,')),
+                /stack export .*broken\.json is not valid JSON/,
+            );
+            assertUsageError(
+                await policyCheck(
+                    "--export",
+                    file("shape.json", { version: 3, deployment: { resources: [{ urn: 1 }] } }),
+                ),
+                /deployment\.resources\[0\]\.urn must be a Pulumi URN/,
+            );
         });
 
         it("rejects an invalid policy config", async () => {
             const exported = file("ok.json", stackExport(compliantStack()));
-            assertUsageError(await policyCheck("--export", exported, "--config", file("level.json", { all: "blocking" })), /"blocking" is not a valid enforcement level/);
-            assertUsageError(await policyCheck("--export", exported, "--config", file("type.json", { "single-az-node-pools": { exemptPools: "x" } })),
-                /validating policy config: spark-platform 0\.1\.0 {2}single-az-node-pools: exemptPools: Invalid type\. Expected: array, given: string/);
+            assertUsageError(
+                await policyCheck("--export", exported, "--config", file("level.json", { all: "blocking" })),
+                /"blocking" is not a valid enforcement level/,
+            );
+            assertUsageError(
+                await policyCheck(
+                    "--export",
+                    exported,
+                    "--config",
+                    file("type.json", { "single-az-node-pools": { exemptPools: "x" } }),
+                ),
+                /validating policy config: spark-platform 0\.1\.0 {2}single-az-node-pools: exemptPools: Invalid type\. Expected: array, given: string/,
+            );
         });
 
         it("rejects a stack that does not exist", async () => {
-            assertUsageError(await policyCheck("--stack", "nope", "--stack-dir", FIXTURE_STACKS_DIR), /Pulumi\.nope\.yaml/);
+            assertUsageError(
+                await policyCheck("--stack", "nope", "--stack-dir", FIXTURE_STACKS_DIR),
+                /Pulumi\.nope\.yaml/,
+            );
         });
     });
 
     describe("verdicts", () => {
         it("exits 0 and prints empty lists for a compliant export", async () => {
-            const run = await policyCheck("--export", file("compliant.json", stackExport(compliantStack())), "--config", file("dev.json", DEV_CONFIG), "--json");
+            const run = await policyCheck(
+                "--export",
+                file("compliant.json", stackExport(compliantStack())),
+                "--config",
+                file("dev.json", DEV_CONFIG),
+                "--json",
+            );
             assert.equal(run.status, 0, run.stderr);
-            assert.equal(run.stdout, "{\"violations\":[],\"notEvaluated\":[]}\n");
+            assert.equal(run.stdout, '{"violations":[],"notEvaluated":[]}\n');
         });
 
         it("exits 1 and names each policy, resource and fix for a mutated export", async () => {
             const mutated = MUTATIONS.wildcardTrust(MUTATIONS.rootContainer(MUTATIONS.widenedPool(compliantStack())));
-            const run = await policyCheck("--export", file("mutated.json", stackExport(mutated)), "--config", file("dev.json", DEV_CONFIG), "--json");
+            const run = await policyCheck(
+                "--export",
+                file("mutated.json", stackExport(mutated)),
+                "--config",
+                file("dev.json", DEV_CONFIG),
+                "--json",
+            );
             assert.equal(run.status, 1, run.stderr);
-            const verdicts = JSON.parse(run.stdout) as { violations: Record<string, string>[]; notEvaluated: unknown[] };
+            const verdicts = JSON.parse(run.stdout) as {
+                violations: Record<string, string>[];
+                notEvaluated: unknown[];
+            };
             assert.deepEqual(Object.keys(verdicts), ["violations", "notEvaluated"]);
-            for (const v of verdicts.violations) assert.deepEqual(Object.keys(v), ["policy", "urn", "message", "enforcementLevel"]);
-            assert.deepEqual(verdicts.violations.map((v) => [v.policy, v.urn.split("::").pop(), v.enforcementLevel]), [
-                ["non-root-pods", "history", "mandatory"],
-                ["irsa-scoped-roles", "karpenter", "mandatory"],
-                ["single-az-node-pools", "exec-a", "mandatory"],
-            ]);
-            assert.match(verdicts.violations[2].message, /spans 2 availability zones \(us-west-2a, us-west-2b\) through subnetIds/);
+            for (const v of verdicts.violations)
+                assert.deepEqual(Object.keys(v), ["policy", "urn", "message", "enforcementLevel"]);
+            assert.deepEqual(
+                verdicts.violations.map((v) => [v.policy, v.urn.split("::").pop(), v.enforcementLevel]),
+                [
+                    ["non-root-pods", "history", "mandatory"],
+                    ["irsa-scoped-roles", "karpenter", "mandatory"],
+                    ["single-az-node-pools", "exec-a", "mandatory"],
+                ],
+            );
+            assert.match(
+                verdicts.violations[2].message,
+                /spans 2 availability zones \(us-west-2a, us-west-2b\) through subnetIds/,
+            );
         });
 
         it("exits 0 when the config makes the violations advisory, and groups them per resource", async () => {
-            const run = await policyCheck("--export", file("wide.json", stackExport(MUTATIONS.widenedPool(compliantStack()))), "--config", file("advisory.json", { all: "advisory" }));
+            const run = await policyCheck(
+                "--export",
+                file("wide.json", stackExport(MUTATIONS.widenedPool(compliantStack()))),
+                "--config",
+                file("advisory.json", { all: "advisory" }),
+            );
             assert.equal(run.status, 0, run.stderr);
-            assert.match(run.stdout, /^Policy pack spark-platform 0\.1\.0 on 13 resources: 2 violations \(0 mandatory\), 0 not evaluated\./);
-            assert.match(run.stdout, /\nurn:pulumi:dev::spark-platform::aws:eks\/nodeGroup:NodeGroup::exec-a\n {2}\[advisory\] single-az-node-pools\n {6}EKS node group 'spark-dev-exec-a' spans 2/);
+            assert.match(
+                run.stdout,
+                /^Policy pack spark-platform 0\.1\.0 on 13 resources: 2 violations \(0 mandatory\), 0 not evaluated\./,
+            );
+            assert.match(
+                run.stdout,
+                /\nurn:pulumi:dev::spark-platform::aws:eks\/nodeGroup:NodeGroup::exec-a\n {2}\[advisory\] single-az-node-pools\n {6}EKS node group 'spark-dev-exec-a' spans 2/,
+            );
             assert.match(run.stdout, /\nPASSED: no mandatory violations\.\n$/);
         });
 
@@ -112,16 +173,35 @@ describe("npm run policy:check", function () {
             assert.equal(run.status, 1, run.stderr);
             assert.match(run.stdout, /^### ❌ Policy check: failed, 1 mandatory violation\n/);
             assert.match(run.stdout, /\n\| mandatory \| <code>single-az-node-pools<\/code> \| <code>exec-a<\/code> /);
-            assertUsageError(await policyCheck("--export", mutated, "--json", "--markdown"), /give at most one of --json and --markdown/);
+            assertUsageError(
+                await policyCheck("--export", mutated, "--json", "--markdown"),
+                /give at most one of --json and --markdown/,
+            );
         });
 
         it("lists what it could not evaluate without failing", async () => {
-            const release = resource("kubernetes:helm.sh/v3:Release", "spark-operator", { name: "spark-operator", chart: "spark-operator", values: {} });
-            const run = await policyCheck("--export", file("helm.json", stackExport([...compliantStack(), release])), "--config", file("dev.json", DEV_CONFIG), "--json");
+            const release = resource("kubernetes:helm.sh/v3:Release", "spark-operator", {
+                name: "spark-operator",
+                chart: "spark-operator",
+                values: {},
+            });
+            const run = await policyCheck(
+                "--export",
+                file("helm.json", stackExport([...compliantStack(), release])),
+                "--config",
+                file("dev.json", DEV_CONFIG),
+                "--json",
+            );
             assert.equal(run.status, 0, run.stderr);
-            const verdicts = JSON.parse(run.stdout) as { violations: unknown[]; notEvaluated: Record<string, string>[] };
+            const verdicts = JSON.parse(run.stdout) as {
+                violations: unknown[];
+                notEvaluated: Record<string, string>[];
+            };
             assert.deepEqual(verdicts.violations, []);
-            assert.deepEqual(verdicts.notEvaluated.map((n) => Object.keys(n)), [["policy", "urn", "reason"]]);
+            assert.deepEqual(
+                verdicts.notEvaluated.map((n) => Object.keys(n)),
+                [["policy", "urn", "reason"]],
+            );
             assert.equal(verdicts.notEvaluated[0].policy, "non-root-pods");
         });
     });
@@ -134,7 +214,10 @@ describe("npm run policy:check", function () {
         });
 
         it("rejects --stack-dir without --stack", async () => {
-            assertUsageError(await policyCheck("--export", "a.json", "--stack-dir", "."), /--stack-dir goes with --stack/);
+            assertUsageError(
+                await policyCheck("--export", "a.json", "--stack-dir", "."),
+                /--stack-dir goes with --stack/,
+            );
         });
     });
 
@@ -147,8 +230,12 @@ describe("npm run policy:check", function () {
         });
 
         it("exits 0 on a compliant export", () => {
-            const run = runProcess("policy-check", ["--export", file("c.json", stackExport(compliantStack())),
-                "--config", file("c-dev.json", DEV_CONFIG)]);
+            const run = runProcess("policy-check", [
+                "--export",
+                file("c.json", stackExport(compliantStack())),
+                "--config",
+                file("c-dev.json", DEV_CONFIG),
+            ]);
             assert.equal(run.status, 0, run.stderr);
             assert.match(run.stdout, / on 13 resources: no violations\.\n$/);
         });

@@ -60,8 +60,10 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
     const megabytes = (text.length / 1e6).toFixed(1);
     io.stdout(`synthetic export: ${count} resources, ${megabytes} MB of JSON (parsed in ${parseMs.toFixed(0)} ms)\n`);
     io.stdout(`verdicts: ${warm.violations.length} violations, ${warm.notEvaluated.length} not evaluated\n`);
-    io.stdout(`evaluation: median ${median.toFixed(0)} ms, best ${times[0].toFixed(0)} ms over ${runs} runs; ` +
-        `first (cold) run ${coldMs.toFixed(0)} ms\n`);
+    io.stdout(
+        `evaluation: median ${median.toFixed(0)} ms, best ${times[0].toFixed(0)} ms over ${runs} runs; ` +
+            `first (cold) run ${coldMs.toFixed(0)} ms\n`,
+    );
     io.stdout(`throughput: ${Math.round(count / (median / 1000)).toLocaleString("en-US")} resources/second\n`);
     if (budget !== undefined && median > budget) {
         io.stderr(`bench: median ${median.toFixed(0)} ms exceeds --max-ms ${budget}\n`);

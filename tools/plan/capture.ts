@@ -4,7 +4,11 @@
  * outputs a component registers at the end of its constructor.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type {
+    RegisterResourceOutputsRequest,
+    RegisterResourceRequest,
+    RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { getMonitor, getProject, getStack } from "@pulumi/pulumi/runtime/settings";
@@ -54,7 +58,10 @@ export function captureRegistrations(sink: CapturedResource[] = []): CapturedRes
     const registerResource = monitor.registerResource.bind(monitor);
     const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
 
-    monitor.registerResource = (req: RegisterResourceRequest, callback: Callback<RegisterResourceResponse | undefined>) =>
+    monitor.registerResource = (
+        req: RegisterResourceRequest,
+        callback: Callback<RegisterResourceResponse | undefined>,
+    ) =>
         registerResource(req, (err: unknown, response: RegisterResourceResponse | undefined) => {
             if (!err && response) {
                 const resource = fromRequest(req, response);
@@ -67,7 +74,7 @@ export function captureRegistrations(sink: CapturedResource[] = []): CapturedRes
         registerResourceOutputs(req, (err: unknown, response: unknown) => {
             const resource = byUrn.get(req.getUrn());
             if (!err && resource) {
-                resource.outputs = (req.getOutputs()?.toJavaScript() ?? {});
+                resource.outputs = req.getOutputs()?.toJavaScript() ?? {};
             }
             callback(err, response);
         });
@@ -104,9 +111,9 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
         ignoreChanges: req.getIgnorechangesList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,
-        inputs: object ? (deserializeProperties(object)) : {},
+        inputs: object ? deserializeProperties(object) : {},
         serializedInputs,
-        outputs: (response.getObject()?.toJavaScript() ?? {}),
+        outputs: response.getObject()?.toJavaScript() ?? {},
     };
 }
 

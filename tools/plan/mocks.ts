@@ -46,18 +46,29 @@ function physicalName(ctx: MockContext, key = "name"): string {
     return typeof prefix === "string" ? `${prefix}${ctx.hex(26)}` : `${ctx.name}-${ctx.hex(7)}`;
 }
 
-const prefixedId = (prefix: string, digits = 17): OutputBuilder => (ctx) => ({ id: `${prefix}-${ctx.hex(digits)}` });
+const prefixedId =
+    (prefix: string, digits = 17): OutputBuilder =>
+    (ctx) => ({ id: `${prefix}-${ctx.hex(digits)}` });
 
 const ec2: OutputBuilder = (ctx) => {
     const kind = ctx.type.split(":")[1].split("/")[1];
     const prefixes: Record<string, string> = {
-        vpc: "vpc", subnet: "subnet", internetGateway: "igw", natGateway: "nat", eip: "eipalloc",
-        routeTable: "rtb", routeTableAssociation: "rtbassoc", vpcEndpoint: "vpce", securityGroup: "sg",
-        launchTemplate: "lt", flowLog: "fl", networkAcl: "acl",
+        vpc: "vpc",
+        subnet: "subnet",
+        internetGateway: "igw",
+        natGateway: "nat",
+        eip: "eipalloc",
+        routeTable: "rtb",
+        routeTableAssociation: "rtbassoc",
+        vpcEndpoint: "vpce",
+        securityGroup: "sg",
+        launchTemplate: "lt",
+        flowLog: "fl",
+        networkAcl: "acl",
     };
     const id = `${prefixes[kind] ?? kind.toLowerCase()}-${ctx.hex(17)}`;
     const state: Inputs = { arn: ctx.arn("ec2", `${kind === "vpc" ? "vpc" : kind.toLowerCase()}/${id}`) };
-    if (kind === "eip") state.publicIp = `198.51.100.${parseInt(ctx.hex(2), 16) % 254 + 1}`;
+    if (kind === "eip") state.publicIp = `198.51.100.${(parseInt(ctx.hex(2), 16) % 254) + 1}`;
     if (kind === "launchTemplate") state.latestVersion = 1;
     if (kind === "subnet" && typeof ctx.inputs.availabilityZone === "string") {
         state.availabilityZoneId = azIdOf(ctx.region, ctx.inputs.availabilityZone);
@@ -66,7 +77,10 @@ const ec2: OutputBuilder = (ctx) => {
 };
 
 function azIdOf(region: string, zone: string): string {
-    const short = region.split("-").map((part, i) => (i === 2 ? part : part.slice(0, i === 0 ? 2 : 1))).join("");
+    const short = region
+        .split("-")
+        .map((part, i) => (i === 2 ? part : part.slice(0, i === 0 ? 2 : 1)))
+        .join("");
     return `${short}-az${zone.charCodeAt(zone.length - 1) - 96}`;
 }
 
@@ -86,7 +100,18 @@ const eksCluster: OutputBuilder = (ctx) => {
         clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": "bW9jaw==" } }],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
-        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+        users: [
+            {
+                name: clusterName,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName],
+                    },
+                },
+            },
+        ],
     };
     const oidcProviderArn = ctx.arn("iam", `oidc-provider/${issuer}`, { global: true });
     return {
@@ -124,7 +149,14 @@ const BUILDERS: Record<string, OutputBuilder> = {
     "aws:iam/role:Role": (ctx) => {
         const name = physicalName(ctx);
         const path = typeof ctx.inputs.path === "string" ? ctx.inputs.path : "/";
-        return { id: name, state: { name, arn: ctx.arn("iam", `role${path}${name}`, { global: true }), uniqueId: `AROA${ctx.hex(17).toUpperCase()}` } };
+        return {
+            id: name,
+            state: {
+                name,
+                arn: ctx.arn("iam", `role${path}${name}`, { global: true }),
+                uniqueId: `AROA${ctx.hex(17).toUpperCase()}`,
+            },
+        };
     },
     "aws:iam/policy:Policy": (ctx) => {
         const name = physicalName(ctx);
@@ -144,7 +176,10 @@ const BUILDERS: Record<string, OutputBuilder> = {
         const keyId = uuidOf(ctx);
         return { id: keyId, state: { keyId, arn: ctx.arn("kms", `key/${keyId}`) } };
     },
-    "aws:kms/alias:Alias": (ctx) => ({ id: String(ctx.inputs.name), state: { arn: ctx.arn("kms", String(ctx.inputs.name)) } }),
+    "aws:kms/alias:Alias": (ctx) => ({
+        id: String(ctx.inputs.name),
+        state: { arn: ctx.arn("kms", String(ctx.inputs.name)) },
+    }),
     "aws:cloudwatch/logGroup:LogGroup": (ctx) => {
         const name = physicalName(ctx);
         return { id: name, state: { name, arn: ctx.arn("logs", `log-group:${name}`) } };
@@ -163,7 +198,14 @@ const BUILDERS: Record<string, OutputBuilder> = {
     "aws:eks/nodeGroup:NodeGroup": (ctx) => {
         const name = physicalName(ctx, "nodeGroupName");
         const cluster = String(ctx.inputs.clusterName);
-        return { id: `${cluster}:${name}`, state: { nodeGroupName: name, arn: ctx.arn("eks", `nodegroup/${cluster}/${name}/${ctx.hex(8)}`), resources: [{ autoscalingGroups: [{ name: `eks-${name}-${ctx.hex(8)}` }] }] } };
+        return {
+            id: `${cluster}:${name}`,
+            state: {
+                nodeGroupName: name,
+                arn: ctx.arn("eks", `nodegroup/${cluster}/${name}/${ctx.hex(8)}`),
+                resources: [{ autoscalingGroups: [{ name: `eks-${name}-${ctx.hex(8)}` }] }],
+            },
+        };
     },
     "aws:eks/addon:Addon": (ctx) => {
         const [cluster, addon] = [String(ctx.inputs.clusterName), String(ctx.inputs.addonName)];
@@ -171,15 +213,32 @@ const BUILDERS: Record<string, OutputBuilder> = {
     },
     "aws:eks/accessEntry:AccessEntry": (ctx) => {
         const [cluster, principal] = [String(ctx.inputs.clusterName), String(ctx.inputs.principalArn)];
-        return { id: `${cluster}:${principal}`, state: { accessEntryArn: ctx.arn("eks", `access-entry/${cluster}/${ctx.hex(8)}`) } };
+        return {
+            id: `${cluster}:${principal}`,
+            state: { accessEntryArn: ctx.arn("eks", `access-entry/${cluster}/${ctx.hex(8)}`) },
+        };
     },
     "aws:amp/workspace:Workspace": (ctx) => {
         const id = `ws-${uuidOf(ctx)}`;
-        return { id, state: { arn: ctx.arn("aps", `workspace/${id}`), prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/` } };
+        return {
+            id,
+            state: {
+                arn: ctx.arn("aps", `workspace/${id}`),
+                prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${id}/`,
+            },
+        };
     },
     "aws:opensearch/domain:Domain": (ctx) => {
         const domainName = physicalName(ctx, "domainName");
-        return { id: ctx.arn("es", `domain/${domainName}`), state: { domainName, arn: ctx.arn("es", `domain/${domainName}`), endpoint: `vpc-${domainName}-${ctx.hex(26)}.${ctx.region}.es.amazonaws.com`, domainId: `${ctx.accountId}/${domainName}` } };
+        return {
+            id: ctx.arn("es", `domain/${domainName}`),
+            state: {
+                domainName,
+                arn: ctx.arn("es", `domain/${domainName}`),
+                endpoint: `vpc-${domainName}-${ctx.hex(26)}.${ctx.region}.es.amazonaws.com`,
+                domainId: `${ctx.accountId}/${domainName}`,
+            },
+        };
     },
     "aws:emrcontainers/virtualCluster:VirtualCluster": (ctx) => {
         const id = ctx.hex(25);
@@ -191,7 +250,14 @@ const BUILDERS: Record<string, OutputBuilder> = {
 
 function s3Bucket(ctx: MockContext) {
     const bucket = physicalName(ctx, "bucket");
-    return { id: bucket, state: { bucket, arn: `arn:${ctx.partition}:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${ctx.region}.amazonaws.com` } };
+    return {
+        id: bucket,
+        state: {
+            bucket,
+            arn: `arn:${ctx.partition}:s3:::${bucket}`,
+            bucketRegionalDomainName: `${bucket}.s3.${ctx.region}.amazonaws.com`,
+        },
+    };
 }
 
 /** Kubernetes objects: id is namespace/name, as the provider reports it. */
@@ -214,12 +280,13 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         if (args.type.startsWith("pulumi:providers:")) {
             return { id: uuidOf(ctx), state: inputs };
         }
-        const builder = BUILDERS[args.type]
-            ?? (args.type.startsWith("aws:ec2/") ? ec2 : undefined)
-            ?? (args.type.startsWith("kubernetes:") && args.custom ? kubernetesObject : undefined);
+        const builder =
+            BUILDERS[args.type] ??
+            (args.type.startsWith("aws:ec2/") ? ec2 : undefined) ??
+            (args.type.startsWith("kubernetes:") && args.custom ? kubernetesObject : undefined);
         const built = builder ? builder(ctx) : prefixedId(args.name, 8)(ctx);
         // Components have no id; custom resources echo their inputs as outputs, as providers do.
-        const id = args.custom ? built.id ?? `${args.name}-${ctx.hex(8)}` : undefined;
+        const id = args.custom ? (built.id ?? `${args.name}-${ctx.hex(8)}`) : undefined;
         return { id, state: { ...inputs, ...built.state } };
     }
 
@@ -227,16 +294,33 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         const { accountId, region, partition } = this.account;
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId, arn: `arn:${partition}:iam::${accountId}:role/ci-deployer`, userId: "AROAMOCKDEPLOYER", id: accountId };
+                return {
+                    accountId,
+                    arn: `arn:${partition}:iam::${accountId}:role/ci-deployer`,
+                    userId: "AROAMOCKDEPLOYER",
+                    id: accountId,
+                };
             case "aws:index/getPartition:getPartition":
                 return { partition, dnsSuffix: dnsSuffixOf(region), id: partition };
             case "aws:index/getRegion:getRegion":
-                return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+                return {
+                    name: region,
+                    region,
+                    id: region,
+                    endpoint: `ec2.${region}.amazonaws.com`,
+                    description: region,
+                };
             case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
                 const registryId: unknown = (args.inputs as Record<string, unknown>).registryId;
                 const registry = typeof registryId === "string" ? registryId : accountId;
                 const proxyEndpoint = `https://${registry}.dkr.ecr.${region}.amazonaws.com`;
-                return { userName: "AWS", password: "mock-ecr-password", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint, id: region };
+                return {
+                    userName: "AWS",
+                    password: "mock-ecr-password",
+                    authorizationToken: "QVdTOm1vY2s=",
+                    proxyEndpoint,
+                    id: region,
+                };
             }
             default:
                 throw new Error(`no mock for invoke ${args.token}; add one to tools/plan/mocks.ts`);
@@ -247,9 +331,15 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         const { accountId, region, partition } = this.account;
         const seed = `${accountId}/${region}/${type}::${name}`;
         return {
-            accountId, region, partition, type, name, inputs,
+            accountId,
+            region,
+            partition,
+            type,
+            name,
+            inputs,
             hex: (length) => stableHex(seed, length),
-            arn: (service, resource, opts) => `arn:${partition}:${service}:${opts?.global ? "" : region}:${accountId}:${resource}`,
+            arn: (service, resource, opts) =>
+                `arn:${partition}:${service}:${opts?.global ? "" : region}:${accountId}:${resource}`,
         };
     }
 }

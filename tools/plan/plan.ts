@@ -109,7 +109,8 @@ function mockAccountFor(config: ReadonlyMap<string, string>): MockAccount {
     let accountId = FALLBACK_ACCOUNT;
     try {
         const allowed: unknown = JSON.parse(config.get("aws:allowedAccountIds") ?? "[]");
-        if (Array.isArray(allowed) && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) accountId = allowed[0];
+        if (Array.isArray(allowed) && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0]))
+            accountId = allowed[0];
     } catch {
         // An unparsable list is the settings parser's to report; the mocks only need some account.
     }

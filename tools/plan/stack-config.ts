@@ -57,12 +57,14 @@ export function readStackConfig(stackDir: string, project: ProjectFile, stack: s
     if (!isRecord(doc) || (doc.config !== undefined && !isRecord(doc.config))) {
         throw new StackConfigError(`${path.basename(file)}: the config block is not a map of keys to values`);
     }
-    const values = (doc.config ?? {});
+    const values = doc.config ?? {};
     const raw = new Map<string, string>();
     for (const [key, value] of Object.entries(values)) {
         const qualified = key.includes(":") ? key : `${project.name}:${key}`;
         if (isRecord(value) && "secure" in value) {
-            throw new StackConfigError(`${qualified}: is encrypted (secure:); the offline plan cannot decrypt it, set a plain test value`);
+            throw new StackConfigError(
+                `${qualified}: is encrypted (secure:); the offline plan cannot decrypt it, set a plain test value`,
+            );
         }
         raw.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
     }
@@ -70,7 +72,8 @@ export function readStackConfig(stackDir: string, project: ProjectFile, stack: s
         const qualified = `${project.name}:${key}`;
         const value = values[qualified] ?? values[key];
         if (value === undefined) {
-            if (decl.default !== undefined) raw.set(qualified, typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default));
+            if (decl.default !== undefined)
+                raw.set(qualified, typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default));
             continue;
         }
         checkDeclaredType(qualified, value, decl);

@@ -11,21 +11,46 @@
  *   real protobuf Struct costs ~0.5 ms per resource (google-protobuf's `fromJavaScript`) and round-trips JSON to
  *   the same value; `structEncoding: "protobuf"` builds real ones (a test checks both give the same verdicts).
  */
-import { EnforcementLevel, Policies, Policy, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
-    AnalyzeRequest, AnalyzeResponse, AnalyzerPropertyDependencies, AnalyzerProviderResource, AnalyzerResource,
-    AnalyzerResourceOptions, AnalyzeStackRequest,
+    EnforcementLevel,
+    Policies,
+    Policy,
+    ResourceValidation,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import {
+    AnalyzeRequest,
+    AnalyzeResponse,
+    AnalyzerPropertyDependencies,
+    AnalyzerProviderResource,
+    AnalyzerResource,
+    AnalyzerResourceOptions,
+    AnalyzeStackRequest,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { urnName } from "../../policies/lib/values";
 import { ResolvedPolicyConfig } from "./policy-config";
 import { AnalyzerValue } from "./property-values";
 
-type RpcHandler<Request> = (call: { request: Request }, callback: (error: unknown, response?: AnalyzeResponse) => void) => Promise<void>;
+type RpcHandler<Request> = (
+    call: { request: Request },
+    callback: (error: unknown, response?: AnalyzeResponse) => void,
+) => Promise<void>;
 
 interface AnalyzerServerModule {
-    makeAnalyzeRpcFun(pack: string, version: string, level: EnforcementLevel, policies: Policies): RpcHandler<AnalyzeRequest>;
-    makeAnalyzeStackRpcFun(pack: string, version: string, level: EnforcementLevel, policies: Policies): RpcHandler<AnalyzeStackRequest>;
+    makeAnalyzeRpcFun(
+        pack: string,
+        version: string,
+        level: EnforcementLevel,
+        policies: Policies,
+    ): RpcHandler<AnalyzeRequest>;
+    makeAnalyzeStackRpcFun(
+        pack: string,
+        version: string,
+        level: EnforcementLevel,
+        policies: Policies,
+    ): RpcHandler<AnalyzeStackRequest>;
 }
 
 // Exported JavaScript, typed `@internal` (absent from server.d.ts); pinned with the SDK version.
@@ -53,8 +78,13 @@ export interface AnalyzerHandlers {
     readonly analyzeStack: (request: AnalyzeStackRequest) => Promise<AnalyzeResponse>;
 }
 
-export function analyzerHandlers(pack: string, version: string, packLevel: EnforcementLevel, policies: Policies,
-    config: ReadonlyMap<string, ResolvedPolicyConfig>): AnalyzerHandlers {
+export function analyzerHandlers(
+    pack: string,
+    version: string,
+    packLevel: EnforcementLevel,
+    policies: Policies,
+    config: ReadonlyMap<string, ResolvedPolicyConfig>,
+): AnalyzerHandlers {
     const configured = policies.map((p) => configurePolicy(p, config.get(p.name)));
     const analyze = server.makeAnalyzeRpcFun(pack, version, packLevel, configured);
     const analyzeStack = server.makeAnalyzeStackRpcFun(pack, version, packLevel, configured);
@@ -65,7 +95,14 @@ function call<Request>(handler: RpcHandler<Request>, request: Request): Promise<
     return new Promise((resolve, reject) => {
         void handler({ request }, (error, response) => {
             if (response && !error) resolve(response);
-            else reject(error instanceof Error ? error : new Error(error ? `analyzer call failed: ${JSON.stringify(error)}` : "empty analyzer response"));
+            else
+                reject(
+                    error instanceof Error
+                        ? error
+                        : new Error(
+                              error ? `analyzer call failed: ${JSON.stringify(error)}` : "empty analyzer response",
+                          ),
+                );
         });
     });
 }
@@ -83,13 +120,17 @@ function configurePolicy(policy: Policy, config: ResolvedPolicyConfig | undefine
     const validateStack: unknown = (policy as Partial<StackValidationPolicy>).validateStack;
     if (typeof validateStack === "function") {
         const stack = validateStack as StackValidationPolicy["validateStack"];
-        configured.validateStack = ((args, report) => stack({ ...args, getConfig }, report)) satisfies StackValidationPolicy["validateStack"];
+        configured.validateStack = ((args, report) =>
+            stack({ ...args, getConfig }, report)) satisfies StackValidationPolicy["validateStack"];
     }
     const validations = (policy as Partial<ResourceValidationPolicy>).validateResource;
     if (validations) {
         const wrap = (validate: ResourceValidation): ResourceValidation =>
             // Keep the type tag so the analyzer's fast path still skips other resource types.
-            Object.assign<ResourceValidation, object>((args, report) => validate({ ...args, getConfig }, report), pulumiTypeTag(validate));
+            Object.assign<ResourceValidation, object>(
+                (args, report) => validate({ ...args, getConfig }, report),
+                pulumiTypeTag(validate),
+            );
         configured.validateResource = Array.isArray(validations) ? validations.map(wrap) : wrap(validations);
     }
     return configured as unknown as Policy;
@@ -132,8 +173,11 @@ export function analyzeRequest(r: RequestResource): AnalyzeRequest {
     return request;
 }
 
-export function stackResource(r: RequestResource, dependencies: readonly string[],
-    propertyDependencies: Readonly<Record<string, readonly string[]>>): AnalyzerResource {
+export function stackResource(
+    r: RequestResource,
+    dependencies: readonly string[],
+    propertyDependencies: Readonly<Record<string, readonly string[]>>,
+): AnalyzerResource {
     const resource = new AnalyzerResource();
     resource.setType(r.type);
     resource.setUrn(r.urn);

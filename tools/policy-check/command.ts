@@ -63,9 +63,10 @@ export async function policyCheckCommand(argv: readonly string[], io: CommandIo)
     const stackConfig = options.stack === undefined ? undefined : stackPolicyConfigFile(options.stack);
     const configFile = options.config ?? stackConfig;
     const config = configFile === undefined ? undefined : readJsonFile(configFile, "policy config");
-    const exported = options.export !== undefined
-        ? readJsonFile(options.export, "stack export")
-        : await plannedExport(options.stack ?? "", options["stack-dir"], io);
+    const exported =
+        options.export !== undefined
+            ? readJsonFile(options.export, "stack export")
+            : await plannedExport(options.stack ?? "", options["stack-dir"], io);
     // Loaded once the arguments are known to be good: the pack and the Pulumi SDK take seconds to load.
     const { evaluateStackExport } = require("./evaluate") as typeof import("./evaluate");
     const { formatVerdicts, hasMandatoryViolation } = require("./report") as typeof import("./report");

@@ -26,8 +26,11 @@ export interface EvaluateOptions {
 export const PACK_VERSION: string = readPackVersion();
 
 function readPackVersion(): string {
-    const manifest: unknown = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policies", "package.json"), "utf8"));
-    const version = typeof manifest === "object" && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
+    const manifest: unknown = JSON.parse(
+        fs.readFileSync(path.join(__dirname, "..", "..", "policies", "package.json"), "utf8"),
+    );
+    const version =
+        typeof manifest === "object" && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
     return typeof version === "string" ? version : "0.0.0";
 }
 
@@ -35,9 +38,18 @@ function readPackVersion(): string {
  * Evaluates `exportJson` (a parsed stack export) with `policyConfig` (a parsed --policy-pack-config file, or
  * undefined for the pack defaults). Throws InputError for a malformed export or config.
  */
-export async function evaluateStackExport(exportJson: unknown, policyConfig?: unknown, options: EvaluateOptions = {}): Promise<PolicyVerdicts> {
+export async function evaluateStackExport(
+    exportJson: unknown,
+    policyConfig?: unknown,
+    options: EvaluateOptions = {},
+): Promise<PolicyVerdicts> {
     const resources = readStackExport(exportJson).filter((r) => !r.pendingDelete);
-    const config = resolvePolicyConfig(PACK_POLICIES, PACK_ENFORCEMENT_LEVEL, policyConfig, `${PACK_NAME} ${PACK_VERSION}`);
+    const config = resolvePolicyConfig(
+        PACK_POLICIES,
+        PACK_ENFORCEMENT_LEVEL,
+        policyConfig,
+        `${PACK_NAME} ${PACK_VERSION}`,
+    );
     config.warnings.forEach((w) => options.onWarning?.(w));
     const handlers = analyzerHandlers(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, PACK_POLICIES, config.policies);
     const requests = analyzerRequests(resources, options.structEncoding ?? "plain");
@@ -47,7 +59,8 @@ export async function evaluateStackExport(exportJson: unknown, policyConfig?: un
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-        for (const { urn, request, notes } of requests.resources) await collector.run(() => handlers.analyze(request), urn, notes);
+        for (const { urn, request, notes } of requests.resources)
+            await collector.run(() => handlers.analyze(request), urn, notes);
         await collector.run(() => handlers.analyzeStack(requests.stack), "", requests.stackNotes);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;

@@ -25,10 +25,15 @@ interface GivenConfig {
 
 const LEVELS: ReadonlySet<string> = new Set(["advisory", "mandatory", "remediate", "disabled"]);
 
-
 function level(value: unknown, key: string): EnforcementLevel {
-    if (typeof value !== "string") throw new InputError(`policy config: parsing enforcement level for "${key}": ${JSON.stringify(value)} is not a valid enforcement level; must be a string`);
-    if (!LEVELS.has(value)) throw new InputError(`policy config: parsing enforcement level for "${key}": "${value}" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`);
+    if (typeof value !== "string")
+        throw new InputError(
+            `policy config: parsing enforcement level for "${key}": ${JSON.stringify(value)} is not a valid enforcement level; must be a string`,
+        );
+    if (!LEVELS.has(value))
+        throw new InputError(
+            `policy config: parsing enforcement level for "${key}": "${value}" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`,
+        );
     return value as EnforcementLevel;
 }
 
@@ -36,22 +41,35 @@ function level(value: unknown, key: string): EnforcementLevel {
 export function parsePolicyConfig(json: unknown): Map<string, GivenConfig> {
     const given = new Map<string, GivenConfig>();
     if (json === undefined || json === null) return given;
-    if (!isRecord(json)) throw new InputError("policy config must be a JSON object mapping policy names (or \"all\") to an enforcement level or an object");
+    if (!isRecord(json))
+        throw new InputError(
+            'policy config must be a JSON object mapping policy names (or "all") to an enforcement level or an object',
+        );
     for (const [key, value] of Object.entries(json)) {
         if (typeof value === "string") {
             given.set(key, { enforcementLevel: level(value, key), properties: {} });
         } else if (isRecord(value)) {
             const { enforcementLevel, ...properties } = value;
-            given.set(key, { enforcementLevel: enforcementLevel === undefined ? undefined : level(enforcementLevel, key), properties });
+            given.set(key, {
+                enforcementLevel: enforcementLevel === undefined ? undefined : level(enforcementLevel, key),
+                properties,
+            });
         } else {
-            throw new InputError(`policy config: parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
+            throw new InputError(
+                `policy config: parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object`,
+            );
         }
     }
     return given;
 }
 
 /** Resolves the effective level and properties of every policy; throws InputError on schema errors. */
-export function resolvePolicyConfig(policies: Policies, packLevel: EnforcementLevel, json: unknown, packLabel: string): ResolvedPackConfig {
+export function resolvePolicyConfig(
+    policies: Policies,
+    packLevel: EnforcementLevel,
+    json: unknown,
+    packLabel: string,
+): ResolvedPackConfig {
     const given = parsePolicyConfig(json);
     const all = given.get("all")?.enforcementLevel;
     const resolved = new Map<string, ResolvedPolicyConfig>();
@@ -67,7 +85,10 @@ export function resolvePolicyConfig(policies: Policies, packLevel: EnforcementLe
     const names = new Set(policies.map((p) => p.name));
     const warnings = [...given.keys()]
         .filter((key) => key !== "all" && !names.has(key))
-        .map((key) => `policy config entry "${key}" names no policy of ${packLabel} and is ignored (policies: ${[...names].join(", ")})`);
+        .map(
+            (key) =>
+                `policy config entry "${key}" names no policy of ${packLabel} and is ignored (policies: ${[...names].join(", ")})`,
+        );
     return { policies: resolved, warnings };
 }
 
@@ -91,7 +112,8 @@ function configErrors(properties: Record<string, unknown>, schema: PolicyConfigS
 
 function valueErrors(value: unknown, schema: unknown, path: string): string[] {
     if (!isRecord(schema)) return [];
-    const expected = typeof schema.type === "string" ? [schema.type] : Array.isArray(schema.type) ? schema.type.map(String) : [];
+    const expected =
+        typeof schema.type === "string" ? [schema.type] : Array.isArray(schema.type) ? schema.type.map(String) : [];
     const actual = jsonType(value);
     if (expected.length > 0 && !expected.some((t) => t === actual || (t === "number" && actual === "integer"))) {
         return [`${path}: Invalid type. Expected: ${expected.join(", ")}, given: ${actual}`];
@@ -99,9 +121,12 @@ function valueErrors(value: unknown, schema: unknown, path: string): string[] {
     if (Array.isArray(schema.enum) && !schema.enum.some((option) => JSON.stringify(option) === JSON.stringify(value))) {
         return [`${path} must be one of the following: ${schema.enum.map((o) => JSON.stringify(o)).join(", ")}`];
     }
-    if (Array.isArray(value)) return value.flatMap((item: unknown, i) => valueErrors(item, schema.items, `${path}.${i}`));
+    if (Array.isArray(value))
+        return value.flatMap((item: unknown, i) => valueErrors(item, schema.items, `${path}.${i}`));
     if (isRecord(value) && isRecord(schema.properties)) {
-        return Object.entries(schema.properties).flatMap(([k, s]) => (k in value ? valueErrors(value[k], s, `${path}.${k}`) : []));
+        return Object.entries(schema.properties).flatMap(([k, s]) =>
+            k in value ? valueErrors(value[k], s, `${path}.${k}`) : [],
+        );
     }
     return [];
 }

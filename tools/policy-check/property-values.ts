@@ -26,8 +26,10 @@ export interface ConversionNotes {
     encryptedSecrets: boolean;
 }
 
-
-export function toAnalyzerProperties(props: Record<string, unknown>, notes: ConversionNotes): Record<string, AnalyzerValue> {
+export function toAnalyzerProperties(
+    props: Record<string, unknown>,
+    notes: ConversionNotes,
+): Record<string, AnalyzerValue> {
     // Most state is plain JSON already; the analyzer's deserializer copies it anyway, so only rebuild when needed.
     if (isPlainJson(props)) return props as Record<string, AnalyzerValue>;
     const result: Record<string, AnalyzerValue> = {};
@@ -40,7 +42,8 @@ export function toAnalyzerProperties(props: Record<string, unknown>, notes: Conv
 export function toAnalyzerValue(value: unknown, notes: ConversionNotes): AnalyzerValue {
     if (value === null || typeof value === "string" || typeof value === "boolean") return value;
     if (typeof value === "number") return Number.isFinite(value) ? value : null;
-    if (Array.isArray(value)) return value.map((item: unknown) => (item === undefined ? null : toAnalyzerValue(item, notes)));
+    if (Array.isArray(value))
+        return value.map((item: unknown) => (item === undefined ? null : toAnalyzerValue(item, notes)));
     if (!isRecord(value)) return null;
     const sig = value[SIG_KEY];
     if (sig === undefined) return toAnalyzerProperties(value, notes);
@@ -48,13 +51,23 @@ export function toAnalyzerValue(value: unknown, notes: ConversionNotes): Analyze
         case SECRET_SIG:
             return secretValue(value, notes);
         case RESOURCE_REF_SIG:
-            return typeof value.id === "string" && value.id !== "" ? value.id : typeof value.urn === "string" ? value.urn : unknownObjectValue;
+            return typeof value.id === "string" && value.id !== ""
+                ? value.id
+                : typeof value.urn === "string"
+                  ? value.urn
+                  : unknownObjectValue;
         case OUTPUT_VALUE_SIG:
-            return "value" in value && value.value !== undefined ? toAnalyzerValue(value.value, notes) : unknownObjectValue;
+            return "value" in value && value.value !== undefined
+                ? toAnalyzerValue(value.value, notes)
+                : unknownObjectValue;
         case ASSET_SIG:
-            return ["path", "text", "uri"].some((k) => typeof value[k] === "string" && value[k] !== "") ? plainCopy(value) : unknownAssetValue;
+            return ["path", "text", "uri"].some((k) => typeof value[k] === "string" && value[k] !== "")
+                ? plainCopy(value)
+                : unknownAssetValue;
         case ARCHIVE_SIG:
-            return ["assets", "path", "uri"].some((k) => value[k] !== undefined && value[k] !== "") ? plainCopy(value) : unknownArchiveValue;
+            return ["assets", "path", "uri"].some((k) => value[k] !== undefined && value[k] !== "")
+                ? plainCopy(value)
+                : unknownArchiveValue;
         default:
             return unknownObjectValue;
     }

@@ -26,15 +26,21 @@ export function formatVerdicts(verdicts: PolicyVerdicts, resourceCount: number):
     violations.forEach((v) => add(v.urn, { tag: v.enforcementLevel, policy: v.policy, text: v.message }));
     notEvaluated.forEach((n) => add(n.urn, { tag: "not evaluated", policy: n.policy, text: n.reason }));
 
-    const lines = [`${head}${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory), ` +
-        `${notEvaluated.length} not evaluated.`, ""];
+    const lines = [
+        `${head}${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory), ` +
+            `${notEvaluated.length} not evaluated.`,
+        "",
+    ];
     for (const [urn, entries] of byUrn) {
         lines.push(urn || "(stack)");
-        for (const entry of entries) lines.push(`  [${entry.tag}] ${entry.policy}`, ...entry.text.split("\n").map((l) => `      ${l}`));
+        for (const entry of entries)
+            lines.push(`  [${entry.tag}] ${entry.policy}`, ...entry.text.split("\n").map((l) => `      ${l}`));
         lines.push("");
     }
-    lines.push(mandatory > 0
-        ? `FAILED: ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}.`
-        : "PASSED: no mandatory violations.");
+    lines.push(
+        mandatory > 0
+            ? `FAILED: ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}.`
+            : "PASSED: no mandatory violations.",
+    );
     return `${lines.join("\n")}\n`;
 }

@@ -23,16 +23,22 @@ export function analyzerRequests(resources: readonly ValidatedResource[], encodi
     const builder = new RequestBuilder(resources, encoding);
     const perResource = resources.map((r) => {
         const notes: ConversionNotes = { encryptedSecrets: false };
-        return { urn: r.urn, request: analyzeRequest(builder.resource(r, propsOrOther(r.inputs, r.outputs), notes)), notes };
+        return {
+            urn: r.urn,
+            request: analyzeRequest(builder.resource(r, propsOrOther(r.inputs, r.outputs), notes)),
+            notes,
+        };
     });
     const stackNotes: ConversionNotes = { encryptedSecrets: false };
     const stack = new AnalyzeStackRequest();
-    stack.setResourcesList(resources.map((r) => {
-        const recorded = propsOrOther(r.outputs, r.inputs);
-        // Bridged AWS resources carry `id` among their outputs; keep it for subnet lookups when an export omits it.
-        const outputs = r.custom && r.id && recorded.id === undefined ? { ...recorded, id: r.id } : recorded;
-        return stackResource(builder.resource(r, outputs, stackNotes), r.dependencies, r.propertyDependencies);
-    }));
+    stack.setResourcesList(
+        resources.map((r) => {
+            const recorded = propsOrOther(r.outputs, r.inputs);
+            // Bridged AWS resources carry `id` among their outputs; keep it for subnet lookups when an export omits it.
+            const outputs = r.custom && r.id && recorded.id === undefined ? { ...recorded, id: r.id } : recorded;
+            return stackResource(builder.resource(r, outputs, stackNotes), r.dependencies, r.propertyDependencies);
+        }),
+    );
     return { resources: perResource, stack, stackNotes };
 }
 
@@ -50,7 +56,10 @@ class RequestBuilder {
     private readonly byUrn: ReadonlyMap<string, ValidatedResource>;
     private readonly providers = new Map<string, AnalyzerProviderResource | undefined>();
 
-    constructor(resources: readonly ValidatedResource[], private readonly encoding: StructEncoding) {
+    constructor(
+        resources: readonly ValidatedResource[],
+        private readonly encoding: StructEncoding,
+    ) {
         this.byUrn = new Map(resources.map((r) => [r.urn, r]));
     }
 
@@ -72,7 +81,11 @@ class RequestBuilder {
         if (this.providers.has(reference)) return this.providers.get(reference);
         const provider = this.byUrn.get(reference.slice(0, reference.lastIndexOf("::")));
         const built = provider
-            ? providerResource(provider.urn, provider.type, toStruct(toAnalyzerProperties(provider.inputs, { encryptedSecrets: false }), this.encoding))
+            ? providerResource(
+                  provider.urn,
+                  provider.type,
+                  toStruct(toAnalyzerProperties(provider.inputs, { encryptedSecrets: false }), this.encoding),
+              )
             : undefined;
         this.providers.set(reference, built);
         return built;

@@ -34,7 +34,8 @@ const WIRE_LEVELS: Readonly<Record<number, EnforcementLevel>> = {
     [WireLevel.REMEDIATE]: "remediate",
 };
 
-const SECRETS_HINT = " (the export holds encrypted secrets; export with `pulumi stack export --show-secrets` to let the policies read them)";
+const SECRETS_HINT =
+    " (the export holds encrypted secrets; export with `pulumi stack export --show-secrets` to let the policies read them)";
 
 export class VerdictCollector {
     private readonly violations: Violation[] = [];
@@ -50,14 +51,20 @@ export class VerdictCollector {
             // The CLI would fail the update on a policy error; keep the other verdicts and fail closed.
             const text = e instanceof Error ? e.message : String(e);
             const policy = /policy '([^']+)'/.exec(text)?.[1] ?? "unknown";
-            this.violations.push({ policy, urn, enforcementLevel: "mandatory", message: `the policy failed on this resource: ${text.split("\n")[0]}` });
+            this.violations.push({
+                policy,
+                urn,
+                enforcementLevel: "mandatory",
+                message: `the policy failed on this resource: ${text.split("\n")[0]}`,
+            });
             return;
         }
         this.addResponse(response, urn, notes);
     }
 
     addResponse(response: AnalyzeResponse, urn: string, notes: ConversionNotes): void {
-        for (const d of response.getDiagnosticsList()) this.add(d.getPolicyname(), d.getUrn() || urn, d.getMessage(), d.getEnforcementlevel(), notes);
+        for (const d of response.getDiagnosticsList())
+            this.add(d.getPolicyname(), d.getUrn() || urn, d.getMessage(), d.getEnforcementlevel(), notes);
     }
 
     private add(policy: string, urn: string, message: string, level: WireLevel, notes: ConversionNotes): void {
@@ -70,7 +77,8 @@ export class VerdictCollector {
         }
         // The analyzer prefixes every message with the policy's description; the JSON keeps only the finding.
         const description = this.descriptions.get(policy);
-        const text = description && message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message;
+        const text =
+            description && message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message;
         this.violations.push({ policy, urn, message: text, enforcementLevel: WIRE_LEVELS[level] ?? "advisory" });
     }
 

@@ -69,24 +69,28 @@ export const CHECKS: readonly Check[] = [
             return plan.allowedAccountIds.includes(caller.accountId)
                 ? pass(`account ${caller.accountId} is in aws:allowedAccountIds`)
                 : fail(
-                    `account ${caller.accountId} is not in aws:allowedAccountIds (${plan.allowedAccountIds.join(", ")})`,
-                    `use credentials of an allowed account, or add ${caller.accountId} to aws:allowedAccountIds in Pulumi.${plan.stack}.yaml`,
-                );
+                      `account ${caller.accountId} is not in aws:allowedAccountIds (${plan.allowedAccountIds.join(", ")})`,
+                      `use credentials of an allowed account, or add ${caller.accountId} to aws:allowedAccountIds in Pulumi.${plan.stack}.yaml`,
+                  );
         },
     },
     {
         id: "zones",
         title: "the configured zones exist in the region",
         async run(plan, clients) {
-            const answer = await clients.ec2.send(new DescribeAvailabilityZonesCommand({ AllAvailabilityZones: false }));
-            const available = new Set((answer.AvailabilityZones ?? []).filter((z) => z.State === "available").map((z) => z.ZoneName));
+            const answer = await clients.ec2.send(
+                new DescribeAvailabilityZonesCommand({ AllAvailabilityZones: false }),
+            );
+            const available = new Set(
+                (answer.AvailabilityZones ?? []).filter((z) => z.State === "available").map((z) => z.ZoneName),
+            );
             const missing = plan.availabilityZones.filter((z) => !available.has(z));
             return missing.length === 0
                 ? pass(`${plan.availabilityZones.join(", ")} are available in ${plan.region}`)
                 : fail(
-                    `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not an available zone of ${plan.region} for this account (available: ${[...available].sort().join(", ")})`,
-                    `pick zones from the available list in spark-platform:availabilityZones and sparkZones (zone names map differently per account)`,
-                );
+                      `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not an available zone of ${plan.region} for this account (available: ${[...available].sort().join(", ")})`,
+                      `pick zones from the available list in spark-platform:availabilityZones and sparkZones (zone names map differently per account)`,
+                  );
         },
     },
     {
@@ -95,19 +99,31 @@ export const CHECKS: readonly Check[] = [
         async run(plan, clients) {
             const problems: string[] = [];
             for (const [addon, version] of Object.entries(plan.addonVersions)) {
-                const answer = await clients.eks.send(new DescribeAddonVersionsCommand({ addonName: addon, kubernetesVersion: plan.kubernetesVersion }));
-                const offered = (answer.addons ?? []).flatMap((a) => (a.addonVersions ?? []).map((v) => v.addonVersion));
-                if (!offered.includes(version)) problems.push(`${addon} ${version} (offered: ${offered.slice(0, 3).join(", ") || "none"})`);
+                const answer = await clients.eks.send(
+                    new DescribeAddonVersionsCommand({ addonName: addon, kubernetesVersion: plan.kubernetesVersion }),
+                );
+                const offered = (answer.addons ?? []).flatMap((a) =>
+                    (a.addonVersions ?? []).map((v) => v.addonVersion),
+                );
+                if (!offered.includes(version))
+                    problems.push(`${addon} ${version} (offered: ${offered.slice(0, 3).join(", ") || "none"})`);
             }
             if (Object.keys(plan.addonVersions).length === 0) {
-                return fail(`no add-on versions are pinned for Kubernetes ${plan.kubernetesVersion}`, "pin them in components/cluster/addon-versions.ts");
+                return fail(
+                    `no add-on versions are pinned for Kubernetes ${plan.kubernetesVersion}`,
+                    "pin them in components/cluster/addon-versions.ts",
+                );
             }
             return problems.length === 0
-                ? pass(`${Object.entries(plan.addonVersions).map(([a, v]) => `${a} ${v}`).join(", ")} are offered for ${plan.kubernetesVersion}`)
+                ? pass(
+                      `${Object.entries(plan.addonVersions)
+                          .map(([a, v]) => `${a} ${v}`)
+                          .join(", ")} are offered for ${plan.kubernetesVersion}`,
+                  )
                 : fail(
-                    `not offered for Kubernetes ${plan.kubernetesVersion}: ${problems.join("; ")}`,
-                    "pin an offered version in components/cluster/addon-versions.ts (aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>)",
-                );
+                      `not offered for Kubernetes ${plan.kubernetesVersion}: ${problems.join("; ")}`,
+                      "pin an offered version in components/cluster/addon-versions.ts (aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>)",
+                  );
         },
     },
     {
@@ -155,7 +171,11 @@ export const CHECKS: readonly Check[] = [
                     `set spark-platform:createSpotServiceLinkedRole to true, or run: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`,
                 );
             }
-            return pass(exists ? `${SPOT_SERVICE_LINKED_ROLE} exists` : `${SPOT_SERVICE_LINKED_ROLE} is missing and the stack creates it`);
+            return pass(
+                exists
+                    ? `${SPOT_SERVICE_LINKED_ROLE} exists`
+                    : `${SPOT_SERVICE_LINKED_ROLE} is missing and the stack creates it`,
+            );
         },
     },
     {
@@ -187,13 +207,19 @@ export const CHECKS: readonly Check[] = [
             const missing: string[] = [];
             const found: string[] = [];
             for (const chart of plan.charts) {
-                const auth = chart.ecrRegistryId === undefined ? undefined : await ecrBasicAuth(clients.ecr, chart.ecrRegistryId);
+                const auth =
+                    chart.ecrRegistryId === undefined
+                        ? undefined
+                        : await ecrBasicAuth(clients.ecr, chart.ecrRegistryId);
                 const lookup = await lookUpChart(chart, clients.fetch, auth);
                 (lookup.found ? found : missing).push(`${chart.name}: ${lookup.detail}`);
             }
             return missing.length === 0
                 ? pass(found.join("; "))
-                : fail(missing.join("; "), "pin a published version in charts/<name>/pin.yaml (or a supported emrReleaseLabel)");
+                : fail(
+                      missing.join("; "),
+                      "pin a published version in charts/<name>/pin.yaml (or a supported emrReleaseLabel)",
+                  );
         },
     },
     {
@@ -202,18 +228,23 @@ export const CHECKS: readonly Check[] = [
         async run(plan, clients) {
             const short: string[] = [];
             const ok: string[] = [];
-            for (const [kind, needed] of [["onDemand", plan.onDemandVcpus], ["spot", plan.spotVcpus]] as const) {
+            for (const [kind, needed] of [
+                ["onDemand", plan.onDemandVcpus],
+                ["spot", plan.spotVcpus],
+            ] as const) {
                 const quota = VCPU_QUOTAS[kind];
-                const answer = await clients.quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quota.code }));
+                const answer = await clients.quotas.send(
+                    new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quota.code }),
+                );
                 const value = answer.Quota?.Value ?? 0;
                 (value >= needed ? ok : short).push(`${quota.name}: quota ${value}, the stack may use ${needed}`);
             }
             return short.length === 0
                 ? pass(ok.join("; "))
                 : fail(
-                    short.join("; "),
-                    "request a quota increase in Service Quotas (EC2), or lower sparkMaxVcpuPerZone / systemNodeMaxSize",
-                );
+                      short.join("; "),
+                      "request a quota increase in Service Quotas (EC2), or lower sparkMaxVcpuPerZone / systemNodeMaxSize",
+                  );
         },
     },
     {
@@ -221,13 +252,15 @@ export const CHECKS: readonly Check[] = [
         title: "the EMR on EKS registry of the region answers",
         async run(plan, clients) {
             const auth = await ecrBasicAuth(clients.ecr, plan.emrRegistry.accountId);
-            const response = await clients.fetch(`https://${plan.emrRegistry.host}/v2/`, { headers: { Authorization: `Basic ${auth}` } });
+            const response = await clients.fetch(`https://${plan.emrRegistry.host}/v2/`, {
+                headers: { Authorization: `Basic ${auth}` },
+            });
             return response.status === 200
                 ? pass(`${plan.emrRegistry.host} answers`)
                 : fail(
-                    `${plan.emrRegistry.host} answered HTTP ${response.status}`,
-                    "check that the region supports EMR on EKS and that this network reaches ECR (a VPC endpoint or NAT)",
-                );
+                      `${plan.emrRegistry.host} answered HTTP ${response.status}`,
+                      "check that the region supports EMR on EKS and that this network reaches ECR (a VPC endpoint or NAT)",
+                  );
         },
     },
 ];
@@ -241,7 +274,12 @@ async function ecrBasicAuth(ecr: ECRClient, registryId: string): Promise<string>
 }
 
 /** Runs one check; an AWS error (e.g. AccessDenied) fails it with the error, never a stack trace. */
-export async function runCheck(check: Check, plan: PreflightPlan, clients: AwsClients, caller: Caller): Promise<CheckResult> {
+export async function runCheck(
+    check: Check,
+    plan: PreflightPlan,
+    clients: AwsClients,
+    caller: Caller,
+): Promise<CheckResult> {
     try {
         return { id: check.id, title: check.title, ...(await check.run(plan, clients, caller)) };
     } catch (e) {
@@ -251,9 +289,10 @@ export async function runCheck(check: Check, plan: PreflightPlan, clients: AwsCl
             title: check.title,
             status: "fail",
             detail: `${name && name !== "Error" ? `${name}: ` : ""}${firstLine(e)}`,
-            fix: name === "AccessDeniedException" || name === "AccessDenied" || name === "UnauthorizedOperation"
-                ? "grant the caller the read permission named in the error, or run preflight with a role that has it"
-                : "retry; if it persists, check the error above",
+            fix:
+                name === "AccessDeniedException" || name === "AccessDenied" || name === "UnauthorizedOperation"
+                    ? "grant the caller the read permission named in the error, or run preflight with a role that has it"
+                    : "retry; if it persists, check the error above",
         };
     }
 }

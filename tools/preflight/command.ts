@@ -100,14 +100,20 @@ export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClie
             progress(`${formatResult(result)}\n`);
         }
         const failed = results.filter((r) => r.status === "fail").length;
-        progress(failed === 0 ? `\nAll ${results.length} checks passed.\n` : `\n${failed} of ${results.length} checks failed.\n`);
+        progress(
+            failed === 0
+                ? `\nAll ${results.length} checks passed.\n`
+                : `\n${failed} of ${results.length} checks failed.\n`,
+        );
         if (options.json) io.stdout(`${JSON.stringify({ stack: options.stack, caller, checks: results })}\n`);
         return failed === 0 ? ExitCode.ok : ExitCode.failed;
     };
 }
 
 function formatResult(result: CheckResult): string {
-    return result.status === "pass" ? `pass\n      ${result.detail}` : `FAIL\n      ${result.detail}\n      fix: ${result.fix ?? ""}`;
+    return result.status === "pass"
+        ? `pass\n      ${result.detail}`
+        : `FAIL\n      ${result.detail}\n      fix: ${result.fix ?? ""}`;
 }
 
 function loadStackSettings(stack: string, deps: PreflightDeps): Settings {
@@ -116,7 +122,8 @@ function loadStackSettings(stack: string, deps: PreflightDeps): Settings {
         const project = readProject(projectDir);
         return parseSettings(readStackConfig(deps.stackDir ?? projectDir, project, stack), project.name, stack);
     } catch (e) {
-        if (e instanceof InvalidConfigError || e instanceof StackConfigError) throw new InputError(e.message.replace(/\n/g, "\n  "));
+        if (e instanceof InvalidConfigError || e instanceof StackConfigError)
+            throw new InputError(e.message.replace(/\n/g, "\n  "));
         throw e;
     }
 }
@@ -130,7 +137,12 @@ function pinnedCharts(settings: Settings): ChartSource[] {
             if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
             const operator = sparkOperatorChart(settings.aws.region, settings.spark.emrRelease.label, "regional-ecr");
             if (Array.isArray(operator)) throw new InputError(operator.join("; "));
-            return { name: pin.name, reference: operator.chart, version: operator.version, ecrRegistryId: operator.registry?.accountId };
+            return {
+                name: pin.name,
+                reference: operator.chart,
+                version: operator.version,
+                ecrRegistryId: operator.registry?.accountId,
+            };
         })
         .sort((a, b) => a.name.localeCompare(b.name));
 }

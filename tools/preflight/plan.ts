@@ -64,7 +64,11 @@ export function chartSourceOf(pin: ChartPin): ChartSource {
         : { name: pin.name, reference: pin.repository, chartInRepository: pin.chart, version: pin.version };
 }
 
-export function preflightPlan(settings: Settings, charts: readonly ChartSource[], createsSpotServiceLinkedRole: boolean): PreflightPlan {
+export function preflightPlan(
+    settings: Settings,
+    charts: readonly ChartSource[],
+    createsSpotServiceLinkedRole: boolean,
+): PreflightPlan {
     const zones = settings.spark.zones.length;
     const systemVcpus = Math.max(0, ...settings.capacity.systemInstanceTypes.map((t) => vcpusOf(t) ?? 0));
     const region = settings.aws.region;
@@ -75,9 +79,10 @@ export function preflightPlan(settings: Settings, charts: readonly ChartSource[]
         availabilityZones: settings.network.availabilityZones,
         kubernetesVersion: settings.cluster.kubernetesVersion,
         addonVersions: addonVersionsFor(settings.cluster.kubernetesVersion) ?? {},
-        karpenterAmiParameter: settings.cluster.autoscaler === "karpenter"
-            ? al2023AmiParameter(settings.cluster.kubernetesVersion, settings.capacity.karpenterAmiVersion)
-            : undefined,
+        karpenterAmiParameter:
+            settings.cluster.autoscaler === "karpenter"
+                ? al2023AmiParameter(settings.cluster.kubernetesVersion, settings.capacity.karpenterAmiVersion)
+                : undefined,
         usesSpot: zones > 0,
         createsSpotServiceLinkedRole,
         adminPrincipalArns: settings.cluster.adminPrincipalArns,

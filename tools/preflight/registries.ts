@@ -7,7 +7,10 @@ import { parse as parseYaml } from "yaml";
 import type { ChartSource } from "./plan";
 
 /** The subset of `fetch` preflight uses, injectable so tests never reach a network. */
-export type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string> }) => Promise<{
+export type Fetch = (
+    url: string,
+    init?: { method?: string; headers?: Record<string, string> },
+) => Promise<{
     readonly status: number;
     text(): Promise<string>;
 }>;
@@ -34,13 +37,23 @@ export async function lookUpChart(source: ChartSource, fetch: Fetch, ecrBasicAut
     return lookUpRepositoryChart(source.reference, source.chartInRepository ?? source.name, source.version, fetch);
 }
 
-async function lookUpOciChart(host: string, repository: string, version: string, fetch: Fetch, basicAuth?: string): Promise<ChartLookup> {
+async function lookUpOciChart(
+    host: string,
+    repository: string,
+    version: string,
+    fetch: Fetch,
+    basicAuth?: string,
+): Promise<ChartLookup> {
     let authorization: string | undefined;
     if (basicAuth !== undefined) {
         authorization = `Basic ${basicAuth}`;
     } else if (host === "public.ecr.aws") {
         const tokenResponse = await fetch(`https://public.ecr.aws/token/?scope=repository:${repository}:pull`);
-        if (tokenResponse.status !== 200) return { found: false, detail: `public.ecr.aws refused a pull token for ${repository} (HTTP ${tokenResponse.status})` };
+        if (tokenResponse.status !== 200)
+            return {
+                found: false,
+                detail: `public.ecr.aws refused a pull token for ${repository} (HTTP ${tokenResponse.status})`,
+            };
         const token = (JSON.parse(await tokenResponse.text()) as { token?: unknown }).token;
         if (typeof token !== "string") return { found: false, detail: "public.ecr.aws answered without a token" };
         authorization = `Bearer ${token}`;
@@ -51,11 +64,17 @@ async function lookUpOciChart(host: string, repository: string, version: string,
         headers: { Accept: MANIFEST_TYPES, ...(authorization ? { Authorization: authorization } : {}) },
     });
     if (response.status === 200) return { found: true, detail: `oci://${host}/${repository}:${version}` };
-    if (response.status === 404) return { found: false, detail: `oci://${host}/${repository} has no version ${version}` };
+    if (response.status === 404)
+        return { found: false, detail: `oci://${host}/${repository} has no version ${version}` };
     return { found: false, detail: `oci://${host}/${repository}:${version} answered HTTP ${response.status}` };
 }
 
-async function lookUpRepositoryChart(repository: string, chart: string, version: string, fetch: Fetch): Promise<ChartLookup> {
+async function lookUpRepositoryChart(
+    repository: string,
+    chart: string,
+    version: string,
+    fetch: Fetch,
+): Promise<ChartLookup> {
     const url = `${repository.replace(/\/+$/, "")}/index.yaml`;
     const response = await fetch(url);
     if (response.status !== 200) return { found: false, detail: `${url} answered HTTP ${response.status}` };

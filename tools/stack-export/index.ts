@@ -82,12 +82,12 @@ function exportSecrets(value: Json): Json {
  * order; shape errors are InputErrors with a one-line message naming the field.
  */
 export function readStackExport(json: unknown): ValidatedResource[] {
-    if (!isRecord(json)) throw new InputError("the stack export must be a JSON object with a \"deployment\"");
+    if (!isRecord(json)) throw new InputError('the stack export must be a JSON object with a "deployment"');
     if (json.version !== undefined && ![1, 2, 3].includes(json.version as number)) {
         throw new InputError(`unsupported stack export version ${JSON.stringify(json.version)} (expected 3)`);
     }
     const deployment = json.deployment;
-    if (!isRecord(deployment)) throw new InputError("the stack export has no \"deployment\" object");
+    if (!isRecord(deployment)) throw new InputError('the stack export has no "deployment" object');
     const resources = deployment.resources ?? [];
     if (!Array.isArray(resources)) throw new InputError("deployment.resources must be a list");
     return resources.map((raw: unknown, i) => readResource(raw, `deployment.resources[${i}]`));

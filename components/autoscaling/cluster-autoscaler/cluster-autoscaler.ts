@@ -38,34 +38,56 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
         const a = { ...defaults, ...args };
         const missing = a.pools.pools.find((p) => a.privateSubnetIdsByZone[p.zone] === undefined);
         if (missing) {
-            throw new pulumi.ResourceError(`pool ${missing.name} is in ${missing.zone}, which has no private subnet; subnets exist for ${Object.keys(a.privateSubnetIdsByZone).join(", ")}`, this);
+            throw new pulumi.ResourceError(
+                `pool ${missing.name} is in ${missing.zone}, which has no private subnet; subnets exist for ${Object.keys(a.privateSubnetIdsByZone).join(", ")}`,
+                this,
+            );
         }
 
-        const nodeRole = new NodeRole(`${name}-node`, {
-            partition: a.cluster.partition,
-            description: "Spark nodes of the Cluster Autoscaler node groups",
-        }, { parent: this });
+        const nodeRole = new NodeRole(
+            `${name}-node`,
+            {
+                partition: a.cluster.partition,
+                description: "Spark nodes of the Cluster Autoscaler node groups",
+            },
+            { parent: this },
+        );
         // One template for every Spark group: IMDSv2 hop limit 1, encrypted gp3 root, local NVMe as RAID0.
-        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-spark`, nodeLaunchTemplateArgs({
-            description: "Spark nodes: IMDSv2 (hop limit 1), encrypted gp3 root, instance store as RAID0",
-            rootVolumeGiB: a.rootVolumeGiB,
-            instanceTags: a.cluster.instanceTags,
-            userData: nvmeRaid0UserData(),
-        }), { parent: this });
-        const nodeGroups = a.pools.pools.map((pool) => createSparkNodeGroup(name, {
-            clusterName: a.cluster.name,
-            pool,
-            shape: pool.role === "driver" ? a.driver : a.executor,
-            maxVcpuPerPool: a.maxVcpuPerPool,
-            subnetId: a.privateSubnetIdsByZone[pool.zone],
-            nodeRoleArn: nodeRole.arn,
-            launchTemplate,
-        }, this));
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-spark`,
+            nodeLaunchTemplateArgs({
+                description: "Spark nodes: IMDSv2 (hop limit 1), encrypted gp3 root, instance store as RAID0",
+                rootVolumeGiB: a.rootVolumeGiB,
+                instanceTags: a.cluster.instanceTags,
+                userData: nvmeRaid0UserData(),
+            }),
+            { parent: this },
+        );
+        const nodeGroups = a.pools.pools.map((pool) =>
+            createSparkNodeGroup(
+                name,
+                {
+                    clusterName: a.cluster.name,
+                    pool,
+                    shape: pool.role === "driver" ? a.driver : a.executor,
+                    maxVcpuPerPool: a.maxVcpuPerPool,
+                    subnetId: a.privateSubnetIdsByZone[pool.zone],
+                    nodeRoleArn: nodeRole.arn,
+                    launchTemplate,
+                },
+                this,
+            ),
+        );
 
         const role = createAutoscalerRole(name, a, pin.namespace, this);
-        const values = pulumi.all([a.cluster.name, role.arn]).apply(([clusterName, roleArn]) => clusterAutoscalerValues({
-            clusterName, region: a.cluster.region, roleArn, nodeSelector: a.cluster.systemNodeSelector,
-        }));
+        const values = pulumi.all([a.cluster.name, role.arn]).apply(([clusterName, roleArn]) =>
+            clusterAutoscalerValues({
+                clusterName,
+                region: a.cluster.region,
+                roleArn,
+                nodeSelector: a.cluster.systemNodeSelector,
+            }),
+        );
         installPinnedChart(name, { pin: pin.name, cluster: a.cluster, values }, { parent: this });
 
         this.pools = a.pools;
@@ -75,16 +97,35 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
     }
 }
 
-function createAutoscalerRole(name: string, a: ClusterAutoscalerArgs, namespace: string, parent: pulumi.Resource): IrsaRole {
+function createAutoscalerRole(
+    name: string,
+    a: ClusterAutoscalerArgs,
+    namespace: string,
+    parent: pulumi.Resource,
+): IrsaRole {
     const { cluster } = a;
-    const policy = pulumi.all([cluster.name, cluster.accountId]).apply(([clusterName, accountId]) =>
-        JSON.stringify(clusterAutoscalerPolicy({ partition: cluster.partition, accountId, region: cluster.region, clusterName })));
-    return new IrsaRole(`${name}-controller`, {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        namespace,
-        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-        inlinePolicies: { "scale-own-node-groups": policy },
-        description: "Cluster Autoscaler: resizes this cluster's node groups",
-    }, { parent });
+    const policy = pulumi
+        .all([cluster.name, cluster.accountId])
+        .apply(([clusterName, accountId]) =>
+            JSON.stringify(
+                clusterAutoscalerPolicy({
+                    partition: cluster.partition,
+                    accountId,
+                    region: cluster.region,
+                    clusterName,
+                }),
+            ),
+        );
+    return new IrsaRole(
+        `${name}-controller`,
+        {
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            namespace,
+            serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+            inlinePolicies: { "scale-own-node-groups": policy },
+            description: "Cluster Autoscaler: resizes this cluster's node groups",
+        },
+        { parent },
+    );
 }

@@ -48,35 +48,50 @@ export interface SparkNodeGroupOptions {
     readonly launchTemplate: aws.ec2.LaunchTemplate;
 }
 
-export function createSparkNodeGroup(name: string, o: SparkNodeGroupOptions, parent: pulumi.Resource): aws.eks.NodeGroup {
+export function createSparkNodeGroup(
+    name: string,
+    o: SparkNodeGroupOptions,
+    parent: pulumi.Resource,
+): aws.eks.NodeGroup {
     const templateTags = nodeTemplateTags(o.pool);
-    const nodeGroup = new aws.eks.NodeGroup(`${name}-${o.pool.name}`, {
-        clusterName: o.clusterName,
-        nodeGroupName: pulumi.interpolate`${o.clusterName}-${o.pool.role}-${o.pool.zone}`,
-        nodeRoleArn: o.nodeRoleArn,
-        subnetIds: [o.subnetId],
-        amiType: "AL2023_x86_64_STANDARD",
-        capacityType: o.pool.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
-        // One size only: the autoscaler models a group by its first instance type, so all must be equal in size.
-        instanceTypes: instanceTypes(o.shape, [o.shape.sizes[0]]),
-        scalingConfig: { minSize: 0, maxSize: maxNodes(o.shape, o.maxVcpuPerPool), desiredSize: 0 },
-        updateConfig: { maxUnavailable: 1 },
-        labels: { ...o.pool.nodeLabels },
-        taints: o.pool.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
-        launchTemplate: { id: o.launchTemplate.id, version: o.launchTemplate.latestVersion.apply(String) },
-        tags: templateTags,
-    }, { parent, ignoreChanges: IGNORE_SCALING_DRIFT });
+    const nodeGroup = new aws.eks.NodeGroup(
+        `${name}-${o.pool.name}`,
+        {
+            clusterName: o.clusterName,
+            nodeGroupName: pulumi.interpolate`${o.clusterName}-${o.pool.role}-${o.pool.zone}`,
+            nodeRoleArn: o.nodeRoleArn,
+            subnetIds: [o.subnetId],
+            amiType: "AL2023_x86_64_STANDARD",
+            capacityType: o.pool.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
+            // One size only: the autoscaler models a group by its first instance type, so all must be equal in size.
+            instanceTypes: instanceTypes(o.shape, [o.shape.sizes[0]]),
+            scalingConfig: { minSize: 0, maxSize: maxNodes(o.shape, o.maxVcpuPerPool), desiredSize: 0 },
+            updateConfig: { maxUnavailable: 1 },
+            labels: { ...o.pool.nodeLabels },
+            taints: o.pool.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
+            launchTemplate: { id: o.launchTemplate.id, version: o.launchTemplate.latestVersion.apply(String) },
+            tags: templateTags,
+        },
+        { parent, ignoreChanges: IGNORE_SCALING_DRIFT },
+    );
     const asgName = nodeGroup.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
     for (const [key, value] of Object.entries(templateTags)) {
-        new aws.autoscaling.Tag(`${name}-${o.pool.name}-${tagSlug(key)}`, {
-            autoscalingGroupName: asgName,
-            tag: { key, value, propagateAtLaunch: false },
-        }, { parent });
+        new aws.autoscaling.Tag(
+            `${name}-${o.pool.name}-${tagSlug(key)}`,
+            {
+                autoscalingGroupName: asgName,
+                tag: { key, value, propagateAtLaunch: false },
+            },
+            { parent },
+        );
     }
     return nodeGroup;
 }
 
 /** `k8s.io/cluster-autoscaler/node-template/label/spark-platform/role` → `label-spark-platform-role`. */
 function tagSlug(key: string): string {
-    return key.slice(NODE_TEMPLATE.length + 1).replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+    return key
+        .slice(NODE_TEMPLATE.length + 1)
+        .replace(/[^A-Za-z0-9]+/g, "-")
+        .toLowerCase();
 }

@@ -27,18 +27,22 @@ export function karpenterControllerPolicies(ctx: KarpenterPolicyContext): Record
     return {
         "node-lifecycle": document(nodeLifecycleStatements(ctx)),
         "iam-integration": document(iamIntegrationStatements(ctx)),
-        "eks-integration": document([{
-            Sid: "AllowAPIServerEndpointDiscovery",
-            Effect: "Allow",
-            Resource: clusterArn(ctx),
-            Action: "eks:DescribeCluster",
-        }]),
-        interruption: document([{
-            Sid: "AllowInterruptionQueueActions",
-            Effect: "Allow",
-            Resource: ctx.interruptionQueueArn,
-            Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-        }]),
+        "eks-integration": document([
+            {
+                Sid: "AllowAPIServerEndpointDiscovery",
+                Effect: "Allow",
+                Resource: clusterArn(ctx),
+                Action: "eks:DescribeCluster",
+            },
+        ]),
+        interruption: document([
+            {
+                Sid: "AllowInterruptionQueueActions",
+                Effect: "Allow",
+                Resource: ctx.interruptionQueueArn,
+                Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+            },
+        ]),
         "resource-discovery": document(resourceDiscoveryStatements(ctx)),
     };
 }
@@ -89,7 +93,10 @@ function nodeLifecycleStatements(ctx: KarpenterPolicyContext): Statement[] {
             Resource: ec2Arns(ctx, launched),
             Action: "ec2:CreateTags",
             Condition: {
-                StringEquals: { ...requestOwned, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"] },
+                StringEquals: {
+                    ...requestOwned,
+                    "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
+                },
                 StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
             },
         },
@@ -102,7 +109,9 @@ function nodeLifecycleStatements(ctx: KarpenterPolicyContext): Statement[] {
                 StringEquals: owned,
                 StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
                 StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": ctx.clusterName },
-                "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"] },
+                "ForAllValues:StringEquals": {
+                    "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"],
+                },
             },
         },
         {
@@ -140,7 +149,10 @@ function iamIntegrationStatements(ctx: KarpenterPolicyContext): Statement[] {
             Effect: "Allow",
             Resource: profiles,
             Action: ["iam:CreateInstanceProfile"],
-            Condition: { StringEquals: requestOwned, StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
+            Condition: {
+                StringEquals: requestOwned,
+                StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+            },
         },
         {
             Sid: "AllowScopedInstanceProfileTagActions",
@@ -172,10 +184,17 @@ function resourceDiscoveryStatements(ctx: KarpenterPolicyContext): Statement[] {
             Effect: "Allow",
             Resource: "*",
             Action: [
-                "ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstances",
-                "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes",
-                "ec2:DescribeLaunchTemplates", "ec2:DescribePlacementGroups", "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets",
+                "ec2:DescribeCapacityReservations",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstances",
+                "ec2:DescribeInstanceStatus",
+                "ec2:DescribeInstanceTypeOfferings",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplates",
+                "ec2:DescribePlacementGroups",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSpotPriceHistory",
+                "ec2:DescribeSubnets",
             ],
             Condition: { StringEquals: { "aws:RequestedRegion": ctx.region } },
         },
@@ -186,7 +205,12 @@ function resourceDiscoveryStatements(ctx: KarpenterPolicyContext): Statement[] {
             Action: "ssm:GetParameter",
         },
         { Sid: "AllowPricingReadActions", Effect: "Allow", Resource: "*", Action: "pricing:GetProducts" },
-        { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Resource: "*", Action: "iam:ListInstanceProfiles" },
+        {
+            Sid: "AllowUnscopedInstanceProfileListAction",
+            Effect: "Allow",
+            Resource: "*",
+            Action: "iam:ListInstanceProfiles",
+        },
         {
             Sid: "AllowInstanceProfileReadActions",
             Effect: "Allow",

@@ -23,7 +23,11 @@ export const INTERRUPTION_EVENTS: readonly InterruptionEvent[] = [
     { id: "spot-interruption", source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
     { id: "rebalance", source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
     { id: "instance-state-change", source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
-    { id: "capacity-reservation-interruption", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+    {
+        id: "capacity-reservation-interruption",
+        source: "aws.ec2",
+        detailType: "EC2 Capacity Reservation Instance Interruption Warning",
+    },
 ];
 
 export function eventPattern(event: InterruptionEvent): string {
@@ -44,26 +48,42 @@ export function createInterruptionQueue(
     clusterName: pulumi.Input<string>,
     parent: pulumi.Resource,
 ): aws.sqs.Queue {
-    const queue = new aws.sqs.Queue(`${name}-interruptions`, {
-        name: pulumi.output(clusterName).apply(interruptionQueueName),
-        // Events older than five minutes are stale: the two-minute spot warning has long expired.
-        messageRetentionSeconds: 300,
-        sqsManagedSseEnabled: true,
-    }, { parent });
-    new aws.sqs.QueuePolicy(`${name}-interruptions`, {
-        queueUrl: queue.url,
-        policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
-    }, { parent });
+    const queue = new aws.sqs.Queue(
+        `${name}-interruptions`,
+        {
+            name: pulumi.output(clusterName).apply(interruptionQueueName),
+            // Events older than five minutes are stale: the two-minute spot warning has long expired.
+            messageRetentionSeconds: 300,
+            sqsManagedSseEnabled: true,
+        },
+        { parent },
+    );
+    new aws.sqs.QueuePolicy(
+        `${name}-interruptions`,
+        {
+            queueUrl: queue.url,
+            policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+        },
+        { parent },
+    );
     for (const event of INTERRUPTION_EVENTS) {
-        const rule = new aws.cloudwatch.EventRule(`${name}-${event.id}`, {
-            description: `Karpenter interruption handling: ${event.detailType}`,
-            eventPattern: eventPattern(event),
-        }, { parent });
-        new aws.cloudwatch.EventTarget(`${name}-${event.id}`, {
-            rule: rule.name,
-            arn: queue.arn,
-            targetId: "KarpenterInterruptionQueueTarget",
-        }, { parent });
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-${event.id}`,
+            {
+                description: `Karpenter interruption handling: ${event.detailType}`,
+                eventPattern: eventPattern(event),
+            },
+            { parent },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-${event.id}`,
+            {
+                rule: rule.name,
+                arn: queue.arn,
+                targetId: "KarpenterInterruptionQueueTarget",
+            },
+            { parent },
+        );
     }
     return queue;
 }

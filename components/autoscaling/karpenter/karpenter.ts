@@ -53,28 +53,47 @@ export class Karpenter extends pulumi.ComponentResource implements SparkCapacity
         const a = { ...defaults, ...args };
         const cluster = a.cluster;
 
-        const nodeRole = new NodeRole(`${name}-node`, {
-            partition: cluster.partition,
-            description: "Spark nodes launched by Karpenter",
-        }, { parent: this });
+        const nodeRole = new NodeRole(
+            `${name}-node`,
+            {
+                partition: cluster.partition,
+                description: "Spark nodes launched by Karpenter",
+            },
+            { parent: this },
+        );
         // Nodes authenticate to the cluster through this entry (EKS API authentication mode, no aws-auth).
-        const accessEntry = new aws.eks.AccessEntry(`${name}-node`, {
-            clusterName: cluster.name,
-            principalArn: nodeRole.arn,
-            type: "EC2_LINUX",
-        }, { parent: this });
+        const accessEntry = new aws.eks.AccessEntry(
+            `${name}-node`,
+            {
+                clusterName: cluster.name,
+                principalArn: nodeRole.arn,
+                type: "EC2_LINUX",
+            },
+            { parent: this },
+        );
         const queue = createInterruptionQueue(name, cluster.name, this);
         const controllerRole = createControllerRole(name, a, pin.namespace, nodeRole.arn, queue.arn, this);
-        new aws.ec2.Tag(`${name}-security-group-discovery`, {
-            resourceId: a.clusterSecurityGroupId,
-            key: DISCOVERY_TAG,
-            value: cluster.name,
-        }, { parent: this });
+        new aws.ec2.Tag(
+            `${name}-security-group-discovery`,
+            {
+                resourceId: a.clusterSecurityGroupId,
+                key: DISCOVERY_TAG,
+                value: cluster.name,
+            },
+            { parent: this },
+        );
 
-        const values = pulumi.all([cluster.name, a.clusterEndpoint, queue.name, controllerRole.arn])
-            .apply(([clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn]) => karpenterValues({
-                clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn, nodeSelector: cluster.systemNodeSelector,
-            }));
+        const values = pulumi
+            .all([cluster.name, a.clusterEndpoint, queue.name, controllerRole.arn])
+            .apply(([clusterName, clusterEndpoint, interruptionQueueName, controllerRoleArn]) =>
+                karpenterValues({
+                    clusterName,
+                    clusterEndpoint,
+                    interruptionQueueName,
+                    controllerRoleArn,
+                    nodeSelector: cluster.systemNodeSelector,
+                }),
+            );
         const chart = installPinnedChart(name, { pin: pin.name, cluster, values }, { parent: this });
         // Nodes may only launch once they can join: the class names the role after its access entry exists.
         const joinableRoleName = pulumi.all([nodeRole.roleName, accessEntry.id]).apply(([roleName]) => roleName);
@@ -103,19 +122,31 @@ function createControllerRole(
     queueArn: pulumi.Output<string>,
     parent: pulumi.Resource,
 ): IrsaRole {
-    const policies = pulumi.all([a.cluster.name, a.cluster.accountId, nodeRoleArn, queueArn])
-        .apply(([clusterName, accountId, nodeRole, queue]) => karpenterControllerPolicies({
-            partition: a.cluster.partition, accountId, region: a.cluster.region, clusterName, nodeRoleArn: nodeRole, interruptionQueueArn: queue,
-        }));
+    const policies = pulumi
+        .all([a.cluster.name, a.cluster.accountId, nodeRoleArn, queueArn])
+        .apply(([clusterName, accountId, nodeRole, queue]) =>
+            karpenterControllerPolicies({
+                partition: a.cluster.partition,
+                accountId,
+                region: a.cluster.region,
+                clusterName,
+                nodeRoleArn: nodeRole,
+                interruptionQueueArn: queue,
+            }),
+        );
     const names = ["node-lifecycle", "iam-integration", "eks-integration", "interruption", "resource-discovery"];
-    return new IrsaRole(`${name}-controller`, {
-        oidcProviderArn: a.cluster.oidcProviderArn,
-        oidcIssuer: a.cluster.oidcIssuer,
-        namespace,
-        serviceAccount: KARPENTER_SERVICE_ACCOUNT,
-        inlinePolicies: Object.fromEntries(names.map((n) => [n, policies.apply((p) => JSON.stringify(p[n]))])),
-        description: "Karpenter controller: launches and terminates this cluster's Spark nodes",
-    }, { parent });
+    return new IrsaRole(
+        `${name}-controller`,
+        {
+            oidcProviderArn: a.cluster.oidcProviderArn,
+            oidcIssuer: a.cluster.oidcIssuer,
+            namespace,
+            serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+            inlinePolicies: Object.fromEntries(names.map((n) => [n, policies.apply((p) => JSON.stringify(p[n]))])),
+            description: "Karpenter controller: launches and terminates this cluster's Spark nodes",
+        },
+        { parent },
+    );
 }
 
 /** The EC2NodeClass and one NodePool per pool; both kinds are CRDs the chart installs, hence the dependsOn. */
@@ -127,15 +158,26 @@ function createNodeResources(
     parent: pulumi.Resource,
 ): void {
     const opts = { parent, provider: a.cluster.provider, dependsOn: [chart] };
-    const nodeClass = pulumi.all([a.cluster.name, nodeRoleName]).apply(([clusterName, roleName]) => ec2NodeClassManifest({
-        name: a.nodeClassName, clusterName, nodeRoleName: roleName, amiVersion: a.amiVersion, rootVolumeGiB: a.rootVolumeGiB, tags: a.cluster.instanceTags,
-    }));
-    new k8s.apiextensions.CustomResource(`${name}-${a.nodeClassName}`, {
-        apiVersion: "karpenter.k8s.aws/v1",
-        kind: "EC2NodeClass",
-        metadata: { name: a.nodeClassName },
-        spec: nodeClass.spec,
-    }, opts);
+    const nodeClass = pulumi.all([a.cluster.name, nodeRoleName]).apply(([clusterName, roleName]) =>
+        ec2NodeClassManifest({
+            name: a.nodeClassName,
+            clusterName,
+            nodeRoleName: roleName,
+            amiVersion: a.amiVersion,
+            rootVolumeGiB: a.rootVolumeGiB,
+            tags: a.cluster.instanceTags,
+        }),
+    );
+    new k8s.apiextensions.CustomResource(
+        `${name}-${a.nodeClassName}`,
+        {
+            apiVersion: "karpenter.k8s.aws/v1",
+            kind: "EC2NodeClass",
+            metadata: { name: a.nodeClassName },
+            spec: nodeClass.spec,
+        },
+        opts,
+    );
     for (const pool of a.pools.pools) {
         const manifest = nodePoolManifest(pool, {
             nodeClassName: a.nodeClassName,

@@ -35,12 +35,23 @@ export function ec2NodeClassManifest(o: NodeClassOptions) {
             subnetSelectorTerms: discovery,
             securityGroupSelectorTerms: discovery,
             // IMDSv2 only, hop limit 1: pods cannot reach the node role's credentials.
-            metadataOptions: { httpEndpoint: "enabled" as const, httpTokens: "required" as const, httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [{
-                deviceName: "/dev/xvda",
-                rootVolume: true,
-                ebs: { volumeSize: `${o.rootVolumeGiB}Gi`, volumeType: "gp3" as const, encrypted: true, deleteOnTermination: true },
-            }],
+            metadataOptions: {
+                httpEndpoint: "enabled" as const,
+                httpTokens: "required" as const,
+                httpPutResponseHopLimit: 1,
+            },
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    rootVolume: true,
+                    ebs: {
+                        volumeSize: `${o.rootVolumeGiB}Gi`,
+                        volumeType: "gp3" as const,
+                        encrypted: true,
+                        deleteOnTermination: true,
+                    },
+                },
+            ],
             // Local NVMe disks become one RAID0 array holding kubelet and containerd state, so emptyDir (Spark
             // shuffle and spill) lives on NVMe instead of the root volume.
             instanceStorePolicy: "RAID0" as const,
@@ -111,7 +122,11 @@ export function nodePoolManifest(pool: SparkPool, o: NodePoolOptions) {
                         { key: "karpenter.sh/capacity-type", operator: "In" as const, values: [pool.capacityType] },
                         { key: "kubernetes.io/arch", operator: "In" as const, values: ["amd64"] },
                         { key: "kubernetes.io/os", operator: "In" as const, values: ["linux"] },
-                        { key: "karpenter.k8s.aws/instance-family", operator: "In" as const, values: [...o.shape.families] },
+                        {
+                            key: "karpenter.k8s.aws/instance-family",
+                            operator: "In" as const,
+                            values: [...o.shape.families],
+                        },
                         { key: "karpenter.k8s.aws/instance-size", operator: "In" as const, values: [...o.shape.sizes] },
                     ],
                     taints: pool.taints.map((t) => ({ ...t })),

@@ -6,19 +6,35 @@
 import * as assert from "node:assert/strict";
 import { ZONE_LABEL, buildPoolContract } from "../../../components/autoscaling";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { AUTOSCALER_COMPONENTS, MODES, STACKS, allPlans, belongsToAutoscaler, ofType, planOf, subnetZones } from "../cluster/plan-fixtures";
+import {
+    AUTOSCALER_COMPONENTS,
+    MODES,
+    STACKS,
+    allPlans,
+    belongsToAutoscaler,
+    ofType,
+    planOf,
+    subnetZones,
+} from "../cluster/plan-fixtures";
 
 /** Every node pool in a plan (NodePools and node groups) with the zones it may place nodes in. */
 function poolZones(plan: PlanResult): Map<string, Set<string>> {
     const pools = new Map<string, Set<string>>();
     for (const np of ofType(plan, "kubernetes:karpenter.sh/v1:NodePool")) {
-        const spec = np.inputs.spec as { template: { spec: { requirements: { key: string; operator: string; values?: string[] }[] } } };
-        const zones = spec.template.spec.requirements.filter((r) => r.key === ZONE_LABEL && r.operator === "In").flatMap((r) => r.values ?? []);
+        const spec = np.inputs.spec as {
+            template: { spec: { requirements: { key: string; operator: string; values?: string[] }[] } };
+        };
+        const zones = spec.template.spec.requirements
+            .filter((r) => r.key === ZONE_LABEL && r.operator === "In")
+            .flatMap((r) => r.values ?? []);
         pools.set((np.inputs.metadata as { name: string }).name, new Set(zones.length > 0 ? zones : ["<any zone>"]));
     }
     const subnets = subnetZones(plan);
     for (const ng of ofType(plan, "aws:eks/nodeGroup:NodeGroup")) {
-        pools.set(String(ng.inputs.nodeGroupName), new Set((ng.inputs.subnetIds as string[]).map((s) => subnets.get(s) ?? `<unknown subnet ${s}>`)));
+        pools.set(
+            String(ng.inputs.nodeGroupName),
+            new Set((ng.inputs.subnetIds as string[]).map((s) => subnets.get(s) ?? `<unknown subnet ${s}>`)),
+        );
     }
     return pools;
 }
@@ -29,7 +45,9 @@ describe("switching autoscaler", () => {
             it(`plans ${stack} with ${mode}, creating that autoscaler and not the other`, async () => {
                 const plan = await planOf(stack, mode);
                 const present = AUTOSCALER_COMPONENTS.filter((t) => ofType(plan, t).length > 0);
-                assert.deepEqual(present, [mode === "karpenter" ? "spark:autoscaling:Karpenter" : "spark:autoscaling:ClusterAutoscaler"]);
+                assert.deepEqual(present, [
+                    mode === "karpenter" ? "spark:autoscaling:Karpenter" : "spark:autoscaling:ClusterAutoscaler",
+                ]);
                 assert.equal(plan.outputs.autoscaler, mode);
             });
         }
@@ -55,7 +73,8 @@ describe("switching autoscaler", () => {
     for (const stack of STACKS) {
         it(`changes no input of any resource outside the autoscaler (${stack}, compared by URN)`, async () => {
             const [karpenter, ca] = await Promise.all(MODES.map((m) => planOf(stack, m)));
-            const outside = (plan: PlanResult) => new Map(plan.resources.filter((r) => !belongsToAutoscaler(plan, r)).map((r) => [r.urn, r]));
+            const outside = (plan: PlanResult) =>
+                new Map(plan.resources.filter((r) => !belongsToAutoscaler(plan, r)).map((r) => [r.urn, r]));
             const a = outside(karpenter);
             const b = outside(ca);
             assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
@@ -64,9 +83,13 @@ describe("switching autoscaler", () => {
                 // Kubecost's spot-share report reads the capacity-type label, which each autoscaler names its own
                 // way; only its values differ, and only in that label.
                 if (urn.endsWith("spark:cost:Kubecost$kubernetes:helm.sh/v4:Chart::kubecost")) {
-                    const label = (inputs: unknown) => JSON.stringify(inputs)
-                        .replace(/karpenter_sh_capacity_type|eks_amazonaws_com_capacityType/g, "CAPACITY_TYPE")
-                        .replace(/karpenter\.sh\/capacity-type|eks\.amazonaws\.com\/capacityType/g, "CAPACITY_TYPE");
+                    const label = (inputs: unknown) =>
+                        JSON.stringify(inputs)
+                            .replace(/karpenter_sh_capacity_type|eks_amazonaws_com_capacityType/g, "CAPACITY_TYPE")
+                            .replace(
+                                /karpenter\.sh\/capacity-type|eks\.amazonaws\.com\/capacityType/g,
+                                "CAPACITY_TYPE",
+                            );
                     assert.equal(label(b.get(urn)!.serializedInputs), label(r.serializedInputs), urn);
                     assert.notDeepEqual(b.get(urn)!.serializedInputs, r.serializedInputs, urn);
                     continue;

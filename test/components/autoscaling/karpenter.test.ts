@@ -14,18 +14,33 @@ import { STACKS, jsonInput, ofType, one, planOf } from "../cluster/plan-fixtures
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 
-interface Requirement { key: string; operator: string; values?: string[] }
+interface Requirement {
+    key: string;
+    operator: string;
+    values?: string[];
+}
 interface NodePoolSpec {
     template: {
         metadata: { labels: Record<string, string> };
-        spec: { requirements: Requirement[]; taints: unknown[]; expireAfter: string; terminationGracePeriod?: string; nodeClassRef: Record<string, string> };
+        spec: {
+            requirements: Requirement[];
+            taints: unknown[];
+            expireAfter: string;
+            terminationGracePeriod?: string;
+            nodeClassRef: Record<string, string>;
+        };
     };
-    disruption: { consolidationPolicy: string; consolidateAfter: string; budgets: { nodes: string; reasons?: string[] }[] };
+    disruption: {
+        consolidationPolicy: string;
+        consolidateAfter: string;
+        budgets: { nodes: string; reasons?: string[] }[];
+    };
     limits: Record<string, string>;
 }
 const specOf = (r: CapturedResource) => r.inputs.spec as NodePoolSpec;
 const metaName = (r: CapturedResource) => (r.inputs.metadata as { name: string }).name;
-const requirement = (r: CapturedResource, key: string) => specOf(r).template.spec.requirements.filter((q) => q.key === key);
+const requirement = (r: CapturedResource, key: string) =>
+    specOf(r).template.spec.requirements.filter((q) => q.key === key);
 
 describe("Karpenter", () => {
     const plans: Record<string, PlanResult> = {};
@@ -48,8 +63,16 @@ describe("Karpenter", () => {
                 const contract = buildPoolContract(zonesOf(stack));
                 for (const np of pools(stack)) {
                     const pool = contract.pools.find((p) => p.name === metaName(np))!;
-                    assert.deepEqual(requirement(np, ZONE_LABEL), [{ key: ZONE_LABEL, operator: "In", values: [pool.zone] }], metaName(np));
-                    assert.deepEqual(requirement(np, "topology.k8s.aws/zone-id"), [], "no second zone key that could widen the pool");
+                    assert.deepEqual(
+                        requirement(np, ZONE_LABEL),
+                        [{ key: ZONE_LABEL, operator: "In", values: [pool.zone] }],
+                        metaName(np),
+                    );
+                    assert.deepEqual(
+                        requirement(np, "topology.k8s.aws/zone-id"),
+                        [],
+                        "no second zone key that could widen the pool",
+                    );
                 }
             }
         });
@@ -67,7 +90,10 @@ describe("Karpenter", () => {
             const driver = pools("prod").find((np) => metaName(np) === "spark-driver-us-west-2b")!;
             assert.deepEqual(requirement(driver, "karpenter.sh/capacity-type")[0].values, ["on-demand"]);
             assert.equal(specOf(driver).disruption.consolidationPolicy, "WhenEmpty");
-            assert.deepEqual(specOf(driver).disruption.budgets, [{ nodes: "10%" }, { nodes: "0", reasons: ["Drifted"] }]);
+            assert.deepEqual(specOf(driver).disruption.budgets, [
+                { nodes: "10%" },
+                { nodes: "0", reasons: ["Drifted"] },
+            ]);
             assert.equal(specOf(driver).template.spec.expireAfter, "720h");
             assert.equal(specOf(driver).template.spec.terminationGracePeriod, "24h");
         });
@@ -75,8 +101,16 @@ describe("Karpenter", () => {
         it("run executors on spot across several families and sizes, consolidated when empty or underutilized", () => {
             const executor = pools("prod").find((np) => metaName(np) === "spark-executor-us-west-2c")!;
             assert.deepEqual(requirement(executor, "karpenter.sh/capacity-type")[0].values, ["spot"]);
-            assert.deepEqual(requirement(executor, "karpenter.k8s.aws/instance-family")[0].values, ["r6id", "r6idn", "r5d", "r5dn"]);
-            assert.deepEqual(requirement(executor, "karpenter.k8s.aws/instance-size")[0].values, ["4xlarge", "8xlarge"]);
+            assert.deepEqual(requirement(executor, "karpenter.k8s.aws/instance-family")[0].values, [
+                "r6id",
+                "r6idn",
+                "r5d",
+                "r5dn",
+            ]);
+            assert.deepEqual(requirement(executor, "karpenter.k8s.aws/instance-size")[0].values, [
+                "4xlarge",
+                "8xlarge",
+            ]);
             assert.equal(specOf(executor).disruption.consolidationPolicy, "WhenEmptyOrUnderutilized");
             assert.deepEqual(specOf(executor).disruption.budgets, [{ nodes: "10%" }]);
             assert.equal(specOf(executor).template.spec.expireAfter, "168h");
@@ -93,7 +127,11 @@ describe("Karpenter", () => {
                 assert.ok(r.dependencies.includes(chart.urn), `${r.name} depends on the chart`);
             }
             for (const np of pools("prod")) {
-                assert.deepEqual(specOf(np).template.spec.nodeClassRef, { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "spark" });
+                assert.deepEqual(specOf(np).template.spec.nodeClassRef, {
+                    group: "karpenter.k8s.aws",
+                    kind: "EC2NodeClass",
+                    name: "spark",
+                });
             }
         });
     });
@@ -106,21 +144,40 @@ describe("Karpenter", () => {
         });
 
         it("finds subnets and security groups by the cluster's discovery tag", () => {
-            assert.deepEqual(nodeClass("prod").subnetSelectorTerms, [{ tags: { "karpenter.sh/discovery": "spark-prod" } }]);
-            assert.deepEqual(nodeClass("prod").securityGroupSelectorTerms, [{ tags: { "karpenter.sh/discovery": "spark-prod" } }]);
-            const privateSubnets = ofType(plans.prod, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Record<string, string>)["karpenter.sh/discovery"]);
+            assert.deepEqual(nodeClass("prod").subnetSelectorTerms, [
+                { tags: { "karpenter.sh/discovery": "spark-prod" } },
+            ]);
+            assert.deepEqual(nodeClass("prod").securityGroupSelectorTerms, [
+                { tags: { "karpenter.sh/discovery": "spark-prod" } },
+            ]);
+            const privateSubnets = ofType(plans.prod, "aws:ec2/subnet:Subnet").filter(
+                (s) => (s.inputs.tags as Record<string, string>)["karpenter.sh/discovery"],
+            );
             assert.equal(privateSubnets.length, 3, "one private subnet per zone carries the tag");
             const tag = one(plans.prod, "aws:ec2/tag:Tag");
-            assert.deepEqual({ key: tag.inputs.key, value: tag.inputs.value }, { key: "karpenter.sh/discovery", value: "spark-prod" });
-            const eks = one(plans.prod, "eks:index:Cluster").outputs.eksCluster as { vpcConfig: { clusterSecurityGroupId: string } };
+            assert.deepEqual(
+                { key: tag.inputs.key, value: tag.inputs.value },
+                { key: "karpenter.sh/discovery", value: "spark-prod" },
+            );
+            const eks = one(plans.prod, "eks:index:Cluster").outputs.eksCluster as {
+                vpcConfig: { clusterSecurityGroupId: string };
+            };
             assert.equal(tag.inputs.resourceId, eks.vpcConfig.clusterSecurityGroupId, "the EKS cluster security group");
         });
 
         it("requires IMDSv2 with hop limit 1, an encrypted gp3 root, and RAID0 over local NVMe", () => {
-            assert.deepEqual(nodeClass("dev").metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
-            assert.deepEqual(nodeClass("dev").blockDeviceMappings, [{
-                deviceName: "/dev/xvda", rootVolume: true, ebs: { volumeSize: "100Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true },
-            }]);
+            assert.deepEqual(nodeClass("dev").metadataOptions, {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                httpPutResponseHopLimit: 1,
+            });
+            assert.deepEqual(nodeClass("dev").blockDeviceMappings, [
+                {
+                    deviceName: "/dev/xvda",
+                    rootVolume: true,
+                    ebs: { volumeSize: "100Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+                },
+            ]);
             assert.equal(nodeClass("dev").instanceStorePolicy, "RAID0");
         });
 
@@ -128,9 +185,18 @@ describe("Karpenter", () => {
             const role = ofType(plans.prod, "aws:iam/role:Role").find((r) => r.name === "karpenter-node-role")!;
             assert.equal(nodeClass("prod").role, role.outputs.name);
             const entry = one(plans.prod, "aws:eks/accessEntry:AccessEntry", "karpenter-node");
-            assert.deepEqual({ principalArn: entry.inputs.principalArn, type: entry.inputs.type, clusterName: entry.inputs.clusterName },
-                { principalArn: role.outputs.arn, type: "EC2_LINUX", clusterName: "spark-prod" });
-            assert.ok(one(plans.prod, NODE_CLASS).dependencies.includes(entry.urn), "nodes launch only once they can join");
+            assert.deepEqual(
+                {
+                    principalArn: entry.inputs.principalArn,
+                    type: entry.inputs.type,
+                    clusterName: entry.inputs.clusterName,
+                },
+                { principalArn: role.outputs.arn, type: "EC2_LINUX", clusterName: "spark-prod" },
+            );
+            assert.ok(
+                one(plans.prod, NODE_CLASS).dependencies.includes(entry.urn),
+                "nodes launch only once they can join",
+            );
         });
     });
 
@@ -146,11 +212,17 @@ describe("Karpenter", () => {
 
         it("lets EventBridge send to the queue and denies every request without TLS", () => {
             const queue = one(plans.prod, "aws:sqs/queue:Queue");
-            const policy = jsonInput<{ Statement: Record<string, unknown>[] }>(one(plans.prod, "aws:sqs/queuePolicy:QueuePolicy"), "policy");
-            assert.deepEqual(policy.Statement.map((s) => [s.Effect, s.Action, s.Resource]), [
-                ["Allow", "sqs:SendMessage", queue.outputs.arn],
-                ["Deny", "sqs:*", queue.outputs.arn],
-            ]);
+            const policy = jsonInput<{ Statement: Record<string, unknown>[] }>(
+                one(plans.prod, "aws:sqs/queuePolicy:QueuePolicy"),
+                "policy",
+            );
+            assert.deepEqual(
+                policy.Statement.map((s) => [s.Effect, s.Action, s.Resource]),
+                [
+                    ["Allow", "sqs:SendMessage", queue.outputs.arn],
+                    ["Deny", "sqs:*", queue.outputs.arn],
+                ],
+            );
             assert.deepEqual(policy.Statement[0].Principal, { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] });
             assert.deepEqual(policy.Statement[1].Condition, { Bool: { "aws:SecureTransport": "false" } });
         });
@@ -159,7 +231,9 @@ describe("Karpenter", () => {
             const queue = one(plans.prod, "aws:sqs/queue:Queue");
             const rules = ofType(plans.prod, "aws:cloudwatch/eventRule:EventRule");
             const targets = ofType(plans.prod, "aws:cloudwatch/eventTarget:EventTarget");
-            const patterns = rules.map((r) => JSON.parse(String(r.inputs.eventPattern)) as { source: string[]; "detail-type": string[] });
+            const patterns = rules.map(
+                (r) => JSON.parse(String(r.inputs.eventPattern)) as { source: string[]; "detail-type": string[] },
+            );
             assert.deepEqual(patterns.map((p) => `${p.source.join()}/${p["detail-type"].join()}`).sort(), [
                 "aws.ec2/EC2 Capacity Reservation Instance Interruption Warning",
                 "aws.ec2/EC2 Instance Rebalance Recommendation",
@@ -178,11 +252,21 @@ describe("Karpenter", () => {
 
     describe("controller", () => {
         const ctx = {
-            partition: "aws", accountId: "123456789012", region: "us-west-2", clusterName: "spark-prod",
-            nodeRoleArn: "arn:aws:iam::123456789012:role/node", interruptionQueueArn: "arn:aws:sqs:us-west-2:123456789012:q",
+            partition: "aws",
+            accountId: "123456789012",
+            region: "us-west-2",
+            clusterName: "spark-prod",
+            nodeRoleArn: "arn:aws:iam::123456789012:role/node",
+            interruptionQueueArn: "arn:aws:sqs:us-west-2:123456789012:q",
         };
-        type Statement = { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> };
-        const statements = () => Object.values(karpenterControllerPolicies(ctx)).flatMap((d) => d.Statement as Statement[]);
+        type Statement = {
+            Sid: string;
+            Action: string | string[];
+            Resource: string | string[];
+            Condition?: Record<string, Record<string, unknown>>;
+        };
+        const statements = () =>
+            Object.values(karpenterControllerPolicies(ctx)).flatMap((d) => d.Statement as Statement[]);
 
         it("scopes every mutating EC2 action to resources tagged for this cluster", () => {
             const mutating = statements().filter((x) => /Tagging|WithTags|LaunchTemplateAccess|Deletion/.test(x.Sid));
@@ -196,45 +280,80 @@ describe("Karpenter", () => {
         it("may pass only the node role, only to EC2", () => {
             const pass = statements().find((s) => s.Action === "iam:PassRole")!;
             assert.equal(pass.Resource, ctx.nodeRoleArn);
-            assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] } });
+            assert.deepEqual(pass.Condition, {
+                StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] },
+            });
         });
 
         it("reads and deletes messages of its own queue only, and describes only its own cluster", () => {
-            assert.equal(statements().find((s) => s.Sid === "AllowInterruptionQueueActions")!.Resource, ctx.interruptionQueueArn);
-            assert.equal(statements().find((s) => s.Sid === "AllowAPIServerEndpointDiscovery")!.Resource, "arn:aws:eks:us-west-2:123456789012:cluster/spark-prod");
+            assert.equal(
+                statements().find((s) => s.Sid === "AllowInterruptionQueueActions")!.Resource,
+                ctx.interruptionQueueArn,
+            );
+            assert.equal(
+                statements().find((s) => s.Sid === "AllowAPIServerEndpointDiscovery")!.Resource,
+                "arn:aws:eks:us-west-2:123456789012:cluster/spark-prod",
+            );
         });
 
-        it("leaves Resource \"*\" only to read-only actions", () => {
-            const readOnly = /^(ec2:Describe|pricing:GetProducts|iam:ListInstanceProfiles|arc-zonal-shift:GetManagedResource)/;
+        it('leaves Resource "*" only to read-only actions', () => {
+            const readOnly =
+                /^(ec2:Describe|pricing:GetProducts|iam:ListInstanceProfiles|arc-zonal-shift:GetManagedResource)/;
             for (const s of statements().filter((x) => x.Resource === "*")) {
                 for (const action of [s.Action].flat()) assert.match(action, readOnly, s.Sid);
             }
         });
 
         it("fits IAM's 10,240-character inline policy budget even for the longest stack name", () => {
-            const longest = { ...ctx, partition: "aws-us-gov", clusterName: `spark-${"x".repeat(20)}`, region: "us-gov-west-1" };
-            const total = Object.values(karpenterControllerPolicies(longest)).reduce((n, d) => n + JSON.stringify(d).length, 0);
+            const longest = {
+                ...ctx,
+                partition: "aws-us-gov",
+                clusterName: `spark-${"x".repeat(20)}`,
+                region: "us-gov-west-1",
+            };
+            const total = Object.values(karpenterControllerPolicies(longest)).reduce(
+                (n, d) => n + JSON.stringify(d).length,
+                0,
+            );
             assert.ok(total < 10_240, `${total} characters`);
         });
 
         it("runs with an IRSA role holding the six controller policies", () => {
-            const policies = ofType(plans.prod, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("karpenter-controller-"));
-            assert.deepEqual(policies.map((p) => p.inputs.name).sort(), ["eks-integration", "iam-integration", "interruption", "node-lifecycle", "resource-discovery"]);
+            const policies = ofType(plans.prod, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
+                p.name.startsWith("karpenter-controller-"),
+            );
+            assert.deepEqual(policies.map((p) => p.inputs.name).sort(), [
+                "eks-integration",
+                "iam-integration",
+                "interruption",
+                "node-lifecycle",
+                "resource-discovery",
+            ]);
             const role = ofType(plans.prod, "aws:iam/role:Role").find((r) => r.name === "karpenter-controller-role")!;
-            assert.match(String(role.inputs.assumeRolePolicy), new RegExp(`system:serviceaccount:kube-system:${KARPENTER_SERVICE_ACCOUNT}"`));
+            assert.match(
+                String(role.inputs.assumeRolePolicy),
+                new RegExp(`system:serviceaccount:kube-system:${KARPENTER_SERVICE_ACCOUNT}"`),
+            );
         });
 
         it("installs the pinned 1.14 chart from public ECR with the stack's settings", () => {
             const pin = readChartPin("karpenter");
             assert.match(pin.version, /^1\.14\.\d+$/);
             const chart = one(plans.prod, "kubernetes:helm.sh/v4:Chart", "karpenter").inputs;
-            assert.deepEqual([chart.chart, chart.version, chart.namespace, chart.name], ["oci://public.ecr.aws/karpenter/karpenter", pin.version, "kube-system", "karpenter"]);
+            assert.deepEqual(
+                [chart.chart, chart.version, chart.namespace, chart.name],
+                ["oci://public.ecr.aws/karpenter/karpenter", pin.version, "kube-system", "karpenter"],
+            );
             const values = chart.values as Record<string, Record<string, unknown>>;
             const queue = one(plans.prod, "aws:sqs/queue:Queue");
             const role = ofType(plans.prod, "aws:iam/role:Role").find((r) => r.name === "karpenter-controller-role")!;
             assert.equal(values.settings.clusterName, "spark-prod");
             assert.equal(values.settings.interruptionQueue, queue.outputs.name);
-            assert.deepEqual(values.serviceAccount, { create: true, name: "karpenter", annotations: { "eks.amazonaws.com/role-arn": role.outputs.arn } });
+            assert.deepEqual(values.serviceAccount, {
+                create: true,
+                name: "karpenter",
+                annotations: { "eks.amazonaws.com/role-arn": role.outputs.arn },
+            });
             assert.deepEqual(values.nodeSelector, { "kubernetes.io/os": "linux", "spark-platform/pool": "system" });
             assert.equal(values.replicas, 2, "base values from charts/karpenter/values.yaml");
         });

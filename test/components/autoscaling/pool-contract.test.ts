@@ -5,12 +5,15 @@ describe("Spark pool contract", () => {
     const contract = buildPoolContract(["us-west-2a", "us-west-2b"]);
 
     it("has one on-demand driver pool and one spot executor pool per Spark zone", () => {
-        assert.deepEqual(contract.pools.map((p) => [p.name, p.zone, p.role, p.capacityType]), [
-            ["spark-driver-us-west-2a", "us-west-2a", "driver", "on-demand"],
-            ["spark-executor-us-west-2a", "us-west-2a", "executor", "spot"],
-            ["spark-driver-us-west-2b", "us-west-2b", "driver", "on-demand"],
-            ["spark-executor-us-west-2b", "us-west-2b", "executor", "spot"],
-        ]);
+        assert.deepEqual(
+            contract.pools.map((p) => [p.name, p.zone, p.role, p.capacityType]),
+            [
+                ["spark-driver-us-west-2a", "us-west-2a", "driver", "on-demand"],
+                ["spark-executor-us-west-2a", "us-west-2a", "executor", "spot"],
+                ["spark-driver-us-west-2b", "us-west-2b", "driver", "on-demand"],
+                ["spark-executor-us-west-2b", "us-west-2b", "executor", "spot"],
+            ],
+        );
     });
 
     it("makes pod templates select exactly one zone and the role", () => {
@@ -21,13 +24,19 @@ describe("Spark pool contract", () => {
 
     it("labels nodes with the role and pool, and taints them so only that role's pods land there", () => {
         const p = findPool(contract, "us-west-2b", "executor");
-        assert.deepEqual(p.nodeLabels, { "spark-platform/role": "executor", "spark-platform/pool": "spark-executor-us-west-2b" });
+        assert.deepEqual(p.nodeLabels, {
+            "spark-platform/role": "executor",
+            "spark-platform/pool": "spark-executor-us-west-2b",
+        });
         assert.deepEqual(p.taints, [{ key: "spark-platform/role", value: "executor", effect: "NoSchedule" }]);
     });
 
     it("gives pod templates exactly the tolerations that match the pool's taints", () => {
         for (const p of contract.pools) {
-            assert.deepEqual(p.tolerations, p.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })));
+            assert.deepEqual(
+                p.tolerations,
+                p.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
+            );
         }
     });
 
@@ -40,7 +49,10 @@ describe("Spark pool contract", () => {
     });
 
     it("refuses a pool outside the Spark zones, naming the zones that exist", () => {
-        assert.throws(() => findPool(contract, "us-west-2c", "driver"), /no Spark driver pool in us-west-2c; Spark zones are us-west-2a, us-west-2b/);
+        assert.throws(
+            () => findPool(contract, "us-west-2c", "driver"),
+            /no Spark driver pool in us-west-2c; Spark zones are us-west-2a, us-west-2b/,
+        );
     });
 
     it("refuses an empty or repeated zone list", () => {

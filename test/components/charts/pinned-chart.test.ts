@@ -6,7 +6,9 @@ import { CHARTS_DIR, deepMerge, readBaseValues, readChartPin } from "../../../co
 
 describe("chart pins", () => {
     const charts = existsSync(CHARTS_DIR)
-        ? readdirSync(CHARTS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+        ? readdirSync(CHARTS_DIR, { withFileTypes: true })
+              .filter((d) => d.isDirectory())
+              .map((d) => d.name)
         : [];
 
     it("ships at least one pinned chart", () => {
@@ -29,12 +31,17 @@ describe("chart pins", () => {
             writeFileSync(path.join(dir, name, "pin.yaml"), pin);
             writeFileSync(path.join(dir, name, "values.yaml"), values);
         };
-        const base = "chart: oci://public.ecr.aws/example/demo\nnamespace: demo\nrelease: demo\nkubernetes: 1.30-1.36\n";
+        const base =
+            "chart: oci://public.ecr.aws/example/demo\nnamespace: demo\nrelease: demo\nkubernetes: 1.30-1.36\n";
 
         it("rejects a floating version", () => {
             for (const version of ["latest", "^1.2.0", "1.x", "~1.2", ">=1.0.0", "1.2"]) {
                 write("floating", `${base}version: "${version}"\n`);
-                assert.throws(() => readChartPin("floating", dir), /is not an exact version; pin one such as 1\.14\.1/, version);
+                assert.throws(
+                    () => readChartPin("floating", dir),
+                    /is not an exact version; pin one such as 1\.14\.1/,
+                    version,
+                );
             }
         });
 
@@ -59,6 +66,9 @@ describe("chart pins", () => {
             { controller: { resources: { cpu: "1" }, args: ["--a"] }, replicas: 2 },
             { controller: { resources: { memory: "1Gi" }, args: ["--b"] } },
         );
-        assert.deepEqual(merged, { controller: { resources: { cpu: "1", memory: "1Gi" }, args: ["--b"] }, replicas: 2 });
+        assert.deepEqual(merged, {
+            controller: { resources: { cpu: "1", memory: "1Gi" }, args: ["--b"] },
+            replicas: 2,
+        });
     });
 });

@@ -14,7 +14,8 @@ function config(stack: string, changes: Record<string, unknown> = {}): Map<strin
         if (value === undefined) {
             raw.delete(qualified);
             const declared = project.declarations[key]?.default;
-            if (declared !== undefined) raw.set(qualified, typeof declared === "string" ? declared : JSON.stringify(declared));
+            if (declared !== undefined)
+                raw.set(qualified, typeof declared === "string" ? declared : JSON.stringify(declared));
         } else {
             raw.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
         }
@@ -45,9 +46,21 @@ describe("capacity settings", () => {
     });
 
     it("falls back to the Pulumi.yaml defaults when a stack leaves the keys out", () => {
-        const keys = ["systemNodeInstanceTypes", "systemNodeMinSize", "systemNodeMaxSize", "sparkDriverInstanceFamilies", "sparkDriverInstanceSizes",
-            "sparkExecutorInstanceFamilies", "sparkExecutorInstanceSizes", "karpenterAmiVersion"];
-        const c = parseSettings(config("dev", Object.fromEntries(keys.map((k) => [k, undefined]))), "spark-platform", "dev").capacity;
+        const keys = [
+            "systemNodeInstanceTypes",
+            "systemNodeMinSize",
+            "systemNodeMaxSize",
+            "sparkDriverInstanceFamilies",
+            "sparkDriverInstanceSizes",
+            "sparkExecutorInstanceFamilies",
+            "sparkExecutorInstanceSizes",
+            "karpenterAmiVersion",
+        ];
+        const c = parseSettings(
+            config("dev", Object.fromEntries(keys.map((k) => [k, undefined]))),
+            "spark-platform",
+            "dev",
+        ).capacity;
         assert.deepEqual(c.systemInstanceTypes, ["m7i.xlarge", "m6i.xlarge"]);
         assert.deepEqual([c.systemMinSize, c.systemMaxSize], [2, 4]);
         assert.deepEqual(c.driver, { families: ["m7i", "m6i", "m7a", "m6a"], sizes: ["xlarge", "2xlarge"] });
@@ -55,26 +68,70 @@ describe("capacity settings", () => {
     });
 
     const cases: [string, Record<string, unknown>, string][] = [
-        ["a system instance type that is not one", { systemNodeInstanceTypes: ["m7i"] },
-            'spark-platform:systemNodeInstanceTypes: "m7i" is not an EC2 instance type; use one such as m7i.xlarge'],
-        ["a Graviton system instance type", { systemNodeInstanceTypes: ["m7g.large"] },
-            'spark-platform:systemNodeInstanceTypes: "m7g.large" is a Graviton (arm64) type; the node groups run the x86_64 AL2023 AMI, use one such as m7i.xlarge'],
-        ["a single system node", { systemNodeMinSize: 1 },
-            'spark-platform:systemNodeMinSize: "1" is not allowed; use a whole number from 2 to 50'],
-        ["a maximum below the minimum", { systemNodeMinSize: 4, systemNodeMaxSize: 3 },
-            'spark-platform:systemNodeMaxSize: "3" is below systemNodeMinSize (4); use a value of at least 4'],
-        ["a Graviton executor family", { sparkExecutorInstanceFamilies: ["r6id", "r7gd"] },
-            'spark-platform:sparkExecutorInstanceFamilies: "r7gd" is a Graviton (arm64) family; the Spark pools run x86_64, use one such as r6id or m7i'],
-        ["an instance type where a family belongs", { sparkDriverInstanceFamilies: ["m7i.xlarge"] },
-            'spark-platform:sparkDriverInstanceFamilies: "m7i.xlarge" is not an EC2 instance family; use one such as r6id or m7i'],
-        ["more than ten families", { sparkExecutorInstanceFamilies: ["r5d", "r5dn", "r5ad", "r6id", "r6idn", "m5d", "m5dn", "m6id", "m6idn", "c5d", "c6id"] },
-            'spark-platform:sparkExecutorInstanceFamilies: ["r5d","r5dn","r5ad","r6id","r6idn","m5d","m5dn","m6id","m6idn","c5d","c6id"] lists 11 families; use at most 10'],
-        ["a size without a known vCPU count", { sparkExecutorInstanceSizes: ["metal"] },
-            'spark-platform:sparkExecutorInstanceSizes: "metal" is not an instance size this program can size pools with; use one of: large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge, 32xlarge, 48xlarge'],
-        ["an unpinned AMI", { karpenterAmiVersion: "latest" },
-            'spark-platform:karpenterAmiVersion: "latest" is not an EKS AMI release; use one such as v20260903 (never latest, so previews do not drift)'],
-        ["an empty family list", { sparkDriverInstanceFamilies: [] },
-            "spark-platform:sparkDriverInstanceFamilies: [] is empty; list x86_64 instance families such as r6id"],
+        [
+            "a system instance type that is not one",
+            { systemNodeInstanceTypes: ["m7i"] },
+            'spark-platform:systemNodeInstanceTypes: "m7i" is not an EC2 instance type; use one such as m7i.xlarge',
+        ],
+        [
+            "a Graviton system instance type",
+            { systemNodeInstanceTypes: ["m7g.large"] },
+            'spark-platform:systemNodeInstanceTypes: "m7g.large" is a Graviton (arm64) type; the node groups run the x86_64 AL2023 AMI, use one such as m7i.xlarge',
+        ],
+        [
+            "a single system node",
+            { systemNodeMinSize: 1 },
+            'spark-platform:systemNodeMinSize: "1" is not allowed; use a whole number from 2 to 50',
+        ],
+        [
+            "a maximum below the minimum",
+            { systemNodeMinSize: 4, systemNodeMaxSize: 3 },
+            'spark-platform:systemNodeMaxSize: "3" is below systemNodeMinSize (4); use a value of at least 4',
+        ],
+        [
+            "a Graviton executor family",
+            { sparkExecutorInstanceFamilies: ["r6id", "r7gd"] },
+            'spark-platform:sparkExecutorInstanceFamilies: "r7gd" is a Graviton (arm64) family; the Spark pools run x86_64, use one such as r6id or m7i',
+        ],
+        [
+            "an instance type where a family belongs",
+            { sparkDriverInstanceFamilies: ["m7i.xlarge"] },
+            'spark-platform:sparkDriverInstanceFamilies: "m7i.xlarge" is not an EC2 instance family; use one such as r6id or m7i',
+        ],
+        [
+            "more than ten families",
+            {
+                sparkExecutorInstanceFamilies: [
+                    "r5d",
+                    "r5dn",
+                    "r5ad",
+                    "r6id",
+                    "r6idn",
+                    "m5d",
+                    "m5dn",
+                    "m6id",
+                    "m6idn",
+                    "c5d",
+                    "c6id",
+                ],
+            },
+            'spark-platform:sparkExecutorInstanceFamilies: ["r5d","r5dn","r5ad","r6id","r6idn","m5d","m5dn","m6id","m6idn","c5d","c6id"] lists 11 families; use at most 10',
+        ],
+        [
+            "a size without a known vCPU count",
+            { sparkExecutorInstanceSizes: ["metal"] },
+            'spark-platform:sparkExecutorInstanceSizes: "metal" is not an instance size this program can size pools with; use one of: large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge, 32xlarge, 48xlarge',
+        ],
+        [
+            "an unpinned AMI",
+            { karpenterAmiVersion: "latest" },
+            'spark-platform:karpenterAmiVersion: "latest" is not an EKS AMI release; use one such as v20260903 (never latest, so previews do not drift)',
+        ],
+        [
+            "an empty family list",
+            { sparkDriverInstanceFamilies: [] },
+            "spark-platform:sparkDriverInstanceFamilies: [] is empty; list x86_64 instance families such as r6id",
+        ],
     ];
     for (const [what, changes, line] of cases) {
         it(`rejects ${what} with one line naming the key, the value and what is allowed`, () => {

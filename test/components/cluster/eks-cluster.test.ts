@@ -56,7 +56,10 @@ describe("EKS cluster component", () => {
         ]);
         for (const e of entries) {
             assert.deepEqual(e.accessPolicies, {
-                "cluster-admin": { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+                "cluster-admin": {
+                    policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                    accessScope: { type: "cluster" },
+                },
             });
         }
     });
@@ -65,7 +68,10 @@ describe("EKS cluster component", () => {
         const entries = Object.entries(cluster("prod").accessEntries as Record<string, Record<string, unknown>>)
             .filter(([key]) => key.startsWith("viewer-"))
             .map(([, entry]) => entry);
-        assert.deepEqual(entries.map((e) => e.principalArn), ["arn:aws:iam::222222222222:role/platform-preview"]);
+        assert.deepEqual(
+            entries.map((e) => e.principalArn),
+            ["arn:aws:iam::222222222222:role/platform-preview"],
+        );
         assert.deepEqual(entries[0].accessPolicies, {
             "cluster-view": {
                 policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
@@ -84,7 +90,10 @@ describe("EKS cluster component", () => {
 
     it("creates the IAM OIDC provider IRSA needs", () => {
         assert.equal(cluster("dev").createOidcProvider, true);
-        assert.match(String(plans.dev.outputs.oidcProviderArn), /^arn:aws:iam::111111111111:oidc-provider\/oidc\.eks\.us-west-2\.amazonaws\.com\/id\//);
+        assert.match(
+            String(plans.dev.outputs.oidcProviderArn),
+            /^arn:aws:iam::111111111111:oidc-provider\/oidc\.eks\.us-west-2\.amazonaws\.com\/id\//,
+        );
     });
 
     it("envelope-encrypts secrets with a KMS key of its own that rotates", () => {
@@ -94,8 +103,16 @@ describe("EKS cluster component", () => {
     });
 
     it("sends every control-plane log type to a log group with a retention, created before the cluster", () => {
-        assert.deepEqual(cluster("prod").enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
-        const logGroup = ofType(plans.prod, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === "/aws/eks/spark-prod/cluster");
+        assert.deepEqual(cluster("prod").enabledClusterLogTypes, [
+            "api",
+            "audit",
+            "authenticator",
+            "controllerManager",
+            "scheduler",
+        ]);
+        const logGroup = ofType(plans.prod, "aws:cloudwatch/logGroup:LogGroup").find(
+            (g) => g.inputs.name === "/aws/eks/spark-prod/cluster",
+        );
         assert.ok(logGroup, "control-plane log group");
         assert.equal(logGroup.inputs.retentionInDays, 90);
         assert.ok(one(plans.prod, CLUSTER).dependencies.includes(logGroup.urn));
@@ -133,12 +150,20 @@ describe("EKS cluster component", () => {
 
     it("refuses a Kubernetes version without pinned add-ons with one config line, before anything is registered", async () => {
         const registrations: CapturedResource[] = [];
-        await assert.rejects(planFixture({ stack: "dev", configOverrides: { kubernetesVersion: "1.35" }, registrations }), (e: unknown) => {
-            assert.ok(e instanceof InvalidConfigError);
-            assert.deepEqual(e.problems, ['spark-platform:kubernetesVersion: "1.35" is not allowed; use one of: 1.34']);
-            return true;
-        });
-        assert.deepEqual(registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn), []);
+        await assert.rejects(
+            planFixture({ stack: "dev", configOverrides: { kubernetesVersion: "1.35" }, registrations }),
+            (e: unknown) => {
+                assert.ok(e instanceof InvalidConfigError);
+                assert.deepEqual(e.problems, [
+                    'spark-platform:kubernetesVersion: "1.35" is not allowed; use one of: 1.34',
+                ]);
+                return true;
+            },
+        );
+        assert.deepEqual(
+            registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.urn),
+            [],
+        );
     });
 });
 
@@ -176,7 +201,10 @@ describe("EKS cluster component, built directly", () => {
         assert.ok(thrown instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(thrown)}`);
         assert.ok(!(thrown instanceof InvalidConfigError));
         assert.match(thrown.message, /Kubernetes "1\.35" has no pinned EKS add-on versions \(pinned: 1\.34\)/);
-        assert.deepEqual(plan.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.urn), []);
+        assert.deepEqual(
+            plan.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.urn),
+            [],
+        );
     });
 
     it("hands on one cluster context with what it was given and what it created", async () => {
@@ -185,13 +213,30 @@ describe("EKS cluster component, built directly", () => {
             const ctx = c.context;
             assert.equal(ctx.provider, c.provider);
             assert.deepEqual(
-                { v: ctx.kubernetesVersion, p: ctx.partition, r: ctx.region, a: ctx.accountId, s: ctx.systemNodeSelector, t: ctx.instanceTags },
-                { v: "1.34", p: "aws", r: "us-west-2", a: "123456789012", s: { "spark-platform/pool": "system" }, t: { team: "platform" } },
+                {
+                    v: ctx.kubernetesVersion,
+                    p: ctx.partition,
+                    r: ctx.region,
+                    a: ctx.accountId,
+                    s: ctx.systemNodeSelector,
+                    t: ctx.instanceTags,
+                },
+                {
+                    v: "1.34",
+                    p: "aws",
+                    r: "us-west-2",
+                    a: "123456789012",
+                    s: { "spark-platform/pool": "system" },
+                    t: { team: "platform" },
+                },
             );
             return { name: ctx.name, oidcProviderArn: ctx.oidcProviderArn, oidcIssuer: ctx.oidcIssuer };
         });
         assert.equal(plan.outputs.name, "spark-unit");
-        assert.match(String(plan.outputs.oidcProviderArn), /^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\.us-west-2\.amazonaws\.com\/id\//);
+        assert.match(
+            String(plan.outputs.oidcProviderArn),
+            /^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\.us-west-2\.amazonaws\.com\/id\//,
+        );
         assert.match(String(plan.outputs.oidcIssuer), /^oidc\.eks\.us-west-2\.amazonaws\.com\/id\//);
     });
 });
@@ -235,11 +280,17 @@ describe("system node group", () => {
         const template = one(plans.prod, "aws:ec2/launchTemplate:LaunchTemplate", "cluster-system");
         assert.deepEqual((system("prod").inputs.launchTemplate as { id: string }).id, template.id);
         assert.deepEqual(template.inputs.metadataOptions, {
-            httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled",
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+            instanceMetadataTags: "disabled",
         });
-        assert.deepEqual(template.inputs.blockDeviceMappings, [{
-            deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-        }]);
+        assert.deepEqual(template.inputs.blockDeviceMappings, [
+            {
+                deviceName: "/dev/xvda",
+                ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            },
+        ]);
         assert.equal(template.inputs.iamInstanceProfile, undefined);
         assert.equal(template.inputs.vpcSecurityGroupIds, undefined);
     });
@@ -247,7 +298,10 @@ describe("system node group", () => {
     it("tags instances it launches with the stack's tags", () => {
         const template = one(plans.prod, "aws:ec2/launchTemplate:LaunchTemplate", "cluster-system");
         const specs = template.inputs.tagSpecifications as { resourceType: string; tags: Record<string, string> }[];
-        assert.deepEqual(specs.map((s) => s.resourceType), ["instance", "volume"]);
+        assert.deepEqual(
+            specs.map((s) => s.resourceType),
+            ["instance", "volume"],
+        );
         assert.equal(specs[0].tags["spark-platform:stack"], "prod");
         assert.equal(specs[0].tags.environment, "prod");
     });
@@ -257,9 +311,12 @@ describe("system node group", () => {
         assert.deepEqual(jsonInput<{ Statement: unknown[] }>(role, "assumeRolePolicy").Statement, [
             { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]);
-        const attachments = ofType(plans.prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("cluster-system-node-"));
+        const attachments = ofType(plans.prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+            a.name.startsWith("cluster-system-node-"),
+        );
         assert.equal(attachments.length, 3);
-        for (const a of attachments) assert.ok(system("prod").dependencies.includes(a.urn), `${a.name} before the node group`);
+        for (const a of attachments)
+            assert.ok(system("prod").dependencies.includes(a.urn), `${a.name} before the node group`);
     });
 });
 
@@ -268,11 +325,17 @@ describe("managed add-ons, storage and the Kubernetes provider", () => {
     before(async () => {
         plan = await planOf("prod", "karpenter");
     });
-    const addon = (addonName: string) => ofType(plan, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === addonName)!;
+    const addon = (addonName: string) =>
+        ofType(plan, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === addonName)!;
 
     it("installs vpc-cni, kube-proxy, coredns and aws-ebs-csi-driver at the versions pinned for 1.34", () => {
         const pinned = addonVersionsFor("1.34")!;
-        assert.deepEqual(ofType(plan, "aws:eks/addon:Addon").map((a) => a.inputs.addonName).sort(), [...ADDON_NAMES].sort());
+        assert.deepEqual(
+            ofType(plan, "aws:eks/addon:Addon")
+                .map((a) => a.inputs.addonName)
+                .sort(),
+            [...ADDON_NAMES].sort(),
+        );
         for (const n of ADDON_NAMES) {
             assert.equal(addon(n).inputs.addonVersion, pinned[n]);
             assert.match(pinned[n], /^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
@@ -283,31 +346,55 @@ describe("managed add-ons, storage and the Kubernetes provider", () => {
 
     it("installs networking before the system nodes and CoreDNS and the EBS CSI driver after them", () => {
         const system = one(plan, NODE_GROUP, "cluster-system");
-        for (const n of ["vpc-cni", "kube-proxy"]) assert.ok(system.dependencies.includes(addon(n).urn), `${n} before nodes`);
-        for (const n of ["coredns", "aws-ebs-csi-driver"]) assert.ok(addon(n).dependencies.includes(system.urn), `${n} after nodes`);
+        for (const n of ["vpc-cni", "kube-proxy"])
+            assert.ok(system.dependencies.includes(addon(n).urn), `${n} before nodes`);
+        for (const n of ["coredns", "aws-ebs-csi-driver"])
+            assert.ok(addon(n).dependencies.includes(system.urn), `${n} after nodes`);
     });
 
     it("gives the EBS CSI driver its own IRSA role for ebs-csi-controller-sa with the AWS EBS CSI policy", () => {
         const role = ofType(plan, "aws:iam/role:Role").find((r) => r.name === "cluster-ebs-csi-role")!;
         assert.equal(addon("aws-ebs-csi-driver").inputs.serviceAccountRoleArn, role.outputs.arn);
-        assert.match(String(role.inputs.assumeRolePolicy), new RegExp(`system:serviceaccount:${EBS_CSI_SERVICE_ACCOUNT.namespace}:${EBS_CSI_SERVICE_ACCOUNT.name}"`));
-        const attachment = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("cluster-ebs-csi-"));
-        assert.deepEqual(attachment.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]);
+        assert.match(
+            String(role.inputs.assumeRolePolicy),
+            new RegExp(`system:serviceaccount:${EBS_CSI_SERVICE_ACCOUNT.namespace}:${EBS_CSI_SERVICE_ACCOUNT.name}"`),
+        );
+        const attachment = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+            a.name.startsWith("cluster-ebs-csi-"),
+        );
+        assert.deepEqual(
+            attachment.map((a) => a.inputs.policyArn),
+            ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
+        );
     });
 
     it("makes encrypted gp3, bound when the pod is scheduled, the default StorageClass", () => {
         const sc = one(plan, "kubernetes:storage.k8s.io/v1:StorageClass").inputs;
         assert.equal((sc.metadata as { name: string }).name, DEFAULT_STORAGE_CLASS_NAME);
-        assert.deepEqual((sc.metadata as { annotations: unknown }).annotations, { "storageclass.kubernetes.io/is-default-class": "true" });
+        assert.deepEqual((sc.metadata as { annotations: unknown }).annotations, {
+            "storageclass.kubernetes.io/is-default-class": "true",
+        });
         assert.equal(sc.provisioner, "ebs.csi.aws.com");
-        assert.deepEqual({ type: (sc.parameters as Record<string, string>).type, encrypted: (sc.parameters as Record<string, string>).encrypted }, { type: "gp3", encrypted: "true" });
+        assert.deepEqual(
+            {
+                type: (sc.parameters as Record<string, string>).type,
+                encrypted: (sc.parameters as Record<string, string>).encrypted,
+            },
+            { type: "gp3", encrypted: "true" },
+        );
         assert.equal(sc.volumeBindingMode, "WaitForFirstConsumer");
     });
 
     it("hands out a Kubernetes provider only once the system nodes and every add-on exist", () => {
         const provider = one(plan, "pulumi:providers:kubernetes");
         const deps = dependsOn(plan, provider);
-        for (const n of ["cluster-system", "cluster-vpc-cni", "cluster-kube-proxy", "cluster-coredns", "cluster-aws-ebs-csi-driver"]) {
+        for (const n of [
+            "cluster-system",
+            "cluster-vpc-cni",
+            "cluster-kube-proxy",
+            "cluster-coredns",
+            "cluster-aws-ebs-csi-driver",
+        ]) {
             assert.ok(deps.includes(n), `provider waits for ${n}`);
         }
         for (const r of plan.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
@@ -318,7 +405,10 @@ describe("managed add-ons, storage and the Kubernetes provider", () => {
     it("writes AL2023 user data that stripes local NVMe into RAID0", () => {
         const text = Buffer.from(nvmeRaid0UserData(), "base64").toString("utf8");
         assert.match(text, /^MIME-Version: 1\.0\nContent-Type: multipart\/mixed; boundary="([^"]+)"/);
-        assert.match(text, /Content-Type: application\/node\.eks\.aws\n\n---\napiVersion: node\.eks\.aws\/v1alpha1\nkind: NodeConfig\n/);
+        assert.match(
+            text,
+            /Content-Type: application\/node\.eks\.aws\n\n---\napiVersion: node\.eks\.aws\/v1alpha1\nkind: NodeConfig\n/,
+        );
         assert.match(text, /localStorage:\n {6}strategy: RAID0\n/);
     });
 });

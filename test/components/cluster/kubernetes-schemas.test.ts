@@ -21,8 +21,13 @@ function modelModuleOf(type: string): { module: string; kind: string } {
     const m = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(type);
     if (!m) throw new Error(`${type} is not a Kubernetes type token`);
     const [, group, version, kind] = m;
-    if (group.startsWith("karpenter.")) return { module: `@kubernetes-models/karpenter/${group}/${version}/${kind}`, kind };
-    return { module: group === "core" ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`, kind };
+    if (group.startsWith("karpenter."))
+        return { module: `@kubernetes-models/karpenter/${group}/${version}/${kind}`, kind };
+    return {
+        module:
+            group === "core" ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`,
+        kind,
+    };
 }
 
 async function modelOf(type: string): Promise<ModelClass> {
@@ -35,7 +40,9 @@ async function modelOf(type: string): Promise<ModelClass> {
 
 /** Objects the program itself writes: custom Kubernetes resources, not providers or chart components. */
 function authoredObjects(resources: readonly CapturedResource[]): CapturedResource[] {
-    return resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"));
+    return resources.filter(
+        (r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
+    );
 }
 
 function validates(model: ModelClass, data: unknown): string | undefined {
@@ -76,15 +83,38 @@ describe("Kubernetes objects the program authors", () => {
     });
 
     it("maps type tokens to their schema modules", () => {
-        assert.deepEqual(modelModuleOf("kubernetes:karpenter.sh/v1:NodePool"), { module: "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool", kind: "NodePool" });
-        assert.deepEqual(modelModuleOf("kubernetes:core/v1:ConfigMap"), { module: "kubernetes-models/v1/ConfigMap", kind: "ConfigMap" });
-        assert.deepEqual(modelModuleOf("kubernetes:storage.k8s.io/v1:StorageClass"), { module: "kubernetes-models/storage.k8s.io/v1/StorageClass", kind: "StorageClass" });
+        assert.deepEqual(modelModuleOf("kubernetes:karpenter.sh/v1:NodePool"), {
+            module: "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool",
+            kind: "NodePool",
+        });
+        assert.deepEqual(modelModuleOf("kubernetes:core/v1:ConfigMap"), {
+            module: "kubernetes-models/v1/ConfigMap",
+            kind: "ConfigMap",
+        });
+        assert.deepEqual(modelModuleOf("kubernetes:storage.k8s.io/v1:StorageClass"), {
+            module: "kubernetes-models/storage.k8s.io/v1/StorageClass",
+            kind: "StorageClass",
+        });
     });
 
     describe("the validators catch broken objects", () => {
         const pool = buildPoolContract(["us-west-2a"]).pools[0];
-        const nodePool = () => nodePoolManifest(pool, { nodeClassName: "spark", shape: { families: ["m7i"], sizes: ["xlarge"] }, maxVcpu: 8, maxMemoryGiB: 32 });
-        const nodeClass = () => ec2NodeClassManifest({ name: "spark", clusterName: "c", nodeRoleName: "r", amiVersion: "v20260903", rootVolumeGiB: 100, tags: {} });
+        const nodePool = () =>
+            nodePoolManifest(pool, {
+                nodeClassName: "spark",
+                shape: { families: ["m7i"], sizes: ["xlarge"] },
+                maxVcpu: 8,
+                maxMemoryGiB: 32,
+            });
+        const nodeClass = () =>
+            ec2NodeClassManifest({
+                name: "spark",
+                clusterName: "c",
+                nodeRoleName: "r",
+                amiVersion: "v20260903",
+                rootVolumeGiB: 100,
+                tags: {},
+            });
 
         it("rejects a NodePool without nodeClassRef", async () => {
             const broken = nodePool() as { spec: { template: { spec: Record<string, unknown> } } };
@@ -101,13 +131,19 @@ describe("Kubernetes objects the program authors", () => {
         it("rejects an EC2NodeClass without amiSelectorTerms", async () => {
             const broken = nodeClass() as { spec: Record<string, unknown> };
             delete broken.spec.amiSelectorTerms;
-            assert.match(validates(await modelOf("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"), broken) ?? "", /amiSelectorTerms/);
+            assert.match(
+                validates(await modelOf("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"), broken) ?? "",
+                /amiSelectorTerms/,
+            );
         });
 
         it("rejects a StorageClass without a provisioner", async () => {
             const broken: Record<string, unknown> = defaultStorageClassManifest();
             delete broken.provisioner;
-            assert.match(validates(await modelOf("kubernetes:storage.k8s.io/v1:StorageClass"), broken) ?? "", /provisioner/);
+            assert.match(
+                validates(await modelOf("kubernetes:storage.k8s.io/v1:StorageClass"), broken) ?? "",
+                /provisioner/,
+            );
         });
     });
 });

@@ -23,11 +23,13 @@ export async function allPlans(): Promise<{ stack: Stack; mode: Mode; plan: Plan
     return out;
 }
 
-export const ofType = (plan: PlanResult, type: string): CapturedResource[] => plan.resources.filter((r) => r.type === type);
+export const ofType = (plan: PlanResult, type: string): CapturedResource[] =>
+    plan.resources.filter((r) => r.type === type);
 
 export function one(plan: PlanResult, type: string, name?: string): CapturedResource {
     const found = ofType(plan, type).filter((r) => name === undefined || r.name === name);
-    if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+    if (found.length !== 1)
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
     return found[0];
 }
 
@@ -43,7 +45,9 @@ export const AUTOSCALER_COMPONENTS = ["spark:autoscaling:Karpenter", "spark:auto
 
 /** Whether a resource is an autoscaler component or lives inside one. */
 export function belongsToAutoscaler(plan: PlanResult, r: CapturedResource): boolean {
-    return AUTOSCALER_COMPONENTS.includes(r.type) || ancestorTypes(plan, r).some((t) => AUTOSCALER_COMPONENTS.includes(t));
+    return (
+        AUTOSCALER_COMPONENTS.includes(r.type) || ancestorTypes(plan, r).some((t) => AUTOSCALER_COMPONENTS.includes(t))
+    );
 }
 
 /** Zone of each subnet id, from the captured subnets. */

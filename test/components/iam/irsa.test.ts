@@ -23,34 +23,61 @@ interface TrustStatement {
 
 describe("IRSA trust policy", () => {
     it("trusts exactly one service account, with StringEquals on sub and aud", () => {
-        const doc = irsaTrustPolicy({ oidcProviderArn: PROVIDER, oidcIssuer: ISSUER, namespace: "kube-system", serviceAccount: "karpenter" });
-        assert.deepEqual(doc.Statement, [{
-            Effect: "Allow",
-            Principal: { Federated: PROVIDER },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${ISSUER}:sub`]: "system:serviceaccount:kube-system:karpenter",
-                    [`${ISSUER}:aud`]: "sts.amazonaws.com",
+        const doc = irsaTrustPolicy({
+            oidcProviderArn: PROVIDER,
+            oidcIssuer: ISSUER,
+            namespace: "kube-system",
+            serviceAccount: "karpenter",
+        });
+        assert.deepEqual(doc.Statement, [
+            {
+                Effect: "Allow",
+                Principal: { Federated: PROVIDER },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${ISSUER}:sub`]: "system:serviceaccount:kube-system:karpenter",
+                        [`${ISSUER}:aud`]: "sts.amazonaws.com",
+                    },
                 },
             },
-        }]);
+        ]);
     });
 
     it("drops the https:// scheme from the issuer in condition keys", () => {
-        const doc = irsaTrustPolicy({ oidcProviderArn: PROVIDER, oidcIssuer: `https://${ISSUER}`, namespace: "a", serviceAccount: "b" });
+        const doc = irsaTrustPolicy({
+            oidcProviderArn: PROVIDER,
+            oidcIssuer: `https://${ISSUER}`,
+            namespace: "a",
+            serviceAccount: "b",
+        });
         assert.deepEqual(Object.keys(doc.Statement[0].Condition.StringEquals), [`${ISSUER}:sub`, `${ISSUER}:aud`]);
     });
 
-    for (const [namespace, serviceAccount] of [["*", "karpenter"], ["kube-system", "*"], ["kube-system", "karpenter-*"], ["Kube", "x"], ["", "x"]]) {
+    for (const [namespace, serviceAccount] of [
+        ["*", "karpenter"],
+        ["kube-system", "*"],
+        ["kube-system", "karpenter-*"],
+        ["Kube", "x"],
+        ["", "x"],
+    ]) {
         it(`refuses a wildcard or invalid subject (${JSON.stringify(`${namespace}:${serviceAccount}`)})`, () => {
-            assert.throws(() => irsaTrustPolicy({ oidcProviderArn: PROVIDER, oidcIssuer: ISSUER, namespace, serviceAccount }), /not a Kubernetes/);
+            assert.throws(
+                () => irsaTrustPolicy({ oidcProviderArn: PROVIDER, oidcIssuer: ISSUER, namespace, serviceAccount }),
+                /not a Kubernetes/,
+            );
         });
     }
 
     it("refuses a principal that is not an OIDC provider", () => {
         assert.throws(
-            () => irsaTrustPolicy({ oidcProviderArn: "arn:aws:iam::123456789012:role/x", oidcIssuer: ISSUER, namespace: "a", serviceAccount: "b" }),
+            () =>
+                irsaTrustPolicy({
+                    oidcProviderArn: "arn:aws:iam::123456789012:role/x",
+                    oidcIssuer: ISSUER,
+                    namespace: "a",
+                    serviceAccount: "b",
+                }),
             /not an IAM OIDC provider ARN/,
         );
     });
@@ -58,7 +85,11 @@ describe("IRSA trust policy", () => {
     it("accepts providers of the China and GovCloud partitions", () => {
         for (const partition of ["aws-cn", "aws-us-gov"]) {
             const arn = PROVIDER.replace("arn:aws:", `arn:${partition}:`);
-            assert.equal(irsaTrustPolicy({ oidcProviderArn: arn, oidcIssuer: ISSUER, namespace: "a", serviceAccount: "b" }).Statement[0].Principal.Federated, arn);
+            assert.equal(
+                irsaTrustPolicy({ oidcProviderArn: arn, oidcIssuer: ISSUER, namespace: "a", serviceAccount: "b" })
+                    .Statement[0].Principal.Federated,
+                arn,
+            );
         }
     });
 });
@@ -75,7 +106,10 @@ describe("node role trust and policies", () => {
             "arn:aws-us-gov:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
             "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore",
         ]);
-        assert.equal(managedPolicyArn("aws-cn", "service-role/AmazonEBSCSIDriverPolicy"), "arn:aws-cn:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
+        assert.equal(
+            managedPolicyArn("aws-cn", "service-role/AmazonEBSCSIDriverPolicy"),
+            "arn:aws-cn:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+        );
     });
 
     it("names policy attachments after the policy, in kebab case", () => {
@@ -117,8 +151,16 @@ describe("IAM roles in the planned stacks", () => {
                 const [s] = federated;
                 assert.equal(s.Effect, "Allow");
                 assert.equal(s.Action, "sts:AssumeRoleWithWebIdentity");
-                assert.equal(s.Principal.Federated, oidcProviderArn, `${stack}/${mode} ${role.name}: the cluster's OIDC provider`);
-                assert.deepEqual(Object.keys(s.Condition ?? {}), ["StringEquals"], `${role.name}: StringEquals only, never StringLike`);
+                assert.equal(
+                    s.Principal.Federated,
+                    oidcProviderArn,
+                    `${stack}/${mode} ${role.name}: the cluster's OIDC provider`,
+                );
+                assert.deepEqual(
+                    Object.keys(s.Condition ?? {}),
+                    ["StringEquals"],
+                    `${role.name}: StringEquals only, never StringLike`,
+                );
                 const equals = s.Condition!.StringEquals;
                 assert.deepEqual(Object.keys(equals).sort(), [`${issuer}:aud`, `${issuer}:sub`]);
                 assert.equal(equals[`${issuer}:aud`], STS_AUDIENCE);
@@ -146,9 +188,16 @@ describe("IAM roles in the planned stacks", () => {
             assert.ok(iamResources.length > 5);
             for (const r of plan.resources) {
                 const text = JSON.stringify(r.inputs);
-                assert.ok(!text.includes("arn:aws:"), `${r.type} ${r.name}: ${/.{0,60}arn:aws:.{0,40}/.exec(text)?.[0]}`);
+                assert.ok(
+                    !text.includes("arn:aws:"),
+                    `${r.type} ${r.name}: ${/.{0,60}arn:aws:.{0,40}/.exec(text)?.[0]}`,
+                );
             }
-            assert.ok(plan.resources.some((r) => JSON.stringify(r.inputs).includes("arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy")));
+            assert.ok(
+                plan.resources.some((r) =>
+                    JSON.stringify(r.inputs).includes("arn:aws-us-gov:iam::aws:policy/AmazonEKSWorkerNodePolicy"),
+                ),
+            );
         });
     }
 });

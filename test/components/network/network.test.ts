@@ -4,8 +4,7 @@ import { layoutSubnets } from "../../../components/network";
 import { parseCidr } from "../../../components/settings/validators";
 import type { Cidr } from "../../../components/settings";
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { PlanResult,  } from "../../../tools/plan/plan";
-
+import { PlanResult } from "../../../tools/plan/plan";
 
 const ofType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
 const str = (r: CapturedResource, key: string) => r.inputs[key] as string;
@@ -19,13 +18,22 @@ describe("network component", () => {
         prod = await planFixture({ stack: "prod" });
     });
 
-    for (const [stack, zones] of [["dev", ["us-west-2a", "us-west-2b"]], ["prod", ["us-west-2a", "us-west-2b", "us-west-2c"]]] as const) {
+    for (const [stack, zones] of [
+        ["dev", ["us-west-2a", "us-west-2b"]],
+        ["prod", ["us-west-2a", "us-west-2b", "us-west-2c"]],
+    ] as const) {
         it(`puts one public and one private subnet in each configured zone (${stack})`, () => {
             const plan = stack === "dev" ? dev : prod;
             const subnets = ofType(plan, "aws:ec2/subnet:Subnet");
             const kind = (r: CapturedResource) => (tags(r)["kubernetes.io/role/elb"] ? "public" : "private");
             for (const k of ["public", "private"]) {
-                assert.deepEqual(subnets.filter((s) => kind(s) === k).map((s) => str(s, "availabilityZone")).sort(), [...zones]);
+                assert.deepEqual(
+                    subnets
+                        .filter((s) => kind(s) === k)
+                        .map((s) => str(s, "availabilityZone"))
+                        .sort(),
+                    [...zones],
+                );
             }
         });
     }
@@ -34,16 +42,32 @@ describe("network component", () => {
         const vpc = parseCidr(str(ofType(prod, "aws:ec2/vpc:Vpc")[0], "cidrBlock")) as Cidr;
         const blocks = ofType(prod, "aws:ec2/subnet:Subnet").map((s) => parseCidr(str(s, "cidrBlock")) as Cidr);
         for (const b of blocks) {
-            assert.ok(b.base >= vpc.base && b.base + 2 ** (32 - b.prefixLength) <= vpc.base + 2 ** (32 - vpc.prefixLength), b.text);
+            assert.ok(
+                b.base >= vpc.base && b.base + 2 ** (32 - b.prefixLength) <= vpc.base + 2 ** (32 - vpc.prefixLength),
+                b.text,
+            );
         }
         const sorted = [...blocks].sort((a, b) => a.base - b.base);
-        sorted.slice(1).forEach((b, i) => assert.ok(b.base >= sorted[i].base + 2 ** (32 - sorted[i].prefixLength), `${sorted[i].text} overlaps ${b.text}`));
+        sorted
+            .slice(1)
+            .forEach((b, i) =>
+                assert.ok(
+                    b.base >= sorted[i].base + 2 ** (32 - sorted[i].prefixLength),
+                    `${sorted[i].text} overlaps ${b.text}`,
+                ),
+            );
     });
 
     it("gives private subnets most of the address space", () => {
         const layout = layoutSubnets(parseCidr("10.0.0.0/16") as Cidr, ["a1", "a2", "a3"]);
-        assert.deepEqual(layout.map((z) => z.privateCidr), ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
-        assert.deepEqual(layout.map((z) => z.publicCidr), ["10.0.192.0/22", "10.0.196.0/22", "10.0.200.0/22"]);
+        assert.deepEqual(
+            layout.map((z) => z.privateCidr),
+            ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
+        );
+        assert.deepEqual(
+            layout.map((z) => z.publicCidr),
+            ["10.0.192.0/22", "10.0.196.0/22", "10.0.200.0/22"],
+        );
     });
 
     it("creates one NAT gateway in dev and one per zone in prod", () => {
@@ -53,8 +77,11 @@ describe("network component", () => {
 
     it("routes each private subnet's internet traffic through a NAT gateway in its own zone when there is one per zone", () => {
         const natZone = new Map<string, string>();
-        const subnetZone = new Map(ofType(prod, "aws:ec2/subnet:Subnet").map((s) => [s.id, str(s, "availabilityZone")]));
-        for (const nat of ofType(prod, "aws:ec2/natGateway:NatGateway")) natZone.set(String(nat.id), subnetZone.get(str(nat, "subnetId"))!);
+        const subnetZone = new Map(
+            ofType(prod, "aws:ec2/subnet:Subnet").map((s) => [s.id, str(s, "availabilityZone")]),
+        );
+        for (const nat of ofType(prod, "aws:ec2/natGateway:NatGateway"))
+            natZone.set(String(nat.id), subnetZone.get(str(nat, "subnetId"))!);
         const tables = new Map(ofType(prod, "aws:ec2/routeTable:RouteTable").map((t) => [t.id, t]));
         const associations = ofType(prod, "aws:ec2/routeTableAssociation:RouteTableAssociation");
         let privateSubnets = 0;
@@ -64,14 +91,20 @@ describe("network component", () => {
             const natId = routes.find((r) => r.cidrBlock === "0.0.0.0/0")?.natGatewayId;
             if (natId === undefined) continue; // a public subnet: its default route is the internet gateway
             privateSubnets++;
-            assert.equal(natZone.get(natId), zone, `private subnet in ${zone} routes through a NAT gateway in ${natZone.get(natId)}`);
+            assert.equal(
+                natZone.get(natId),
+                zone,
+                `private subnet in ${zone} routes through a NAT gateway in ${natZone.get(natId)}`,
+            );
         }
         assert.equal(privateSubnets, 3);
     });
 
     it("routes public subnets to the internet gateway", () => {
         const igw = ofType(dev, "aws:ec2/internetGateway:InternetGateway")[0];
-        const table = dev.resources.find((r) => r.type === "aws:ec2/routeTable:RouteTable" && r.name === "network-public")!;
+        const table = dev.resources.find(
+            (r) => r.type === "aws:ec2/routeTable:RouteTable" && r.name === "network-public",
+        )!;
         assert.deepEqual(table.inputs.routes, [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }]);
     });
 
@@ -79,8 +112,16 @@ describe("network component", () => {
         for (const s of ofType(dev, "aws:ec2/subnet:Subnet")) {
             const t = tags(s);
             if (t["kubernetes.io/role/elb"]) {
-                assert.equal(s.inputs.mapPublicIpOnLaunch, false, "public subnets must not hand out public IPs to nodes");
-                assert.equal(t["karpenter.sh/discovery"], undefined, "Karpenter must never launch nodes into public subnets");
+                assert.equal(
+                    s.inputs.mapPublicIpOnLaunch,
+                    false,
+                    "public subnets must not hand out public IPs to nodes",
+                );
+                assert.equal(
+                    t["karpenter.sh/discovery"],
+                    undefined,
+                    "Karpenter must never launch nodes into public subnets",
+                );
             } else {
                 assert.equal(t["kubernetes.io/role/internal-elb"], "1");
                 assert.equal(t["karpenter.sh/discovery"], "spark-dev");
@@ -93,7 +134,9 @@ describe("network component", () => {
         const endpoint = ofType(prod, "aws:ec2/vpcEndpoint:VpcEndpoint")[0];
         assert.equal(endpoint.inputs.serviceName, "com.amazonaws.us-west-2.s3");
         assert.equal(endpoint.inputs.vpcEndpointType, "Gateway");
-        const privateTables = ofType(prod, "aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("-private-")).map((t) => t.id);
+        const privateTables = ofType(prod, "aws:ec2/routeTable:RouteTable")
+            .filter((t) => t.name.includes("-private-"))
+            .map((t) => t.id);
         assert.deepEqual([...(endpoint.inputs.routeTableIds as string[])].sort(), privateTables.sort());
     });
 
@@ -109,7 +152,9 @@ describe("network component", () => {
 
     it("exposes private subnet ids per zone for single-zone node pools", () => {
         const outputs = prod.outputs.privateSubnetIdsByZone as Record<string, string>;
-        const subnetZone = new Map(ofType(prod, "aws:ec2/subnet:Subnet").map((s) => [s.id, str(s, "availabilityZone")]));
+        const subnetZone = new Map(
+            ofType(prod, "aws:ec2/subnet:Subnet").map((s) => [s.id, str(s, "availabilityZone")]),
+        );
         assert.deepEqual(Object.keys(outputs).sort(), ["us-west-2a", "us-west-2b", "us-west-2c"]);
         for (const [zone, id] of Object.entries(outputs)) assert.equal(subnetZone.get(id), zone);
     });

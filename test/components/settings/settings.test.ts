@@ -41,7 +41,10 @@ describe("stack settings", () => {
             assert.deepEqual(s.spark.zones, ["us-west-2a"]);
             assert.equal(s.cluster.autoscaler, "karpenter");
             assert.equal(s.spark.emrRelease.sparkOperatorChartVersion, "7.12.0");
-            assert.deepEqual(s.teams.map((t) => t.namespace), ["spark-data-eng"]);
+            assert.deepEqual(
+                s.teams.map((t) => t.namespace),
+                ["spark-data-eng"],
+            );
         });
 
         it("parses prod into a highly available environment", () => {
@@ -52,7 +55,10 @@ describe("stack settings", () => {
             assert.equal(s.spark.zones.length, 3);
             assert.equal(s.cluster.apiEndpointAccess, "private");
             assert.deepEqual(s.cluster.apiPublicAccessCidrs, []);
-            assert.ok(s.spark.maxVcpuPerZone > parseSettings(stackConfig("dev"), "spark-platform", "dev").spark.maxVcpuPerZone);
+            assert.ok(
+                s.spark.maxVcpuPerZone >
+                    parseSettings(stackConfig("dev"), "spark-platform", "dev").spark.maxVcpuPerZone,
+            );
         });
 
         it("fills in Pulumi.yaml defaults for keys a stack file leaves out, as the engine does", () => {
@@ -82,7 +88,14 @@ describe("stack settings", () => {
             assert.deepEqual(prod.opensearch.dedicatedMasters, { instanceType: "m7g.large.search", count: 3 });
             assert.equal(prod.opensearch.deletionProtection, true);
             const admins = ["arn:aws:iam::111111111111:role/log-reader"];
-            const custom = parseSettings(stackConfig("dev", { opensearchAdminArns: admins, teams: [{ ...team("a", "ns-a"), glueDatabases: ["sales"] }] }), "spark-platform", "dev");
+            const custom = parseSettings(
+                stackConfig("dev", {
+                    opensearchAdminArns: admins,
+                    teams: [{ ...team("a", "ns-a"), glueDatabases: ["sales"] }],
+                }),
+                "spark-platform",
+                "dev",
+            );
             assert.deepEqual(custom.opensearch.adminArns, admins);
             assert.deepEqual(custom.teams[0].glueDatabases, ["sales"]);
         });
@@ -94,28 +107,96 @@ describe("stack settings", () => {
 
     describe("rejects each class of bad value with one line naming the key, the value and what is allowed", () => {
         const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-            ["an unknown autoscaler", { autoscaler: "keda" }, /^spark-platform:autoscaler: "keda" is not allowed; use one of: karpenter, cluster-autoscaler$/],
-            ["a region without EMR on EKS images", { "aws:region": "mars-east-1" }, /^aws:region: "mars-east-1" is not a region that hosts EMR on EKS images; use one of: af-south-1,/],
-            ["a zone of another region", { availabilityZones: ["us-west-2a", "us-east-1b"] }, /^spark-platform:availabilityZones: "us-east-1b" is not an availability zone of us-west-2/],
-            ["a Spark zone outside the VPC's zones", { sparkZones: ["us-west-2c"] }, /^spark-platform:sparkZones: "us-west-2c" is not one of availabilityZones \(us-west-2a, us-west-2b\)/],
-            ["an empty Spark zone list", { sparkZones: [] }, /^spark-platform:sparkZones: \[\] is empty; list the availability zones/],
-            ["a single availability zone", { availabilityZones: ["us-west-2a"], sparkZones: ["us-west-2a"] }, /^spark-platform:availabilityZones: \["us-west-2a"\] has fewer than two zones/],
-            ["a duplicated zone", { availabilityZones: ["us-west-2a", "us-west-2a"] }, /^spark-platform:availabilityZones: .* lists "us-west-2a" twice/],
-            ["an invalid CIDR", { vpcCidr: "10.0.0.300/16" }, /^spark-platform:vpcCidr: "10.0.0.300\/16" has an octet above 255$/],
-            ["a CIDR with host bits set", { vpcCidr: "10.0.0.1/16" }, /^spark-platform:vpcCidr: "10.0.0.1\/16" has host bits set; the network address is 10.0.0.0\/16$/],
-            ["a VPC too small for the subnet layout", { vpcCidr: "10.0.0.0/24" }, /^spark-platform:vpcCidr: "10.0.0.0\/24" is not allowed; use a prefix length from \/16 to \/20$/],
-            ["a service range overlapping the VPC", { serviceCidr: "10.20.128.0/20" }, /^spark-platform:serviceCidr: "10.20.128.0\/20" overlaps vpcCidr 10.20.0.0\/16/],
-            ["more NAT gateways than zones", { natGatewayCount: "3" }, /^spark-platform:natGatewayCount: "3" is not allowed; use a whole number from 1 to 2$/],
-            ["an unsupported Kubernetes version", { kubernetesVersion: "1.21" }, /^spark-platform:kubernetesVersion: "1.21" is not allowed; use one of: 1.34$/],
-            ["a public endpoint without an allow-list", { apiPublicAccessCidrs: [] }, /^spark-platform:apiPublicAccessCidrs: \[\] is empty, but apiEndpointAccess is public-and-private/],
-            ["a public endpoint open to the internet", { apiPublicAccessCidrs: ["0.0.0.0/0"] }, /^spark-platform:apiPublicAccessCidrs: "0.0.0.0\/0" opens the API endpoint to the whole internet/],
+            [
+                "an unknown autoscaler",
+                { autoscaler: "keda" },
+                /^spark-platform:autoscaler: "keda" is not allowed; use one of: karpenter, cluster-autoscaler$/,
+            ],
+            [
+                "a region without EMR on EKS images",
+                { "aws:region": "mars-east-1" },
+                /^aws:region: "mars-east-1" is not a region that hosts EMR on EKS images; use one of: af-south-1,/,
+            ],
+            [
+                "a zone of another region",
+                { availabilityZones: ["us-west-2a", "us-east-1b"] },
+                /^spark-platform:availabilityZones: "us-east-1b" is not an availability zone of us-west-2/,
+            ],
+            [
+                "a Spark zone outside the VPC's zones",
+                { sparkZones: ["us-west-2c"] },
+                /^spark-platform:sparkZones: "us-west-2c" is not one of availabilityZones \(us-west-2a, us-west-2b\)/,
+            ],
+            [
+                "an empty Spark zone list",
+                { sparkZones: [] },
+                /^spark-platform:sparkZones: \[\] is empty; list the availability zones/,
+            ],
+            [
+                "a single availability zone",
+                { availabilityZones: ["us-west-2a"], sparkZones: ["us-west-2a"] },
+                /^spark-platform:availabilityZones: \["us-west-2a"\] has fewer than two zones/,
+            ],
+            [
+                "a duplicated zone",
+                { availabilityZones: ["us-west-2a", "us-west-2a"] },
+                /^spark-platform:availabilityZones: .* lists "us-west-2a" twice/,
+            ],
+            [
+                "an invalid CIDR",
+                { vpcCidr: "10.0.0.300/16" },
+                /^spark-platform:vpcCidr: "10.0.0.300\/16" has an octet above 255$/,
+            ],
+            [
+                "a CIDR with host bits set",
+                { vpcCidr: "10.0.0.1/16" },
+                /^spark-platform:vpcCidr: "10.0.0.1\/16" has host bits set; the network address is 10.0.0.0\/16$/,
+            ],
+            [
+                "a VPC too small for the subnet layout",
+                { vpcCidr: "10.0.0.0/24" },
+                /^spark-platform:vpcCidr: "10.0.0.0\/24" is not allowed; use a prefix length from \/16 to \/20$/,
+            ],
+            [
+                "a service range overlapping the VPC",
+                { serviceCidr: "10.20.128.0/20" },
+                /^spark-platform:serviceCidr: "10.20.128.0\/20" overlaps vpcCidr 10.20.0.0\/16/,
+            ],
+            [
+                "more NAT gateways than zones",
+                { natGatewayCount: "3" },
+                /^spark-platform:natGatewayCount: "3" is not allowed; use a whole number from 1 to 2$/,
+            ],
+            [
+                "an unsupported Kubernetes version",
+                { kubernetesVersion: "1.21" },
+                /^spark-platform:kubernetesVersion: "1.21" is not allowed; use one of: 1.34$/,
+            ],
+            [
+                "a public endpoint without an allow-list",
+                { apiPublicAccessCidrs: [] },
+                /^spark-platform:apiPublicAccessCidrs: \[\] is empty, but apiEndpointAccess is public-and-private/,
+            ],
+            [
+                "a public endpoint open to the internet",
+                { apiPublicAccessCidrs: ["0.0.0.0/0"] },
+                /^spark-platform:apiPublicAccessCidrs: "0.0.0.0\/0" opens the API endpoint to the whole internet/,
+            ],
             [
                 "a private endpoint nobody outside the cluster can reach",
                 { apiEndpointAccess: "private", apiPublicAccessCidrs: [] },
                 /^spark-platform:apiPrivateAccessCidrs: \[\] is empty and so is apiPrivateAccessSecurityGroupIds, but apiEndpointAccess is private: .*pulumi up would time out/,
             ],
-            ["a runner network open to the internet", { apiPrivateAccessCidrs: ["0.0.0.0/0"] }, /^spark-platform:apiPrivateAccessCidrs: "0.0.0.0\/0" opens the API to every network/],
-            ["a runner security group that is not an id", { apiPrivateAccessSecurityGroupIds: ["runners"] }, /^spark-platform:apiPrivateAccessSecurityGroupIds: "runners" is not a security group id/],
+            [
+                "a runner network open to the internet",
+                { apiPrivateAccessCidrs: ["0.0.0.0/0"] },
+                /^spark-platform:apiPrivateAccessCidrs: "0.0.0.0\/0" opens the API to every network/,
+            ],
+            [
+                "a runner security group that is not an id",
+                { apiPrivateAccessSecurityGroupIds: ["runners"] },
+                /^spark-platform:apiPrivateAccessSecurityGroupIds: "runners" is not a security group id/,
+            ],
             [
                 "an admin outside the stack's partition",
                 { adminPrincipals: ["arn:aws-cn:iam::111111111111:role/platform-admin"] },
@@ -131,36 +212,160 @@ describe("stack settings", () => {
                 { viewerPrincipals: ["arn:aws:iam::111111111111:role/platform-admin"] },
                 /^spark-platform:viewerPrincipals: "arn:aws:iam::111111111111:role\/platform-admin" is also in adminPrincipals/,
             ],
-            ["an unknown EKS support type", { kubernetesSupportType: "LTS" }, /^spark-platform:kubernetesSupportType: "LTS" is not allowed; use one of: STANDARD, EXTENDED$/],
-            ["a consolidation delay Karpenter cannot parse", { sparkExecutorConsolidateAfter: "2 minutes" }, /^spark-platform:sparkExecutorConsolidateAfter: "2 minutes" is not a Karpenter duration/],
-            ["an allow-list on a private endpoint", { apiEndpointAccess: "private", apiPrivateAccessCidrs: ["10.40.0.0/24"] }, /^spark-platform:apiPublicAccessCidrs: \["203.0.113.0\/24"\] is set, but apiEndpointAccess is private/],
-            ["an admin that is not an IAM ARN", { adminPrincipals: ["alice"] }, /^spark-platform:adminPrincipals: "alice" is not an IAM role or user ARN/],
-            ["a release label that does not parse", { emrReleaseLabel: "7.12" }, /^spark-platform:emrReleaseLabel: "7.12" is not an EMR release label/],
-            ["a release without the Spark Operator", { emrReleaseLabel: "emr-6.9.0-latest" }, /^spark-platform:emrReleaseLabel: "emr-6.9.0-latest" is older than emr-6.10.0/],
-            ["duplicate team names", { teams: [team("a", "ns-a"), team("a", "ns-b")] }, /^spark-platform:teams\[1\].name: "a" is used by another team; each team needs its own name$/],
-            ["duplicate team namespaces", { teams: [team("a", "ns-a"), team("b", "ns-a")] }, /^spark-platform:teams\[1\].namespace: "ns-a" is used by another team/],
-            ["a namespace that is not a DNS label", { teams: [team("a", "Spark_A")] }, /^spark-platform:teams\[0\].namespace: "Spark_A" is not a DNS label/],
-            ["a reserved namespace", { teams: [team("a", "kube-system")] }, /^spark-platform:teams\[0\].namespace: "kube-system" is reserved/],
-            ["a quota that is not a quantity", { teams: [{ ...team("a", "ns-a"), quota: { cpu: "lots", memory: "1Gi" } }] }, /^spark-platform:teams\[0\].quota.cpu: "lots" is not a Kubernetes quantity/],
-            ["an unknown team setting", { teams: [{ ...team("a", "ns-a"), quotas: {} }] }, /^spark-platform:teams\[0\].quotas: \{\} is not a team setting/],
+            [
+                "an unknown EKS support type",
+                { kubernetesSupportType: "LTS" },
+                /^spark-platform:kubernetesSupportType: "LTS" is not allowed; use one of: STANDARD, EXTENDED$/,
+            ],
+            [
+                "a consolidation delay Karpenter cannot parse",
+                { sparkExecutorConsolidateAfter: "2 minutes" },
+                /^spark-platform:sparkExecutorConsolidateAfter: "2 minutes" is not a Karpenter duration/,
+            ],
+            [
+                "an allow-list on a private endpoint",
+                { apiEndpointAccess: "private", apiPrivateAccessCidrs: ["10.40.0.0/24"] },
+                /^spark-platform:apiPublicAccessCidrs: \["203.0.113.0\/24"\] is set, but apiEndpointAccess is private/,
+            ],
+            [
+                "an admin that is not an IAM ARN",
+                { adminPrincipals: ["alice"] },
+                /^spark-platform:adminPrincipals: "alice" is not an IAM role or user ARN/,
+            ],
+            [
+                "a release label that does not parse",
+                { emrReleaseLabel: "7.12" },
+                /^spark-platform:emrReleaseLabel: "7.12" is not an EMR release label/,
+            ],
+            [
+                "a release without the Spark Operator",
+                { emrReleaseLabel: "emr-6.9.0-latest" },
+                /^spark-platform:emrReleaseLabel: "emr-6.9.0-latest" is older than emr-6.10.0/,
+            ],
+            [
+                "duplicate team names",
+                { teams: [team("a", "ns-a"), team("a", "ns-b")] },
+                /^spark-platform:teams\[1\].name: "a" is used by another team; each team needs its own name$/,
+            ],
+            [
+                "duplicate team namespaces",
+                { teams: [team("a", "ns-a"), team("b", "ns-a")] },
+                /^spark-platform:teams\[1\].namespace: "ns-a" is used by another team/,
+            ],
+            [
+                "a namespace that is not a DNS label",
+                { teams: [team("a", "Spark_A")] },
+                /^spark-platform:teams\[0\].namespace: "Spark_A" is not a DNS label/,
+            ],
+            [
+                "a reserved namespace",
+                { teams: [team("a", "kube-system")] },
+                /^spark-platform:teams\[0\].namespace: "kube-system" is reserved/,
+            ],
+            [
+                "a quota that is not a quantity",
+                { teams: [{ ...team("a", "ns-a"), quota: { cpu: "lots", memory: "1Gi" } }] },
+                /^spark-platform:teams\[0\].quota.cpu: "lots" is not a Kubernetes quantity/,
+            ],
+            [
+                "an unknown team setting",
+                { teams: [{ ...team("a", "ns-a"), quotas: {} }] },
+                /^spark-platform:teams\[0\].quotas: \{\} is not a team setting/,
+            ],
             ["no teams", { teams: [] }, /^spark-platform:teams: \[\] is not a non-empty list/],
-            ["a missing required key", { adminPrincipals: undefined }, /^spark-platform:adminPrincipals: is not set; list the IAM role or user ARNs/],
-            ["an account id that is not 12 digits", { "aws:allowedAccountIds": ["1234"] }, /^aws:allowedAccountIds: "1234" is not an AWS account id/],
-            ["a tag key in the aws: namespace", { tags: { "aws:owner": "x" } }, /^spark-platform:tags.aws:owner: "aws:owner" is not a usable tag key/],
-            ["an unknown Spark Operator source", { sparkOperatorSource: "docker-hub" }, /^spark-platform:sparkOperatorSource: "docker-hub" is not allowed; use one of: regional-ecr, public-gallery$/],
-            ["a -latest release without an image date", { emrImageTag: "" }, /^spark-platform:emrReleaseLabel: "emr-7.12.0-latest" names the moving tag latest; set emrImageTag to the release date/],
-            ["an image tag that is not a date", { emrImageTag: "latest" }, /^spark-platform:emrImageTag: "latest" is not a release date; use one such as 20260410/],
-            ["an image tag contradicting a dated label", { emrReleaseLabel: "emr-7.12.0-20260101" }, /^spark-platform:emrImageTag: "20260410" contradicts emrReleaseLabel emr-7.12.0-20260101/],
-            ["a sample switch that is not a boolean", { deploySparkSamples: "yes" }, /^spark-platform:deploySparkSamples: "yes" is not allowed; use true or false$/],
-            ["a Glue database name with capitals", { teams: [{ ...team("a", "ns-a"), glueDatabases: ["Sales"] }] }, /^spark-platform:teams\[0\].glueDatabases: "Sales" is not a Glue database name/],
-            ["a log retention CloudWatch does not offer", { emrLogRetentionDays: "31" }, /^spark-platform:emrLogRetentionDays: 31 is not a CloudWatch Logs retention; use one of 1, 3, 5/],
-            ["an OpenSearch 1.x engine", { opensearchEngineVersion: "OpenSearch_1.3" }, /^spark-platform:opensearchEngineVersion: "OpenSearch_1.3" is not an OpenSearch 2.x engine version/],
-            ["more log domain zones than the VPC has", { opensearchZoneCount: "3", opensearchInstanceCount: "3", opensearchDedicatedMasterType: "m7g.large.search" }, /^spark-platform:opensearchZoneCount: 3 is more than the 2 availabilityZones/],
-            ["a zone-aware domain without dedicated masters", { opensearchZoneCount: "2", opensearchInstanceCount: "2" }, /^spark-platform:opensearchDedicatedMasterType: "none" is not allowed with opensearchZoneCount 2/],
-            ["data nodes that do not spread evenly over zones", { opensearchZoneCount: "2", opensearchInstanceCount: "3", opensearchDedicatedMasterType: "m7g.large.search" }, /^spark-platform:opensearchInstanceCount: 3 does not spread evenly over opensearchZoneCount 2; use a multiple of 2$/],
-            ["an even master quorum", { opensearchDedicatedMasterCount: "4" }, /^spark-platform:opensearchDedicatedMasterCount: 4 is not allowed; use 3 or 5/],
-            ["a log domain admin that is not an IAM ARN", { opensearchAdminArns: ["*"] }, /^spark-platform:opensearchAdminArns: "\*" is not an IAM role or user ARN/],
-            ["an OpenSearch instance type without .search", { opensearchInstanceType: "r7g.large" }, /^spark-platform:opensearchInstanceType: "r7g.large" is not an OpenSearch instance type/],
+            [
+                "a missing required key",
+                { adminPrincipals: undefined },
+                /^spark-platform:adminPrincipals: is not set; list the IAM role or user ARNs/,
+            ],
+            [
+                "an account id that is not 12 digits",
+                { "aws:allowedAccountIds": ["1234"] },
+                /^aws:allowedAccountIds: "1234" is not an AWS account id/,
+            ],
+            [
+                "a tag key in the aws: namespace",
+                { tags: { "aws:owner": "x" } },
+                /^spark-platform:tags.aws:owner: "aws:owner" is not a usable tag key/,
+            ],
+            [
+                "an unknown Spark Operator source",
+                { sparkOperatorSource: "docker-hub" },
+                /^spark-platform:sparkOperatorSource: "docker-hub" is not allowed; use one of: regional-ecr, public-gallery$/,
+            ],
+            [
+                "a -latest release without an image date",
+                { emrImageTag: "" },
+                /^spark-platform:emrReleaseLabel: "emr-7.12.0-latest" names the moving tag latest; set emrImageTag to the release date/,
+            ],
+            [
+                "an image tag that is not a date",
+                { emrImageTag: "latest" },
+                /^spark-platform:emrImageTag: "latest" is not a release date; use one such as 20260410/,
+            ],
+            [
+                "an image tag contradicting a dated label",
+                { emrReleaseLabel: "emr-7.12.0-20260101" },
+                /^spark-platform:emrImageTag: "20260410" contradicts emrReleaseLabel emr-7.12.0-20260101/,
+            ],
+            [
+                "a sample switch that is not a boolean",
+                { deploySparkSamples: "yes" },
+                /^spark-platform:deploySparkSamples: "yes" is not allowed; use true or false$/,
+            ],
+            [
+                "a Glue database name with capitals",
+                { teams: [{ ...team("a", "ns-a"), glueDatabases: ["Sales"] }] },
+                /^spark-platform:teams\[0\].glueDatabases: "Sales" is not a Glue database name/,
+            ],
+            [
+                "a log retention CloudWatch does not offer",
+                { emrLogRetentionDays: "31" },
+                /^spark-platform:emrLogRetentionDays: 31 is not a CloudWatch Logs retention; use one of 1, 3, 5/,
+            ],
+            [
+                "an OpenSearch 1.x engine",
+                { opensearchEngineVersion: "OpenSearch_1.3" },
+                /^spark-platform:opensearchEngineVersion: "OpenSearch_1.3" is not an OpenSearch 2.x engine version/,
+            ],
+            [
+                "more log domain zones than the VPC has",
+                {
+                    opensearchZoneCount: "3",
+                    opensearchInstanceCount: "3",
+                    opensearchDedicatedMasterType: "m7g.large.search",
+                },
+                /^spark-platform:opensearchZoneCount: 3 is more than the 2 availabilityZones/,
+            ],
+            [
+                "a zone-aware domain without dedicated masters",
+                { opensearchZoneCount: "2", opensearchInstanceCount: "2" },
+                /^spark-platform:opensearchDedicatedMasterType: "none" is not allowed with opensearchZoneCount 2/,
+            ],
+            [
+                "data nodes that do not spread evenly over zones",
+                {
+                    opensearchZoneCount: "2",
+                    opensearchInstanceCount: "3",
+                    opensearchDedicatedMasterType: "m7g.large.search",
+                },
+                /^spark-platform:opensearchInstanceCount: 3 does not spread evenly over opensearchZoneCount 2; use a multiple of 2$/,
+            ],
+            [
+                "an even master quorum",
+                { opensearchDedicatedMasterCount: "4" },
+                /^spark-platform:opensearchDedicatedMasterCount: 4 is not allowed; use 3 or 5/,
+            ],
+            [
+                "a log domain admin that is not an IAM ARN",
+                { opensearchAdminArns: ["*"] },
+                /^spark-platform:opensearchAdminArns: "\*" is not an IAM role or user ARN/,
+            ],
+            [
+                "an OpenSearch instance type without .search",
+                { opensearchInstanceType: "r7g.large" },
+                /^spark-platform:opensearchInstanceType: "r7g.large" is not an OpenSearch instance type/,
+            ],
         ];
         for (const [what, changes, expected] of cases) {
             it(`rejects ${what}`, () => {
@@ -188,8 +393,13 @@ describe("stack settings", () => {
     });
 
     it("reports every problem at once, one line each, so a config is fixed in one pass", () => {
-        const problems = problemsOf(stackConfig("dev", { autoscaler: "nope", vpcCidr: "banana", kubernetesVersion: "2.0" }));
-        assert.deepEqual(problems.map((p) => p.split(":")[1]), ["vpcCidr", "kubernetesVersion", "autoscaler"]);
+        const problems = problemsOf(
+            stackConfig("dev", { autoscaler: "nope", vpcCidr: "banana", kubernetesVersion: "2.0" }),
+        );
+        assert.deepEqual(
+            problems.map((p) => p.split(":")[1]),
+            ["vpcCidr", "kubernetesVersion", "autoscaler"],
+        );
     });
 
     it("throws an error the Pulumi CLI prints without a stack trace", () => {
@@ -199,7 +409,10 @@ describe("stack settings", () => {
         } catch (e) {
             // The Node language host prints a RunError's message alone (cmd/run/run.js uncaughtHandler).
             assert.ok((e as { __pulumiRunError?: boolean }).__pulumiRunError);
-            assert.equal((e as Error).message, 'invalid stack config: spark-platform:autoscaler: "nope" is not allowed; use one of: karpenter, cluster-autoscaler');
+            assert.equal(
+                (e as Error).message,
+                'invalid stack config: spark-platform:autoscaler: "nope" is not allowed; use one of: karpenter, cluster-autoscaler',
+            );
         }
     });
 });

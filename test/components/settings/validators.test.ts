@@ -1,6 +1,12 @@
 import * as assert from "node:assert/strict";
 import { Cidr, subdivideCidr } from "../../../components/settings";
-import { cidrsOverlap, isDnsLabel, isPositiveQuantity, parseCidr, parseEmrReleaseLabel } from "../../../components/settings/validators";
+import {
+    cidrsOverlap,
+    isDnsLabel,
+    isPositiveQuantity,
+    parseCidr,
+    parseEmrReleaseLabel,
+} from "../../../components/settings/validators";
 
 function cidr(text: string): Cidr {
     const parsed = parseCidr(text);
@@ -19,7 +25,10 @@ describe("config validators", () => {
     it("detects overlapping ranges", () => {
         assert.ok(cidrsOverlap(cidr("10.0.0.0/16"), cidr("10.0.128.0/17")));
         assert.ok(!cidrsOverlap(cidr("10.0.0.0/16"), cidr("10.1.0.0/16")));
-        assert.ok(cidrsOverlap(cidr("10.0.0.0/16"), cidr("10.0.0.0/15")), "a range overlaps the larger range holding it");
+        assert.ok(
+            cidrsOverlap(cidr("10.0.0.0/16"), cidr("10.0.0.0/15")),
+            "a range overlaps the larger range holding it",
+        );
     });
 
     it("subdivides a block like Terraform's cidrsubnet", () => {

@@ -20,8 +20,18 @@ import { minQuantity, quantityValue } from "../../../components/spark/quantity";
 import { readBaseValues, readChartPin } from "../../../components/charts";
 import { OPERATOR_PORTS } from "../../../components/spark";
 
-const TEAM: TeamSettings = { name: "data-eng", namespace: "spark-data-eng", quota: { cpu: "32", memory: "128Gi" }, glueDatabases: [] };
-const SMALL: TeamSettings = { name: "tiny", namespace: "spark-tiny", quota: { cpu: "200m", memory: "256Mi" }, glueDatabases: [] };
+const TEAM: TeamSettings = {
+    name: "data-eng",
+    namespace: "spark-data-eng",
+    quota: { cpu: "32", memory: "128Gi" },
+    glueDatabases: [],
+};
+const SMALL: TeamSettings = {
+    name: "tiny",
+    namespace: "spark-tiny",
+    quota: { cpu: "200m", memory: "256Mi" },
+    glueDatabases: [],
+};
 
 describe("Spark team objects", () => {
     it("label the namespace for Pod Security restricted (enforce, audit, warn) at the cluster's minor", () => {

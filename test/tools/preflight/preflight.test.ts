@@ -49,7 +49,10 @@ function healthyAccount() {
     };
     mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: DEPLOYER });
     mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({
-        AvailabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"].map((ZoneName) => ({ ZoneName, State: "available" })),
+        AvailabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"].map((ZoneName) => ({
+            ZoneName,
+            State: "available",
+        })),
     });
     for (const [addonName, version] of Object.entries(addonVersionsFor("1.34") ?? {})) {
         mocks.eks.on(DescribeAddonVersionsCommand, { addonName, kubernetesVersion: "1.34" }).resolves({
@@ -59,15 +62,21 @@ function healthyAccount() {
     mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: "ami-0123456789abcdef0" } });
     mocks.iam.on(GetRoleCommand).resolves({});
     mocks.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5000 } });
-    mocks.ecr.on(GetAuthorizationTokenCommand).resolves({ authorizationData: [{ authorizationToken: "QVdTOnBhc3N3b3Jk" }] });
+    mocks.ecr
+        .on(GetAuthorizationTokenCommand)
+        .resolves({ authorizationData: [{ authorizationToken: "QVdTOnBhc3N3b3Jk" }] });
     const requests: string[] = [];
     let statusFor = (_url: string): number => 200;
     const fetch: Fetch = async (url, init) => {
         requests.push(`${init?.method ?? "GET"} ${url}`);
         // Every HTTPS chart repository lists each pinned chart at its pinned version.
         const body = url.endsWith("index.yaml")
-            ? `entries:\n${readAllChartPins().map((p) => `  ${p.chart}:\n    - version: ${p.version}\n`).join("")}`
-            : url.includes("/token/") ? JSON.stringify({ token: "anonymous" }) : "";
+            ? `entries:\n${readAllChartPins()
+                  .map((p) => `  ${p.chart}:\n    - version: ${p.version}\n`)
+                  .join("")}`
+            : url.includes("/token/")
+              ? JSON.stringify({ token: "anonymous" })
+              : "";
         return { status: statusFor(url), text: async () => body };
     };
     return {
@@ -125,7 +134,10 @@ describe("npm run preflight", () => {
         it("passes every check, printing each as it goes, and exits 0", async () => {
             const result = await preflight(healthyAccount(), ["--stack", "dev"]);
             assert.equal(result.code, 0, result.stdout);
-            assert.match(result.stdout, /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/);
+            assert.match(
+                result.stdout,
+                /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
+            );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
             assert.equal(steps.length, 9, result.stdout);
             assert.match(result.stdout, /All 9 checks passed\.\n$/);
@@ -134,18 +146,28 @@ describe("npm run preflight", () => {
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
             const account = healthyAccount();
             await preflight(account, ["--stack", "dev"]);
-            assert.ok(account.requests.includes("HEAD https://public.ecr.aws/v2/karpenter/karpenter/manifests/1.14.1"), account.requests.join("\n"));
+            assert.ok(
+                account.requests.includes("HEAD https://public.ecr.aws/v2/karpenter/karpenter/manifests/1.14.1"),
+                account.requests.join("\n"),
+            );
             assert.ok(account.requests.includes("GET https://kubernetes.github.io/autoscaler/index.yaml"));
             assert.ok(account.requests.includes("GET https://895885662937.dkr.ecr.us-west-2.amazonaws.com/v2/"));
             // The Spark Operator's chart comes from the region's EMR registry at the release label's version.
-            assert.ok(account.requests.includes("HEAD https://895885662937.dkr.ecr.us-west-2.amazonaws.com/v2/spark-operator/manifests/7.12.0"));
+            assert.ok(
+                account.requests.includes(
+                    "HEAD https://895885662937.dkr.ecr.us-west-2.amazonaws.com/v2/spark-operator/manifests/7.12.0",
+                ),
+            );
         });
 
         it("prints only JSON on stdout with --json, progress on stderr", async () => {
             const result = await preflight(healthyAccount(), ["--stack", "dev", "--json"]);
             const report = JSON.parse(result.stdout) as JsonReport & { caller: { accountId: string } };
             assert.equal(report.caller.accountId, ACCOUNT);
-            assert.deepEqual(report.checks.map((c) => c.status), Array(9).fill("pass"));
+            assert.deepEqual(
+                report.checks.map((c) => c.status),
+                Array(9).fill("pass"),
+            );
             assert.match(result.stderr, /\[1\/9\]/);
         });
     });
@@ -153,7 +175,9 @@ describe("npm run preflight", () => {
     describe("fails the check, with a fix, and exits 1 when", () => {
         it("the caller's account is not allowed by the stack", async () => {
             const account = healthyAccount();
-            account.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: "999999999999", Arn: "arn:aws:iam::999999999999:user/alice" });
+            account.mocks.sts
+                .on(GetCallerIdentityCommand)
+                .resolves({ Account: "999999999999", Arn: "arn:aws:iam::999999999999:user/alice" });
             const check = (await checksOf(account)).get("account");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /account 999999999999 is not in aws:allowedAccountIds \(111111111111\)/);
@@ -162,7 +186,9 @@ describe("npm run preflight", () => {
 
         it("a configured zone does not exist for this account", async () => {
             const account = healthyAccount();
-            account.mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [{ ZoneName: "us-west-2a", State: "available" }] });
+            account.mocks.ec2
+                .on(DescribeAvailabilityZonesCommand)
+                .resolves({ AvailabilityZones: [{ ZoneName: "us-west-2a", State: "available" }] });
             const check = (await checksOf(account)).get("zones");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /^us-west-2b is not an available zone of us-west-2/);
@@ -170,8 +196,11 @@ describe("npm run preflight", () => {
 
         it("a pinned add-on version is not offered for the Kubernetes version", async () => {
             const account = healthyAccount();
-            account.mocks.eks.on(DescribeAddonVersionsCommand, { addonName: "coredns" })
-                .resolves({ addons: [{ addonName: "coredns", addonVersions: [{ addonVersion: "v1.11.0-eksbuild.1" }] }] });
+            account.mocks.eks
+                .on(DescribeAddonVersionsCommand, { addonName: "coredns" })
+                .resolves({
+                    addons: [{ addonName: "coredns", addonVersions: [{ addonVersion: "v1.11.0-eksbuild.1" }] }],
+                });
             const check = (await checksOf(account)).get("addons");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /coredns v1\.12\.4-eksbuild\.1 \(offered: v1\.11\.0-eksbuild\.1\)/);
@@ -179,10 +208,15 @@ describe("npm run preflight", () => {
 
         it("the Karpenter AMI alias does not resolve", async () => {
             const account = healthyAccount();
-            account.mocks.ssm.on(GetParameterCommand).rejects(Object.assign(new Error("not found"), { name: "ParameterNotFound" }));
+            account.mocks.ssm
+                .on(GetParameterCommand)
+                .rejects(Object.assign(new Error("not found"), { name: "ParameterNotFound" }));
             const check = (await checksOf(account)).get("karpenter-ami");
             assert.equal(check?.status, "fail");
-            assert.match(check?.detail ?? "", /amazon-eks-node-al2023-x86_64-standard-1\.34-v20260903\/image_id does not exist/);
+            assert.match(
+                check?.detail ?? "",
+                /amazon-eks-node-al2023-x86_64-standard-1\.34-v20260903\/image_id does not exist/,
+            );
         });
 
         it("the Spot service-linked role is missing and the stack does not create it", async () => {
@@ -195,15 +229,22 @@ describe("npm run preflight", () => {
 
         it("the Spot service-linked role exists and the stack would create it again", async () => {
             const account = healthyAccount();
-            const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
+            const check = await withStackCreatingSpotRole(async (dir) =>
+                (await checksOf(account, dir)).get("spot-role"),
+            );
             assert.equal(check?.status, "fail");
-            assert.match(check?.detail ?? "", /AWSServiceRoleForEC2Spot already exists, and the stack would create it again/);
+            assert.match(
+                check?.detail ?? "",
+                /AWSServiceRoleForEC2Spot already exists, and the stack would create it again/,
+            );
             assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to false/);
         });
 
         it("the deployer's role is listed as an admin principal, whatever the session and the role's path", async () => {
             const account = healthyAccount();
-            account.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/platform-admin/laptop` });
+            account.mocks.sts
+                .on(GetCallerIdentityCommand)
+                .resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/platform-admin/laptop` });
             const check = (await checksOf(account)).get("deployer-admin");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /the deployer \(role platform-admin\) is listed in adminPrincipals/);
@@ -212,7 +253,9 @@ describe("npm run preflight", () => {
         it("the deployer's role is listed as a viewer principal", async () => {
             const account = healthyAccount();
             const viewer = "  spark-platform:viewerPrincipals:\n    - arn:aws:iam::111111111111:role/ci-deployer\n";
-            const check = await withStackFile(viewer, async (dir) => (await checksOf(account, dir)).get("deployer-admin"));
+            const check = await withStackFile(viewer, async (dir) =>
+                (await checksOf(account, dir)).get("deployer-admin"),
+            );
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /the deployer \(role ci-deployer\) is listed in viewerPrincipals/);
             assert.match(check?.fix ?? "", /from spark-platform:viewerPrincipals/);
@@ -223,12 +266,17 @@ describe("npm run preflight", () => {
             account.answerFetch((url) => (url.includes("/manifests/1.14.1") ? 404 : 200));
             const check = (await checksOf(account)).get("charts");
             assert.equal(check?.status, "fail");
-            assert.match(check?.detail ?? "", /karpenter: oci:\/\/public\.ecr\.aws\/karpenter\/karpenter has no version 1\.14\.1/);
+            assert.match(
+                check?.detail ?? "",
+                /karpenter: oci:\/\/public\.ecr\.aws\/karpenter\/karpenter has no version 1\.14\.1/,
+            );
         });
 
         it("an EC2 vCPU quota is below what the Spark pools may launch", async () => {
             const account = healthyAccount();
-            account.mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: VCPU_QUOTAS.spot.code }).resolves({ Quota: { Value: 32 } });
+            account.mocks.quotas
+                .on(GetServiceQuotaCommand, { QuotaCode: VCPU_QUOTAS.spot.code })
+                .resolves({ Quota: { Value: 32 } });
             const check = (await checksOf(account)).get("vcpu-quotas");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /Spot Instance Requests: quota 32, the stack may use 64/);
@@ -236,20 +284,38 @@ describe("npm run preflight", () => {
 
         it("the caller may not read something: the AWS error is the detail, never a stack trace", async () => {
             const account = healthyAccount();
-            account.mocks.quotas.on(GetServiceQuotaCommand).rejects(Object.assign(new Error("User is not authorized to perform servicequotas:GetServiceQuota"), { name: "AccessDeniedException" }));
+            account.mocks.quotas
+                .on(GetServiceQuotaCommand)
+                .rejects(
+                    Object.assign(new Error("User is not authorized to perform servicequotas:GetServiceQuota"), {
+                        name: "AccessDeniedException",
+                    }),
+                );
             const check = (await checksOf(account)).get("vcpu-quotas");
             assert.equal(check?.status, "fail");
-            assert.equal(check?.detail, "AccessDeniedException: User is not authorized to perform servicequotas:GetServiceQuota");
+            assert.equal(
+                check?.detail,
+                "AccessDeniedException: User is not authorized to perform servicequotas:GetServiceQuota",
+            );
         });
     });
 
     describe("refuses to run (exit 2)", () => {
         it("without credentials, with one line that says how to log in", async () => {
             const account = healthyAccount();
-            account.mocks.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+            account.mocks.sts
+                .on(GetCallerIdentityCommand)
+                .rejects(
+                    Object.assign(new Error("Could not load credentials from any providers"), {
+                        name: "CredentialsProviderError",
+                    }),
+                );
             await assert.rejects(preflight(account, ["--stack", "dev"]), (e: unknown) => {
                 assert.ok(e instanceof InputError);
-                assert.match(e.message, /^no usable AWS credentials \(Could not load credentials from any providers\); log in/);
+                assert.match(
+                    e.message,
+                    /^no usable AWS credentials \(Could not load credentials from any providers\); log in/,
+                );
                 return true;
             });
         });
@@ -298,11 +364,31 @@ describe("npm run preflight", () => {
 
 describe("preflight's pure parts", () => {
     it("resolves an assumed-role session to its role, ignoring session names and role paths", () => {
-        assert.deepEqual(principalOf("arn:aws:sts::111111111111:assumed-role/Deployer/ci"), { partition: "aws", accountId: "111111111111", kind: "role", name: "Deployer" });
-        assert.ok(samePrincipal("arn:aws:sts::111111111111:assumed-role/Deployer/ci", "arn:aws:iam::111111111111:role/teams/Deployer"));
-        assert.ok(!samePrincipal("arn:aws:sts::111111111111:assumed-role/Deployer/ci", "arn:aws:iam::222222222222:role/Deployer"));
+        assert.deepEqual(principalOf("arn:aws:sts::111111111111:assumed-role/Deployer/ci"), {
+            partition: "aws",
+            accountId: "111111111111",
+            kind: "role",
+            name: "Deployer",
+        });
+        assert.ok(
+            samePrincipal(
+                "arn:aws:sts::111111111111:assumed-role/Deployer/ci",
+                "arn:aws:iam::111111111111:role/teams/Deployer",
+            ),
+        );
+        assert.ok(
+            !samePrincipal(
+                "arn:aws:sts::111111111111:assumed-role/Deployer/ci",
+                "arn:aws:iam::222222222222:role/Deployer",
+            ),
+        );
         assert.ok(!samePrincipal("arn:aws:iam::111111111111:user/Deployer", "arn:aws:iam::111111111111:role/Deployer"));
-        assert.ok(samePrincipal("arn:aws-us-gov:iam::111111111111:user/ops/alice", "arn:aws-us-gov:iam::111111111111:user/alice"));
+        assert.ok(
+            samePrincipal(
+                "arn:aws-us-gov:iam::111111111111:user/ops/alice",
+                "arn:aws-us-gov:iam::111111111111:user/alice",
+            ),
+        );
     });
 
     it("names the SSM parameter Karpenter resolves a pinned al2023 alias through", () => {
