@@ -56,17 +56,13 @@ export interface IrsaOptions {
  * if the hop limit were raised) do not carry AmazonEKS_CNI_Policy.
  */
 export function createNetworkingAddons(ctx: AddonContext, o: IrsaOptions): aws.eks.Addon[] {
-    const cniRole = new IrsaRole(
-        `${ctx.name}-vpc-cni`,
-        {
-            oidcProviderArn: o.oidcProviderArn,
-            oidcIssuer: o.oidcIssuer,
-            namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
-            serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
-            managedPolicyArns: [managedPolicyArn(o.partition, "AmazonEKS_CNI_Policy")],
-            description: "VPC CNI (aws-node): attaches ENIs and assigns pod IPs on the cluster's nodes",
-        },
-        { parent: ctx.parent },
+    const cniRole = createAddonRole(
+        ctx,
+        o,
+        "vpc-cni",
+        VPC_CNI_SERVICE_ACCOUNT,
+        "AmazonEKS_CNI_Policy",
+        "VPC CNI (aws-node): attaches ENIs and assigns pod IPs on the cluster's nodes",
     );
     return [createAddon(ctx, "vpc-cni", { serviceAccountRoleArn: cniRole.arn }), createAddon(ctx, "kube-proxy")];
 }
@@ -78,21 +74,40 @@ export interface WorkloadAddonOptions extends IrsaOptions {
 
 /** CoreDNS and the EBS CSI driver (with its own IRSA role), created once the system nodes exist. */
 export function createWorkloadAddons(ctx: AddonContext, o: WorkloadAddonOptions): aws.eks.Addon[] {
-    const ebsCsiRole = new IrsaRole(
-        `${ctx.name}-ebs-csi`,
-        {
-            oidcProviderArn: o.oidcProviderArn,
-            oidcIssuer: o.oidcIssuer,
-            namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
-            serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-            managedPolicyArns: [managedPolicyArn(o.partition, "service-role/AmazonEBSCSIDriverPolicy")],
-            description: "EBS CSI controller: creates, attaches and deletes the cluster's EBS volumes",
-        },
-        { parent: ctx.parent },
+    const ebsCsiRole = createAddonRole(
+        ctx,
+        o,
+        "ebs-csi",
+        EBS_CSI_SERVICE_ACCOUNT,
+        "service-role/AmazonEBSCSIDriverPolicy",
+        "EBS CSI controller: creates, attaches and deletes the cluster's EBS volumes",
     );
     const afterNodes = { dependsOn: [o.systemNodes] };
     return [
         createAddon(ctx, "coredns", {}, afterNodes),
         createAddon(ctx, "aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, afterNodes),
     ];
+}
+
+/** The IRSA role of an add-on's service account, holding one AWS managed policy. */
+function createAddonRole(
+    ctx: AddonContext,
+    o: IrsaOptions,
+    role: string,
+    serviceAccount: { readonly namespace: string; readonly name: string },
+    managedPolicy: string,
+    description: string,
+): IrsaRole {
+    return new IrsaRole(
+        `${ctx.name}-${role}`,
+        {
+            oidcProviderArn: o.oidcProviderArn,
+            oidcIssuer: o.oidcIssuer,
+            namespace: serviceAccount.namespace,
+            serviceAccount: serviceAccount.name,
+            managedPolicyArns: [managedPolicyArn(o.partition, managedPolicy)],
+            description,
+        },
+        { parent: ctx.parent },
+    );
 }
