@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -25,6 +24,7 @@ import { STS_AUDIENCE } from "../../../components/iam";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
@@ -380,34 +380,17 @@ describe("Kubecost IRSA trusts under independent IAM evaluation (iam-simulate)",
         }));
     });
 
-    // iam-simulate does not know EKS issuers as condition-key prefixes and would drop them; aliasing the issuer to
-    // one it knows (accounts.google.com) on both sides keeps StringEquals semantics (toolchain.md §5.2).
-    const alias = <T>(value: T, issuer = ISSUER): T =>
-        JSON.parse(JSON.stringify(value).split(`"${issuer}:`).join("\"accounts.google.com:")) as T;
     interface Token { aud?: string; issuer?: string; provider?: string }
-    async function assume(trust: unknown, sub: string, opts: Token = {}): Promise<string> {
-        const issuer = opts.issuer ?? ISSUER;
-        const simulation: Simulation = {
-            request: {
-                principal: opts.provider ?? PROVIDER_ARN,
-                action: "sts:AssumeRoleWithWebIdentity",
-                resource: { resource: `arn:aws:iam::${ACCOUNT}:role/kubecost`, accountId: ACCOUNT },
-                contextVariables: alias({
-                    [`${issuer}:sub`]: sub,
-                    [`${issuer}:aud`]: opts.aud ?? STS_AUDIENCE,
-                }, issuer),
-            },
-            identityPolicies: [],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            resourcePolicy: alias(trust) as Simulation["resourcePolicy"],
-        };
-        const result = await runSimulation(simulation, {});
-        if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
-        assert.ok(result.resultType === "single");
-        assert.deepEqual(result.result.ignoredContextKeys ?? [], [], "no condition key silently dropped");
-        return result.overallResult;
-    }
+    const assume = (trust: unknown, sub: string, opts: Token = {}) =>
+        assumeWithWebIdentity({
+            trustPolicy: trust,
+            trustIssuer: ISSUER,
+            providerArn: opts.provider ?? PROVIDER_ARN,
+            issuer: opts.issuer ?? ISSUER,
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/kubecost`,
+            sub,
+            aud: opts.aud ?? STS_AUDIENCE,
+        });
 
     const query = `system:serviceaccount:kubecost:${COST_ANALYZER_SERVICE_ACCOUNT}`;
     const write = `system:serviceaccount:kubecost:${PROMETHEUS_SERVICE_ACCOUNT}`;

@@ -7,7 +7,7 @@ import {
     jobRoleTrustPolicy,
     teamPrefixes,
 } from "../../../components/emr";
-import { assumeWithWebIdentity } from "./assume-role";
+import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
@@ -160,18 +160,15 @@ describe("job execution role trust under independent IAM evaluation", () => {
     const roleArn = `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
     const suffix = `${ACCOUNT}-${base36(roleName)}`;
     const assume = (sub: string, overrides: { issuer?: string; providerArn?: string; aud?: string } = {}) =>
-        assumeWithWebIdentity(
-            trust,
-            {
-                providerArn: overrides.providerArn ?? PROVIDER,
-                issuer: overrides.issuer ?? ISSUER,
-                sub,
-                aud: overrides.aud,
-                roleArn,
-                accountId: ACCOUNT,
-            },
-            ISSUER,
-        );
+        assumeWithWebIdentity({
+            trustPolicy: trust,
+            trustIssuer: ISSUER,
+            providerArn: overrides.providerArn ?? PROVIDER,
+            issuer: overrides.issuer ?? ISSUER,
+            sub,
+            aud: overrides.aud,
+            roleArn,
+        });
 
     const allowed: Array<[string, string]> = [
         ["the team's Spark service account", `system:serviceaccount:${namespace}:spark`],

@@ -13,7 +13,7 @@ import { base36, EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "../../.
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
-import { assumeWithWebIdentity } from "./assume-role";
+import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-west-2";
@@ -180,17 +180,13 @@ describe("EMR job execution components (planned under mocks)", function () {
             assert.ok(role);
             const trust: unknown = JSON.parse(String(role.inputs.assumeRolePolicy));
             const assume = (sub: string) =>
-                assumeWithWebIdentity(
-                    trust,
-                    {
-                        providerArn: PROVIDER,
-                        issuer: ISSUER,
-                        sub,
-                        roleArn: String(role.outputs.arn),
-                        accountId: ACCOUNT,
-                    },
-                    ISSUER,
-                );
+                assumeWithWebIdentity({
+                    trustPolicy: trust,
+                    providerArn: PROVIDER,
+                    issuer: ISSUER,
+                    sub,
+                    roleArn: String(role.outputs.arn),
+                });
             assert.equal(await assume(`system:serviceaccount:${t.namespace}:${t.serviceAccount}`), "Allowed");
             assert.equal(
                 await assume(`${sa(t.namespace)}emr-containers-sa-spark-driver-${ACCOUNT}-${base36(roleName)}`),

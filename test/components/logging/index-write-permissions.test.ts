@@ -3,9 +3,9 @@
  * (@cloud-copilot/iam-simulate) with both documents a request meets: the role's identity policy and the domain's
  * resource policy, exactly as the components build them.
  */
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as assert from "node:assert/strict";
 import { domainAccessPolicy, domainArn, indexWritePolicy, logIndexName, roleArn } from "../../../components/logging";
+import { evaluatePermission } from "../../support/iam-simulation";
 
 const ACCOUNT = "111122223333";
 const DOMAIN = domainArn("aws", "us-west-2", ACCOUNT, "spark-dev-logs");
@@ -21,24 +21,15 @@ const resourcePolicy = domainAccessPolicy({
     ],
 });
 
-async function decision(action: string, path: string): Promise<string> {
-    const result = await runSimulation(
-        {
-            request: {
-                action,
-                principal: TEAM_A,
-                resource: { resource: `${DOMAIN}${path}`, accountId: ACCOUNT },
-                contextVariables: {},
-            },
-            identityPolicies: [{ name: "write-own-index", policy: indexWritePolicy(DOMAIN, logIndexName("team-a")) }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            resourcePolicy,
-        },
-        {},
-    );
-    assert.equal(result.resultType, "single", JSON.stringify(result));
-    return result.overallResult;
+function decision(action: string, path: string): Promise<string> {
+    return evaluatePermission({
+        principal: TEAM_A,
+        action,
+        resource: `${DOMAIN}${path}`,
+        accountId: ACCOUNT,
+        identityPolicies: { "write-own-index": indexWritePolicy(DOMAIN, logIndexName("team-a")) },
+        resourcePolicy,
+    });
 }
 
 describe("log index write permissions (IAM evaluation)", () => {

@@ -14,7 +14,7 @@ import type { PlanResult } from "../../../tools/plan/plan";
 import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { MODES, STACKS, allPlans, jsonInput, ofType, planOf } from "../cluster/plan-fixtures";
-import { assumeWithWebIdentity } from "../emr/assume-role";
+import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const CONFIG_DIR = path.resolve(__dirname, "..", "..", "..", "policies", "config");
 const policyConfig = (stack: string): unknown =>
@@ -169,11 +169,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 if (!trust.Statement.some((s) => s.Principal.Federated !== undefined)) continue;
                 const roleArn = text(role.outputs.arn);
                 const assume = (sub: string, aud?: string) =>
-                    assumeWithWebIdentity(
-                        trust,
-                        { providerArn, issuer, sub, roleArn, accountId, ...(aud ? { aud } : {}) },
-                        issuer,
-                    );
+                    assumeWithWebIdentity({ trustPolicy: trust, providerArn, issuer, sub, roleArn, aud });
                 const label = `${stack}/${mode} ${role.name}`;
                 const roleName = text(role.outputs.name);
                 const team = settings.teams.find((t) => roleName === `spark-${stack}-${t.name}-emr-job`);
