@@ -45,18 +45,16 @@ export class IrsaRole extends pulumi.ComponentResource {
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:iam:IrsaRole", name, {}, opts);
         const a = { ...defaults, ...args };
-        const trust = pulumi
-            .all([a.oidcProviderArn, a.oidcIssuer])
-            .apply(([oidcProviderArn, oidcIssuer]) =>
-                JSON.stringify(
-                    irsaTrustPolicy({
-                        oidcProviderArn,
-                        oidcIssuer,
-                        namespace: a.namespace,
-                        serviceAccount: a.serviceAccount,
-                    }),
-                ),
-            );
+        const trust = pulumi.all([a.oidcProviderArn, a.oidcIssuer]).apply(([oidcProviderArn, oidcIssuer]) =>
+            JSON.stringify(
+                irsaTrustPolicy({
+                    oidcProviderArn,
+                    oidcIssuer,
+                    namespace: a.namespace,
+                    serviceAccount: a.serviceAccount,
+                }),
+            ),
+        );
         const role = new aws.iam.Role(
             `${name}-role`,
             {

@@ -104,18 +104,16 @@ function createAutoscalerRole(
     parent: pulumi.Resource,
 ): IrsaRole {
     const { cluster } = a;
-    const policy = pulumi
-        .all([cluster.name, cluster.accountId])
-        .apply(([clusterName, accountId]) =>
-            JSON.stringify(
-                clusterAutoscalerPolicy({
-                    partition: cluster.partition,
-                    accountId,
-                    region: cluster.region,
-                    clusterName,
-                }),
-            ),
-        );
+    const policy = pulumi.all([cluster.name, cluster.accountId]).apply(([clusterName, accountId]) =>
+        JSON.stringify(
+            clusterAutoscalerPolicy({
+                partition: cluster.partition,
+                accountId,
+                region: cluster.region,
+                clusterName,
+            }),
+        ),
+    );
     return new IrsaRole(
         `${name}-controller`,
         {

@@ -181,8 +181,12 @@ describe("Kubecost chart values", () => {
 
     it("give every workload container requests and limits", () => {
         for (const path of [
-            "kubecostFrontend.resources", "kubecostModel.resources", "sigV4Proxy.resources", "diagnostics.resources",
-            "prometheus.server.resources", "prometheus.configmapReload.prometheus.resources",
+            "kubecostFrontend.resources",
+            "kubecostModel.resources",
+            "sigV4Proxy.resources",
+            "diagnostics.resources",
+            "prometheus.server.resources",
+            "prometheus.configmapReload.prometheus.resources",
         ]) {
             for (const kind of ["requests", "limits"]) {
                 for (const resource of ["cpu", "memory"]) {
@@ -224,12 +228,10 @@ describe("Kubecost chart values", () => {
             assert.ok(includeList.includes(label), label);
         }
         const reports = at(merged, "global.savedReports.reports") as { aggregateBy: string }[];
-        assert.deepEqual(reports.map((r) => r.aggregateBy), [
-            "namespace",
-            "label:spark_platform_pool",
-            "label:spark_role",
-            "label:karpenter_sh_capacity_type",
-        ]);
+        assert.deepEqual(
+            reports.map((r) => r.aggregateBy),
+            ["namespace", "label:spark_platform_pool", "label:spark_role", "label:karpenter_sh_capacity_type"],
+        );
         assert.equal(kubecostLabelName("eks.amazonaws.com/capacityType"), "eks_amazonaws_com_capacityType");
     });
 });
@@ -241,29 +243,32 @@ interface Planned {
 }
 
 function planKubecost(region = "us-west-2"): Promise<Planned> {
-    return planProgram(() => {
-        const provider = new k8s.Provider("k", { kubeconfig: "{}" });
-        const cluster: ClusterContext = {
-            name: pulumi.output("spark-dev"),
-            kubernetesVersion: "1.34",
-            partition: "aws",
-            region,
-            accountId: ACCOUNT,
-            oidcProviderArn: pulumi.output(PROVIDER_ARN),
-            oidcIssuer: pulumi.output(ISSUER),
-            provider,
-            systemNodeSelector: SYSTEM_SELECTOR,
-            instanceTags: {},
-        };
-        const kubecost = new Kubecost("kubecost", { cluster, kmsKeyArn: KMS_KEY_ARN });
-        return {
-            workspaceId: kubecost.workspaceId,
-            workspaceArn: kubecost.workspaceArn,
-            queryRoleArn: kubecost.queryRoleArn,
-            remoteWriteRoleArn: kubecost.remoteWriteRoleArn,
-            portForwardCommand: kubecost.portForwardCommand,
-        };
-    }, { account: { accountId: ACCOUNT, region } });
+    return planProgram(
+        () => {
+            const provider = new k8s.Provider("k", { kubeconfig: "{}" });
+            const cluster: ClusterContext = {
+                name: pulumi.output("spark-dev"),
+                kubernetesVersion: "1.34",
+                partition: "aws",
+                region,
+                accountId: ACCOUNT,
+                oidcProviderArn: pulumi.output(PROVIDER_ARN),
+                oidcIssuer: pulumi.output(ISSUER),
+                provider,
+                systemNodeSelector: SYSTEM_SELECTOR,
+                instanceTags: {},
+            };
+            const kubecost = new Kubecost("kubecost", { cluster, kmsKeyArn: KMS_KEY_ARN });
+            return {
+                workspaceId: kubecost.workspaceId,
+                workspaceArn: kubecost.workspaceArn,
+                queryRoleArn: kubecost.queryRoleArn,
+                remoteWriteRoleArn: kubecost.remoteWriteRoleArn,
+                portForwardCommand: kubecost.portForwardCommand,
+            };
+        },
+        { account: { accountId: ACCOUNT, region } },
+    );
 }
 
 const ofType = (plan: Planned, type: string) => plan.resources.filter((r) => r.type === type);
@@ -272,7 +277,9 @@ const parse = <T>(text: unknown): T => JSON.parse(String(text)) as T;
 interface TrustDoc {
     Statement: { Principal: { Federated: string }; Condition: { StringEquals: Record<string, string> } }[];
 }
-interface PolicyDoc { Statement: { Action: string[]; Resource: string }[] }
+interface PolicyDoc {
+    Statement: { Action: string[]; Resource: string }[];
+}
 
 describe("Kubecost component under the plan's mocks", function () {
     this.timeout(60_000);
@@ -342,7 +349,10 @@ describe("Kubecost component under the plan's mocks", function () {
         assert.deepEqual(policies.map((p) => p.inputs.name).sort(), ["amp-query", "amp-remote-write"]);
         const actionsOf = (name: string) => {
             const doc = parse<PolicyDoc>(policies.find((p) => p.inputs.name === name)!.inputs.policy);
-            assert.deepEqual(doc.Statement.map((s) => s.Resource), [workspaceArn]);
+            assert.deepEqual(
+                doc.Statement.map((s) => s.Resource),
+                [workspaceArn],
+            );
             return doc.Statement.flatMap((s) => s.Action).sort();
         };
         assert.deepEqual(actionsOf("amp-query"), MANAGED_QUERY_ACCESS);
@@ -374,13 +384,19 @@ describe("Kubecost IRSA trusts under independent IAM evaluation (iam-simulate)",
     let trusts: Map<string, unknown>;
     before(async () => {
         const plan = await planKubecost();
-        trusts = new Map(ofType(plan, "aws:iam/role:Role").map((r) => {
-            const trust = parse<TrustDoc>(r.inputs.assumeRolePolicy);
-            return [trust.Statement[0].Condition.StringEquals[`${ISSUER}:sub`], trust];
-        }));
+        trusts = new Map(
+            ofType(plan, "aws:iam/role:Role").map((r) => {
+                const trust = parse<TrustDoc>(r.inputs.assumeRolePolicy);
+                return [trust.Statement[0].Condition.StringEquals[`${ISSUER}:sub`], trust];
+            }),
+        );
     });
 
-    interface Token { aud?: string; issuer?: string; provider?: string }
+    interface Token {
+        aud?: string;
+        issuer?: string;
+        provider?: string;
+    }
     const assume = (trust: unknown, sub: string, opts: Token = {}) =>
         assumeWithWebIdentity({
             trustPolicy: trust,

@@ -196,11 +196,9 @@ describe("npm run preflight", () => {
 
         it("a pinned add-on version is not offered for the Kubernetes version", async () => {
             const account = healthyAccount();
-            account.mocks.eks
-                .on(DescribeAddonVersionsCommand, { addonName: "coredns" })
-                .resolves({
-                    addons: [{ addonName: "coredns", addonVersions: [{ addonVersion: "v1.11.0-eksbuild.1" }] }],
-                });
+            account.mocks.eks.on(DescribeAddonVersionsCommand, { addonName: "coredns" }).resolves({
+                addons: [{ addonName: "coredns", addonVersions: [{ addonVersion: "v1.11.0-eksbuild.1" }] }],
+            });
             const check = (await checksOf(account)).get("addons");
             assert.equal(check?.status, "fail");
             assert.match(check?.detail ?? "", /coredns v1\.12\.4-eksbuild\.1 \(offered: v1\.11\.0-eksbuild\.1\)/);
@@ -284,13 +282,11 @@ describe("npm run preflight", () => {
 
         it("the caller may not read something: the AWS error is the detail, never a stack trace", async () => {
             const account = healthyAccount();
-            account.mocks.quotas
-                .on(GetServiceQuotaCommand)
-                .rejects(
-                    Object.assign(new Error("User is not authorized to perform servicequotas:GetServiceQuota"), {
-                        name: "AccessDeniedException",
-                    }),
-                );
+            account.mocks.quotas.on(GetServiceQuotaCommand).rejects(
+                Object.assign(new Error("User is not authorized to perform servicequotas:GetServiceQuota"), {
+                    name: "AccessDeniedException",
+                }),
+            );
             const check = (await checksOf(account)).get("vcpu-quotas");
             assert.equal(check?.status, "fail");
             assert.equal(
@@ -303,13 +299,11 @@ describe("npm run preflight", () => {
     describe("refuses to run (exit 2)", () => {
         it("without credentials, with one line that says how to log in", async () => {
             const account = healthyAccount();
-            account.mocks.sts
-                .on(GetCallerIdentityCommand)
-                .rejects(
-                    Object.assign(new Error("Could not load credentials from any providers"), {
-                        name: "CredentialsProviderError",
-                    }),
-                );
+            account.mocks.sts.on(GetCallerIdentityCommand).rejects(
+                Object.assign(new Error("Could not load credentials from any providers"), {
+                    name: "CredentialsProviderError",
+                }),
+            );
             await assert.rejects(preflight(account, ["--stack", "dev"]), (e: unknown) => {
                 assert.ok(e instanceof InputError);
                 assert.match(
