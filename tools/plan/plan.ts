@@ -133,6 +133,14 @@ async function runProgram(entry: string): Promise<Record<string, unknown>> {
  */
 async function runInStack(load: () => Record<string, unknown>): Promise<Record<string, unknown>> {
     ignoreRepeatsOfReportedErrors();
+    // The Pulumi runtime records `new Error().stack` for every promise it creates (runtime/debuggable.js), only to
+    // describe promises still pending at exit. Formatting those traces (through source maps, as tsx runs
+    // TypeScript) was most of a plan's time; the plan never prints them, so while the program runs traces are off.
+    // An error the program throws still carries its message, which is all the plan reports.
+    const sourceMaps = process.sourceMapsEnabled;
+    const traceLimit = Error.stackTraceLimit;
+    process.setSourceMapsEnabled(false);
+    Error.stackTraceLimit = 0;
     let programError: unknown;
     try {
         const outputs = await runInPulumiStack(async () => {
@@ -150,6 +158,8 @@ async function runInStack(load: () => Record<string, unknown>): Promise<Record<s
     } finally {
         // Drain this run's RPCs so none of them reaches the monitor of the next plan in this process.
         await disconnect();
+        process.setSourceMapsEnabled(sourceMaps);
+        Error.stackTraceLimit = traceLimit;
     }
 }
 
