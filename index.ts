@@ -267,7 +267,7 @@ const emrTeams = settings.teams.map(
 );
 
 // Logs: the OpenSearch domain overlaps the EKS cluster's creation (it takes as long). Only its ingress rule from the
-// cluster security group and its access policy wait for the cluster; the writers are the derived job-role ARNs.
+// cluster security group and its access policy (through the job roles) wait for the cluster.
 const logDomain = new LogDomain(
     "logs",
     {
@@ -286,7 +286,9 @@ const logDomain = new LogDomain(
             ? {}
             : { dedicatedMasters: { ...settings.opensearch.dedicatedMasters } }),
         volumeSizeGiB: settings.opensearch.volumeSizeGiB,
-        writers: settings.teams.map((t) => ({ roleArn: jobRoleArnOf(t.name), index: logIndexName(t.name) })),
+        // The roles themselves, not their derived ARNs: an access policy naming a role that does not exist yet is
+        // refused, so the domain's policy (never the domain) waits for them.
+        writers: settings.teams.map((t, i) => ({ roleArn: emrTeams[i].executionRoleArn, index: logIndexName(t.name) })),
         adminArns: settings.opensearch.adminArns,
         logRetentionDays: settings.opensearch.logRetentionDays,
         deletionProtection: settings.opensearch.deletionProtection,
