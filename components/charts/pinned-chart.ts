@@ -94,8 +94,8 @@ export interface RegistryCredentials {
 }
 
 export interface PinnedChartArgs {
-    /** Folder under charts/ whose pin.yaml and values.yaml describe the chart. */
-    pin: string;
+    /** The chart's pin (`readChartPin`), or the name of its folder under charts/. */
+    pin: ChartPin | string;
     /** Where it is installed: the Kubernetes provider, and the cluster's Kubernetes minor the pin must support. */
     cluster: Pick<ClusterContext, "provider" | "kubernetesVersion">;
     /** Values computed by the program (role ARNs, endpoints), deep-merged over the pin's values.yaml. */
@@ -125,7 +125,7 @@ export function installPinnedChart(
     opts: pulumi.ComponentResourceOptions & { parent: pulumi.Resource },
 ): k8s.helm.v4.Chart {
     const dir = args.chartsDir ?? CHARTS_DIR;
-    const pin = readChartPin(args.pin, dir);
+    const pin = typeof args.pin === "string" ? readChartPin(args.pin, dir) : args.pin;
     requireChartSupports(pin, args.cluster.kubernetesVersion, opts.parent);
     const version = args.version ?? pin.version;
     if (!EXACT_VERSION.test(version)) {

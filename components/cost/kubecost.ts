@@ -154,7 +154,7 @@ export class Kubecost extends pulumi.ComponentResource {
                     capacityTypeLabel: a.capacityTypeLabel,
                 }),
             );
-        installPinnedChart(name, { pin: pin.name, cluster, values }, { parent: this, dependsOn: [namespace] });
+        installPinnedChart(name, { pin, cluster, values }, { parent: this, dependsOn: [namespace] });
 
         this.workspaceId = workspace.id;
         this.workspaceArn = workspaceArn;

@@ -75,7 +75,7 @@ export class SparkOperator extends pulumi.ComponentResource {
         installPinnedChart(
             name,
             {
-                pin: pin.name,
+                pin,
                 cluster: a.cluster,
                 chart: chart.chart,
                 version: chart.version,

@@ -88,7 +88,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
                 nodeSelector: a.cluster.systemNodeSelector,
             }),
         );
-        installPinnedChart(name, { pin: pin.name, cluster: a.cluster, values }, { parent: this });
+        installPinnedChart(name, { pin, cluster: a.cluster, values }, { parent: this });
 
         this.pools = a.pools;
         this.roleArn = role.arn;

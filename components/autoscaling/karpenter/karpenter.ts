@@ -94,7 +94,7 @@ export class Karpenter extends pulumi.ComponentResource implements SparkCapacity
                     nodeSelector: cluster.systemNodeSelector,
                 }),
             );
-        const chart = installPinnedChart(name, { pin: pin.name, cluster, values }, { parent: this });
+        const chart = installPinnedChart(name, { pin, cluster, values }, { parent: this });
         // Nodes may only launch once they can join: the class names the role after its access entry exists.
         const joinableRoleName = pulumi.all([nodeRole.roleName, accessEntry.id]).apply(([roleName]) => roleName);
         createNodeResources(name, a, joinableRoleName, chart, this);
