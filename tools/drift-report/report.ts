@@ -6,6 +6,7 @@
 import { CompiledRule } from "./ignore";
 import { EngineStep, PreviewRun } from "./preview";
 import { ABSENT, isSecret, parsePropertyPath, SECRET, valueAt } from "./property-path";
+import { parseUrn } from "../stack-export";
 
 export type DriftOp = "update" | "replace" | "create" | "delete";
 
@@ -78,21 +79,6 @@ const DRIFT_OPS: Readonly<Record<string, DriftOp>> = {
 const OP_RANK: Readonly<Record<DriftOp, number>> = { update: 0, create: 1, delete: 1, replace: 2 };
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export interface UrnParts {
-    readonly stack: string;
-    readonly type: string;
-    readonly name: string;
-}
-
-/** `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`; the name may itself contain `::`. */
-export function parseUrn(urn: string): UrnParts | undefined {
-    if (!urn.startsWith("urn:pulumi:")) return undefined;
-    const parts = urn.slice("urn:pulumi:".length).split("::");
-    if (parts.length < 4) return undefined;
-    const qualified = parts[2].split("$");
-    return { stack: parts[0], type: qualified[qualified.length - 1], name: parts.slice(3).join("::") };
-}
 
 /** Secrets as "[secret]" at any depth, unknowns as "[unknown]", absence as null. */
 function shown(value: unknown): unknown {

@@ -8,6 +8,7 @@ import { PACK_NAME } from "../../policies/pack";
 import { PACK_VERSION } from "./evaluate";
 import { hasMandatoryViolation } from "./report";
 import { PolicyVerdicts } from "./verdicts";
+import { parseUrn } from "../stack-export";
 
 export interface MarkdownContext {
     /** The stack the verdicts are for, shown in the heading. */
@@ -25,10 +26,8 @@ const code = (text: string) => `<code>${escapeHtml(text).replace(/\|/g, "&#124;"
 /** A resource as `name` `type`: the whole URN would make the table unreadable; the name is unique per type. */
 function resource(urn: string): string {
     if (urn === "") return "(stack)";
-    const parts = urn.split("::");
-    if (parts.length < 4) return code(urn);
-    const type = parts[2].split("$").pop() ?? parts[2];
-    return `${code(parts.slice(3).join("::"))} ${code(type)}`;
+    const parts = parseUrn(urn);
+    return parts === undefined ? code(urn) : `${code(parts.name)} ${code(parts.type)}`;
 }
 
 const LEVEL_ORDER: Readonly<Record<string, number>> = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 };

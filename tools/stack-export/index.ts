@@ -143,3 +143,18 @@ function propertyMap(value: unknown, at: string): Record<string, unknown> {
     if (!isRecord(value)) throw new InputError(`${at} must be an object`);
     return value;
 }
+
+export interface UrnParts {
+    readonly stack: string;
+    readonly type: string;
+    readonly name: string;
+}
+
+/** `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`; the name may itself contain `::`. */
+export function parseUrn(urn: string): UrnParts | undefined {
+    if (!urn.startsWith("urn:pulumi:")) return undefined;
+    const parts = urn.slice("urn:pulumi:".length).split("::");
+    if (parts.length < 4) return undefined;
+    const qualified = parts[2].split("$");
+    return { stack: parts[0], type: qualified[qualified.length - 1], name: parts.slice(3).join("::") };
+}
