@@ -8,28 +8,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    AutoscalerArgs,
-    ClusterAutoscaler,
-    Karpenter,
     SparkCapacity,
     buildPoolContract,
     summarizePools,
-} from "./components/autoscaling";
-import { EksCluster } from "./components/cluster";
-import { CAPACITY_TYPE_LABELS, Kubecost } from "./components/cost";
-import { EmrClusterAccess, PlatformBucket, SparkTeamJobs, jobRoleName } from "./components/emr";
-import { PlatformKey } from "./components/encryption";
-import {
-    LogDomain,
-    SparkLogForwarding,
+    jobRoleName,
     domainArn,
-    fluentBitSidecar,
-    indexWritePolicy,
     logIndexName,
     roleArn,
-} from "./components/logging";
+} from "./components/vocabulary";
+import { AutoscalerArgs, ClusterAutoscaler, Karpenter } from "./components/autoscaling";
+import { EksCluster } from "./components/cluster";
+import { CAPACITY_TYPE_LABELS, Kubecost } from "./components/cost";
+import { EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "./components/emr";
+import { PlatformKey } from "./components/encryption";
+import { LogDomain, SparkLogForwarding, fluentBitSidecar, indexWritePolicy } from "./components/logging";
 import { Network } from "./components/network";
-import { loadSettings } from "./components/settings";
+import { loadSettings } from "./stack-config";
 import { SparkOperator, SparkPriorityClasses, SparkTeam } from "./components/spark";
 
 const settings = loadSettings();
@@ -184,7 +178,7 @@ const sparkOperator = new SparkOperator(
     "spark-operator",
     {
         cluster: clusterContext,
-        emrReleaseLabel: settings.spark.emrRelease.label,
+        emrRelease: settings.spark.emrRelease,
         jobNamespaces: settings.teams.map((t) => t.namespace),
         source: settings.spark.operatorSource,
     },

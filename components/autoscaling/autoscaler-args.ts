@@ -4,8 +4,7 @@
  * mutually exclusive by construction (index.ts creates exactly one of them).
  */
 import type { ClusterContext } from "../cluster";
-import type { InstanceShape } from "../settings";
-import type { PoolContract } from "./pool-contract";
+import type { InstanceShape, PoolContract } from "../vocabulary";
 
 export interface AutoscalerArgs {
     /** The cluster the autoscaler runs in and adds Spark nodes to, as EksCluster builds it. */

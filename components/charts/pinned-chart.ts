@@ -8,8 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import type { ClusterContext } from "../cluster";
-import { isRecord } from "../settings/validators";
+import { isRecord } from "../vocabulary";
 
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "charts");
 
@@ -96,8 +95,11 @@ export interface RegistryCredentials {
 export interface PinnedChartArgs {
     /** The chart's pin (`readChartPin`), or the name of its folder under charts/. */
     pin: ChartPin | string;
-    /** Where it is installed: the Kubernetes provider, and the cluster's Kubernetes minor the pin must support. */
-    cluster: Pick<ClusterContext, "provider" | "kubernetesVersion">;
+    /**
+     * Where it is installed: the Kubernetes provider, and the cluster's Kubernetes minor the pin must support (a
+     * ClusterContext has both; named here so charts, which the cluster itself uses, never import the cluster).
+     */
+    cluster: { readonly provider: k8s.Provider; readonly kubernetesVersion: string };
     /** Values computed by the program (role ARNs, endpoints), deep-merged over the pin's values.yaml. */
     values?: pulumi.Input<Values>;
     /**

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole, managedPolicyArn } from "../iam";
-import type { Partition } from "../settings";
+import type { Partition } from "../vocabulary";
 import type { AddonName, AddonVersions } from "./addon-versions";
 
 /** Namespace and service account of the EBS CSI controller, the only one its IRSA role trusts. */

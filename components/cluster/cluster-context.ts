@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Partition } from "../settings";
+import type { Partition } from "../vocabulary";
 
 export interface ClusterContext {
     /** EKS cluster name; an Output of the control plane, so whatever reads it waits for the cluster. */

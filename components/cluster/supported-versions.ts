@@ -3,7 +3,7 @@
  * supported when its EKS add-on versions are pinned (./addon-versions.ts) and every pinned chart's range
  * (charts/<name>/pin.yaml) includes it. Supporting a new minor means pinning its add-ons and charts, nothing else.
  */
-import { ChartPin, kubernetesRangeIncludes, readAllChartPins } from "../charts/pinned-chart";
+import { ChartPin, kubernetesRangeIncludes, readAllChartPins } from "../charts";
 import { AddonVersions, EKS_ADDON_VERSIONS } from "./addon-versions";
 
 /** Minors with pinned add-ons that every chart pin supports, in ascending order ("1.33", "1.34"). */

@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeRole } from "../iam";
-import type { Partition } from "../settings";
+import type { Partition } from "../vocabulary";
 import { nodeLaunchTemplateArgs } from "./launch-template";
 
 /** An autoscaler (or an operator) moves the desired size; a preview must not report that as drift. */

@@ -3,7 +3,7 @@
  * values, the IAM policies and the tests all derive them the same way.
  * https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-query-APIs.html
  */
-import { dnsSuffixOf, type Partition } from "../settings";
+import { dnsSuffixOf, type Partition } from "../vocabulary";
 
 /** Port the SigV4 proxy sidecar listens on inside the cost-analyzer pod (the chart's `sigV4Proxy.port` default). */
 export const SIGV4_PROXY_PORT = 8005;

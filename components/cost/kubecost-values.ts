@@ -4,7 +4,7 @@
  * the workspace; the cost model queries the workspace through the SigV4 proxy sidecar.
  */
 import type { Values } from "../charts";
-import { POOL_LABELS } from "../autoscaling/pool-contract";
+import { POOL_LABELS } from "../vocabulary";
 import { ampEndpoints } from "./amp-urls";
 
 /** The cost-analyzer's service account (the chart's `serviceAccount.name`); the query role trusts exactly this one. */

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { installPinnedChart, readChartPin } from "../charts";
-import type { ClusterContext } from "../cluster/cluster-context";
+import type { ClusterContext } from "../cluster";
 import { IrsaRole } from "../iam";
 import { ampEndpoints } from "./amp-urls";
 import { ampQueryPolicy, ampRemoteWritePolicy } from "./iam-policy";

@@ -7,8 +7,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterContext } from "../cluster/cluster-context";
-import type { Partition } from "../settings";
+import type { ClusterContext } from "../cluster";
+import type { Partition } from "../vocabulary";
 
 export interface EmrClusterAccessArgs {
     /** The cluster EMR runs jobs in. */

@@ -8,7 +8,7 @@ export {
     EMR_SERVICE_LINKED_ROLE,
 } from "./emr-cluster-access";
 export type { EmrClusterAccessArgs } from "./emr-cluster-access";
-export { JobExecutionRole, jobRoleName } from "./job-execution-role";
+export { JobExecutionRole } from "./job-execution-role";
 export type { JobExecutionRoleArgs } from "./job-execution-role";
 export { jobRolePolicy } from "./job-role-policy";
 export { emrServiceAccountPattern, jobRoleTrustPolicy, serviceAccountSubject, STS_AUDIENCE } from "./job-role-trust";

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterContext } from "../cluster/cluster-context";
+import type { ClusterContext } from "../cluster";
 import type { TeamPrefixes } from "./bucket-layout";
 import { jobRolePolicy } from "./job-role-policy";
 import { jobRoleTrustPolicy } from "./job-role-trust";
@@ -14,7 +14,7 @@ import { jobRoleTrustPolicy } from "./job-role-trust";
 export interface JobExecutionRoleArgs {
     /** Cluster whose OIDC issuer the role trusts. */
     cluster: ClusterContext;
-    /** Role name, at most 64 characters (see jobRoleName). */
+    /** Role name, at most 64 characters (see jobRoleName in components/vocabulary). */
     roleName: string;
     /** The team's namespace. */
     namespace: pulumi.Input<string>;
@@ -45,20 +45,6 @@ const defaults = {
     glueDatabases: [] as readonly string[],
     additionalPolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
 };
-
-const MAX_ROLE_NAME = 64;
-
-/** `<namePrefix>-<team>-emr-job`: deterministic, so the trust's base36 suffix is known before the role exists. */
-export function jobRoleName(namePrefix: string, team: string): string {
-    const name = `${namePrefix}-${team}-emr-job`;
-    if (name.length > MAX_ROLE_NAME || !/^[\w+=,.@-]+$/.test(name)) {
-        throw new Error(
-            `job execution role name ${JSON.stringify(name)} is not an IAM role name of at most ${MAX_ROLE_NAME} ` +
-                `characters; shorten the team name ${JSON.stringify(team)}`,
-        );
-    }
-    return name;
-}
 
 export class JobExecutionRole extends pulumi.ComponentResource {
     /** Role ARN, for StartJobRun and the Spark service account's annotation; ready once its policy is attached. */

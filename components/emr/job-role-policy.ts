@@ -3,7 +3,7 @@
  * (read code and pod templates; read and write logs, event logs and data), the stack key through S3 only, the
  * team's log group, and optionally read access to named Glue Data Catalog databases. Nothing of another team.
  */
-import { dnsSuffixOf, type Partition } from "../settings";
+import { dnsSuffixOf, type Partition } from "../vocabulary";
 import { TeamPrefixes } from "./bucket-layout";
 
 export interface JobRolePolicyInput {

@@ -7,7 +7,7 @@
  * `aws emr-containers update-role-trust-policy` would add; writing it here keeps the trust in code (the CLI edits
  * it out of band, and Pulumi then reports drift). Both statements require tokens minted for STS.
  */
-import type { Partition } from "../settings";
+import type { Partition } from "../vocabulary";
 import { base36 } from "./base36";
 
 /** Audience the EKS pod identity webhook requests for projected tokens. */

@@ -12,7 +12,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { findPool, PoolContract, SparkRole } from "../autoscaling/pool-contract";
+import { findPool, isRecord, PoolContract, SparkRole } from "../vocabulary";
 
 export type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
 export type Volume = pulumi.Unwrap<k8s.types.input.core.v1.Volume>;
@@ -247,8 +247,4 @@ function checkVolumes(volumes: readonly Volume[]): void {
             );
         }
     }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }

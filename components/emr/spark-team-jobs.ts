@@ -6,10 +6,10 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PoolContract, SPARK_ROLES, SparkRole } from "../autoscaling/pool-contract";
-import type { ClusterContext } from "../cluster/cluster-context";
+import { PoolContract, SPARK_ROLES, SparkRole, jobRoleName } from "../vocabulary";
+import type { ClusterContext } from "../cluster";
 import { s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
-import { JobExecutionRole, jobRoleName } from "./job-execution-role";
+import { JobExecutionRole } from "./job-execution-role";
 import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
 import { startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
 

@@ -1,5 +1,5 @@
 /** The platform key's key policy, as a pure function so tests can read it without mocks. */
-import { Partition, dnsSuffixOf } from "../settings/regions";
+import { Partition, dnsSuffixOf } from "../vocabulary";
 
 export interface PlatformKeyPolicyInput {
     partition: Partition;

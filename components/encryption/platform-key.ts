@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Partition } from "../settings/regions";
+import { Partition } from "../vocabulary";
 import { platformKeyPolicy } from "./key-policy";
 
 export interface PlatformKeyArgs {

@@ -12,3 +12,4 @@ export {
     serviceAccountSubject,
 } from "./trust-policy";
 export type { IrsaSubject } from "./trust-policy";
+export { principalOf, samePrincipal } from "./principals";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Partition } from "../settings";
+import type { Partition } from "../vocabulary";
 import { attachPolicies } from "./irsa-role";
 import { nodeRoleManagedPolicyArns, nodeRoleTrustPolicy } from "./trust-policy";
 

@@ -5,7 +5,7 @@
  * token; the role trusts exactly one `system:serviceaccount:<namespace>:<name>` subject, and only tokens minted for
  * STS (`aud`). See https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
  */
-import type { Partition } from "../settings";
+import type { Partition } from "../vocabulary";
 
 export interface IrsaSubject {
     /** ARN of the cluster's IAM OIDC provider: the Federated principal. */

@@ -1,4 +1,4 @@
-export { LogDomain, TLS_SECURITY_POLICY, logDomainProblems } from "./log-domain";
+export { LOG_DOMAIN_DEFAULTS, LogDomain, TLS_SECURITY_POLICY, logDomainProblems } from "./log-domain";
 export type { LogDomainArgs } from "./log-domain";
 export { SparkLogForwarding, SIDECAR_LABELS, logForwardingProblems, sidecarConfigMaps } from "./spark-log-forwarding";
 export type { SparkLogForwardingArgs } from "./spark-log-forwarding";
@@ -11,7 +11,6 @@ export {
     INDEX_WRITE_ACTIONS,
 } from "./domain-access-policy";
 export type { DomainAccessPolicyInput, IndexWriter } from "./domain-access-policy";
-export { LOG_INDEX_PREFIX, domainArn, logIndexName, roleArn } from "./log-index";
 export {
     DEFAULT_OUTPUT_LIMITS,
     FLUENT_BIT_CONFIG_MAP,

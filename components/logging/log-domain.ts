@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Partition } from "../settings/regions";
+import { Partition, domainArn } from "../vocabulary";
 import { IndexWriter, domainAccessPolicy, domainLogDeliveryPolicy } from "./domain-access-policy";
 import {
     DomainSizing,
@@ -9,7 +9,6 @@ import {
     domainClusterConfig,
     sizingProblems,
 } from "./domain-sizing";
-import { domainArn } from "./log-index";
 
 export interface LogDomainArgs {
     /** Domain name: 3–28 characters, lowercase letters, digits and '-', starting with a letter. */
@@ -38,7 +37,7 @@ export interface LogDomainArgs {
     engineVersion?: string;
     /**
      * Data nodes.
-     * @default { instanceType: "t3.medium.search", count: 1 }
+     * @default { instanceType: "r7g.large.search", count: 1 }
      */
     dataNodes?: NodeGroupSize;
     /**
@@ -53,7 +52,7 @@ export interface LogDomainArgs {
     dedicatedMasters?: NodeGroupSize;
     /**
      * gp3 volume per data node, GiB.
-     * @default 20
+     * @default 100
      */
     volumeSizeGiB?: number;
     /** Job execution roles, each allowed to write to its own index only. */
@@ -78,11 +77,12 @@ export interface LogDomainArgs {
     createServiceLinkedRole?: boolean;
 }
 
-const defaults = {
+/** The same defaults as Pulumi.yaml's `opensearch*` keys, so the component alone sizes a domain like a stack. */
+export const LOG_DOMAIN_DEFAULTS = {
     engineVersion: OPENSEARCH_ENGINE_VERSION,
-    dataNodes: { instanceType: "t3.medium.search", count: 1 },
+    dataNodes: { instanceType: "r7g.large.search", count: 1 },
     zoneCount: 1,
-    volumeSizeGiB: 20,
+    volumeSizeGiB: 100,
     logRetentionDays: 30,
     deletionProtection: false,
     createServiceLinkedRole: false,
@@ -122,7 +122,7 @@ export class LogDomain extends pulumi.ComponentResource {
 
     constructor(name: string, args: LogDomainArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:logging:LogDomain", name, {}, opts);
-        const a = { ...defaults, ...args };
+        const a = { ...LOG_DOMAIN_DEFAULTS, ...args };
         const problems = logDomainProblems(args);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`log domain "${a.domainName}":\n  - ${problems.join("\n  - ")}`, this);
@@ -223,7 +223,7 @@ export class LogDomain extends pulumi.ComponentResource {
 
 /** Every problem with the args, each naming the input, the value and the fix; empty when they are valid. */
 export function logDomainProblems(args: LogDomainArgs): string[] {
-    const a = { ...defaults, ...args };
+    const a = { ...LOG_DOMAIN_DEFAULTS, ...args };
     const problems = sizingProblems(sizingOf(a));
     if (!/^[a-z][a-z0-9-]{2,27}$/.test(a.domainName)) {
         problems.push(
@@ -249,7 +249,7 @@ export function logDomainProblems(args: LogDomainArgs): string[] {
     return problems;
 }
 
-function sizingOf(a: LogDomainArgs & typeof defaults): DomainSizing {
+function sizingOf(a: LogDomainArgs & typeof LOG_DOMAIN_DEFAULTS): DomainSizing {
     return {
         engineVersion: a.engineVersion,
         dataNodes: a.dataNodes,
@@ -276,7 +276,7 @@ function createSecurityGroup(name: string, a: LogDomainArgs, parent: pulumi.Reso
 
 function createLogGroups(
     name: string,
-    a: LogDomainArgs & typeof defaults,
+    a: LogDomainArgs & typeof LOG_DOMAIN_DEFAULTS,
     arn: pulumi.Output<string>,
     parent: pulumi.Resource,
 ): { groups: Record<string, aws.cloudwatch.LogGroup>; deliveryPolicy: aws.cloudwatch.LogResourcePolicy } {

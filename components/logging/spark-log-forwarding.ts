@@ -9,7 +9,7 @@ import {
     fluentBitConfigData,
     wrapperScriptsData,
 } from "./fluent-bit-config";
-import { logIndexName } from "./log-index";
+import { logIndexName } from "../vocabulary";
 import { DEFAULT_SIDECAR_TIMINGS, SidecarTimings, timingProblems } from "./sidecar-timings";
 
 export interface SparkLogForwardingArgs {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Cidr } from "../settings";
+import { Cidr } from "../vocabulary";
 import { flowLogRoleTrustPolicy, flowLogWritePolicy } from "./iam-policy";
 import { layoutSubnets } from "./subnet-layout";
 

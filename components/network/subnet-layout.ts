@@ -1,4 +1,4 @@
-import { Cidr, subdivideCidr } from "../settings";
+import { Cidr, subdivideCidr } from "../vocabulary";
 
 export interface ZoneSubnets {
     readonly zone: string;

@@ -1,34 +1,25 @@
 /**
- * Checks of the stack configuration the Spark components read, as one line per problem, for the settings parser
- * to add to its InvalidConfigError (so a bad value fails before anything is registered, not mid-deployment).
+ * The Spark settings checked together, as typed problems, for the settings parser to report under their keys (so a
+ * bad combination fails before anything is registered, not mid-deployment).
  */
-import { parseEmrReleaseLabel } from "../settings/validators";
-import { emrSparkImage, sparkOperatorChart, SPARK_OPERATOR_SOURCES, SparkOperatorSource } from "./operator-chart";
+import type { EmrReleaseLabel } from "../vocabulary";
+import { SparkConfigProblem, SparkOperatorSource, emrSparkImage, sparkOperatorChart } from "./operator-chart";
 
 export interface SparkPlatformConfig {
     /** `aws:region`. */
     readonly region: string;
-    /** `emrReleaseLabel`. */
-    readonly emrReleaseLabel: string;
-    /** `sparkOperatorSource`; absent means regional-ecr. */
-    readonly sparkOperatorSource?: string;
+    /** `emrReleaseLabel`, parsed. */
+    readonly release: EmrReleaseLabel;
+    /** `sparkOperatorSource`. */
+    readonly sparkOperatorSource: SparkOperatorSource;
     /** `emrImageTag`; required when the label ends in -latest. */
     readonly emrImageTag?: string;
 }
 
-/** Problems with the Spark settings, each `<key>: <value> <what is wrong; the fix>`; empty when all is well. */
-export function sparkPlatformConfigProblems(config: SparkPlatformConfig): string[] {
-    const source = config.sparkOperatorSource ?? "regional-ecr";
-    if (!(SPARK_OPERATOR_SOURCES as readonly string[]).includes(source)) {
-        return [
-            `sparkOperatorSource: ${JSON.stringify(source)} is not allowed; ` +
-                `use one of: ${SPARK_OPERATOR_SOURCES.join(", ")}`,
-        ];
-    }
-    const chart = sparkOperatorChart(config.region, config.emrReleaseLabel, source as SparkOperatorSource);
+/** Every problem with the region, release, source and image tag together; empty when all is well. */
+export function sparkPlatformConfigProblems(config: SparkPlatformConfig): SparkConfigProblem[] {
+    const chart = sparkOperatorChart(config.region, config.release, config.sparkOperatorSource);
     if (Array.isArray(chart)) return chart;
-    const release = parseEmrReleaseLabel(config.emrReleaseLabel);
-    if (typeof release === "string") return [`emrReleaseLabel: ${JSON.stringify(config.emrReleaseLabel)} ${release}`];
-    const image = emrSparkImage(config.region, release, config.emrImageTag);
-    return typeof image === "string" ? [] : [image.problem];
+    const image = emrSparkImage(config.region, config.release, config.emrImageTag);
+    return typeof image === "string" ? [] : [image];
 }

@@ -9,9 +9,10 @@ export {
     SPARK_OPERATOR_SOURCES,
     emrRegistryOf,
     emrSparkImage,
+    problemLine,
     sparkOperatorChart,
 } from "./operator-chart";
-export type { EmrRegistry, SparkOperatorChart, SparkOperatorSource } from "./operator-chart";
+export type { EmrRegistry, SparkConfigProblem, SparkOperatorChart, SparkOperatorSource } from "./operator-chart";
 export { sparkOperatorValues, SPARK_JOBS_NAMESPACE_LABEL } from "./operator-values";
 export { OPERATOR_PORTS, operatorNamespaceManifest, operatorNetworkPolicyManifest } from "./operator-manifests";
 export { SPARK_PRIORITY_CLASSES, priorityClassManifest } from "./priority-classes";

@@ -7,12 +7,27 @@
  * release label without the `emr-` prefix and the `-latest` / date suffix ("Getting started with the Spark
  * operator": emr-6.12.0-java17-latest → 6.12.0-java17); releases before 6.10.0 ship no operator.
  */
-import { EMR_ON_EKS_ECR_ACCOUNTS, dnsSuffixOf } from "../settings/regions";
-import { EmrReleaseLabel, parseEmrReleaseLabel } from "../settings/validators";
+import { EMR_ON_EKS_ECR_ACCOUNTS, EmrReleaseLabel, dnsSuffixOf } from "../vocabulary";
 
 /** Where the operator chart is pulled from. */
 export const SPARK_OPERATOR_SOURCES = ["regional-ecr", "public-gallery"] as const;
 export type SparkOperatorSource = (typeof SPARK_OPERATOR_SOURCES)[number];
+
+/**
+ * What is wrong with one setting the Spark components read, as data: the settings parser reports it under its key
+ * like every other settings error, and callers outside the parser print it with `problemLine`.
+ */
+export interface SparkConfigProblem {
+    readonly key: "aws:region" | "emrImageTag" | "emrReleaseLabel" | "sparkOperatorSource";
+    readonly value: string;
+    /** What is wrong and the fix, to follow the key and the value: `is not allowed; use one of: …`. */
+    readonly what: string;
+}
+
+/** `<key>: "<value>" <what>`: one line, as the settings parser words its errors. */
+export function problemLine(problem: SparkConfigProblem): string {
+    return `${problem.key}: ${JSON.stringify(problem.value)} ${problem.what}`;
+}
 
 /** The ECR Public Gallery copy of the chart: no credentials, but pulled across the internet from us-east-1. */
 export const PUBLIC_GALLERY_CHART = "oci://public.ecr.aws/emr-on-eks/spark-operator";
@@ -25,13 +40,17 @@ export interface EmrRegistry {
 }
 
 /** The region's EMR on EKS registry, or what is wrong with the region. */
-export function emrRegistryOf(region: string): EmrRegistry | string {
+export function emrRegistryOf(region: string): EmrRegistry | SparkConfigProblem {
     const accountId = EMR_ON_EKS_ECR_ACCOUNTS[region];
     if (accountId === undefined) {
         const regions = Object.keys(EMR_ON_EKS_ECR_ACCOUNTS).join(", ");
-        return `region ${JSON.stringify(region)} has no EMR on EKS registry; use one of: ${regions}`;
+        return { key: "aws:region", value: region, what: `has no EMR on EKS registry; use one of: ${regions}` };
     }
     return { accountId, host: `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}` };
+}
+
+function isProblem<T extends object>(value: T | SparkConfigProblem): value is SparkConfigProblem {
+    return "what" in value;
 }
 
 export interface SparkOperatorChart {
@@ -44,27 +63,26 @@ export interface SparkOperatorChart {
 }
 
 /**
- * The chart to install for a region, release and source, or one line per problem (the settings parser already
- * rejects bad regions and labels; this is the same check for callers that do not go through it).
+ * The chart to install for a region, release and source, or every problem (the settings parser already rejects
+ * bad regions and sources; this is the same check for callers that do not go through it).
  */
 export function sparkOperatorChart(
     region: string,
-    releaseLabel: string,
+    release: EmrReleaseLabel,
     source: SparkOperatorSource,
-): SparkOperatorChart | string[] {
-    const problems: string[] = [];
-    const release = parseEmrReleaseLabel(releaseLabel);
-    if (typeof release === "string") problems.push(`emrReleaseLabel: ${JSON.stringify(releaseLabel)} ${release}`);
+): SparkOperatorChart | SparkConfigProblem[] {
+    const problems: SparkConfigProblem[] = [];
     if (!(SPARK_OPERATOR_SOURCES as readonly string[]).includes(source)) {
-        problems.push(
-            `sparkOperatorSource: ${JSON.stringify(source)} is not allowed; ` +
-                `use one of: ${SPARK_OPERATOR_SOURCES.join(", ")}`,
-        );
+        problems.push({
+            key: "sparkOperatorSource",
+            value: source,
+            what: `is not allowed; use one of: ${SPARK_OPERATOR_SOURCES.join(", ")}`,
+        });
     }
     const registry = emrRegistryOf(region);
     // The public gallery serves every region, but the operator still needs the region's registry for its images.
-    if (typeof registry === "string") problems.push(`aws:region: ${registry}`);
-    if (problems.length > 0 || typeof release === "string" || typeof registry === "string") return problems;
+    if (isProblem(registry)) problems.push(registry);
+    if (problems.length > 0 || isProblem(registry)) return problems;
     return source === "public-gallery"
         ? { chart: PUBLIC_GALLERY_CHART, version: release.sparkOperatorChartVersion }
         : { chart: `oci://${registry.host}/spark-operator`, version: release.sparkOperatorChartVersion, registry };
@@ -83,38 +101,33 @@ export function emrSparkImage(
     region: string,
     release: EmrReleaseLabel,
     imageTag?: string,
-): string | { problem: string } {
+): string | SparkConfigProblem {
     const registry = emrRegistryOf(region);
-    if (typeof registry === "string") return { problem: registry };
-    const m = /^(emr-.+)-(latest|\d{8})$/.exec(release.label);
-    if (!m) {
-        const label = JSON.stringify(release.label);
-        return { problem: `emrReleaseLabel ${label} is not a release label such as emr-7.12.0-20260410` };
-    }
-    const [, repository, suffix] = m;
-    const labelTag = suffix === "latest" ? undefined : suffix;
+    if (isProblem(registry)) return registry;
+    const labelTag = release.dateTag;
     if (imageTag !== undefined && !DATED_TAG.test(imageTag)) {
         return {
-            problem:
-                `emrImageTag ${JSON.stringify(imageTag)} is not a release date; ` +
-                "use one such as 20260410 (never latest)",
+            key: "emrImageTag",
+            value: imageTag,
+            what: "is not a release date; use one such as 20260410 (never latest)",
         };
     }
     if (imageTag !== undefined && labelTag !== undefined && imageTag !== labelTag) {
         return {
-            problem:
-                `emrImageTag ${imageTag} contradicts emrReleaseLabel ${release.label}; ` +
-                "remove emrImageTag or make them agree",
+            key: "emrImageTag",
+            value: imageTag,
+            what: `contradicts emrReleaseLabel ${release.label}; remove emrImageTag or make them agree`,
         };
     }
     const tag = imageTag ?? labelTag;
     if (tag === undefined) {
         return {
-            problem:
-                `emrReleaseLabel ${release.label} names the moving tag latest; ` +
-                "set emrImageTag to the release date to run " +
-                `(e.g. 20260410), or use a dated label such as ${repository}-20260410`,
+            key: "emrReleaseLabel",
+            value: release.label,
+            what:
+                "names the moving tag latest; set emrImageTag to the release date to run " +
+                `(e.g. 20260410), or use a dated label such as ${release.imageRepository}-20260410`,
         };
     }
-    return `${registry.host}/spark/${repository}:${tag}`;
+    return `${registry.host}/spark/${release.imageRepository}:${tag}`;
 }

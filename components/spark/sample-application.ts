@@ -3,8 +3,7 @@
  * platform — non-root under Pod Security `restricted`, driver and executors in one zone, the driver on the
  * on-demand driver pool and executors on the spot executor pool (through the pool contract).
  */
-import { PoolContract, findPool } from "../autoscaling/pool-contract";
-import type { EmrReleaseLabel } from "../settings";
+import { PoolContract, findPool, type EmrReleaseLabel } from "../vocabulary";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
 import { SPARK_PRIORITY_CLASSES } from "./priority-classes";
 

@@ -2,16 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryCredentials, installPinnedChart, readChartPin } from "../charts";
-import type { ClusterContext } from "../cluster/cluster-context";
-import { EmrRegistry, SparkOperatorSource, sparkOperatorChart } from "./operator-chart";
+import type { ClusterContext } from "../cluster";
+import type { EmrReleaseLabel } from "../vocabulary";
+import { EmrRegistry, SparkOperatorSource, problemLine, sparkOperatorChart } from "./operator-chart";
 import { sparkOperatorValues } from "./operator-values";
 import { OPERATOR_PORTS, operatorNamespaceManifest, operatorNetworkPolicyManifest } from "./operator-manifests";
 
 export interface SparkOperatorArgs {
     /** The cluster the operator is installed into. */
     cluster: ClusterContext;
-    /** EMR release label of the stack (`emrReleaseLabel`); the chart version is derived from it. */
-    emrReleaseLabel: string;
+    /** EMR release of the stack (`emrReleaseLabel`); the chart version is derived from it. */
+    emrRelease: EmrReleaseLabel;
     /** Namespaces whose SparkApplications the operator runs: the team namespaces (watched by name and label). */
     jobNamespaces: readonly string[];
     /**
@@ -47,8 +48,10 @@ export class SparkOperator extends pulumi.ComponentResource {
         super("spark:spark:SparkOperator", name, {}, opts);
         const a = { ...defaults, ...args };
         const pin = readChartPin("spark-operator");
-        const chart = sparkOperatorChart(a.cluster.region, a.emrReleaseLabel, a.source);
-        if (Array.isArray(chart)) throw new pulumi.ResourceError(`Spark Operator: ${chart.join("; ")}`, this);
+        const chart = sparkOperatorChart(a.cluster.region, a.emrRelease, a.source);
+        if (Array.isArray(chart)) {
+            throw new pulumi.ResourceError(`Spark Operator: ${chart.map(problemLine).join("; ")}`, this);
+        }
         if (a.jobNamespaces.length === 0) {
             throw new pulumi.ResourceError("Spark Operator: no job namespaces; configure at least one team", this);
         }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterContext } from "../cluster/cluster-context";
+import type { ClusterContext } from "../cluster";
 import { SPARK_PRIORITY_CLASSES, priorityClassManifest } from "./priority-classes";
 
 export interface SparkPriorityClassesArgs {

@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PoolContract } from "../autoscaling/pool-contract";
-import type { ClusterContext } from "../cluster/cluster-context";
-import type { EmrReleaseLabel, TeamSettings } from "../settings";
-import { emrSparkImage } from "./operator-chart";
+import type { PoolContract, EmrReleaseLabel, TeamSettings } from "../vocabulary";
+import type { ClusterContext } from "../cluster";
+import { emrSparkImage, problemLine } from "./operator-chart";
 import { sampleSparkApplication } from "./sample-application";
 import {
     limitRangeManifest,
@@ -75,7 +74,7 @@ export class SparkTeam extends pulumi.ComponentResource {
         const { team, cluster } = a;
         const image = emrSparkImage(cluster.region, a.emrRelease, a.emrImageTag);
         if (typeof image !== "string") {
-            throw new pulumi.ResourceError(`Spark team ${team.name}: ${image.problem}`, this);
+            throw new pulumi.ResourceError(`Spark team ${team.name}: ${problemLine(image)}`, this);
         }
         const zone = a.sampleZone ?? a.pools.pools[0]?.zone;
         if (zone === undefined) {

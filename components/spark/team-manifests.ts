@@ -2,7 +2,7 @@
  * The Kubernetes objects of one Spark team, as pure functions of its settings: namespace, quota and limits,
  * network policies and the RBAC of its Spark service account.
  */
-import type { TeamSettings } from "../settings";
+import type { TeamSettings } from "../vocabulary";
 import { SPARK_JOBS_NAMESPACE_LABEL } from "./operator-values";
 import { podSecurityLabels } from "./pod-security";
 import { minQuantity } from "./quantity";

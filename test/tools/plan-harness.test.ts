@@ -6,7 +6,7 @@ import { planFixture } from "../support/fixture-stacks";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { InvalidConfigError } from "../../components/settings";
+import { InvalidConfigError } from "../../stack-config";
 import { CapturedResource, captureRegistrations, promiseOf } from "../../tools/plan/capture";
 import { PlatformMocks, oidcIssuerFor } from "../../tools/plan/mocks";
 

@@ -76,7 +76,7 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
 }
 
 /** The program's narrowing of untyped input to a JSON object, shared by every tool. */
-export { isRecord } from "../../components/settings/validators";
+export { isRecord } from "../../components/vocabulary";
 
 export const POLICY_CONFIG_DIR = path.resolve(__dirname, "..", "..", "policies", "config");
 

@@ -12,31 +12,19 @@ import type {
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { getMonitor, getProject, getStack } from "@pulumi/pulumi/runtime/settings";
+import type { Json, RegisteredResource } from "../stack-export";
 
-/** JSON as the engine stores it: secrets and resource references keep their signature objects. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json };
 
-export interface CapturedResource {
-    urn: string;
-    type: string;
+/** A registration as the offline plan records it: what a stack export holds, and what the Mocks API leaves out. */
+export interface CapturedResource extends RegisteredResource {
     name: string;
-    custom: boolean;
     /** Registered through a multi-language component provider: its children exist only under the real engine. */
     remote: boolean;
-    id?: string;
-    parent?: string;
-    provider?: string;
-    protect: boolean;
     /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
     ignoreChanges: string[];
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
     /** Inputs as the program passed them (what resource policies see). */
     inputs: Record<string, unknown>;
-    /** Engine-serialized inputs (secrets and resource references as signature objects). */
-    serializedInputs: Record<string, Json>;
-    /** Engine-serialized outputs (what stack policies and `pulumi stack export` see). */
-    outputs: Record<string, Json>;
 }
 
 type Callback<T> = (err: unknown, response: T) => void;

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { dnsSuffixOf } from "../../components/settings/regions";
+import { dnsSuffixOf } from "../../components/vocabulary";
 
 export interface MockAccount {
     readonly accountId: string;

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { disconnect } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as path from "node:path";
-import { partitionOf } from "../../components/settings/regions";
+import { partitionOf } from "../../components/vocabulary";
 import { CapturedResource, captureRegistrations } from "./capture";
 import { MockAccount, PlatformMocks } from "./mocks";
 import { StackConfigError, readProject, readStackConfig } from "./stack-config";

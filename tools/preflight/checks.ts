@@ -10,7 +10,7 @@ import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
-import { principalOf, samePrincipal } from "../../components/iam/principals";
+import { principalOf, samePrincipal } from "../../components/iam";
 import type { PreflightPlan } from "./plan";
 import { type Fetch, lookUpChart } from "./registries";
 

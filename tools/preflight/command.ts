@@ -12,8 +12,8 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { readdirSync } from "node:fs";
 import { CHARTS_DIR, readChartPin } from "../../components/charts";
-import { sparkOperatorChart } from "../../components/spark/operator-chart";
-import { InvalidConfigError, type Settings, parseSettings } from "../../components/settings";
+import { problemLine, sparkOperatorChart } from "../../components/spark";
+import { InvalidConfigError, type Settings, parseSettings } from "../../stack-config";
 import { type Command, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
 import { PROJECT_DIR } from "../plan/plan";
 import { StackConfigError, readProject, readStackConfig } from "../plan/stack-config";
@@ -135,8 +135,8 @@ function pinnedCharts(settings: Settings): ChartSource[] {
         .map((d) => {
             const pin = readChartPin(d.name);
             if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
-            const operator = sparkOperatorChart(settings.aws.region, settings.spark.emrRelease.label, "regional-ecr");
-            if (Array.isArray(operator)) throw new InputError(operator.join("; "));
+            const operator = sparkOperatorChart(settings.aws.region, settings.spark.emrRelease, "regional-ecr");
+            if (Array.isArray(operator)) throw new InputError(operator.map(problemLine).join("; "));
             return {
                 name: pin.name,
                 reference: operator.chart,

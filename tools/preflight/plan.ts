@@ -4,7 +4,8 @@
  */
 import type { ChartPin } from "../../components/charts";
 import { addonVersionsFor } from "../../components/cluster";
-import { INSTANCE_SIZE_VCPUS, type Settings, dnsSuffixOf } from "../../components/settings";
+import { INSTANCE_SIZE_VCPUS, dnsSuffixOf } from "../../components/vocabulary";
+import { type Settings } from "../../stack-config";
 
 /** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
 export interface ChartSource {

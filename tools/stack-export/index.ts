@@ -4,7 +4,26 @@
  * `pulumi stack import`, jq scripts) and the validating reader the policy check uses on files users give it.
  */
 import { InputError, isRecord } from "../cli";
-import type { CapturedResource, Json } from "../plan/capture";
+
+/** JSON as the engine stores it: secrets and resource references keep their signature objects. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What a stack export records of one registration (the offline plan's capture has these and more). */
+export interface RegisteredResource {
+    urn: string;
+    type: string;
+    custom: boolean;
+    id?: string;
+    parent?: string;
+    provider?: string;
+    protect: boolean;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Engine-serialized inputs (secrets and resource references as signature objects). */
+    serializedInputs: Record<string, Json>;
+    /** Engine-serialized outputs. */
+    outputs: Record<string, Json>;
+}
 
 /** Signatures Pulumi uses inside serialized property values. */
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -45,7 +64,7 @@ export interface ValidatedResource extends Readonly<Required<Omit<ExportedResour
     readonly pendingDelete: boolean;
 }
 
-export function toStackExport(resources: readonly CapturedResource[], time = new Date()): StackExport {
+export function toStackExport(resources: readonly RegisteredResource[], time = new Date()): StackExport {
     return {
         version: 3,
         deployment: {

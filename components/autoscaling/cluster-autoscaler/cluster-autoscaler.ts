@@ -4,7 +4,7 @@ import { installPinnedChart, readChartPin } from "../../charts";
 import { nodeLaunchTemplateArgs, nvmeRaid0UserData } from "../../cluster";
 import { IrsaRole, NodeRole } from "../../iam";
 import { AutoscalerArgs } from "../autoscaler-args";
-import type { PoolContract, SparkCapacity } from "../pool-contract";
+import type { PoolContract, SparkCapacity } from "../../vocabulary";
 import { clusterAutoscalerPolicy } from "./iam-policy";
 import { createSparkNodeGroup } from "./node-groups";
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, clusterAutoscalerValues } from "./values";

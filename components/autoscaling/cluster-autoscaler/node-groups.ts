@@ -11,9 +11,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IGNORE_SCALING_DRIFT } from "../../cluster";
-import { INSTANCE_SIZE_VCPUS, InstanceShape } from "../../settings";
+import { INSTANCE_SIZE_VCPUS, InstanceShape, SparkPool, ZONE_LABEL } from "../../vocabulary";
 import { instanceTypes } from "../autoscaler-args";
-import { SparkPool, ZONE_LABEL } from "../pool-contract";
 
 const NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
 

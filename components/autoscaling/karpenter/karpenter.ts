@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installPinnedChart, readChartPin } from "../../charts";
 import { IrsaRole, NodeRole } from "../../iam";
 import { AutoscalerArgs } from "../autoscaler-args";
-import type { PoolContract, SparkCapacity } from "../pool-contract";
+import type { PoolContract, SparkCapacity } from "../../vocabulary";
 import { karpenterControllerPolicies } from "./iam-policy";
 import { createInterruptionQueue } from "./interruption";
 import { DISCOVERY_TAG, ec2NodeClassManifest, nodePoolManifest } from "./node-pools";

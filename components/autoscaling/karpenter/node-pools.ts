@@ -3,8 +3,7 @@
  * the pool contract so tests validate them against the upstream schemas.
  * https://karpenter.sh/docs/concepts/nodepools/ and https://karpenter.sh/docs/concepts/nodeclasses/
  */
-import type { InstanceShape } from "../../settings";
-import { SparkPool, SparkRole, ZONE_LABEL } from "../pool-contract";
+import { type InstanceShape, SparkPool, SparkRole, ZONE_LABEL } from "../../vocabulary";
 
 export interface NodeClassOptions {
     /** Name of the EC2NodeClass every Spark NodePool references. */

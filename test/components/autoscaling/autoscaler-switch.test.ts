@@ -4,7 +4,7 @@
  * nothing outside the autoscaler component.
  */
 import * as assert from "node:assert/strict";
-import { ZONE_LABEL, buildPoolContract } from "../../../components/autoscaling";
+import { ZONE_LABEL, buildPoolContract } from "../../../components/vocabulary";
 import type { PlanResult } from "../../../tools/plan/plan";
 import {
     AUTOSCALER_COMPONENTS,

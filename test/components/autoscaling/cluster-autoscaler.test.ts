@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { buildPoolContract } from "../../../components/autoscaling";
+import { buildPoolContract } from "../../../components/vocabulary";
 import { kubernetesRangeIncludes, readChartPin, requireChartSupports } from "../../../components/charts";
 import {
     CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,

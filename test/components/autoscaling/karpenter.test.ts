@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ZONE_LABEL, buildPoolContract, findPool } from "../../../components/autoscaling";
+import { ZONE_LABEL, buildPoolContract, findPool } from "../../../components/vocabulary";
 import {
     INTERRUPTION_EVENTS,
     KARPENTER_SERVICE_ACCOUNT,

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { InvalidConfigError, parseSettings } from "../../../components/settings";
+import { InvalidConfigError, parseSettings } from "../../../stack-config";
 import { PROJECT_DIR } from "../../../tools/plan/plan";
 import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
 import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";

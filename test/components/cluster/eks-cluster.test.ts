@@ -12,7 +12,7 @@ import {
     endpointAccess,
     nvmeRaid0UserData,
 } from "../../../components/cluster";
-import { InvalidConfigError } from "../../../components/settings";
+import { InvalidConfigError } from "../../../stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import type { PlanResult } from "../../../tools/plan/plan";

@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { ec2NodeClassManifest, nodePoolManifest } from "../../../components/autoscaling/karpenter";
-import { buildPoolContract } from "../../../components/autoscaling";
+import { buildPoolContract } from "../../../components/vocabulary";
 import { defaultStorageClassManifest } from "../../../components/cluster";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { allPlans } from "./plan-fixtures";

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
+import { jobRoleName } from "../../../components/vocabulary";
 import {
     base36,
     emrServiceAccountPattern,
-    jobRoleName,
     jobRolePolicy,
     jobRoleTrustPolicy,
     teamPrefixes,

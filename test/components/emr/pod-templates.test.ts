@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { buildPoolContract } from "../../../components/autoscaling/pool-contract";
+import { buildPoolContract } from "../../../components/vocabulary";
 import { buildPodTemplate, emrTemplateProblems, podTemplateYaml } from "../../../components/emr";
 import type { Container, PodTemplate } from "../../../components/emr/pod-templates";
 

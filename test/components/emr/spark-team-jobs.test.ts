@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { buildPoolContract } from "../../../components/autoscaling/pool-contract";
+import { buildPoolContract } from "../../../components/vocabulary";
 import type { ClusterContext } from "../../../components/cluster/cluster-context";
 import { base36, EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";

@@ -1,11 +1,9 @@
 import * as assert from "node:assert/strict";
+import { domainArn, logIndexName, roleArn } from "../../../components/vocabulary";
 import {
     domainAccessPolicy,
-    domainArn,
     domainLogDeliveryPolicy,
     indexWritePolicy,
-    logIndexName,
-    roleArn,
     sizingProblems,
 } from "../../../components/logging";
 

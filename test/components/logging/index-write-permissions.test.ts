@@ -4,7 +4,8 @@
  * resource policy, exactly as the components build them.
  */
 import * as assert from "node:assert/strict";
-import { domainAccessPolicy, domainArn, indexWritePolicy, logIndexName, roleArn } from "../../../components/logging";
+import { domainArn, logIndexName, roleArn } from "../../../components/vocabulary";
+import { domainAccessPolicy, indexWritePolicy } from "../../../components/logging";
 import { evaluatePermission } from "../../support/iam-simulation";
 
 const ACCOUNT = "111122223333";

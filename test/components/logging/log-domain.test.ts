@@ -1,13 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { PlatformKey } from "../../../components/encryption";
+import { logIndexName } from "../../../components/vocabulary";
 import {
+    LOG_DOMAIN_DEFAULTS,
     LogDomain,
     LogDomainArgs,
     TLS_SECURITY_POLICY,
     logDomainProblems,
-    logIndexName,
 } from "../../../components/logging";
+import { PROJECT_DIR } from "../../../tools/plan/plan";
+import { readProject } from "../../../tools/plan/stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 
@@ -120,6 +123,35 @@ function keyArnOf(plan: { outputs: Record<string, unknown> }): string {
     assert.match(arn, /^arn:aws:kms:us-west-2:\d{12}:key\//);
     return arn;
 }
+
+describe("LogDomain defaults", () => {
+    it("must size a domain as Pulumi.yaml's opensearch* defaults do", () => {
+        const declared = readProject(PROJECT_DIR).declarations;
+        const defaultOf = (key: string) => declared[key]?.default;
+        assert.deepEqual(
+            {
+                engineVersion: LOG_DOMAIN_DEFAULTS.engineVersion,
+                instanceType: LOG_DOMAIN_DEFAULTS.dataNodes.instanceType,
+                instanceCount: LOG_DOMAIN_DEFAULTS.dataNodes.count,
+                zoneCount: LOG_DOMAIN_DEFAULTS.zoneCount,
+                volumeSizeGiB: LOG_DOMAIN_DEFAULTS.volumeSizeGiB,
+                logRetentionDays: LOG_DOMAIN_DEFAULTS.logRetentionDays,
+                deletionProtection: LOG_DOMAIN_DEFAULTS.deletionProtection,
+                createServiceLinkedRole: LOG_DOMAIN_DEFAULTS.createServiceLinkedRole,
+            },
+            {
+                engineVersion: defaultOf("opensearchEngineVersion"),
+                instanceType: defaultOf("opensearchInstanceType"),
+                instanceCount: defaultOf("opensearchInstanceCount"),
+                zoneCount: defaultOf("opensearchZoneCount"),
+                volumeSizeGiB: defaultOf("opensearchVolumeSizeGiB"),
+                logRetentionDays: defaultOf("opensearchLogRetentionDays"),
+                deletionProtection: defaultOf("opensearchDeletionProtection"),
+                createServiceLinkedRole: defaultOf("opensearchCreateServiceLinkedRole"),
+            },
+        );
+    });
+});
 
 describe("LogDomain", () => {
     let dev: Awaited<ReturnType<typeof planProgram>>;

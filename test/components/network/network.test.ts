@@ -1,8 +1,7 @@
 import { planFixture } from "../../support/fixture-stacks";
 import * as assert from "node:assert/strict";
 import { layoutSubnets } from "../../../components/network";
-import { parseCidr } from "../../../components/settings/validators";
-import type { Cidr } from "../../../components/settings";
+import { parseCidr, type Cidr } from "../../../components/vocabulary";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { PlanResult } from "../../../tools/plan/plan";
 

@@ -6,9 +6,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SPARK_ROLES } from "../../../components/autoscaling";
+import { SPARK_ROLES } from "../../../components/vocabulary";
 import { base36, serviceAccountSubject } from "../../../components/emr";
-import { parseSettings } from "../../../components/settings";
+import { parseSettings } from "../../../stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { evaluateStackExport } from "../../../tools/policy-check/evaluate";

@@ -1,17 +1,24 @@
 import * as assert from "node:assert/strict";
-import { EMR_ON_EKS_ECR_ACCOUNTS } from "../../../components/settings";
-import { parseEmrReleaseLabel } from "../../../components/settings/validators";
 import {
     PUBLIC_GALLERY_CHART,
+    SparkOperatorSource,
     emrRegistryOf,
     emrSparkImage,
+    problemLine,
     sparkOperatorChart,
     sparkPlatformConfigProblems,
 } from "../../../components/spark";
+import { EMR_ON_EKS_ECR_ACCOUNTS, EmrReleaseLabel, parseEmrReleaseLabel } from "../../../components/vocabulary";
+
+const release = (label: string): EmrReleaseLabel => {
+    const r = parseEmrReleaseLabel(label);
+    if (typeof r === "string") throw new Error(r);
+    return r;
+};
 
 /**
  * The EMR on EKS registry accounts as the EMR on EKS guide lists them ("Details for selecting a base image URI"),
- * typed out again here so a typo in components/settings/regions.ts cannot pass unnoticed.
+ * typed out again here so a typo in components/vocabulary/regions.ts cannot pass unnoticed.
  */
 const GUIDE_TABLE: Record<string, string> = {
     "af-south-1": "358491847878",
@@ -52,8 +59,8 @@ const chartOf = (
     label = "emr-7.12.0-latest",
     source: "regional-ecr" | "public-gallery" = "regional-ecr",
 ) => {
-    const chart = sparkOperatorChart(region, label, source);
-    if (Array.isArray(chart)) throw new Error(chart.join("; "));
+    const chart = sparkOperatorChart(region, release(label), source);
+    if (Array.isArray(chart)) throw new Error(chart.map(problemLine).join("; "));
     return chart;
 };
 
@@ -107,11 +114,14 @@ describe("EMR Spark Operator chart location", () => {
     });
 
     it("rejects a region without an EMR on EKS registry, naming the region and the choices", () => {
-        assert.deepEqual(sparkOperatorChart("eu-west-9", "emr-7.12.0-latest", "regional-ecr"), [
-            'aws:region: region "eu-west-9" has no EMR on EKS registry; ' +
-                `use one of: ${Object.keys(EMR_ON_EKS_ECR_ACCOUNTS).join(", ")}`,
+        assert.deepEqual(sparkOperatorChart("eu-west-9", release("emr-7.12.0-latest"), "regional-ecr"), [
+            {
+                key: "aws:region",
+                value: "eu-west-9",
+                what: `has no EMR on EKS registry; use one of: ${Object.keys(EMR_ON_EKS_ECR_ACCOUNTS).join(", ")}`,
+            },
         ]);
-        assert.equal(typeof emrRegistryOf("mx-central-1"), "string");
+        assert.equal((emrRegistryOf("mx-central-1") as { key?: string }).key, "aws:region");
     });
 });
 
@@ -130,10 +140,10 @@ describe("chart version from the EMR release label", () => {
 
     it("refuses releases before 6.10.0, which ship no Spark Operator", () => {
         for (const label of ["emr-6.9.0-latest", "emr-5.36.0-latest", "emr-6.9.0-20230624"]) {
-            const problems = sparkOperatorChart("us-west-2", label, "regional-ecr");
-            assert.deepEqual(problems, [
-                `emrReleaseLabel: "${label}" is older than emr-6.10.0, the first release with the EMR Spark Operator`,
-            ]);
+            assert.equal(
+                parseEmrReleaseLabel(label),
+                "is older than emr-6.10.0, the first release with the EMR Spark Operator",
+            );
         }
     });
 
@@ -146,26 +156,23 @@ describe("chart version from the EMR release label", () => {
             "emr-7.9.0-latest ",
             "emr-7.9.0-2026041",
         ]) {
-            const problems = sparkOperatorChart("us-west-2", label, "regional-ecr");
-            assert.ok(Array.isArray(problems) && problems.length === 1, label);
-            assert.match(problems[0], /^emrReleaseLabel: ".*" is not an EMR release label such as emr-7\.12\.0-latest/);
+            const problem = parseEmrReleaseLabel(label);
+            assert.equal(typeof problem, "string", label);
+            assert.match(problem as string, /^is not an EMR release label such as emr-7\.12\.0-latest/);
         }
     });
 
     it("reports every problem at once", () => {
-        const problems = sparkOperatorChart("xx-east-1", "emr-6.0.0-latest", "regional-ecr");
+        const problems = sparkOperatorChart("xx-east-1", release("emr-7.12.0-latest"), "docker" as SparkOperatorSource);
         assert.ok(Array.isArray(problems));
-        assert.equal(problems.length, 2);
+        assert.deepEqual(
+            problems.map((p) => p.key),
+            ["sparkOperatorSource", "aws:region"],
+        );
     });
 });
 
 describe("EMR Spark image", () => {
-    const release = (label: string) => {
-        const r = parseEmrReleaseLabel(label);
-        if (typeof r === "string") throw new Error(r);
-        return r;
-    };
-
     it("pins a dated release to its own date", () => {
         assert.equal(
             emrSparkImage("us-west-2", release("emr-7.12.0-20260410")),
@@ -184,21 +191,24 @@ describe("EMR Spark image", () => {
         );
         const floating = emrSparkImage("us-west-2", release("emr-7.12.0-latest"));
         assert.deepEqual(floating, {
-            problem:
-                "emrReleaseLabel emr-7.12.0-latest names the moving tag latest; " +
-                "set emrImageTag to the release date to run " +
+            key: "emrReleaseLabel",
+            value: "emr-7.12.0-latest",
+            what:
+                "names the moving tag latest; set emrImageTag to the release date to run " +
                 "(e.g. 20260410), or use a dated label such as emr-7.12.0-20260410",
         });
     });
 
     it("refuses a tag that is not a release date, or one that contradicts a dated label", () => {
         assert.deepEqual(emrSparkImage("us-west-2", release("emr-7.12.0-latest"), "latest"), {
-            problem: 'emrImageTag "latest" is not a release date; use one such as 20260410 (never latest)',
+            key: "emrImageTag",
+            value: "latest",
+            what: "is not a release date; use one such as 20260410 (never latest)",
         });
         assert.deepEqual(emrSparkImage("us-west-2", release("emr-7.12.0-20260410"), "20250101"), {
-            problem:
-                "emrImageTag 20250101 contradicts emrReleaseLabel emr-7.12.0-20260410; " +
-                "remove emrImageTag or make them agree",
+            key: "emrImageTag",
+            value: "20250101",
+            what: "contradicts emrReleaseLabel emr-7.12.0-20260410; remove emrImageTag or make them agree",
         });
     });
 });
@@ -206,13 +216,17 @@ describe("EMR Spark image", () => {
 describe("Spark settings check (for the settings parser)", () => {
     it("accepts a supported region, release and source", () => {
         assert.deepEqual(
-            sparkPlatformConfigProblems({ region: "eu-west-1", emrReleaseLabel: "emr-7.12.0-20260410" }),
+            sparkPlatformConfigProblems({
+                region: "eu-west-1",
+                release: release("emr-7.12.0-20260410"),
+                sparkOperatorSource: "regional-ecr",
+            }),
             [],
         );
         assert.deepEqual(
             sparkPlatformConfigProblems({
                 region: "us-gov-west-1",
-                emrReleaseLabel: "emr-7.12.0-latest",
+                release: release("emr-7.12.0-latest"),
                 emrImageTag: "20260410",
                 sparkOperatorSource: "public-gallery",
             }),
@@ -220,23 +234,30 @@ describe("Spark settings check (for the settings parser)", () => {
         );
     });
 
-    it("returns one line per problem, naming the key, the value and the fix", () => {
+    it("returns typed problems naming the key, the value and the fix", () => {
         assert.deepEqual(
             sparkPlatformConfigProblems({
                 region: "us-west-2",
-                emrReleaseLabel: "emr-7.12.0-latest",
-                sparkOperatorSource: "dockerhub",
+                release: release("emr-7.12.0-latest"),
+                sparkOperatorSource: "dockerhub" as SparkOperatorSource,
             }),
-            ['sparkOperatorSource: "dockerhub" is not allowed; use one of: regional-ecr, public-gallery'],
+            [
+                {
+                    key: "sparkOperatorSource",
+                    value: "dockerhub",
+                    what: "is not allowed; use one of: regional-ecr, public-gallery",
+                },
+            ],
         );
-        assert.deepEqual(sparkPlatformConfigProblems({ region: "us-west-2", emrReleaseLabel: "emr-6.9.0-latest" }), [
-            'emrReleaseLabel: "emr-6.9.0-latest" is older than emr-6.10.0, ' +
-                "the first release with the EMR Spark Operator",
-        ]);
-        const [line] = sparkPlatformConfigProblems({ region: "us-west-2", emrReleaseLabel: "emr-7.12.0-latest" });
-        assert.match(line, /^emrReleaseLabel emr-7\.12\.0-latest names the moving tag latest; set emrImageTag/);
-        for (const problem of sparkPlatformConfigProblems({ region: "xx-1", emrReleaseLabel: "bad" })) {
-            assert.doesNotMatch(problem, /\n/);
-        }
+        const [problem] = sparkPlatformConfigProblems({
+            region: "us-west-2",
+            release: release("emr-7.12.0-latest"),
+            sparkOperatorSource: "regional-ecr",
+        });
+        assert.equal(problem.key, "emrReleaseLabel");
+        assert.match(
+            problemLine(problem),
+            /^emrReleaseLabel: "emr-7\.12\.0-latest" names the moving tag latest; set emrImageTag/,
+        );
     });
 });

@@ -5,7 +5,12 @@
  * whole-stack plan (test/components/platform).
  */
 import * as assert from "node:assert/strict";
-import { EMR_ON_EKS_ECR_ACCOUNTS, dnsSuffixOf } from "../../../components/settings";
+import {
+    EMR_ON_EKS_ECR_ACCOUNTS,
+    EmrReleaseLabel,
+    dnsSuffixOf,
+    parseEmrReleaseLabel,
+} from "../../../components/vocabulary";
 import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
@@ -123,7 +128,7 @@ describe("Spark components (planned under mocks)", function () {
                     try {
                         new SparkOperator("spark-operator", {
                             cluster: handMadeCluster("eu-west-9"),
-                            emrReleaseLabel: "emr-7.12.0-latest",
+                            emrRelease: parseEmrReleaseLabel("emr-7.12.0-latest") as EmrReleaseLabel,
                             jobNamespaces: ["spark-a"],
                         });
                     } catch (e) {
@@ -135,7 +140,7 @@ describe("Spark components (planned under mocks)", function () {
             assert.ok(error instanceof pulumi.ResourceError);
             assert.match(
                 error.message,
-                /^Spark Operator: aws:region: region "eu-west-9" has no EMR on EKS registry; use one of: /,
+                /^Spark Operator: aws:region: "eu-west-9" has no EMR on EKS registry; use one of: /,
             );
             assert.doesNotMatch(error.message, /\n/);
         });

@@ -5,11 +5,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
-import { buildPoolContract } from "../../../components/autoscaling";
+import {
+    buildPoolContract,
+    partitionOf,
+    dnsSuffixOf,
+    type TeamSettings,
+    parseEmrReleaseLabel,
+} from "../../../components/vocabulary";
 import type { ClusterContext } from "../../../components/cluster/cluster-context";
-import { partitionOf, dnsSuffixOf } from "../../../components/settings";
-import type { TeamSettings } from "../../../components/settings";
-import { parseEmrReleaseLabel } from "../../../components/settings/validators";
 import { SparkOperator, SparkPriorityClasses, SparkTeam, type SparkOperatorSource } from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
@@ -95,7 +98,7 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
             new SparkPriorityClasses("spark-priorities", { cluster });
             const operator = new SparkOperator("spark-operator", {
                 cluster,
-                emrReleaseLabel: release.label,
+                emrRelease: release,
                 jobNamespaces: teams.map((t) => t.namespace),
                 ...(options.source ? { source: options.source } : {}),
             });

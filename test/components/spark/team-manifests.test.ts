@@ -1,7 +1,5 @@
 import * as assert from "node:assert/strict";
-import { buildPoolContract, findPool } from "../../../components/autoscaling";
-import type { TeamSettings } from "../../../components/settings";
-import { parseEmrReleaseLabel } from "../../../components/settings/validators";
+import { buildPoolContract, findPool, type TeamSettings, parseEmrReleaseLabel } from "../../../components/vocabulary";
 import {
     SPARK_JOBS_NAMESPACE_LABEL,
     SPARK_PRIORITY_CLASSES,

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { InvalidConfigError, Settings, parseSettings } from "../../../components/settings";
-import { PROJECT_DIR } from "../../../tools/plan/plan";
-import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
-import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
+import { InvalidConfigError, Settings, parseSettings } from "../../stack-config";
+import { PROJECT_DIR } from "../../tools/plan/plan";
+import { readProject, readStackConfig } from "../../tools/plan/stack-config";
+import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
 
 const project = readProject(PROJECT_DIR);
 

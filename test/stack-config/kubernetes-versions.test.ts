@@ -2,11 +2,11 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { kubernetesRangeIncludes, readAllChartPins } from "../../../components/charts";
-import { EKS_ADDON_VERSIONS, addonVersionsFor, supportedKubernetesVersions } from "../../../components/cluster";
-import type { AddonVersions } from "../../../components/cluster";
-import { InvalidConfigError, parseSettings } from "../../../components/settings";
-import { fixtureStackConfig } from "../../support/fixture-stacks";
+import { kubernetesRangeIncludes, readAllChartPins } from "../../components/charts";
+import { EKS_ADDON_VERSIONS, addonVersionsFor, supportedKubernetesVersions } from "../../components/cluster";
+import type { AddonVersions } from "../../components/cluster";
+import { InvalidConfigError, parseSettings } from "../../stack-config";
+import { fixtureStackConfig } from "../support/fixture-stacks";
 
 // Settings reject unsupported versions before anything is registered; that is only honest if every version they
 // accept can actually be built: its EKS add-ons pinned and every pinned chart supporting it. The accepted list is

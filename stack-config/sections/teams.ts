@@ -1,20 +1,9 @@
-import { jobRoleName } from "../../emr/job-execution-role";
+import { TeamSettings, isRecord, jobRoleNameProblem } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
-import { isDnsLabel, isPositiveQuantity, isRecord } from "../validators";
+import { isDnsLabel, isPositiveQuantity } from "../validators";
 
 /** Namespaces the platform itself uses; a team may not claim them. */
 export const RESERVED_NAMESPACES = ["default", "karpenter", "kubecost", "spark-operator", "logging"] as const;
-
-export interface TeamSettings {
-    /** Team name, used in resource names (a DNS label). */
-    readonly name: string;
-    /** Kubernetes namespace the team's Spark jobs run in (a DNS label). */
-    readonly namespace: string;
-    /** ResourceQuota for the namespace, as Kubernetes quantities. */
-    readonly quota: { readonly cpu: string; readonly memory: string };
-    /** Glue Data Catalog databases the team's jobs may read (`glueDatabases`, default none). */
-    readonly glueDatabases: readonly string[];
-}
 
 const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...]}]";
 const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases"];
@@ -67,18 +56,7 @@ function readTeam(r: ConfigReader, key: string, entry: unknown, namePrefix: stri
         );
         ok = false;
     } else {
-        ok =
-            r.check(`${key}.name`, name, (team) => {
-                try {
-                    jobRoleName(namePrefix, team);
-                    return undefined;
-                } catch {
-                    return (
-                        `makes the job role name ${namePrefix}-${name}-emr-job longer than IAM's 64 characters; ` +
-                        `use a team name of at most ${64 - `${namePrefix}--emr-job`.length} characters`
-                    );
-                }
-            }) && ok;
+        ok = r.check(`${key}.name`, name, (team) => jobRoleNameProblem(namePrefix, team)) && ok;
     }
     const glueDatabases = entry.glueDatabases ?? [];
     if (!Array.isArray(glueDatabases) || glueDatabases.some((db) => typeof db !== "string")) {

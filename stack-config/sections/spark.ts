@@ -1,7 +1,6 @@
-import { sparkPlatformConfigProblems } from "../../spark/config-check";
-import { SPARK_OPERATOR_SOURCES, SparkOperatorSource } from "../../spark/operator-chart";
+import { SPARK_OPERATOR_SOURCES, SparkOperatorSource, sparkPlatformConfigProblems } from "../../components/spark";
+import { EmrReleaseLabel, parseEmrReleaseLabel } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
-import { EmrReleaseLabel, parseEmrReleaseLabel } from "../validators";
 
 export interface SparkSettings {
     /** Zones Spark node pools may use; each pool lives in exactly one of them. */
@@ -47,17 +46,11 @@ export function readSpark(
     if (region !== undefined && release !== undefined && typeof release !== "string" && operatorSource) {
         const problems = sparkPlatformConfigProblems({
             region,
-            emrReleaseLabel: release.label,
+            release,
             sparkOperatorSource: operatorSource,
             ...(emrImageTag === undefined ? {} : { emrImageTag }),
         });
-        const values: Record<string, string | undefined> = {
-            "aws:region": region,
-            emrReleaseLabel: release.label,
-            emrImageTag,
-            sparkOperatorSource: operatorSource,
-        };
-        for (const problem of problems) reportPlatformProblem(r, problem, values);
+        for (const problem of problems) r.report(problem.key, problem.value, problem.what);
         platformOk = problems.length === 0;
     }
     if (!zones || !inVpc || release === undefined || typeof release === "string") return undefined;
@@ -72,25 +65,4 @@ export function readSpark(
         ...(emrImageTag === undefined ? {} : { emrImageTag }),
         deploySamples,
     };
-}
-
-/**
- * Reports one line of sparkPlatformConfigProblems (`<key>[:] <value> <what>`) through the reader, so it reads like
- * every other settings error: the qualified key, its value, what is wrong and the fix.
- */
-function reportPlatformProblem(r: ConfigReader, problem: string, values: Record<string, string | undefined>): void {
-    for (const [key, value] of Object.entries(values)) {
-        if (!problem.startsWith(`${key}:`) && !problem.startsWith(`${key} `)) continue;
-        let what = problem.slice(key.length).replace(/^:?\s*/, "");
-        if (key === "aws:region") what = what.replace(/^region\s+/, "");
-        for (const shown of value === undefined ? [] : [JSON.stringify(value), value]) {
-            if (what.startsWith(`${shown} `)) {
-                what = what.slice(shown.length + 1);
-                break;
-            }
-        }
-        r.report(key, value, what);
-        return;
-    }
-    r.report("emrReleaseLabel", values.emrReleaseLabel, problem);
 }

@@ -1,12 +1,6 @@
 import * as assert from "node:assert/strict";
-import { Cidr, subdivideCidr } from "../../../components/settings";
-import {
-    cidrsOverlap,
-    isDnsLabel,
-    isPositiveQuantity,
-    parseCidr,
-    parseEmrReleaseLabel,
-} from "../../../components/settings/validators";
+import { Cidr, subdivideCidr, cidrsOverlap, parseCidr, parseEmrReleaseLabel } from "../../components/vocabulary";
+import { isDnsLabel, isPositiveQuantity } from "../../stack-config/validators";
 
 function cidr(text: string): Cidr {
     const parsed = parseCidr(text);

@@ -1,5 +1,5 @@
 import { ConfigReader, matches } from "../config-reader";
-import { EMR_ON_EKS_ECR_ACCOUNTS, Partition, partitionOf } from "../regions";
+import { EMR_ON_EKS_ECR_ACCOUNTS, Partition, partitionOf } from "../../components/vocabulary";
 
 export interface AwsSettings {
     readonly region: string;

@@ -17,7 +17,8 @@ import { NetworkSettings, readNetwork } from "./sections/network";
 import { OpenSearchSettings, readObservability } from "./sections/observability";
 import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
-import { TeamSettings, readTeams } from "./sections/teams";
+import type { TeamSettings } from "../components/vocabulary";
+import { readTeams } from "./sections/teams";
 import { isDnsLabel } from "./validators";
 
 export interface Settings {

@@ -1,17 +1,18 @@
-import { supportedKubernetesVersions } from "../../cluster/supported-versions";
+import { supportedKubernetesVersions } from "../../components/cluster";
+import {
+    API_ENDPOINT_ACCESS,
+    AUTOSCALERS,
+    type ApiEndpointAccess,
+    type Autoscaler,
+    type Cidr,
+    KUBERNETES_SUPPORT_TYPES,
+    type KubernetesSupportType,
+    type Partition,
+    cidrsOverlap,
+    parseCidr,
+} from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
-import type { Partition } from "../regions";
-import { Cidr, cidrsOverlap, parseCidr, parseIamPrincipalArn } from "../validators";
-
-export const AUTOSCALERS = ["karpenter", "cluster-autoscaler"] as const;
-export type Autoscaler = (typeof AUTOSCALERS)[number];
-
-export const API_ENDPOINT_ACCESS = ["private", "public-and-private"] as const;
-export type ApiEndpointAccess = (typeof API_ENDPOINT_ACCESS)[number];
-
-/** EKS support policies: STANDARD upgrades at end of standard support; EXTENDED keeps the minor, at a per-hour fee. */
-export const KUBERNETES_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
-export type KubernetesSupportType = (typeof KUBERNETES_SUPPORT_TYPES)[number];
+import { parseIamPrincipalArn } from "../validators";
 
 export interface ClusterSettings {
     /** A minor the add-ons and every chart are pinned for (components/cluster/supported-versions.ts). */

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { POOL_LABELS, ZONE_LABEL, buildPoolContract, findPool, summarizePools } from "../../../components/autoscaling";
+import { POOL_LABELS, ZONE_LABEL, buildPoolContract, findPool, summarizePools } from "../../../components/vocabulary";
 
 describe("Spark pool contract", () => {
     const contract = buildPoolContract(["us-west-2a", "us-west-2b"]);

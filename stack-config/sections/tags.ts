@@ -1,5 +1,5 @@
 import { ConfigReader } from "../config-reader";
-import { isRecord } from "../validators";
+import { isRecord } from "../../components/vocabulary";
 
 export function readTags(r: ConfigReader): Record<string, string> | undefined {
     // Tags are optional: an absent key means no extra tags.

@@ -3,7 +3,7 @@
  * collecting one line per problem instead of failing on the first.
  */
 
-import { Cidr, parseCidr } from "./validators";
+import { Cidr, parseCidr } from "../components/vocabulary";
 
 /**
  * A check of one value: what is wrong with it and how to fix it ("is not ...; use ..."), or undefined when it is

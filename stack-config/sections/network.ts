@@ -1,5 +1,5 @@
 import { ConfigReader } from "../config-reader";
-import type { Cidr } from "../validators";
+import type { Cidr } from "../../components/vocabulary";
 
 /** The VPC is carved into eight equal blocks: one private subnet per AZ, and one block split into public subnets. */
 export const MAX_AVAILABILITY_ZONES = 6;
