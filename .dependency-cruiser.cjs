@@ -1,0 +1,62 @@
+/**
+ * The program's floors, checked by `npm run lint` (dependency-cruiser reads the import graph, including lazy
+ * require()s and type-only imports):
+ *
+ *   index.ts, stack-config/  the top: reads the stack's configuration and wires the components
+ *   components/<folder>/     the components, each used through its folder's index.ts
+ *   components/vocabulary/   the ground floor: names, formats and types everyone shares; imports nothing of ours
+ *
+ * policies/ never imports the program (the pack judges what the program registers), and nothing has a cycle.
+ */
+module.exports = {
+    forbidden: [
+        {
+            name: "no-cycles",
+            comment: "An import cycle means two modules are one; split out what both need (often vocabulary).",
+            severity: "error",
+            from: {},
+            to: { circular: true },
+        },
+        {
+            name: "components-never-import-stack-config",
+            comment: "Components take typed Args; only index.ts (and the tools) read the stack's configuration.",
+            severity: "error",
+            from: { path: "^components/" },
+            to: { path: "^stack-config/" },
+        },
+        {
+            name: "vocabulary-imports-nothing-of-the-program",
+            comment: "The ground floor: everything may import it, so it may import nothing of ours.",
+            severity: "error",
+            from: { path: "^components/vocabulary/" },
+            to: { path: "^(index\\.ts|stack-config/|policies/|tools/|components/(?!vocabulary/))" },
+        },
+        {
+            name: "policies-never-import-the-program",
+            comment: "The policy pack judges what any program registers; it must not share the program's code.",
+            severity: "error",
+            from: { path: "^policies/" },
+            to: { path: "^(index\\.ts|stack-config/|components/|tools/)" },
+        },
+        {
+            name: "components-through-index",
+            comment: "Another component folder is used through its index.ts, the list of what it offers.",
+            severity: "error",
+            from: { path: "^components/([^/]+)/" },
+            to: { path: "^components/[^/]+/", pathNot: ["^components/$1/", "^components/[^/]+/index\\.ts$"] },
+        },
+        {
+            name: "program-and-tools-use-components-through-index",
+            comment: "index.ts, stack-config/ and the tools use a component folder through its index.ts.",
+            severity: "error",
+            from: { path: "^(index\\.ts|stack-config/|tools/)" },
+            to: { path: "^components/[^/]+/", pathNot: "^components/[^/]+/index\\.ts$" },
+        },
+    ],
+    options: {
+        tsPreCompilationDeps: true,
+        tsConfig: { fileName: "tsconfig.json" },
+        doNotFollow: { path: "node_modules" },
+        exclude: { path: "node_modules" },
+    },
+};
