@@ -13,3 +13,5 @@ export {
 } from "./trust-policy";
 export type { IrsaSubject } from "./trust-policy";
 export { principalOf, samePrincipal } from "./principals";
+export { SERVICE_LINKED_ROLES, createServiceLinkedRole } from "./service-linked-roles";
+export type { ServiceLinkedRoleKind } from "./service-linked-roles";

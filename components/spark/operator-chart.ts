@@ -8,6 +8,7 @@
  * operator": emr-6.12.0-java17-latest → 6.12.0-java17); releases before 6.10.0 ship no operator.
  */
 import { EMR_ON_EKS_ECR_ACCOUNTS, EmrReleaseLabel, dnsSuffixOf } from "../vocabulary";
+import { emrBuildProblem, newestKnownBuild } from "./emr-image-builds";
 
 /** Where the operator chart is pulled from. */
 export const SPARK_OPERATOR_SOURCES = ["regional-ecr", "public-gallery"] as const;
@@ -88,14 +89,15 @@ export function sparkOperatorChart(
         : { chart: `oci://${registry.host}/spark-operator`, version: release.sparkOperatorChartVersion, registry };
 }
 
-/** EMR image tags that never move: the date of a release build, as in emr-7.12.0-20260410. */
+/** EMR image tags that never move: the date of a release build, as in emr-7.12.0-20251111. */
 const DATED_TAG = /^\d{8}$/;
 
 /**
  * The EMR Spark image of a release in the region's registry, pinned: `<host>/spark/emr-<version>[-<variant>]:<date>`.
  *
- * A `-latest` label names a moving tag, so it needs `imageTag` (a release date such as 20260410) to pin the image;
- * a dated label (emr-7.12.0-20260410) pins itself. Returns the image, or what is wrong and how to fix it.
+ * A `-latest` label names a moving tag, so it needs `imageTag` (a release date such as 20251111) to pin the image;
+ * a dated label (emr-7.12.0-20251111) pins itself. A date the known builds contradict (emr-image-builds.ts) is
+ * refused here; preflight asks the registry about the rest. Returns the image, or what is wrong and how to fix it.
  */
 export function emrSparkImage(
     region: string,
@@ -104,12 +106,14 @@ export function emrSparkImage(
 ): string | SparkConfigProblem {
     const registry = emrRegistryOf(region);
     if (isProblem(registry)) return registry;
+    const version = `${release.major}.${release.minor}.${release.patch}`;
+    const exampleDate = newestKnownBuild(version) ?? "20251111";
     const labelTag = release.dateTag;
     if (imageTag !== undefined && !DATED_TAG.test(imageTag)) {
         return {
             key: "emrImageTag",
             value: imageTag,
-            what: "is not a release date; use one such as 20260410 (never latest)",
+            what: `is not a release date; use one such as ${exampleDate} (never latest)`,
         };
     }
     if (imageTag !== undefined && labelTag !== undefined && imageTag !== labelTag) {
@@ -126,8 +130,14 @@ export function emrSparkImage(
             value: release.label,
             what:
                 "names the moving tag latest; set emrImageTag to the release date to run " +
-                `(e.g. 20260410), or use a dated label such as ${release.imageRepository}-20260410`,
+                `(e.g. ${exampleDate}), or use a dated label such as ${release.imageRepository}-${exampleDate}`,
         };
+    }
+    const built = emrBuildProblem(version, tag);
+    if (built !== undefined) {
+        return imageTag !== undefined
+            ? { key: "emrImageTag", value: imageTag, what: built }
+            : { key: "emrReleaseLabel", value: release.label, what: `names a date that ${built}` };
     }
     return `${registry.host}/spark/${release.imageRepository}:${tag}`;
 }
