@@ -47,3 +47,19 @@ export function restrictedPodSecurityContext(user: { uid: number; gid: number } 
         seccompProfile: { type: "RuntimeDefault" },
     };
 }
+
+/**
+ * The container security context a SparkApplication of the EMR operator's API can carry: `restricted` without the
+ * seccomp profile, which the kubeflow 1.1.x CRD's securityContext does not have (the node's runtime default applies
+ * only where the kubelet defaults it). Non-root, no privilege escalation, no capabilities.
+ */
+export function nonRootContainerSecurityContext(user: { uid: number; gid: number } = EMR_HADOOP_USER) {
+    const { seccompProfile: _omitted, ...context } = restrictedContainerSecurityContext(user);
+    return context;
+}
+
+/** The pod-level half of nonRootContainerSecurityContext: restricted without the seccomp profile. */
+export function nonRootPodSecurityContext(user: { uid: number; gid: number } = EMR_HADOOP_USER) {
+    const { seccompProfile: _omitted, ...context } = restrictedPodSecurityContext(user);
+    return context;
+}

@@ -49,8 +49,14 @@ export function resourceQuotaManifest(team: TeamSettings) {
 export const CONTAINER_DEFAULTS = { cpuRequest: "250m", memoryRequest: "512Mi", memoryLimit: "1Gi" } as const;
 
 /**
- * Per-container defaults and ceilings: containers without requests get small ones (so the quota can count them),
- * containers without a memory limit get one, and no single container may ask for more than the whole quota.
+ * Per-container defaults and ceilings. Containers without requests get small ones (so the quota can count them),
+ * containers without a memory limit get a small one, and no container may ask for more memory than the quota.
+ *
+ * Every resource with a `max` has a `default` limit: the API server defaults a missing `default` to the `max`
+ * (core/v1 SetDefaults_LimitRange), which would give every container without a limit the team's whole quota as
+ * its limit. CPU has neither: Spark sets a CPU limit only when a job asks for one (`coreLimit`), and a default CPU
+ * limit below a pod's request makes the API server refuse the pod (an executor asking for 4 cores with a 1-core
+ * default limit), so CPU is bounded by the quota's `requests.cpu` alone.
  */
 export function limitRangeManifest(team: TeamSettings) {
     const { cpu, memory } = team.quota;
@@ -65,7 +71,7 @@ export function limitRangeManifest(team: TeamSettings) {
                         memory: minQuantity(CONTAINER_DEFAULTS.memoryRequest, memory),
                     },
                     default: { memory: minQuantity(CONTAINER_DEFAULTS.memoryLimit, memory) },
-                    max: { cpu, memory },
+                    max: { memory },
                 },
             ],
         },

@@ -153,7 +153,9 @@ describe("Spark components (planned under mocks)", function () {
                     "limits.memory": team.quota.memory,
                 });
                 const [limits] = byNamespace(ofType(plan, "kubernetes:core/v1:LimitRange"), team.namespace);
-                assert.deepEqual((limits.inputs.spec as { limits: { max: unknown }[] }).limits[0].max, team.quota);
+                assert.deepEqual((limits.inputs.spec as { limits: { max: unknown }[] }).limits[0].max, {
+                    memory: team.quota.memory,
+                });
                 const policies = byNamespace(
                     ofType(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy"),
                     team.namespace,
@@ -252,6 +254,25 @@ describe("Spark components (planned under mocks)", function () {
                 "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
                 "kubernetes:scheduling.k8s.io/v1:PriorityClass",
                 SPARK_APP,
+            ]);
+        });
+
+        it("validates SparkApplications against the EMR operator's API (kubeflow 1.1.27), not a 2.x one", () => {
+            // Fields the 2.x CRDs have and the 1.1.x line lacks: the API server refuses or prunes them.
+            const sparkApplication = crdValidator(SPARK_APPLICATION_CRD, "v1beta2");
+            const [app] = ofType(plan, SPARK_APP);
+            const spec = app.inputs.spec as Record<string, Record<string, unknown>>;
+            const withTwoXFields = {
+                ...app.inputs,
+                spec: {
+                    ...spec,
+                    driver: { ...spec.driver, priorityClassName: "spark-driver" },
+                    executor: { ...spec.executor, securityContext: { seccompProfile: { type: "RuntimeDefault" } } },
+                },
+            };
+            assert.deepEqual(schemaErrors(sparkApplication, withTwoXFields), [
+                "/spec/driver must NOT have additional properties (priorityClassName)",
+                "/spec/executor/securityContext must NOT have additional properties (seccompProfile)",
             ]);
         });
 
