@@ -24,6 +24,15 @@ const metaOf = (r: CapturedResource) =>
         annotations?: Record<string, string>;
     };
 const byNamespace = (rs: CapturedResource[], namespace: string) => rs.filter((r) => metaOf(r).namespace === namespace);
+/** Inputs with Pulumi's secret wrappers (`{<sig>: …, value}`) replaced by their values, as the API server gets them. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value !== "object" || value === null) return value;
+    const record = value as Record<string, unknown>;
+    if (SECRET_SIG in record) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
 
 interface Validatable {
     validate(): void;
@@ -106,6 +115,82 @@ describe("Spark components (planned under mocks)", function () {
             assert.ok(chart.dependencies.includes(namespace.urn) && chart.dependencies.includes(policy.urn));
             assert.equal(metaOf(namespace).labels?.["pod-security.kubernetes.io/enforce"], "baseline");
             assert.equal(metaOf(namespace).labels?.["pod-security.kubernetes.io/warn"], "restricted");
+        });
+
+        it("creates what the chart's hooks would (helm.v4.Chart drops them), and the chart waits for each", () => {
+            const [chart] = ofType(plan, CHART);
+            const inOperatorNs = (type: string) => byNamespace(ofType(plan, type), "spark-operator");
+            const [sa] = inOperatorNs("kubernetes:core/v1:ServiceAccount");
+            assert.equal(metaOf(sa).name, "emr-containers-sa-spark-operator");
+            const [role] = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+            const [binding] = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+            assert.equal(metaOf(role).name, "spark-operator");
+            assert.deepEqual(binding.inputs.roleRef, {
+                apiGroup: "rbac.authorization.k8s.io",
+                kind: "ClusterRole",
+                name: "spark-operator",
+            });
+            assert.deepEqual(binding.inputs.subjects, [
+                { kind: "ServiceAccount", name: "emr-containers-sa-spark-operator", namespace: "spark-operator" },
+            ]);
+            const [secret] = inOperatorNs("kubernetes:core/v1:Secret");
+            assert.equal(metaOf(secret).name, "spark-operator-webhook-certs");
+            const data = unwrapSecrets(secret.inputs.stringData) as Record<string, string>;
+            assert.deepEqual(Object.keys(data).sort(), [
+                "ca-cert.pem",
+                "ca-key.pem",
+                "server-cert.pem",
+                "server-key.pem",
+            ]);
+            assert.match(data["server-key.pem"], /^-----BEGIN RSA PRIVATE KEY-----/);
+            assert.ok(JSON.stringify(secret.serializedInputs.stringData).includes(SECRET_SIG), "the keys are secret");
+            for (const r of [sa, role, binding, secret]) {
+                assert.ok(chart.dependencies.includes(r.urn), `the chart waits for ${r.type} ${r.name}`);
+            }
+        });
+
+        it("turns the chart's own hook copies and its spark-role off, and pins the names they use", () => {
+            const values = ofType(plan, CHART)[0].inputs.values as Record<string, Record<string, unknown>>;
+            assert.deepEqual(values.serviceAccounts.sparkoperator, {
+                create: false,
+                name: "emr-containers-sa-spark-operator",
+            });
+            assert.deepEqual(values.rbac, { create: false, createRole: false, createClusterRole: false });
+            assert.equal(values.fullnameOverride, "spark-operator");
+        });
+
+        it("serves the webhook a certificate for its Service's name, and restarts the operator when it changes", () => {
+            const [request] = ofType(plan, "tls:index/certRequest:CertRequest");
+            assert.deepEqual(request.inputs.dnsNames, ["spark-operator-webhook.spark-operator.svc"]);
+            const [server] = ofType(plan, "tls:index/locallySignedCert:LocallySignedCert");
+            const [ca] = ofType(plan, "tls:index/selfSignedCert:SelfSignedCert");
+            assert.equal(ca.inputs.isCaCertificate, true);
+            assert.ok((server.inputs.allowedUses as string[]).includes("serverAuth"));
+            for (const cert of [ca, server]) {
+                assert.equal(cert.inputs.validityPeriodHours, 87600);
+                assert.equal(cert.inputs.earlyRenewalHours, 8760, "reissued by the first pulumi up in its last year");
+            }
+            const values = ofType(plan, CHART)[0].inputs.values as { podAnnotations: Record<string, string> };
+            assert.match(values.podAnnotations["spark-platform/webhook-certs-sha256"], /^[0-9a-f]{64}$/);
+        });
+
+        it("grants the operator what the 1.1.27 operator uses with these values, and no secrets, nodes or CRDs", () => {
+            const [role] = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+            const rules = role.inputs.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+            const resources = rules.flatMap((r) => r.resources).sort();
+            assert.deepEqual(resources, [
+                "configmaps",
+                "events",
+                "mutatingwebhookconfigurations",
+                "pods",
+                "scheduledsparkapplications",
+                "scheduledsparkapplications/status",
+                "services",
+                "sparkapplications",
+                "sparkapplications/status",
+                "validatingwebhookconfigurations",
+            ]);
+            assert.ok(rules.every((r) => !r.apiGroups.includes("*") && !r.resources.includes("*")));
         });
 
         it("pulls from the public gallery without registry credentials when configured so", async () => {
@@ -236,7 +321,7 @@ describe("Spark components (planned under mocks)", function () {
                 const data = {
                     apiVersion: r.type.split(":")[1].replace(/^core\//, ""),
                     kind: r.type.split(":")[2],
-                    ...r.inputs,
+                    ...(unwrapSecrets(r.inputs) as Record<string, unknown>),
                 };
                 const problem =
                     r.type === SPARK_APP
@@ -248,8 +333,11 @@ describe("Spark components (planned under mocks)", function () {
                 "kubernetes:core/v1:LimitRange",
                 "kubernetes:core/v1:Namespace",
                 "kubernetes:core/v1:ResourceQuota",
+                "kubernetes:core/v1:Secret",
                 "kubernetes:core/v1:ServiceAccount",
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
                 "kubernetes:rbac.authorization.k8s.io/v1:Role",
                 "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
                 "kubernetes:scheduling.k8s.io/v1:PriorityClass",
@@ -315,7 +403,12 @@ describe("Spark components (planned under mocks)", function () {
                     : region.startsWith("us-gov-")
                       ? "aws-us-gov"
                       : "aws";
-                for (const sa of ofType(p, "kubernetes:core/v1:ServiceAccount")) {
+                const teamNamespaces = TEAMS.map((t) => t.namespace);
+                const jobAccounts = ofType(p, "kubernetes:core/v1:ServiceAccount").filter((sa) =>
+                    teamNamespaces.includes(metaOf(sa).namespace ?? ""),
+                );
+                assert.equal(jobAccounts.length, TEAMS.length);
+                for (const sa of jobAccounts) {
                     const arn = metaOf(sa).annotations?.["eks.amazonaws.com/role-arn"] ?? "";
                     assert.ok(arn.startsWith(`arn:${partition}:iam::`), `${sa.name}: ${arn}`);
                 }

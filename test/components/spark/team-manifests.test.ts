@@ -74,7 +74,10 @@ describe("Spark team objects", () => {
             const defaults: Record<string, string> = item.default;
             for (const [resource, ceiling] of Object.entries(item.max as Record<string, string>)) {
                 assert.ok(defaults[resource] !== undefined, `${resource} has a max but no default limit`);
-                assert.ok(quantityValue(defaults[resource]) < quantityValue(ceiling), `${resource} defaults to the max`);
+                assert.ok(
+                    quantityValue(defaults[resource]) < quantityValue(ceiling),
+                    `${resource} defaults to the max`,
+                );
             }
         }
     });
@@ -249,21 +252,35 @@ describe("Spark Operator values", () => {
             region: "eu-west-1",
             jobNamespaces: ["spark-a", "spark-b"],
             systemNodeSelector: { "spark-platform/pool": "system" },
+            fullname: "spark-operator",
+            webhookCertificateChecksum: "0f",
         });
         assert.deepEqual(values, {
+            fullnameOverride: "spark-operator",
             emrContainers: { awsRegion: "eu-west-1" },
             sparkJobNamespace: "",
             sparkJobNamespaces: ["spark-a", "spark-b"],
             webhook: { enable: true, namespaceSelector: "spark-platform/spark-jobs=enabled" },
             nodeSelector: { "spark-platform/pool": "system" },
+            podAnnotations: { "spark-platform/webhook-certs-sha256": "0f" },
         });
         assert.equal(
-            sparkOperatorValues({ region: "eu-west-1", jobNamespaces: ["spark-a"], systemNodeSelector: {} })
-                .sparkJobNamespace,
+            sparkOperatorValues({
+                region: "eu-west-1",
+                jobNamespaces: ["spark-a"],
+                systemNodeSelector: {},
+                fullname: "spark-operator",
+            }).sparkJobNamespace,
             "spark-a",
         );
         assert.throws(
-            () => sparkOperatorValues({ region: "eu-west-1", jobNamespaces: [], systemNodeSelector: {} }),
+            () =>
+                sparkOperatorValues({
+                    region: "eu-west-1",
+                    jobNamespaces: [],
+                    systemNodeSelector: {},
+                    fullname: "spark-operator",
+                }),
             /at least one job namespace/,
         );
     });
