@@ -179,7 +179,7 @@ function withReplacements(
 ): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
     const extra = Object.values(replacements);
     if (dependsOn === undefined) return extra;
-    if (Array.isArray(dependsOn)) return [...(dependsOn), ...extra];
+    if (Array.isArray(dependsOn)) return [...dependsOn, ...extra];
     if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn, ...extra];
     const deferred = dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>;
     return pulumi.output(deferred).apply((d) => [...(Array.isArray(d) ? d : [d]), ...extra]);

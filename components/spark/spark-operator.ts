@@ -70,11 +70,16 @@ export class SparkOperator extends pulumi.ComponentResource {
             k8sOpts,
         );
         const webhookPort = OPERATOR_PORTS.webhook;
-        const policy = new k8s.networking.v1.NetworkPolicy(
-            `${name}-ingress`,
-            operatorNetworkPolicyManifest(pin.namespace, pin.release),
-            { ...k8sOpts, dependsOn: [namespace] },
-        );
+        const enforcer = a.cluster.networkPolicyEnforcer;
+        const policies = enforcer
+            ? [
+                  new k8s.networking.v1.NetworkPolicy(
+                      `${name}-ingress`,
+                      operatorNetworkPolicyManifest(pin.namespace, pin.release),
+                      { ...k8sOpts, dependsOn: [namespace, enforcer] },
+                  ),
+              ]
+            : [];
 
         const base = readBaseValues(pin.name);
         const serviceAccountName = (base.serviceAccounts as { sparkoperator?: { name?: unknown } } | undefined)
@@ -132,7 +137,7 @@ export class SparkOperator extends pulumi.ComponentResource {
                 },
                 ...(registryCredentials ? { registryCredentials } : {}),
             },
-            { parent: this, dependsOn: [namespace, policy, ...a.dependsOn] },
+            { parent: this, dependsOn: [namespace, ...policies, ...a.dependsOn] },
         );
 
         this.namespace = pin.namespace;

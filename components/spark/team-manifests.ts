@@ -17,11 +17,19 @@ export function sparkServiceAccountName(team: Pick<TeamSettings, "name">): strin
 
 const teamLabels = (team: TeamSettings) => ({ "spark-platform/team": team.name });
 
-/** The namespace, enforcing Pod Security `restricted`, and labelled for the Spark Operator's webhook. */
-export function teamNamespaceManifest(team: TeamSettings, kubernetesVersion: string) {
+/**
+ * The namespace, labelled for the Spark Operator's webhook, under Pod Security `restricted` on warn and audit. It
+ * enforces `restricted` too, unless an EMR on EKS virtual cluster targets it: EMR creates job-submitter pods that
+ * cannot be templated and injects containers, and EMR's pod-template allow-list excludes `spec.securityContext` and
+ * the main container's `securityContext`, so those pods cannot be given the seccomp profile and the other fields
+ * `restricted` requires. Such a namespace enforces `baseline`; non-root stays enforced by the policy pack on
+ * everything the program authors (pod templates, SparkApplications, chart values).
+ */
+export function teamNamespaceManifest(team: TeamSettings, kubernetesVersion: string, emrVirtualCluster: boolean) {
+    const enforce = emrVirtualCluster ? "baseline" : "restricted";
     const labels: Record<string, string> = {
         ...teamLabels(team),
-        ...podSecurityLabels("restricted", kubernetesVersion),
+        ...podSecurityLabels("restricted", kubernetesVersion, enforce),
         [SPARK_JOBS_NAMESPACE_LABEL.key]: SPARK_JOBS_NAMESPACE_LABEL.value,
     };
     return { metadata: { name: team.namespace, labels } };

@@ -9,6 +9,7 @@ import { EMR_ON_EKS_ECR_ACCOUNTS, dnsSuffixOf } from "../../../components/settin
 import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
 import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";
 import { SparkPlan, TEAMS, handMadeCluster, jobRoleArnOf, ofType, planSpark } from "./spark-plan";
 import { planProgram } from "../../../tools/plan/plan";
@@ -25,12 +26,11 @@ const metaOf = (r: CapturedResource) =>
     };
 const byNamespace = (rs: CapturedResource[], namespace: string) => rs.filter((r) => metaOf(r).namespace === namespace);
 /** Inputs with Pulumi's secret wrappers (`{<sig>: …, value}`) replaced by their values, as the API server gets them. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 function unwrapSecrets(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(unwrapSecrets);
     if (typeof value !== "object" || value === null) return value;
     const record = value as Record<string, unknown>;
-    if (SECRET_SIG in record) return unwrapSecrets(record.value);
+    if (record[SPECIAL_SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
@@ -143,7 +143,11 @@ describe("Spark components (planned under mocks)", function () {
                 "server-key.pem",
             ]);
             assert.match(data["server-key.pem"], /^-----BEGIN RSA PRIVATE KEY-----/);
-            assert.ok(JSON.stringify(secret.serializedInputs.stringData).includes(SECRET_SIG), "the keys are secret");
+            assert.equal(
+                (secret.serializedInputs.stringData as Record<string, unknown>)[SPECIAL_SIG_KEY],
+                SECRET_SIG,
+                "the keys are secret",
+            );
             for (const r of [sa, role, binding, secret]) {
                 assert.ok(chart.dependencies.includes(r.urn), `the chart waits for ${r.type} ${r.name}`);
             }
@@ -227,10 +231,13 @@ describe("Spark components (planned under mocks)", function () {
     });
 
     describe("teams", () => {
-        it("get a restricted namespace, a quota, limits and four network policies each", () => {
+        it("get a namespace EMR jobs are admitted to, a quota, limits and four network policies each", () => {
             for (const team of TEAMS) {
                 const ns = ofType(plan, "kubernetes:core/v1:Namespace").find((r) => metaOf(r).name === team.namespace)!;
-                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/enforce"], "restricted");
+                // Every team has an EMR virtual cluster: baseline enforced, restricted warned and audited.
+                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/enforce"], "baseline");
+                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/warn"], "restricted");
+                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/audit"], "restricted");
                 const [quota] = byNamespace(ofType(plan, "kubernetes:core/v1:ResourceQuota"), team.namespace);
                 assert.deepEqual((quota.inputs.spec as { hard: unknown }).hard, {
                     "requests.cpu": team.quota.cpu,
@@ -254,6 +261,18 @@ describe("Spark components (planned under mocks)", function () {
                 for (const r of [quota, limits, ...policies])
                     assert.ok(r.dependencies.includes(ns.urn), `${r.name} waits for its namespace`);
             }
+        });
+
+        it("get NetworkPolicies only from a cluster whose CNI enforces them, and those wait for it", async () => {
+            const [cni] = ofType(plan, "aws:eks/addon:Addon");
+            assert.equal(cni.inputs.configurationValues, JSON.stringify({ enableNetworkPolicy: "true" }));
+            const policies = ofType(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+            assert.equal(policies.length, TEAMS.length * 4 + 1);
+            for (const p of policies) assert.ok(p.dependencies.includes(cni.urn), `${p.name} waits for the CNI`);
+
+            const unenforced = await planSpark({ networkPolicies: false });
+            assert.deepEqual(ofType(unenforced, "kubernetes:networking.k8s.io/v1:NetworkPolicy"), []);
+            assert.equal(ofType(unenforced, "kubernetes:core/v1:Namespace").length, TEAMS.length + 1);
         });
 
         it("share cluster-wide PriorityClasses: drivers high, executors low", () => {
@@ -329,6 +348,10 @@ describe("Spark components (planned under mocks)", function () {
                         : modelErrors(await coreModel(r.type), data);
                 assert.equal(problem, undefined, `${r.type} ${r.name}: ${problem}`);
             }
+            assert.deepEqual(
+                [...kinds].filter((k) => !k.startsWith("kubernetes:")),
+                [],
+            );
             assert.deepEqual([...kinds].sort(), [
                 "kubernetes:core/v1:LimitRange",
                 "kubernetes:core/v1:Namespace",

@@ -36,7 +36,7 @@ const SMALL: TeamSettings = {
 
 describe("Spark team objects", () => {
     it("label the namespace for Pod Security restricted (enforce, audit, warn) at the cluster's minor", () => {
-        const labels = teamNamespaceManifest(TEAM, "1.34").metadata.labels;
+        const labels = teamNamespaceManifest(TEAM, "1.34", false).metadata.labels;
         assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
         assert.equal(labels["pod-security.kubernetes.io/enforce-version"], "v1.34");
         assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
@@ -46,6 +46,17 @@ describe("Spark team objects", () => {
             SPARK_JOBS_NAMESPACE_LABEL.value,
             "the operator webhook acts on it",
         );
+    });
+
+    it("enforce baseline where an EMR virtual cluster runs jobs, still warning and auditing restricted", () => {
+        // EMR's job-submitter pods and injected containers cannot carry the security contexts restricted requires.
+        const labels = teamNamespaceManifest(TEAM, "1.34", true).metadata.labels;
+        assert.equal(labels["pod-security.kubernetes.io/enforce"], "baseline");
+        assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
+        assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
+        for (const mode of ["enforce", "warn", "audit"]) {
+            assert.equal(labels[`pod-security.kubernetes.io/${mode}-version`], "v1.34");
+        }
     });
 
     it("bound the team's CPU and memory requests and memory limits by its quota, and never limits.cpu", () => {
