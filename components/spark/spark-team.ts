@@ -108,7 +108,7 @@ export class SparkTeam extends pulumi.ComponentResource {
                 });
             }
         } else {
-            pulumi.log.warn(
+            void pulumi.log.warn(
                 `Spark team ${team.name}: the cluster enforces no NetworkPolicies (VPC CNI enableNetworkPolicy off), ` +
                     "so none are created; its namespace is not isolated",
                 this,
