@@ -28,12 +28,20 @@ export interface ChartPin {
     readonly release: string;
     /** Kubernetes minor versions the pinned chart supports, e.g. "1.29-1.36". */
     readonly kubernetes: string;
+    /**
+     * Images the chart pulls with this program's values (`registry/repository:tag`), read from the chart's sources at
+     * the pinned version; preflight asks each registry for them. Empty when the chart's images are not public.
+     */
+    readonly images: readonly string[];
     /** The chart's Helm hooks at the pinned version (chart-hooks.ts); empty when it has none. */
     readonly hooks: readonly ChartHook[];
 }
 
 /** An exact SemVer 2 version: no ranges, no `latest`. Build metadata and pre-release tags are allowed. */
 export const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/** `host/repository:tag` or `host/repository@sha256:…`, with the registry host spelled out. */
+const IMAGE_REFERENCE = /^[a-z0-9.-]+\.[a-z]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/;
 
 export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
     const file = path.join(chartsDir, name, "pin.yaml");
@@ -57,6 +65,10 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
         release: field("release", true),
         kubernetes: field("kubernetes", true),
     };
+    const images = doc.images ?? [];
+    if (!Array.isArray(images) || images.some((image) => typeof image !== "string" || !IMAGE_REFERENCE.test(image))) {
+        problems.push("images must be a list of image references such as registry.k8s.io/pause:3.10");
+    }
     const hooks = parseChartHooks(doc.hooks);
     if (typeof hooks[0] === "string") problems.push(...(hooks as string[]));
     if (pin.version !== undefined && !EXACT_VERSION.test(pin.version)) {
@@ -66,7 +78,7 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
         problems.push(`chart ${JSON.stringify(pin.chart)} needs either an oci:// reference or a repository URL`);
     }
     if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);
-    return { ...pin, hooks } as ChartPin;
+    return { ...pin, hooks, images: images as string[] } as ChartPin;
 }
 
 /** The pin of every chart under `chartsDir` (one folder each). */
