@@ -25,7 +25,7 @@ import {
     domainArn,
     fluentBitSidecar,
     indexWritePolicy,
-    logIndexName,
+    logIndexPrefix,
     roleArn,
 } from "./components/logging";
 import { Network } from "./components/network";
@@ -255,7 +255,7 @@ const emrTeams = settings.teams.map(
                 glueDatabases: team.glueDatabases,
                 additionalPolicies: {
                     "log-index-write": derivedLogDomainArn.apply((arn) =>
-                        JSON.stringify(indexWritePolicy(arn, logIndexName(team.name))),
+                        JSON.stringify(indexWritePolicy(arn, logIndexPrefix(team.name))),
                     ),
                 },
                 sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
@@ -288,7 +288,10 @@ const logDomain = new LogDomain(
         volumeSizeGiB: settings.opensearch.volumeSizeGiB,
         // The roles themselves, not their derived ARNs: an access policy naming a role that does not exist yet is
         // refused, so the domain's policy (never the domain) waits for them.
-        writers: settings.teams.map((t, i) => ({ roleArn: emrTeams[i].executionRoleArn, index: logIndexName(t.name) })),
+        writers: settings.teams.map((t, i) => ({
+            roleArn: emrTeams[i].executionRoleArn,
+            indexPrefix: logIndexPrefix(t.name),
+        })),
         adminArns: settings.opensearch.adminArns,
         logRetentionDays: settings.opensearch.logRetentionDays,
         deletionProtection: settings.opensearch.deletionProtection,
@@ -371,8 +374,8 @@ interface SparkTeamOutput {
     startJobRunRequest: SparkTeamJobs["startJobRunRequest"];
     /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
     sampleSparkApplication: SparkTeam["sampleApplication"];
-    /** OpenSearch index the team's Spark logs go to. */
-    logIndex: string;
+    /** Prefix of the OpenSearch indices the team's Spark logs go to: one per day, `<prefix>-YYYY.MM.DD`. */
+    logIndexPrefix: string;
 }
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
 export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
@@ -388,7 +391,7 @@ export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntr
             podTemplateUris: emrTeams[i].podTemplateUris,
             startJobRunRequest: emrTeams[i].startJobRunRequest,
             sampleSparkApplication: sparkTeams[i].sampleApplication,
-            logIndex: logForwarding.indexes[team.name],
+            logIndexPrefix: logForwarding.indexPrefixes[team.name],
         },
     ]),
 );
