@@ -16,7 +16,7 @@ import {
     summarizePools,
 } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
-import { CAPACITY_TYPE_LABELS, Kubecost } from "./components/cost";
+import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket, SparkTeamJobs, jobRoleName } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
 import {
@@ -51,7 +51,10 @@ const awsProvider = new aws.Provider("aws", {
     defaultTags: { tags: platformTags },
 });
 const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
+const logDomainName = `${settings.namePrefix}-logs`;
 // The stack's one customer-managed key: every log group, the log domain and the platform bucket are encrypted with it.
+// CloudWatch Logs may use it for the stack's own log groups only (a test plans the program and checks that every
+// log group it creates is covered).
 const platformKey = new PlatformKey(
     "platform-key",
     {
@@ -59,6 +62,13 @@ const platformKey = new PlatformKey(
         partition: settings.aws.partition,
         region: settings.aws.region,
         accountId: account.accountId,
+        logGroupNames: [
+            `/spark-platform/${settings.namePrefix}/*`, // VPC flow logs
+            `/aws/eks/${settings.namePrefix}/*`, // the control plane (the cluster is named namePrefix)
+            `/aws/emr-containers/${settings.namePrefix}/*`, // each team's EMR job logs
+            `/aws/opensearch/${logDomainName}/*`, // the log domain's slow and error logs
+            `${kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack())}*`, // the AMP workspace's logs
+        ],
     },
     { providers: { aws: awsProvider } },
 );
@@ -171,7 +181,6 @@ const partition = settings.aws.partition;
 
 // Names that policies and annotations embed are derived, not read from resources, so nothing waits for IAM or for
 // the 15–30 minute log domain just to learn a name.
-const logDomainName = `${settings.namePrefix}-logs`;
 const derivedLogDomainArn = account.accountId.apply((accountId) =>
     domainArn(partition, settings.aws.region, accountId, logDomainName),
 );

@@ -1,4 +1,4 @@
-export { Kubecost, kubecostPortForwardCommand } from "./kubecost";
+export { Kubecost, kubecostLogGroupNamePrefix, kubecostPortForwardCommand } from "./kubecost";
 export type { KubecostArgs } from "./kubecost";
 export { SIGV4_PROXY_PORT, ampEndpoints, ampHost, ampWorkspaceArn } from "./amp-urls";
 export type { AmpEndpoints } from "./amp-urls";

@@ -69,12 +69,11 @@ export class Kubecost extends pulumi.ComponentResource {
 
         // Named after the project and stack, not the cluster: a name from the cluster's outputs would make these two
         // quick resources wait for the control plane for nothing.
-        const baseName = `${pulumi.getProject()}-${pulumi.getStack()}-kubecost`;
+        const baseName = kubecostBaseName(pulumi.getProject(), pulumi.getStack());
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-amp-logs`,
             {
-                // The /aws/vendedlogs/ prefix keeps the log delivery resource policy AMP needs small.
-                namePrefix: `/aws/vendedlogs/prometheus/${baseName}-`,
+                namePrefix: kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack()),
                 retentionInDays: a.logRetentionDays,
                 kmsKeyId: a.kmsKeyArn,
                 tags: a.tags,
@@ -177,6 +176,18 @@ export class Kubecost extends pulumi.ComponentResource {
             portForwardCommand: this.portForwardCommand,
         });
     }
+}
+
+function kubecostBaseName(project: string, stack: string): string {
+    return `${project}-${stack}-kubecost`;
+}
+
+/**
+ * Prefix of the AMP workspace's log group name (the provider appends a unique suffix). The /aws/vendedlogs/ prefix
+ * keeps the log delivery resource policy AMP needs small.
+ */
+export function kubecostLogGroupNamePrefix(project: string, stack: string): string {
+    return `/aws/vendedlogs/prometheus/${kubecostBaseName(project, stack)}-`;
 }
 
 /** The chart names the Deployment `<release>-cost-analyzer`; the UI (nginx in front of the cost model) is on 9090. */

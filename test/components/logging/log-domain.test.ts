@@ -49,6 +49,7 @@ function program(overrides: Partial<LogDomainArgs> = {}) {
             partition: "aws",
             region: "us-west-2",
             accountId: ACCOUNT,
+            logGroupNames: ["/aws/opensearch/spark-test-logs/*"],
         });
         const cluster = new aws.eks.Cluster("cluster", {
             roleArn: `arn:aws:iam::${ACCOUNT}:role/eks`,
