@@ -10,6 +10,7 @@ import {
     CAPACITY_TYPE_LABELS,
     COST_ANALYZER_SERVICE_ACCOUNT,
     PROMETHEUS_SERVICE_ACCOUNT,
+    TEAM_POD_LABEL,
     buildKubecostValues,
 } from "./kubecost-values";
 
@@ -24,6 +25,11 @@ export interface KubecostArgs {
      */
     capacityTypeLabel?: string;
     /**
+     * Pod label that names a pod's team, for the Team view.
+     * @default "spark-platform/team" (what the platform's pod templates put on every Spark pod)
+     */
+    teamLabel?: string;
+    /**
      * Retention of the workspace's log group, in days (a CloudWatch Logs retention value).
      * @default 30
      */
@@ -37,6 +43,7 @@ export interface KubecostArgs {
 
 const defaults = {
     capacityTypeLabel: CAPACITY_TYPE_LABELS.karpenter as string,
+    teamLabel: TEAM_POD_LABEL as string,
     logRetentionDays: 30,
     tags: {} as Readonly<Record<string, string>>,
 };
@@ -128,9 +135,11 @@ export class Kubecost extends pulumi.ComponentResource {
                 metadata: {
                     name: pin.namespace,
                     labels: {
-                        // The bundled Prometheus server takes only a pod-level securityContext, so "restricted" can be
-                        // audited and warned about but not enforced; "baseline" (no host access, no privilege) is.
-                        "pod-security.kubernetes.io/enforce": "baseline",
+                        // Every pod the chart renders with these values meets "restricted": the cost-analyzer and
+                        // forecasting pods take global.securityContext, and every container, the bundled Prometheus
+                        // server's and its config reloader's included (prometheus-server-deployment.yaml of 2.4.2),
+                        // takes global.containerSecurityContext.
+                        "pod-security.kubernetes.io/enforce": "restricted",
                         "pod-security.kubernetes.io/warn": "restricted",
                         "pod-security.kubernetes.io/audit": "restricted",
                     },
@@ -151,6 +160,7 @@ export class Kubecost extends pulumi.ComponentResource {
                     remoteWriteRoleArn,
                     nodeSelector: cluster.systemNodeSelector,
                     capacityTypeLabel: a.capacityTypeLabel,
+                    teamLabel: a.teamLabel,
                 }),
             );
         installPinnedChart(name, { pin, cluster, values }, { parent: this, dependsOn: [namespace] });
