@@ -19,6 +19,7 @@ import { EksCluster } from "./components/cluster";
 import { CAPACITY_TYPE_LABELS, Kubecost } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket, SparkTeamJobs, jobRoleName } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
+import { spotServiceLinkedRoleDescription } from "./components/iam";
 import {
     LogDomain,
     SparkLogForwarding,
@@ -122,6 +123,7 @@ if (settings.capacity.createSpotServiceLinkedRole) {
         "spot",
         {
             awsServiceName: "spot.amazonaws.com",
+            description: spotServiceLinkedRoleDescription(settings.project, settings.stack),
         },
         { provider: awsProvider, retainOnDelete: true },
     );

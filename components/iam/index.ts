@@ -12,3 +12,4 @@ export {
     serviceAccountSubject,
 } from "./trust-policy";
 export type { IrsaSubject } from "./trust-policy";
+export { SPOT_SERVICE_LINKED_ROLE, spotServiceLinkedRoleDescription } from "./spot-service-linked-role";

@@ -4,7 +4,8 @@
  */
 import type { ChartPin } from "../../components/charts";
 import { addonVersionsFor } from "../../components/cluster";
-import { INSTANCE_SIZE_VCPUS, type Settings, dnsSuffixOf } from "../../components/settings";
+import { type Settings, dnsSuffixOf } from "../../components/settings";
+import { type CapacityPlan, capacityPlan } from "./capacity";
 
 /** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
 export interface ChartSource {
@@ -19,6 +20,7 @@ export interface ChartSource {
 }
 
 export interface PreflightPlan {
+    readonly project: string;
     readonly stack: string;
     readonly region: string;
     readonly allowedAccountIds: readonly string[];
@@ -36,10 +38,8 @@ export interface PreflightPlan {
     /** Read-only principals; like admins, the deployer must not be one (its creator entry exists already). */
     readonly viewerPrincipalArns: readonly string[];
     readonly charts: readonly ChartSource[];
-    /** Most On-Demand vCPUs the stack may run at once: driver pools at their limit plus the system nodes at max. */
-    readonly onDemandVcpus: number;
-    /** Most Spot vCPUs: executor pools at their limit. */
-    readonly spotVcpus: number;
+    /** Every node pool with its zones, instance types and vCPU limit, and the tags of the stack's own instances. */
+    readonly capacity: CapacityPlan;
     /** The EMR on EKS ECR registry of the region: account and host. */
     readonly emrRegistry: { readonly accountId: string; readonly host: string };
 }
@@ -48,14 +48,6 @@ export interface PreflightPlan {
 export function al2023AmiParameter(kubernetesVersion: string, amiVersion: string): string {
     const name = `amazon-eks-node-al2023-x86_64-standard-${kubernetesVersion}-${amiVersion}`;
     return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/x86_64/standard/${name}/image_id`;
-}
-
-/** vCPUs of an instance type from its size (`m7i.2xlarge` → 8); undefined for sizes the table does not know. */
-export function vcpusOf(instanceType: string): number | undefined {
-    const size = instanceType.split(".")[1];
-    return size !== undefined && size in INSTANCE_SIZE_VCPUS
-        ? INSTANCE_SIZE_VCPUS[size as keyof typeof INSTANCE_SIZE_VCPUS]
-        : undefined;
 }
 
 export function chartSourceOf(pin: ChartPin): ChartSource {
@@ -70,9 +62,9 @@ export function preflightPlan(
     createsSpotServiceLinkedRole: boolean,
 ): PreflightPlan {
     const zones = settings.spark.zones.length;
-    const systemVcpus = Math.max(0, ...settings.capacity.systemInstanceTypes.map((t) => vcpusOf(t) ?? 0));
     const region = settings.aws.region;
     return {
+        project: settings.project,
         stack: settings.stack,
         region,
         allowedAccountIds: settings.aws.allowedAccountIds,
@@ -88,8 +80,7 @@ export function preflightPlan(
         adminPrincipalArns: settings.cluster.adminPrincipalArns,
         viewerPrincipalArns: settings.cluster.viewerPrincipalArns,
         charts,
-        onDemandVcpus: settings.spark.maxVcpuPerZone * zones + systemVcpus * settings.capacity.systemMaxSize,
-        spotVcpus: settings.spark.maxVcpuPerZone * zones,
+        capacity: capacityPlan(settings),
         emrRegistry: {
             accountId: settings.aws.emrEcrAccountId,
             host: `${settings.aws.emrEcrAccountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}`,
