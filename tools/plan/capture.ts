@@ -27,6 +27,8 @@ export interface CapturedResource {
     parent?: string;
     provider?: string;
     protect: boolean;
+    /** Left in the cloud when the engine deletes it (`retainOnDelete`); not part of a stack export. */
+    retainOnDelete: boolean;
     /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
     ignoreChanges: string[];
     dependencies: string[];
@@ -108,6 +110,7 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
         parent: req.getParent() || undefined,
         provider: req.getProvider() || undefined,
         protect: req.getProtect() ?? false,
+        retainOnDelete: req.getRetainondelete() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,
