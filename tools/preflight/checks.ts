@@ -16,6 +16,7 @@ import {
     spotServiceLinkedRoleDescription,
 } from "../../components/iam/spot-service-linked-role";
 import { CAPACITY_CHECKS } from "./capacity";
+import { PERMISSION_CHECKS } from "./permissions";
 import type { PreflightPlan } from "./plan";
 import { type Fetch, lookUpChart } from "./registries";
 
@@ -236,6 +237,7 @@ export const CHECKS: readonly Check[] = [
         },
     },
     ...CAPACITY_CHECKS,
+    ...PERMISSION_CHECKS,
     {
         id: "emr-registry",
         title: "the EMR on EKS registry of the region answers",

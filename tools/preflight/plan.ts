@@ -6,6 +6,7 @@ import type { ChartPin } from "../../components/charts";
 import { addonVersionsFor } from "../../components/cluster";
 import { type Settings, dnsSuffixOf } from "../../components/settings";
 import { type CapacityPlan, capacityPlan } from "./capacity";
+import { type PermissionRequest, permissionRequests } from "./permissions";
 
 /** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
 export interface ChartSource {
@@ -38,6 +39,8 @@ export interface PreflightPlan {
     /** Read-only principals; like admins, the deployer must not be one (its creator entry exists already). */
     readonly viewerPrincipalArns: readonly string[];
     readonly charts: readonly ChartSource[];
+    /** What the first `pulumi up` asks AWS to do, for the deployer-permissions check. */
+    readonly permissions: readonly PermissionRequest[];
     /** Every node pool with its zones, instance types and vCPU limit, and the tags of the stack's own instances. */
     readonly capacity: CapacityPlan;
     /** The EMR on EKS ECR registry of the region: account and host. */
@@ -81,6 +84,7 @@ export function preflightPlan(
         viewerPrincipalArns: settings.cluster.viewerPrincipalArns,
         charts,
         capacity: capacityPlan(settings),
+        permissions: permissionRequests(settings),
         emrRegistry: {
             accountId: settings.aws.emrEcrAccountId,
             host: `${settings.aws.emrEcrAccountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}`,

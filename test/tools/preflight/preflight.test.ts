@@ -6,7 +6,13 @@ import {
 } from "@aws-sdk/client-ec2";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { DescribeAddonVersionsCommand, EKSClient } from "@aws-sdk/client-eks";
-import { GetRoleCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
+import {
+    GetRoleCommand,
+    IAMClient,
+    NoSuchEntityException,
+    SimulatePrincipalPolicyCommand,
+    type SimulatePrincipalPolicyCommandInput,
+} from "@aws-sdk/client-iam";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -77,6 +83,12 @@ function healthyAccount() {
         }));
     mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: "ami-0123456789abcdef0" } });
     mocks.iam.on(GetRoleCommand).resolves({});
+    mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => ({
+        EvaluationResults: (input.ActionNames ?? []).map((EvalActionName) => ({
+            EvalActionName,
+            EvalDecision: "allowed",
+        })),
+    }));
     mocks.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5000 } });
     mocks.ecr
         .on(GetAuthorizationTokenCommand)
@@ -163,8 +175,8 @@ describe("npm run preflight", () => {
                 /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
             );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
-            assert.equal(steps.length, 10, result.stdout);
-            assert.match(result.stdout, /All 10 checks passed\.\n$/);
+            assert.equal(steps.length, 11, result.stdout);
+            assert.match(result.stdout, /All 11 checks passed\.\n$/);
         });
 
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
@@ -191,9 +203,9 @@ describe("npm run preflight", () => {
             assert.equal(report.caller.accountId, ACCOUNT);
             assert.deepEqual(
                 report.checks.map((c) => c.status),
-                Array(10).fill("pass"),
+                Array(11).fill("pass"),
             );
-            assert.match(result.stderr, /\[1\/10\]/);
+            assert.match(result.stderr, /\[1\/11\]/);
         });
     });
 
@@ -577,6 +589,44 @@ describe("npm run preflight gives right answers (day two)", () => {
         assert.ok(
             charts.some((r) => r.includes("karpenter")),
             charts.join("\n"),
+        );
+    });
+
+    it("simulates the deployer's own permissions as its role, naming each denied action and its context", async () => {
+        const account = healthyAccount();
+        const roleArn = `arn:aws:iam::${ACCOUNT}:role/deploy/ci-deployer`;
+        account.mocks.iam.on(GetRoleCommand, { RoleName: "ci-deployer" }).resolves({
+            Role: {
+                RoleName: "ci-deployer",
+                Path: "/deploy/",
+                RoleId: "AROAEXAMPLE",
+                Arn: roleArn,
+                CreateDate: new Date(0),
+            },
+        });
+        const sources = new Set<string | undefined>();
+        account.mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => {
+            sources.add(input.PolicySourceArn);
+            const service = input.ContextEntries?.[0]?.ContextKeyValues?.[0];
+            return {
+                EvaluationResults: (input.ActionNames ?? []).map((EvalActionName) => ({
+                    EvalActionName,
+                    EvalDecision:
+                        EvalActionName === "kms:PutKeyPolicy"
+                            ? "explicitDeny"
+                            : EvalActionName === "iam:CreateServiceLinkedRole" &&
+                                service === "eks-nodegroup.amazonaws.com"
+                              ? "implicitDeny"
+                              : "allowed",
+                })),
+            };
+        });
+        const check = (await checksOf(account)).get("deployer-permissions");
+        assert.deepEqual([...sources], [roleArn]);
+        assert.equal(check?.status, "fail");
+        assert.equal(
+            check?.detail,
+            `${roleArn} may not: kms:PutKeyPolicy: explicitDeny; iam:CreateServiceLinkedRole (iam:AWSServiceName=eks-nodegroup.amazonaws.com): implicitDeny`,
         );
     });
 });
