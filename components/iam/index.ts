@@ -12,4 +12,5 @@ export {
     serviceAccountSubject,
 } from "./trust-policy";
 export type { IrsaSubject } from "./trust-policy";
-export { SPOT_SERVICE_LINKED_ROLE, spotServiceLinkedRoleDescription } from "./spot-service-linked-role";
+export { SERVICE_LINKED_ROLES, createServiceLinkedRole } from "./service-linked-roles";
+export type { ServiceLinkedRoleKind } from "./service-linked-roles";

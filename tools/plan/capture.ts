@@ -1,7 +1,7 @@
 /**
  * Records every resource the program registers with the (mocked) engine, with what the public Mocks API leaves
- * out: URN, parent, dependencies, property dependencies, provider reference, protect and remote flags, and the
- * outputs a component registers at the end of its constructor.
+ * out: URN, parent, dependencies, property dependencies, provider reference, protect, retain-on-delete and remote
+ * flags, and the outputs a component registers at the end of its constructor.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type {
@@ -27,7 +27,7 @@ export interface CapturedResource {
     parent?: string;
     provider?: string;
     protect: boolean;
-    /** Left in the cloud when the engine deletes it (`retainOnDelete`); not part of a stack export. */
+    /** Kept in the cloud when the stack deletes it (`retainOnDelete`); not part of a stack export. */
     retainOnDelete: boolean;
     /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
     ignoreChanges: string[];

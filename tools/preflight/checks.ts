@@ -5,20 +5,20 @@
  */
 import { DescribeAddonVersionsCommand, type EKSClient } from "@aws-sdk/client-eks";
 import { DescribeAvailabilityZonesCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { GetAuthorizationTokenCommand, type ECRClient } from "@aws-sdk/client-ecr";
-import { GetRoleCommand, type IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
+import type { ECRClient } from "@aws-sdk/client-ecr";
+import { GetRoleCommand, type IAMClient, NoSuchEntityException, type Tag } from "@aws-sdk/client-iam";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
 import { principalOf, samePrincipal } from "../../components/iam/principals";
-import {
-    SPOT_SERVICE_LINKED_ROLE,
-    spotServiceLinkedRoleDescription,
-} from "../../components/iam/spot-service-linked-role";
+import { SERVICE_LINKED_ROLES } from "../../components/iam/service-linked-roles";
 import { CAPACITY_CHECKS } from "./capacity";
 import { PERMISSION_CHECKS } from "./permissions";
 import type { PreflightPlan } from "./plan";
+import { IMAGE_CHECK } from "./image-check";
+import { ecrBasicAuth } from "./images";
 import { type Fetch, lookUpChart } from "./registries";
+import { SERVICE_LINKED_ROLE_CHECKS, taggedByStack } from "./service-linked-roles";
 
 export interface AwsClients {
     readonly ec2: EC2Client;
@@ -59,7 +59,7 @@ export interface Check {
 const pass = (detail: string): Outcome => ({ status: "pass", detail });
 const fail = (detail: string, fix: string): Outcome => ({ status: "fail", detail, fix });
 
-export { SPOT_SERVICE_LINKED_ROLE };
+export const SPOT_SERVICE_LINKED_ROLE = SERVICE_LINKED_ROLES.spot.roleName;
 
 export const CHECKS: readonly Check[] = [
     {
@@ -151,20 +151,22 @@ export const CHECKS: readonly Check[] = [
         title: "the Spot service-linked role is there when Spot pools need it",
         applies: (plan) => plan.usesSpot,
         async run(plan, clients) {
-            let description: string | undefined;
+            let tags: Tag[] = [];
             let exists: boolean;
             try {
                 const answer = await clients.iam.send(new GetRoleCommand({ RoleName: SPOT_SERVICE_LINKED_ROLE }));
-                description = answer.Role?.Description;
+                tags = answer.Role?.Tags ?? [];
                 exists = true;
             } catch (e) {
                 // The SDK's NoSuchEntityException (name "NoSuchEntityException"; "NoSuchEntity" is only its code).
                 if (!(e instanceof NoSuchEntityException)) throw e;
                 exists = false;
             }
-            const ours = spotServiceLinkedRoleDescription(plan.project, plan.stack);
-            if (exists && plan.createsSpotServiceLinkedRole && description === ours)
-                return pass(`${SPOT_SERVICE_LINKED_ROLE} exists, created by this stack ("${ours}")`);
+            // A role this stack created carries the stack's provider tags.
+            if (exists && plan.createsSpotServiceLinkedRole && taggedByStack(tags, plan))
+                return pass(
+                    `${SPOT_SERVICE_LINKED_ROLE} exists, created by this stack (tagged spark-platform:stack=${plan.stack})`,
+                );
             if (exists && plan.createsSpotServiceLinkedRole) {
                 return fail(
                     `${SPOT_SERVICE_LINKED_ROLE} already exists, not created by this stack, and the stack would create it again (that fails)`,
@@ -254,15 +256,9 @@ export const CHECKS: readonly Check[] = [
                   );
         },
     },
+    ...SERVICE_LINKED_ROLE_CHECKS,
+    IMAGE_CHECK,
 ];
-
-/** Base64 `AWS:<password>` for an ECR registry, as `docker login` and Helm use it. */
-async function ecrBasicAuth(ecr: ECRClient, registryId: string): Promise<string> {
-    const answer = await ecr.send(new GetAuthorizationTokenCommand({ registryIds: [registryId] }));
-    const token = answer.authorizationData?.[0]?.authorizationToken;
-    if (token === undefined) throw new Error(`ECR returned no authorization token for registry ${registryId}`);
-    return token;
-}
 
 /** Runs one check; an AWS error (e.g. AccessDenied) fails it with the error, never a stack trace. */
 export async function runCheck(

@@ -7,6 +7,8 @@ import { addonVersionsFor } from "../../components/cluster";
 import { type Settings, dnsSuffixOf } from "../../components/settings";
 import { type CapacityPlan, capacityPlan } from "./capacity";
 import { type PermissionRequest, permissionRequests } from "./permissions";
+import { type PinnedImage, pinnedImages } from "./image-check";
+import { type NeededServiceLinkedRole, neededServiceLinkedRoles } from "./service-linked-roles";
 
 /** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
 export interface ChartSource {
@@ -45,6 +47,10 @@ export interface PreflightPlan {
     readonly capacity: CapacityPlan;
     /** The EMR on EKS ECR registry of the region: account and host. */
     readonly emrRegistry: { readonly accountId: string; readonly host: string };
+    /** Every pinned image the stack's pods pull. */
+    readonly images: readonly PinnedImage[];
+    /** Account-wide service-linked roles the stack needs before its first resources, and which it creates. */
+    readonly serviceLinkedRoles: readonly NeededServiceLinkedRole[];
 }
 
 /** The SSM parameter Karpenter resolves `al2023@<version>` through (x86_64, standard variant). */
@@ -89,5 +95,7 @@ export function preflightPlan(
             accountId: settings.aws.emrEcrAccountId,
             host: `${settings.aws.emrEcrAccountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}`,
         },
+        images: pinnedImages(settings),
+        serviceLinkedRoles: neededServiceLinkedRoles(settings),
     };
 }

@@ -175,8 +175,8 @@ describe("npm run preflight", () => {
                 /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
             );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
-            assert.equal(steps.length, 11, result.stdout);
-            assert.match(result.stdout, /All 11 checks passed\.\n$/);
+            assert.equal(steps.length, 14, result.stdout);
+            assert.match(result.stdout, /All 14 checks passed\.\n$/);
         });
 
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
@@ -203,9 +203,9 @@ describe("npm run preflight", () => {
             assert.equal(report.caller.accountId, ACCOUNT);
             assert.deepEqual(
                 report.checks.map((c) => c.status),
-                Array(11).fill("pass"),
+                Array(14).fill("pass"),
             );
-            assert.match(result.stderr, /\[1\/11\]/);
+            assert.match(result.stderr, /\[1\/14\]/);
         });
     });
 
@@ -455,7 +455,7 @@ describe("preflight's pure parts", () => {
 });
 
 describe("npm run preflight gives right answers (day two)", () => {
-    it("passes the Spot check once the stack itself created the role (its description names the stack)", async () => {
+    it("passes the Spot check once the stack itself created the role (it carries the stack's tags)", async () => {
         const account = healthyAccount();
         account.mocks.iam.on(GetRoleCommand).resolves({
             Role: {
@@ -464,7 +464,10 @@ describe("npm run preflight gives right answers (day two)", () => {
                 RoleId: "AROAEXAMPLE",
                 Arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot`,
                 CreateDate: new Date(0),
-                Description: "Spot for Spark executors; created by Pulumi stack spark-platform/dev",
+                Tags: [
+                    { Key: "spark-platform:project", Value: "spark-platform" },
+                    { Key: "spark-platform:stack", Value: "dev" },
+                ],
             },
         });
         const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
