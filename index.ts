@@ -70,6 +70,8 @@ const platformKey = new PlatformKey(
             `/aws/opensearch/${logDomainName}/*`, // the log domain's slow and error logs
             `${kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack())}*`, // the AMP workspace's logs
         ],
+        // A platform bucket kept on destroy stays readable only while its key exists: keep them together.
+        retainOnDelete: settings.emr.retainPlatformBucket,
     },
     { providers: { aws: awsProvider } },
 );
