@@ -18,6 +18,7 @@ const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"
 
 interface Step {
     id?: string;
+    name?: string;
     if?: string;
     uses?: string;
     run?: string;
@@ -343,6 +344,24 @@ describe("GitHub workflows", () => {
         assert.match(script, /updateComment\(/);
         assert.match(script, /createComment\(/);
         assert.equal(comment.steps[0].env?.VERDICTS, "${{ needs.offline.outputs.policy }}");
+    });
+
+    it("smoke-tests a chosen stack on demand, with the smoke role, on prod's runner for prod", () => {
+        const wf = read("smoke.yml");
+        assert.deepEqual(Object.keys(wf.on), ["workflow_dispatch"]);
+        const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> })
+            .inputs;
+        assert.deepEqual(inputs.stack.options, listStacks(PROJECT_DIR).sort());
+        const job = wf.jobs.smoke;
+        assert.equal(job["runs-on"], "${{ inputs.stack == 'prod' && 'spark-platform-prod' || 'ubuntu-latest' }}");
+        assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+        const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+        assert.equal(aws?.with?.["role-to-assume"], "${{ vars.AWS_SMOKE_ROLE_ARN }}");
+        const smoke = job.steps.find((s) => s.name === "Smoke test");
+        assert.match(smoke?.run ?? "", /npm run smoke -- "\$\{args\[@\]\}"/);
+        assert.equal(smoke?.env?.PULUMI_STACK, "${{ vars.PULUMI_ORG }}/spark-platform/${{ inputs.stack }}");
+        assert.doesNotMatch(runs(job), /\$\{\{/, "inputs reach the shell through env, never through an expression");
+        assert.match(smoke?.run ?? "", /code=\$\{PIPESTATUS\[0\]\}/, "the exit status is smoke's, not tee's");
     });
 
     describe("stack-region (the workflows' region step)", () => {

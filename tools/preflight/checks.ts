@@ -10,6 +10,7 @@ import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
+import type { Caller } from "../cli/aws-caller";
 import { principalOf, samePrincipal } from "../../components/iam/principals";
 import type { PreflightPlan } from "./plan";
 import { type Fetch, lookUpChart } from "./registries";
@@ -24,10 +25,7 @@ export interface AwsClients {
     readonly fetch: Fetch;
 }
 
-export interface Caller {
-    readonly accountId: string;
-    readonly arn: string;
-}
+export type { Caller };
 
 export type CheckStatus = "pass" | "fail";
 
