@@ -67,17 +67,77 @@ function isPinning(entry: ConditionEntry): boolean {
     return PINNING_OPERATORS.has(entry.base) && !entry.setQualifier && !entry.ifExists;
 }
 
+/** How one issuer's `sub` claim must be pinned. */
+export interface SubjectRules {
+    /** The pinned form, for fixes, e.g. `system:serviceaccount:<namespace>:<service-account>`. */
+    readonly form: string;
+    /** What an unpinned sub lets in. */
+    readonly risk: string;
+    /** Why one value under a pinning operator does not pin, or undefined when it does. */
+    readonly problem: (value: unknown, entry: ConditionEntry, ctx: PinContext) => string | undefined;
+}
+
+/** An EKS cluster's issuer: tokens of Kubernetes service accounts. */
+export const EKS_SUBJECTS: SubjectRules = {
+    form: SA_FORM,
+    risk: "any service account (any token from the issuer) can assume the role",
+    problem: subjectProblem,
+};
+
+const GITHUB_FORM = "repo:<owner>/<repo>:ref:refs/heads/<branch>";
+const GITHUB_QUALIFIERS = "ref:refs/heads/<branch>, ref:refs/tags/<tag>, environment:<name> or pull_request";
+const GITHUB_SUBJECT = /^repo:([A-Za-z0-9](?:[A-Za-z0-9-]*))\/([A-Za-z0-9._-]+):(.+)$/;
+
+/**
+ * GitHub Actions' issuer (token.actions.githubusercontent.com): the default subject is
+ * `repo:<owner>/<repo>:<context>`, the context being `ref:refs/heads/<branch>`, `ref:refs/tags/<tag>`,
+ * `environment:<name>` or `pull_request` (GitHub docs "About security hardening with OpenID Connect", example
+ * subject claims). A sub is pinned when it names one repository and one such context, with no wildcard anywhere:
+ * `repo:org/*`, `repo:org/repo:*` or `…:ref:refs/heads/*` admit any repository or any ref (anyone who can push a
+ * branch could assume the role). Git forbids `*` and `?` in ref names, so under StringEquals they match nothing.
+ */
+export const GITHUB_SUBJECTS: SubjectRules = {
+    form: GITHUB_FORM,
+    risk: "any workflow of any repository on GitHub can assume the role",
+    problem: (value, entry) => {
+        if (typeof value !== "string") return `is ${show(value)}, not a ${GITHUB_FORM} string`;
+        const fix = `pin it to one repository and one context: repo:<owner>/<repo>: followed by ${GITHUB_QUALIFIERS}`;
+        if (/[*?]/.test(value)) {
+            return entry.base === "stringlike"
+                ? `is ${show(value)} — a wildcard admits any repository or ref that matches it; ${fix}`
+                : `is ${show(value)} under ${entry.operator}, where * and ? are literal characters no ref or repository name contains; ${fix}`;
+        }
+        const subject = GITHUB_SUBJECT.exec(value);
+        if (!subject) return `is ${show(value)}, which is not GitHub's repo:<owner>/<repo>:<context> subject; ${fix}`;
+        const context = subject[3];
+        const known =
+            /^ref:refs\/(heads|tags)\/[^:]+/.test(context) ||
+            /^environment:./.test(context) ||
+            /^pull_request(:|$)/.test(context);
+        return known ? undefined : `is ${show(value)}, whose context "${context}" is not ${GITHUB_QUALIFIERS}; ${fix}`;
+    },
+};
+
 /** Findings (message tails) for one issuer of one statement; empty when both sub and aud are pinned. */
-export function pinFindings(entries: readonly ConditionEntry[], ctx: PinContext): string[] {
+export function pinFindings(
+    entries: readonly ConditionEntry[],
+    ctx: PinContext,
+    subjects: SubjectRules = EKS_SUBJECTS,
+): string[] {
     const findings: string[] = [];
-    const sub = claimFinding(entries, ctx, "sub");
+    const sub = claimFinding(entries, ctx, "sub", subjects);
     if (sub) findings.push(sub);
-    const aud = claimFinding(entries, ctx, "aud");
+    const aud = claimFinding(entries, ctx, "aud", subjects);
     if (aud) findings.push(aud);
     return findings;
 }
 
-function claimFinding(entries: readonly ConditionEntry[], ctx: PinContext, claim: "sub" | "aud"): string | undefined {
+function claimFinding(
+    entries: readonly ConditionEntry[],
+    ctx: PinContext,
+    claim: "sub" | "aud",
+    subjects: SubjectRules,
+): string | undefined {
     const wanted = `${ctx.issuer}:${claim}`.toLowerCase();
     const onClaim = entries.filter((e) => e.key.toLowerCase() === wanted);
     // Operators and keys are case-insensitive: the same key twice under one operator (`StringEquals` and
@@ -91,13 +151,13 @@ function claimFinding(entries: readonly ConditionEntry[], ctx: PinContext, claim
         );
     }
     const pinning = onClaim.filter(isPinning);
-    const problems = pinning.map((e) => entryProblem(e, ctx, claim));
+    const problems = pinning.map((e) => entryProblem(e, ctx, claim, subjects));
     if (pinning.length > 0 && problems.some((p) => p === undefined)) return undefined;
     const firstProblem = problems.find((p): p is string => p !== undefined);
     if (firstProblem) return firstProblem;
     const fix =
         claim === "sub"
-            ? `use StringEquals {"${ctx.issuer}:sub": "${SA_FORM}"}`
+            ? `use StringEquals {"${ctx.issuer}:sub": "${subjects.form}"}`
             : `use StringEquals {"${ctx.issuer}:aud": "${STS_AUDIENCE}"}`;
     if (onClaim.length > 0) {
         const e = onClaim[0];
@@ -110,10 +170,7 @@ function claimFinding(entries: readonly ConditionEntry[], ctx: PinContext, claim
             `(${ctx.issuer}); condition keys must use the same issuer as Principal.Federated — ${fix}`
         );
     }
-    const risk =
-        claim === "sub"
-            ? "any service account (any token from the issuer) can assume the role"
-            : "tokens minted for any audience are accepted";
+    const risk = claim === "sub" ? subjects.risk : "tokens minted for any audience are accepted";
     return `${ctx.conditionPath}: no ${ctx.issuer}:${claim} condition — ${risk}; ${fix}`;
 }
 
@@ -127,11 +184,16 @@ function whyNotPinning(entry: ConditionEntry): string {
 }
 
 /** Why one pinning entry does not pin, or undefined when every value is pinned. */
-function entryProblem(entry: ConditionEntry, ctx: PinContext, claim: "sub" | "aud"): string | undefined {
+function entryProblem(
+    entry: ConditionEntry,
+    ctx: PinContext,
+    claim: "sub" | "aud",
+    subjects: SubjectRules,
+): string | undefined {
     const at = `${ctx.conditionPath}: ${entry.key}`;
     if (entry.values.length === 0) return `${at} has no values under ${entry.operator}`;
     for (const value of entry.values) {
-        const problem = claim === "sub" ? subjectProblem(value, entry, ctx) : audienceProblem(value, entry);
+        const problem = claim === "sub" ? subjects.problem(value, entry, ctx) : audienceProblem(value, entry);
         if (problem) return `${at} ${problem}`;
     }
     return undefined;

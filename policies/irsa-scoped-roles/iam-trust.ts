@@ -6,7 +6,7 @@
  * @internal
  */
 import { parseDocument } from "yaml";
-import { conditionEntries, pinFindings } from "./iam-conditions";
+import { conditionEntries, EKS_SUBJECTS, GITHUB_SUBJECTS, pinFindings, SubjectRules } from "./iam-conditions";
 import { assertKnownDeep } from "../lib/sdk";
 import { asList, isRecord, show } from "../lib/values";
 
@@ -40,6 +40,17 @@ export interface StatementVerdict {
 const WEB_IDENTITY_ACTION = "sts:assumerolewithwebidentity";
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\/(.+)$/i;
 const SAML_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\//i;
+/** An EKS cluster's OIDC issuer (also in the China and GovCloud partitions). */
+const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9A-Za-z]+$/i;
+/** GitHub Actions' issuer, or a GitHub Enterprise Cloud one with its slug (token.actions.githubusercontent.com/<slug>). */
+const GITHUB_ISSUER = /^token\.actions\.githubusercontent\.com(\/[A-Za-z0-9_-]+)?$/i;
+
+/** The sub rules of a known issuer; undefined for an issuer the pack has no rules for. */
+function issuerSubjects(issuer: string): SubjectRules | undefined {
+    if (EKS_ISSUER.test(issuer)) return EKS_SUBJECTS;
+    if (GITHUB_ISSUER.test(issuer)) return GITHUB_SUBJECTS;
+    return undefined;
+}
 
 /** Reads a trust document given as JSON text or as an object; `prop` names the property for messages. */
 export function parseTrustDocument(raw: unknown, prop: string): ParsedTrust {
@@ -149,7 +160,20 @@ export function judgeStatement(statement: TrustStatement, roleName: () => string
     }
     const entries = conditionEntries(field(body, "Condition"));
     for (const principal of principals.oidc) {
-        findings.push(...pinFindings(entries, { ...principal, roleName, conditionPath: `${path}.Condition` }));
+        const subjects = issuerSubjects(principal.issuer);
+        if (subjects === undefined) {
+            findings.push(
+                `${path}.Principal.Federated: trusts the OIDC issuer ${principal.issuer}, which is neither an EKS ` +
+                    "cluster's (oidc.eks.<region>.amazonaws.com/id/<id>) nor GitHub Actions' " +
+                    "(token.actions.githubusercontent.com); the pack knows no rules for its tokens' claims, so it cannot " +
+                    "show the trust is scoped — trust a known issuer, or review the role and list it in " +
+                    "irsa-scoped-roles.exemptRoles",
+            );
+            continue;
+        }
+        findings.push(
+            ...pinFindings(entries, { ...principal, roleName, conditionPath: `${path}.Condition` }, subjects),
+        );
     }
     return { relevant, findings };
 }

@@ -25,12 +25,14 @@ export interface RoleUnderTest {
 interface RoleType {
     readonly documentProp: string;
     readonly nameProp: string;
+    /** A prefix the provider completes with a random suffix when it creates the role. */
+    readonly prefixProp?: string;
 }
 
 /** Resource types that are an IAM role (a Map, so a type token like "constructor" cannot reach Object.prototype). */
 export const ROLE_TYPES: ReadonlyMap<string, RoleType> = new Map(
     Object.entries({
-        "aws:iam/role:Role": { documentProp: "assumeRolePolicy", nameProp: "name" },
+        "aws:iam/role:Role": { documentProp: "assumeRolePolicy", nameProp: "name", prefixProp: "namePrefix" },
         "aws-native:iam:Role": { documentProp: "assumeRolePolicyDocument", nameProp: "roleName" },
     }),
 );
@@ -45,8 +47,21 @@ export function directRole(type: RoleType, props: Props, resourceName: string): 
         names: [() => resourceName, nameOf],
         prop: type.documentProp,
         document: () => props[type.documentProp],
-        // Without an explicit name the provider derives one from the resource name.
-        roleName: () => nameOf() ?? resourceName,
+        roleName: () => {
+            const name = nameOf();
+            if (name !== undefined) return name;
+            const prefix: unknown = type.prefixProp === undefined ? undefined : props[type.prefixProp];
+            if (typeof prefix === "string" && prefix !== "") {
+                throw new NotEvaluableError(
+                    `IAM role '${resourceName}' takes its name from ${type.prefixProp} ('${prefix}' and a suffix the ` +
+                        "provider picks when it creates the role), which the EMR on EKS pattern must embed, so its " +
+                        "trust cannot be checked; set name",
+                    "not covered — the provider picks the name when it creates the role, after the policy ran",
+                );
+            }
+            // Without a name or prefix the provider derives the name from the resource name.
+            return resourceName;
+        },
     };
 }
 
@@ -58,21 +73,23 @@ const ROLE_RESOURCE = "AWS::IAM::Role";
  */
 export function templateRoles(props: Props, stackLabel: string): RoleUnderTest[] {
     const body: unknown = props.templateBody;
-    if (typeof body !== "string") {
+    if (body === undefined || body === null) {
         if (props.templateUrl !== undefined && props.templateUrl !== null) {
             throw new NotEvaluableError(
                 `${stackLabel} deploys a template from templateUrl, which the pack cannot read, so IAM roles ` +
                     "it may declare cannot be checked; pass the template as templateBody",
+                "not covered — CloudFormation fetches the template only when it deploys the stack",
             );
         }
         return [];
     }
     const resources = templateResources(body, ROLE_RESOURCE);
     if (resources === undefined) {
-        if (!body.includes(ROLE_RESOURCE)) return [];
+        if (typeof body === "string" && !body.includes(ROLE_RESOURCE)) return [];
         throw new NotEvaluableError(
             `${stackLabel} has a templateBody that does not parse unambiguously (duplicate keys or a syntax ` +
                 "error), so the IAM roles it declares cannot be checked; fix the template",
+            "not covered — the engine passes the policy the same text",
         );
     }
     const roles: RoleUnderTest[] = [];
@@ -83,6 +100,7 @@ export function templateRoles(props: Props, stackLabel: string): RoleUnderTest[]
             throw new NotEvaluableError(
                 `${label} builds its AssumeRolePolicyDocument with CloudFormation functions, which only ` +
                     "CloudFormation resolves, so its trust cannot be checked; write the document with literal values",
+                "not covered — CloudFormation resolves the functions after the policy ran",
             );
         }
         const roleName: unknown = properties.RoleName;
@@ -96,6 +114,7 @@ export function templateRoles(props: Props, stackLabel: string): RoleUnderTest[]
                 throw new NotEvaluableError(
                     `${label} has no literal RoleName (${show(roleName)}), which the EMR on EKS pattern ` +
                         "must embed; set RoleName",
+                    "not covered — CloudFormation names the role when it creates it, after the policy ran",
                 );
             },
         });

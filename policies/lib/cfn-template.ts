@@ -1,7 +1,7 @@
 /**
  * CloudFormation templates as the policies read them: JSON or YAML with CloudFormation's short tags (`!Sub`,
  * `!Ref`…), which are read as their long forms (`{"Fn::Sub": …}`) so a value built by a function is recognized as
- * one rather than taken for a literal. A template with duplicate keys or a syntax error reads as undefined: readers
+ * one rather than taken for a literal. A template may also arrive as an object (aws-native's `templateBody`). A template with duplicate keys or a syntax error reads as undefined: readers
  * disagree on it, so nothing in it can be relied on.
  * @internal
  */
@@ -35,11 +35,15 @@ export const CFN_STACK_TYPES: ReadonlySet<string> = new Set([
     "aws:cloudformation/stack:Stack",
     "aws:cloudformation/stackSet:StackSet",
     "aws-native:cloudformation:Stack",
+    "aws-native:cloudformation:StackSet",
 ]);
 
-/** The template's `Resources` entries of `type` as [logicalId, Properties]; undefined when the body is unreadable. */
-export function templateResources(body: string, type: string): Array<[string, Record<string, unknown>]> | undefined {
-    const template = readTemplate(body);
+/**
+ * The template's `Resources` entries of `type` as [logicalId, Properties]; undefined when the body is unreadable.
+ * The body is template text, or the template object itself (aws-native's `templateBody` accepts either).
+ */
+export function templateResources(body: unknown, type: string): Array<[string, Record<string, unknown>]> | undefined {
+    const template = typeof body === "string" ? readTemplate(body) : body;
     if (template === undefined) return undefined;
     const resources = isRecord(template) ? template.Resources : undefined;
     if (!isRecord(resources)) return [];

@@ -73,12 +73,23 @@ export function isUnknownValueError(e: unknown): e is UnknownValueErrorLike {
  * diagnostic instead of a pass, which is the only visible, non-blocking outcome the engine offers a policy.
  */
 export class NotEvaluableError extends proxyModule.UnknownValueError {
-    constructor(message: string) {
+    /**
+     * `message` says what was not checked and how to make it checkable; `coverage`, when the engine run does not
+     * simply resolve the value at `pulumi up`, says what (if anything) covers it there. The offline check splits
+     * the two at ENGINE_COVERAGE_MARK.
+     */
+    constructor(message: string, coverage?: string) {
         super(proxyModule.unknownObjectValue, []);
-        this.message = message;
+        this.message = coverage === undefined ? message : `${message}${ENGINE_COVERAGE_MARK}${coverage}`;
         this.name = "NotEvaluableError";
     }
 }
+
+/** Separates what a not-evaluated resource lacks from how the engine run covers it, in one diagnostic message. */
+export const ENGINE_COVERAGE_MARK = ". Engine run: ";
+
+/** Coverage of what nothing but the user can cover: the engine sees no more than the pack does. */
+export const NOT_COVERED_BY_ENGINE = "not covered — the engine sees no more of it than this pack does";
 
 /**
  * Throws the SDK's UnknownValueError when `value` (plain data parsed from a known string, so not proxied) holds an

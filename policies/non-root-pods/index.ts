@@ -14,6 +14,7 @@ import {
     isWorkloadKind,
     workloadListItemKind,
     workloadListPods,
+    emptyTextPods,
     mapPods,
     s3ObjectPods,
     sparkApplicationPods,
@@ -75,7 +76,7 @@ async function validateNonRootPods(args: ResourceValidationArgs, report: ReportV
     if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${NON_ROOT_PODS}.exemptWorkloads`);
     const subject = `${bearer.kind} '${bearer.displayName(args.props, args.name)}'`;
     const found = await bearer.pods(args.props);
-    const carried: TextPods = Array.isArray(found) ? { pods: found, findings: [], unreadable: [] } : found;
+    const carried: TextPods = Array.isArray(found) ? { ...emptyTextPods(), pods: found } : found;
     for (const finding of carried.findings) report(`${subject} ${finding.path}: ${finding.message}`);
     for (const pod of carried.pods) {
         for (const finding of podFindings(pod)) report(`${subject} ${finding.path}: ${finding.message}`);
@@ -86,6 +87,16 @@ async function validateNonRootPods(args: ResourceValidationArgs, report: ReportV
             `${subject} ${carried.unreadable.join("; ")}, so a Spark pod template in it cannot be checked; ` +
                 `put the template in \`content\` (e.g. rendered in code) or list '${bearer.displayName(args.props, args.name)}' in ` +
                 `${NON_ROOT_PODS}.exemptWorkloads after reviewing it`,
+            "not covered — the engine analyzes the same asset reference, never the file's content",
+        );
+    }
+    if (carried.templateFiles.length > 0) {
+        throw new NotEvaluableError(
+            `${subject} takes pods from the pod template file named at ${carried.templateFiles.join(" and ")}, which ` +
+                "Spark reads when the job starts and the pack cannot read, so those pods' securityContext is not checked; " +
+                "set the pod template inline (driver/executor template) or declare it in a ConfigMap or S3 object of this " +
+                `stack (judged there) and list '${bearer.displayName(args.props, args.name)}' in ${NON_ROOT_PODS}.exemptWorkloads`,
+            'not covered — Spark reads the file at run time; Kubernetes admission (Pod Security "restricted") is the runtime backstop',
         );
     }
 }
@@ -148,6 +159,7 @@ function checkHelmRelease(args: ResourceValidationArgs, report: ReportViolation)
         `${subject} renders its workloads inside the Helm provider (${HELM_V3_RELEASE}), so their pods' securityContext ` +
             "cannot be checked; deploy the chart with kubernetes.helm.v4.Chart, whose rendered objects are analyzed, or review " +
             `the chart and list '${release}' in ${NON_ROOT_PODS}.exemptWorkloads`,
+        "not covered — the Helm provider renders the chart in its own process; the engine analyzes only the Release",
     );
 }
 

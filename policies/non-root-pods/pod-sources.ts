@@ -55,18 +55,30 @@ export function workloadPod(k8s: K8sType, props: Props): PodUnderTest {
     return podFromSpec(dig(props, path), path.join("."), k8s.patch ? "patch" : "full", false);
 }
 
-/** Driver and executor pods of a SparkApplication (`spec`) or ScheduledSparkApplication (`spec.template`). */
-export function sparkApplicationPods(k8s: K8sType, props: Props): PodUnderTest[] {
+/**
+ * Driver and executor pods of a SparkApplication (`spec`) or ScheduledSparkApplication (`spec.template`). A role
+ * whose `sparkConf` names a `spark.kubernetes.<role>.podTemplateFile` also takes its pod from that file, which Spark
+ * reads when the job starts: the pack cannot read it, so it is listed in `templateFiles`, and only what the CR itself
+ * sets is judged for that role (the CR's settings override the file's).
+ */
+export function sparkApplicationPods(k8s: K8sType, props: Props): TextPods {
     const appPath = k8s.kind === "ScheduledSparkApplication" ? ["spec", "template"] : ["spec"];
     const app = dig(props, appPath);
     const mode = k8s.patch ? "patch" : "full";
-    const pods: PodUnderTest[] = [];
+    const result = emptyTextPods();
+    const sparkConf = isRecord(app) ? app.sparkConf : undefined;
     for (const role of ["driver", "executor"] as const) {
+        const key = `spark.kubernetes.${role}.podTemplateFile`;
+        const file = isRecord(sparkConf) ? sparkConf[key] : undefined;
+        if (isPresent(file))
+            result.templateFiles.push(`${appPath.join(".")}.sparkConf["${key}"] (${JSON.stringify(file)})`);
         const roleSpec = isRecord(app) ? app[role] : undefined;
         if (mode === "patch" && !isPresent(roleSpec)) continue;
-        pods.push(sparkRolePod(roleSpec, `${appPath.join(".")}.${role}`, role, mode));
+        // The file may supply the securityContext the CR leaves out: judge only what the CR sets, as for a patch.
+        const roleMode = isPresent(file) ? "patch" : mode;
+        result.pods.push(sparkRolePod(roleSpec, `${appPath.join(".")}.${role}`, role, roleMode));
     }
-    return pods;
+    return result;
 }
 
 /**
@@ -119,15 +131,19 @@ function containerList(items: unknown, listPath: string): ContainerUnderTest[] {
     });
 }
 
-/** What a text carrier holds: the pods to judge, findings about the text itself, and texts it could not read. */
+/**
+ * What a pod source holds: the pods to judge, findings about a text itself, texts it could not read, and pod
+ * template files it names by path (a Spark podTemplateFile), whose content only Spark reads.
+ */
 export interface TextPods {
     readonly pods: PodUnderTest[];
     readonly findings: Finding[];
     readonly unreadable: string[];
+    readonly templateFiles: string[];
 }
 
 export function emptyTextPods(): TextPods {
-    return { pods: [], findings: [], unreadable: [] };
+    return { pods: [], findings: [], unreadable: [], templateFiles: [] };
 }
 
 /** A YAML/JSON text read the two ways pod-template readers read it. */
@@ -259,6 +275,7 @@ function mergeInto(target: TextPods, more: TextPods): void {
     target.pods.push(...more.pods);
     target.findings.push(...more.findings);
     target.unreadable.push(...more.unreadable);
+    target.templateFiles.push(...more.templateFiles);
 }
 
 /** ConfigMap and Secret values that hold pod templates: `data` (text; base64 for a Secret), `binaryData`, `stringData`. */

@@ -93,7 +93,29 @@ export function podFindings(pod: PodUnderTest): Finding[] {
         const finding = provabilityFinding(pod, container);
         if (finding) findings.push(finding);
     }
+    if (pod.mode === "patch") findings.push(...patchPodLevelFindings(pod));
     return findings;
+}
+
+/**
+ * A patch that turns the pod-level runAsNonRoot off (without a non-zero pod-level runAsUser) lets every container
+ * of the patched object that sets neither field itself run as its image's user, root included — also the
+ * containers the patch does not list, which it cannot see. So the pod-level setting is judged on its own.
+ */
+function patchPodLevelFindings(pod: PodUnderTest): Finding[] {
+    const nonRoot = effective("runAsNonRoot", pod.podLayers);
+    if (!nonRoot || nonRoot.value === true) return [];
+    const user = effective("runAsUser", pod.podLayers);
+    if (user && (isPositiveUid(user.value) || isRootUid(user.value))) return []; // a root user is reported already
+    return [
+        {
+            path: nonRoot.path,
+            message:
+                `${show(nonRoot.value)} turns off the non-root check for every container of the patched pod that does ` +
+                "not set its own (also those this patch does not list); set the pod-level securityContext.runAsNonRoot: " +
+                "true and runAsUser: <uid ≥ 1>, or remove runAsNonRoot from the patch",
+        },
+    ];
 }
 
 function rootUserFindings(layer: SecurityLayer): Finding[] {

@@ -26,6 +26,7 @@ import { isUnknownValueError, NotEvaluableError } from "../lib/sdk";
 import {
     clusterOf,
     clusterSubnets,
+    Inheritor,
     StackGraph,
     SubnetRefs,
     subnetsAt,
@@ -46,6 +47,8 @@ interface GroupKind {
     readonly zoneListKey?: string;
     /** Property naming the cluster whose subnets a group without subnets inherits. */
     readonly clusterKey?: string;
+    /** How pulumi-eks picks the inherited subnets (see clusterSubnets). */
+    readonly inheritor?: Inheritor;
     /** Child types that carry the same placement; when present the child is judged instead of the component. */
     readonly delegatesTo?: readonly string[];
 }
@@ -70,18 +73,21 @@ const GROUP_KIND_TABLE: Readonly<Record<string, GroupKind>> = {
         nameProp: "nodeGroupName",
         subnetKey: "subnetIds",
         clusterKey: "cluster",
+        inheritor: "managed",
         delegatesTo: [AWS_NODE_GROUP],
     },
     "eks:index:NodeGroup": {
         label: "EKS node group",
         subnetKey: "nodeSubnetIds",
         clusterKey: "cluster",
+        inheritor: "self-managed",
         delegatesTo: [ASG, ...CFN_STACK_TYPES],
     },
     "eks:index:NodeGroupV2": {
         label: "EKS node group",
         subnetKey: "nodeSubnetIds",
         clusterKey: "cluster",
+        inheritor: "self-managed",
         delegatesTo: [ASG, ...CFN_STACK_TYPES],
     },
     // The Cloud Control provider (CloudFormation resource schemas): AWS::EKS::Nodegroup, AWS::AutoScaling::AutoScalingGroup.
@@ -246,7 +252,7 @@ function placementOf(pool: PolicyResource, kind: GroupKind, graph: StackGraph): 
 
 function inheritedSubnets(pool: PolicyResource, kind: GroupKind, graph: StackGraph): SubnetRefs | undefined {
     const cluster = kind.clusterKey ? clusterOf(pool, kind.clusterKey, graph) : undefined;
-    const refs = cluster ? clusterSubnets(cluster, graph) : undefined;
+    const refs = cluster ? clusterSubnets(cluster, graph, kind.inheritor ?? "managed") : undefined;
     return refs && cluster
         ? { ...refs, via: `the subnets it inherits from cluster '${cluster.name}' (${refs.via})` }
         : undefined;

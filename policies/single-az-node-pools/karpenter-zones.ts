@@ -4,16 +4,18 @@
  * In bounds the set, NotIn removes values, Exists only demands the label, DoesNotExist (every node has a zone
  * label) and Gt/Lt (zone names are not integers) match no node. A pool is single-zone when some zone key's set is
  * bounded to exactly one value and no zone key is empty; `minValues` > 1 on a zone key demands several zones.
- * Zone keys: topology.kubernetes.io/zone (and its deprecated beta alias) and topology.k8s.aws/zone-id
- * (aws/karpenter-provider-aws pkg/apis/v1/labels.go).
+ * Zone keys: topology.kubernetes.io/zone and topology.k8s.aws/zone-id (aws/karpenter-provider-aws
+ * pkg/apis/v1/labels.go). Karpenter rewrites the deprecated failure-domain.beta.kubernetes.io/zone onto
+ * topology.kubernetes.io/zone before it intersects requirements (kubernetes-sigs/karpenter pkg/apis/v1/labels.go
+ * NormalizedLabels, applied by scheduling.NewRequirements), so both spellings are one key here too.
  * @internal
  */
 import { asList, isRecord, show } from "../lib/values";
 
-const ZONE_KEYS: ReadonlySet<string> = new Set([
-    "topology.kubernetes.io/zone",
-    "failure-domain.beta.kubernetes.io/zone",
-    "topology.k8s.aws/zone-id",
+const ZONE_KEYS: ReadonlySet<string> = new Set(["topology.kubernetes.io/zone", "topology.k8s.aws/zone-id"]);
+/** Deprecated keys Karpenter normalizes onto a zone key. */
+const NORMALIZED_KEYS: ReadonlyMap<string, string> = new Map([
+    ["failure-domain.beta.kubernetes.io/zone", "topology.kubernetes.io/zone"],
 ]);
 
 export const ZONE_FIX = "add {key: topology.kubernetes.io/zone, operator: In, values: [<one zone>]}";
@@ -32,14 +34,16 @@ export function zoneRequirementProblem(requirements: unknown, path: string): str
     if (!Array.isArray(requirements)) return `${path} is not set, so nothing pins the pool to a zone; ${ZONE_FIX}`;
     const states = new Map<string, KeyState>();
     for (const [i, requirement] of requirements.entries()) {
-        if (!isRecord(requirement) || typeof requirement.key !== "string" || !ZONE_KEYS.has(requirement.key)) continue;
-        const state = states.get(requirement.key) ?? {
+        if (!isRecord(requirement) || typeof requirement.key !== "string") continue;
+        const key = NORMALIZED_KEYS.get(requirement.key) ?? requirement.key;
+        if (!ZONE_KEYS.has(key)) continue;
+        const state = states.get(key) ?? {
             allowed: undefined,
             excluded: new Set(),
             noMatch: undefined,
             minValues: 0,
         };
-        states.set(requirement.key, state);
+        states.set(key, state);
         const problem = applyRequirement(state, requirement, `${path}[${i}]`);
         if (problem) return problem;
     }

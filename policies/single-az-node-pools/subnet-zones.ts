@@ -10,7 +10,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { containsIntrinsic, templateResources } from "../lib/cfn-template";
 import { isUnknownValueError } from "../lib/sdk";
-import { asList, dig, show, urnName } from "../lib/values";
+import { asList, dig, isRecord, show, urnName } from "../lib/values";
 
 export const SUBNET_TYPE = "aws:ec2/subnet:Subnet";
 export const NATIVE_SUBNET_TYPE = "aws-native:ec2:Subnet";
@@ -127,34 +127,62 @@ export function clusterOf(pool: PolicyResource, key: string, graph: StackGraph):
     const dep = (pool.propertyDependencies[key] ?? []).find((d) => CLUSTER_TYPES.has(d.type));
     if (dep) return dep;
     const value: unknown = pool.props[key];
-    return typeof value === "string" ? graph.cluster(value) : undefined;
+    if (typeof value === "string") return graph.cluster(value);
+    // A pulumi-eks node group may be given the cluster's CoreData object instead of the cluster.
+    if (isRecord(value) && pool.type.startsWith("eks:index:")) {
+        return {
+            ...pool,
+            type: EKS_CLUSTER_COMPONENT,
+            name: `${pool.name}.${key}`,
+            props: value,
+            propertyDependencies: {},
+        };
+    }
+    return undefined;
 }
 
 /**
- * Subnets worker nodes of `cluster` default to. pulumi-eks (nodes/nodegroup.ts) picks nodeSubnetIds, then
- * privateSubnetIds, then publicSubnetIds, then subnetIds; a plain aws.eks.Cluster only has vpcConfig.subnetIds.
+ * Which pulumi-eks node group inherits subnets: `managed` (ManagedNodeGroup), `self-managed` (NodeGroup,
+ * NodeGroupV2). Plain node groups (aws, aws-native) inherit like `managed` from their cluster's VPC config.
  */
-export function clusterSubnets(cluster: PolicyResource, graph: StackGraph): SubnetRefs | undefined {
-    const candidates: string[][] =
-        cluster.type === AWS_EKS_CLUSTER
-            ? [["vpcConfig", "subnetIds"]]
-            : cluster.type === NATIVE_EKS_CLUSTER
-              ? [["resourcesVpcConfig", "subnetIds"]]
-              : [
-                    ["nodeSubnetIds"],
-                    ["privateSubnetIds"],
-                    ["publicSubnetIds"],
-                    ["subnetIds"],
-                    ["core", "privateSubnetIds"],
-                    ["core", "publicSubnetIds"],
-                    ["core", "subnetIds"],
-                ];
-    for (const path of candidates) {
-        const refs = subnetsAt(cluster, path, graph);
-        if (refs) return refs;
-    }
+export type Inheritor = "managed" | "self-managed";
+
+/**
+ * Subnets a node group of `cluster` that sets none of its own runs in, as pulumi-eks 4.3.0 decides it
+ * (nodejs/eks/nodes/nodegroup.ts, cluster/cluster.ts):
+ * - ManagedNodeGroup without subnetIds: `core.subnetIds`, which is the cluster's `subnetIds`, else its public and
+ *   private subnets together (public first);
+ * - NodeGroup / NodeGroupV2 without nodeSubnetIds: `core.privateSubnetIds`, else `core.publicSubnetIds`, else the
+ *   private ones among `core.subnetIds` (found by route table at deploy time; judged here as the whole list);
+ * - the cluster's own `nodeSubnetIds` feed only its default node group, never another group.
+ * A plain aws.eks.Cluster only has vpcConfig.subnetIds, an aws-native one resourcesVpcConfig.subnetIds. `cluster` may
+ * be the component (whose stack-policy props are its outputs, `core`, or its inputs when only those are recorded)
+ * or the CoreData object a node group was given instead of a cluster.
+ */
+export function clusterSubnets(
+    cluster: PolicyResource,
+    graph: StackGraph,
+    inheritor: Inheritor,
+): SubnetRefs | undefined {
+    if (cluster.type === AWS_EKS_CLUSTER) return subnetsAt(cluster, ["vpcConfig", "subnetIds"], graph);
+    if (cluster.type === NATIVE_EKS_CLUSTER) return subnetsAt(cluster, ["resourcesVpcConfig", "subnetIds"], graph);
+    const at = (key: string) => subnetsAt(cluster, ["core", key], graph) ?? subnetsAt(cluster, [key], graph);
+    const refs =
+        inheritor === "managed"
+            ? (at("subnetIds") ?? union(at("publicSubnetIds"), at("privateSubnetIds")))
+            : (at("privateSubnetIds") ?? at("publicSubnetIds") ?? at("subnetIds"));
+    if (refs) return refs;
     const child = graph.children(cluster.urn).find((c) => c.type === AWS_EKS_CLUSTER);
-    return child ? clusterSubnets(child, graph) : undefined;
+    return child ? clusterSubnets(child, graph, inheritor) : undefined;
+}
+
+function union(a: SubnetRefs | undefined, b: SubnetRefs | undefined): SubnetRefs | undefined {
+    if (!a || !b) return a ?? b;
+    return {
+        subnets: [...new Set([...a.subnets, ...b.subnets])],
+        missing: [...new Set([...a.missing, ...b.missing])],
+        via: `${a.via} + ${b.via}`,
+    };
 }
 
 /** A pool declared in a CloudFormation template: an Auto Scaling group or an EKS managed node group. */
@@ -190,12 +218,12 @@ const TEMPLATE_POOLS = [
  */
 export function templatePools(stack: PolicyResource, graph: StackGraph): TemplatePool[] | undefined {
     const body: unknown = stack.props.templateBody;
-    if (typeof body !== "string")
+    if (body === undefined || body === null)
         return stack.props.templateUrl === undefined || stack.props.templateUrl === null ? [] : undefined;
     const pools: TemplatePool[] = [];
     for (const kind of TEMPLATE_POOLS) {
         const resources = templateResources(body, kind.type);
-        if (resources === undefined) return body.includes(kind.type) ? undefined : [];
+        if (resources === undefined) return typeof body === "string" && !body.includes(kind.type) ? [] : undefined;
         for (const [logicalId, properties] of resources) {
             const at = (key: string) => `the ${key} of '${logicalId}' in its CloudFormation template`;
             const read = (key: string | undefined): TemplatePool["placement"] => {

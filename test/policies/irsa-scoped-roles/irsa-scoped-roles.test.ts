@@ -132,6 +132,131 @@ describe("irsa-scoped-roles", () => {
         });
     });
 
+    describe("OIDC issuers other than an EKS cluster's", () => {
+        const GH = "token.actions.githubusercontent.com";
+        const GH_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}`;
+        const GH_FIX =
+            "pin it to one repository and one context: repo:<owner>/<repo>: followed by ref:refs/heads/<branch>, " +
+            "ref:refs/tags/<tag>, environment:<name> or pull_request";
+        const github = (condition: Record<string, unknown>, provider = GH_PROVIDER): Statement => ({
+            Effect: "Allow",
+            Principal: { Federated: provider },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: condition,
+        });
+        const pinned = (sub: unknown, op = "StringEquals", issuer = GH) =>
+            op === "StringEquals"
+                ? { StringEquals: { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: "sts.amazonaws.com" } }
+                : { [op]: { [`${issuer}:sub`]: sub }, StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" } };
+
+        it("passes GitHub Actions trusts pinned to a repository and a branch, tag, environment or pull_request", async () => {
+            for (const sub of [
+                "repo:octo-org/spark-platform:ref:refs/heads/main",
+                "repo:octo-org/spark-platform:ref:refs/tags/v1.2.0",
+                "repo:octo-org/spark-platform:environment:prod",
+                "repo:octo-org/spark-platform:pull_request",
+                ["repo:octo-org/spark-platform:environment:dev", "repo:octo-org/spark-platform:environment:prod"],
+            ]) {
+                assertCompliant(await check([github(pinned(sub))]));
+                assertCompliant(await check([github(pinned(sub, "StringLike"))]));
+            }
+            // GitHub Enterprise Cloud issuers carry the enterprise's slug.
+            const enterprise = `${GH}/octo-enterprise`;
+            assertCompliant(
+                await check([
+                    github(
+                        pinned("repo:octo-org/spark-platform:environment:prod", "StringEquals", enterprise),
+                        `arn:aws:iam::${ACCOUNT}:oidc-provider/${enterprise}`,
+                    ),
+                ]),
+            );
+        });
+
+        it("rejects GitHub subs whose wildcards admit any repository or ref", async () => {
+            for (const sub of [
+                "*",
+                "repo:*",
+                "repo:octo-org/*",
+                "repo:octo-org/*:ref:refs/heads/main",
+                "repo:octo-org/spark-platform:*",
+                "repo:octo-org/spark-platform:ref:refs/heads/*",
+                "repo:octo-org/spark-platform:environment:*",
+            ]) {
+                assertViolations(await check([github(pinned(sub, "StringLike"))]), [
+                    `${ROLE} Statement[0].Condition: ${GH}:sub is ${JSON.stringify(sub)} — a wildcard admits any repository or ref that matches it; ${GH_FIX}`,
+                ]);
+            }
+        });
+
+        it("rejects GitHub subs that do not name a repository and a context, and a missing sub or aud", async () => {
+            assertViolations(await check([github(pinned("repo:octo-org/spark-platform"))]), [
+                `${ROLE} Statement[0].Condition: ${GH}:sub is "repo:octo-org/spark-platform", which is not GitHub's repo:<owner>/<repo>:<context> subject; ${GH_FIX}`,
+            ]);
+            assertViolations(await check([github(pinned("repo:octo-org/spark-platform:workflow:deploy"))]), [
+                `${ROLE} Statement[0].Condition: ${GH}:sub is "repo:octo-org/spark-platform:workflow:deploy", whose context "workflow:deploy" is not ref:refs/heads/<branch>, ref:refs/tags/<tag>, environment:<name> or pull_request; ${GH_FIX}`,
+            ]);
+            // Judged by GitHub's rules, not the service-account rules.
+            assertViolations(await check([github(pinned("system:serviceaccount:karpenter:karpenter"))]), [
+                `${ROLE} Statement[0].Condition: ${GH}:sub is "system:serviceaccount:karpenter:karpenter", which is not GitHub's repo:<owner>/<repo>:<context> subject; ${GH_FIX}`,
+            ]);
+            assertViolations(await check([github({ StringEquals: { [`${GH}:aud`]: "sts.amazonaws.com" } })]), [
+                `${ROLE} Statement[0].Condition: no ${GH}:sub condition — any workflow of any repository on GitHub can assume the role; ` +
+                    `use StringEquals {"${GH}:sub": "repo:<owner>/<repo>:ref:refs/heads/<branch>"}`,
+            ]);
+            assertViolations(
+                await check([
+                    github({ StringEquals: { [`${GH}:sub`]: "repo:octo-org/spark-platform:environment:prod" } }),
+                ]),
+                [
+                    `${ROLE} Statement[0].Condition: no ${GH}:aud condition — tokens minted for any audience are accepted; ` +
+                        `use StringEquals {"${GH}:aud": "sts.amazonaws.com"}`,
+                ],
+            );
+        });
+
+        it("reports an OIDC issuer it has no rules for, never passes it", async () => {
+            for (const issuer of [
+                "accounts.google.com",
+                "oidc.example.com/realms/ci",
+                "cognito-identity.amazonaws.com",
+            ]) {
+                const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`;
+                const statement = github(
+                    pinned("repo:octo-org/spark-platform:environment:prod", "StringEquals", issuer),
+                    provider,
+                );
+                assertViolations(await check([statement]), [
+                    `${ROLE} Statement[0].Principal.Federated: trusts the OIDC issuer ${issuer}, which is neither an EKS ` +
+                        "cluster's (oidc.eks.<region>.amazonaws.com/id/<id>) nor GitHub Actions' " +
+                        "(token.actions.githubusercontent.com); the pack knows no rules for its tokens' claims, so it cannot " +
+                        "show the trust is scoped — trust a known issuer, or review the role and list it in " +
+                        "irsa-scoped-roles.exemptRoles",
+                ]);
+            }
+        });
+    });
+
+    describe("roles named by namePrefix", () => {
+        it("reports the EMR pattern of a role named by namePrefix as not evaluated (the pattern embeds the name)", async () => {
+            const emr = `system:serviceaccount:spark:emr-containers-sa-*-*-${ACCOUNT}-${base36("spark-dev-karpenter")}`;
+            const statement = irsaStatement({
+                StringLike: { [SUB]: emr },
+                StringEquals: { [AUD]: "sts.amazonaws.com" },
+            });
+            const outcome = await check([statement], { name: undefined, namePrefix: "spark-dev-" });
+            assertUnknown(
+                outcome,
+                "IAM role 'karpenter-irsa' takes its name from namePrefix ('spark-dev-' and a suffix the provider picks when it creates the role)",
+            );
+            // With the name, the same trust is judged.
+            assertCompliant(await check([statement]));
+        });
+
+        it("judges a namePrefix role whose trust does not need its name", async () => {
+            assertCompliant(await check([irsaStatement()], { name: undefined, namePrefix: "spark-dev-" }));
+        });
+    });
+
     describe("not applicable", () => {
         it("skips roles trusted only by AWS services", async () => {
             const statement = {
@@ -165,7 +290,7 @@ describe("irsa-scoped-roles", () => {
             assertNotApplicable(
                 outcome,
                 "Policy only applies to IAM roles (aws:iam/role:Role, aws-native:iam:Role, aws:cloudformation/stack:Stack, " +
-                    "aws:cloudformation/stackSet:StackSet, aws-native:cloudformation:Stack)",
+                    "aws:cloudformation/stackSet:StackSet, aws-native:cloudformation:Stack, aws-native:cloudformation:StackSet)",
             );
         });
 
@@ -409,13 +534,11 @@ describe("irsa-scoped-roles", () => {
             );
         });
 
-        it("holds a bare issuer principal (not an ARN) to the same rules", async () => {
-            const outcome = await check([
-                { ...irsaStatement({}), Principal: { Federated: "cognito-identity.amazonaws.com" } },
-            ]);
+        it("holds a bare EKS issuer principal (not an ARN) to the same rules", async () => {
+            const outcome = await check([{ ...irsaStatement({}), Principal: { Federated: ISSUER } }]);
             assert.deepEqual(outcome.kind === "evaluated" && outcome.violations.map((v) => v.message.split(" — ")[0]), [
-                `${ROLE} Statement[0].Condition: no cognito-identity.amazonaws.com:sub condition`,
-                `${ROLE} Statement[0].Condition: no cognito-identity.amazonaws.com:aud condition`,
+                `${ROLE} Statement[0].Condition: no ${SUB} condition`,
+                `${ROLE} Statement[0].Condition: no ${AUD} condition`,
             ]);
         });
 

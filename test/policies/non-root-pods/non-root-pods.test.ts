@@ -221,6 +221,45 @@ describe("non-root-pods", () => {
         });
     });
 
+    describe("*Patch resources that set only the pod-level securityContext", () => {
+        const OFF =
+            "false turns off the non-root check for every container of the patched pod that does not set its own (also " +
+            "those this patch does not list); set the pod-level securityContext.runAsNonRoot: true and runAsUser: " +
+            "<uid ≥ 1>, or remove runAsNonRoot from the patch";
+        it("rejects pod-level runAsNonRoot: false with no containers listed, in every patch kind", async () => {
+            assertViolations(
+                await check(
+                    deployment({ securityContext: { runAsNonRoot: false } }, "kubernetes:apps/v1:DeploymentPatch"),
+                ),
+                [`DeploymentPatch 'spark/history' spec.template.spec.securityContext.runAsNonRoot: ${OFF}`],
+            );
+            assertViolations(
+                await check(
+                    workload("kubernetes:batch/v1:CronJobPatch", {
+                        spec: {
+                            jobTemplate: { spec: { template: { spec: { securityContext: { runAsNonRoot: false } } } } },
+                        },
+                    }),
+                ),
+                [`CronJobPatch 'spark/app' spec.jobTemplate.spec.template.spec.securityContext.runAsNonRoot: ${OFF}`],
+            );
+            assertViolations(
+                await check(
+                    workload("kubernetes:core/v1:PodPatch", { spec: { securityContext: { runAsNonRoot: false } } }),
+                ),
+                [`PodPatch 'spark/app' spec.securityContext.runAsNonRoot: ${OFF}`],
+            );
+        });
+
+        it("passes a pod-level patch that keeps the pod non-root", async () => {
+            const patch = (securityContext: Record<string, unknown>) =>
+                check(deployment({ securityContext }, "kubernetes:apps/v1:DeploymentPatch"));
+            assertCompliant(await patch({ runAsNonRoot: true }));
+            assertCompliant(await patch({ runAsNonRoot: false, runAsUser: 185 }));
+            assertCompliant(await patch({ fsGroup: 185 }));
+        });
+    });
+
     describe("exemptions and scope", () => {
         const root = deployment({ containers: [container("app", { runAsUser: 0 })] });
         for (const name of ["history", "spark/history", "test-resource"]) {

@@ -156,6 +156,40 @@ describe("non-root-pods: Spark applications", () => {
     });
 });
 
+describe("non-root-pods: Spark applications whose pod template is a file", () => {
+    const FILE = "spark.kubernetes.executor.podTemplateFile";
+    const withFile = (executor: Record<string, unknown>) =>
+        sparkApp({ ...baseSpec(), executor, sparkConf: { [FILE]: "/opt/spark/conf/executor.yaml" } });
+
+    it("reports the application as not evaluated, naming the file, never as passed", async () => {
+        const outcome = await runResourcePolicy(nonRootPods, withFile({ instances: 2 }));
+        assertUnknown(
+            outcome,
+            `SparkApplication 'spark-data-eng/pi' takes pods from the pod template file named at spec.sparkConf["${FILE}"] ("/opt/spark/conf/executor.yaml"), which Spark reads when the job starts`,
+        );
+        // The file may hold the executor's securityContext, so its absence from the CR is not a violation.
+        assert.deepEqual(outcome.kind === "unknown" && outcome.violations, []);
+        assert.ok(outcome.kind === "unknown" && outcome.error.message.includes("Engine run: not covered"));
+    });
+
+    it("still reports a root user the CR itself sets (it overrides the file)", async () => {
+        const outcome = await runResourcePolicy(nonRootPods, withFile({ securityContext: { runAsUser: 0 } }));
+        assert.equal(outcome.kind, "unknown");
+        assert.deepEqual(outcome.kind === "unknown" && outcome.violations.map((v) => v.message), [
+            `SparkApplication 'spark-data-eng/pi' spec.executor.securityContext.runAsUser: ${ROOT}`,
+        ]);
+    });
+
+    it("judges an application without a template file in full", async () => {
+        assertCompliant(
+            await runResourcePolicy(
+                nonRootPods,
+                sparkApp({ ...baseSpec(), sparkConf: { "spark.ui.enabled": "false" } }),
+            ),
+        );
+    });
+});
+
 describe("non-root-pods: pod templates in ConfigMaps and S3 objects", () => {
     it("passes an EMR template whose main container has no securityContext and whose sidecar is explicit", async () => {
         assertCompliant(await runResourcePolicy(nonRootPods, configMap({ "driver.yaml": stringify(emrTemplate()) })));

@@ -142,6 +142,7 @@ describe("single-az-node-pools: every provider that creates a pool", () => {
             "aws:cloudformation/stack:Stack",
             "aws:cloudformation/stackSet:StackSet",
             "aws-native:cloudformation:Stack",
+            "aws-native:cloudformation:StackSet",
         ]) {
             it(`judges AWS::EKS::Nodegroup and AWS::AutoScaling::AutoScalingGroup in a ${type}`, async () => {
                 assertCompliant(
@@ -173,6 +174,25 @@ describe("single-az-node-pools: every provider that creates a pool", () => {
                 );
             });
         }
+
+        it("judges a template given as an object (aws-native's templateBody), never passing it unread", async () => {
+            const objectStack = (subnets: string[]): StackResourceSpec => ({
+                type: "aws-native:cloudformation:Stack",
+                name: "pools",
+                props: {
+                    templateBody: {
+                        Resources: {
+                            Ng: { Type: "AWS::EKS::Nodegroup", Properties: { NodegroupName: "ng", Subnets: subnets } },
+                        },
+                    },
+                },
+            });
+            assertCompliant(await run([objectStack(["subnet-a"])]));
+            assert.match(
+                messages(await run([objectStack(["subnet-a", "subnet-b"])]))[0],
+                /^EKS node group 'ng' of CloudFormation stack 'pools' spans 2 availability zones/,
+            );
+        });
 
         it("reports placements computed by CloudFormation functions as not evaluated", async () => {
             const computed = stack({

@@ -100,6 +100,49 @@ describe("single-az-node-pools: Karpenter", () => {
         );
     });
 
+    it("normalizes the deprecated failure-domain.beta.kubernetes.io/zone onto topology.kubernetes.io/zone, as Karpenter does", async () => {
+        const BETA = "failure-domain.beta.kubernetes.io/zone";
+        // Two spellings of one key: their requirements intersect to one zone.
+        assertCompliant(
+            await run([
+                nodePool("p", [
+                    requirement("In", ["us-west-2a", "us-west-2b"]),
+                    requirement("In", ["us-west-2a", "us-west-2c"], BETA),
+                ]),
+            ]),
+        );
+        assertCompliant(
+            await run([
+                nodePool("p", [
+                    requirement("In", ["us-west-2a", "us-west-2b"], BETA),
+                    requirement("NotIn", ["us-west-2b"]),
+                ]),
+            ]),
+        );
+        assertCompliant(await run([nodePool("p", [requirement("In", ["us-west-2a"], BETA)])]));
+        // Still two zones together, and the message names the key Karpenter uses.
+        assertViolations(
+            await run([
+                nodePool("p", [
+                    requirement("In", ["us-west-2a", "us-west-2b"], BETA),
+                    requirement("In", ["us-west-2a", "us-west-2b"]),
+                ]),
+            ]),
+            [
+                `Karpenter NodePool 'p' ${REQ}: ${ZONE} allows 2 zones (us-west-2a, us-west-2b) — ${IN_ONE}; ${EXEMPT_HINT}`,
+            ],
+        );
+        // A beta pin whose intersection with the stable key is empty matches no zone.
+        assert.match(
+            first(
+                await run([
+                    nodePool("p", [requirement("In", ["us-west-2a"], BETA), requirement("In", ["us-west-2b"])]),
+                ]),
+            ) ?? "",
+            /leave no zone/,
+        );
+    });
+
     it("accepts a pin by zone id, also when the zone name allows more", async () => {
         assertCompliant(await run([nodePool("p", [requirement("In", ["usw2-az1"], "topology.k8s.aws/zone-id")])]));
         assertCompliant(
@@ -303,22 +346,83 @@ describe("single-az-node-pools: node groups and Auto Scaling groups", () => {
         ]);
     });
 
-    it("makes a pulumi-eks ManagedNodeGroup inherit the eks.Cluster's private subnets", async () => {
-        const cluster: StackResourceSpec = {
-            type: "eks:index:Cluster",
+    describe("pulumi-eks node groups without subnets inherit them as pulumi-eks 4.3.0 does", () => {
+        const CLUSTER = "eks:index:Cluster";
+        const cluster = (props: Record<string, unknown>): StackResourceSpec => ({
+            type: CLUSTER,
             name: "spark",
-            props: { privateSubnetIds: ["subnet-a", "subnet-b"], subnetIds: ["subnet-a"] },
+            props,
+        });
+        const group = (type: string, name: string, props: Record<string, unknown> = {}): StackResourceSpec => ({
+            type,
+            name,
+            props,
+            propertyDependencies: { cluster: [urnOf(CLUSTER, "spark")] },
+        });
+        const managed = group("eks:index:ManagedNodeGroup", "managed", { nodeGroupName: "spark-dev-managed" });
+        const selfManaged = group("eks:index:NodeGroupV2", "v2");
+        const verdicts = async (clusterProps: Record<string, unknown>) => {
+            const outcome = await run([cluster(clusterProps), managed, selfManaged]);
+            assert.equal(outcome.kind, "evaluated", JSON.stringify(outcome));
+            return outcome.kind === "evaluated" ? outcome.violations : [];
         };
-        const group: StackResourceSpec = {
-            type: "eks:index:ManagedNodeGroup",
-            name: "exec",
-            props: { nodeGroupName: "spark-dev-exec" },
-            propertyDependencies: { cluster: [urnOf("eks:index:Cluster", "spark")] },
-        };
-        assert.match(
-            first(await run([cluster, group])) ?? "",
-            /^EKS managed node group 'spark-dev-exec' spans 2 availability zones .* inherits from cluster 'spark' \(privateSubnetIds\)/,
-        );
+
+        it("a ManagedNodeGroup takes core.subnetIds: the public and private subnets together", async () => {
+            // Private subnets in one zone, a public one in another: the managed group spans both, the V2 group does not.
+            const violations = await verdicts({
+                privateSubnetIds: ["subnet-a", "subnet-a2"],
+                publicSubnetIds: ["subnet-b"],
+            });
+            assert.deepEqual(
+                violations.map((v) => v.urn),
+                [urnOf("eks:index:ManagedNodeGroup", "managed")],
+            );
+            assert.match(
+                violations[0].message,
+                /^EKS managed node group 'spark-dev-managed' spans 2 availability zones \(us-west-2a, us-west-2b\) through the subnets it inherits from cluster 'spark' \(publicSubnetIds \+ privateSubnetIds\); Spark node pools must sit in exactly one AZ/,
+            );
+        });
+
+        it("a NodeGroupV2 takes the cluster's privateSubnetIds, never its nodeSubnetIds", async () => {
+            // nodeSubnetIds feed only the cluster's default node group; the others use subnetIds.
+            const violations = await verdicts({ subnetIds: ["subnet-a", "subnet-b"], nodeSubnetIds: ["subnet-a"] });
+            assert.deepEqual(
+                violations.map((v) => [
+                    v.urn,
+                    /through the subnets it inherits from cluster 'spark' \(subnetIds\)/.test(v.message),
+                ]),
+                [
+                    [urnOf("eks:index:ManagedNodeGroup", "managed"), true],
+                    [urnOf("eks:index:NodeGroupV2", "v2"), true],
+                ],
+            );
+            assert.deepEqual(await verdicts({ privateSubnetIds: ["subnet-a2"], publicSubnetIds: ["subnet-a"] }), []);
+        });
+
+        it("reads the cluster's core output, and a CoreData object given as the cluster", async () => {
+            const core = {
+                subnetIds: ["subnet-b", "subnet-a"],
+                privateSubnetIds: ["subnet-a"],
+                publicSubnetIds: ["subnet-b"],
+            };
+            assert.deepEqual(
+                (await verdicts({ core })).map((v) => v.message.match(/\(core\.\w+\)/)?.[0]),
+                ["(core.subnetIds)"],
+            );
+            const fromCoreData = await run([
+                { type: "eks:index:NodeGroupV2", name: "v2", props: { cluster: core } },
+                { type: "eks:index:ManagedNodeGroup", name: "m", props: { cluster: core, nodeGroupName: "m" } },
+            ]);
+            assert.deepEqual(
+                fromCoreData.kind === "evaluated" ? fromCoreData.violations.map((v) => v.urn) : fromCoreData,
+                [urnOf("eks:index:ManagedNodeGroup", "m")],
+            );
+        });
+
+        it("judges a group's own subnets before anything it could inherit", async () => {
+            const own = group("eks:index:ManagedNodeGroup", "own", { subnetIds: ["subnet-b"] });
+            assertCompliant(await run([cluster({ subnetIds: ["subnet-a", "subnet-b"] }), own]));
+        });
     });
 
     it("judges a component's concrete child node group instead of the component", async () => {
