@@ -434,14 +434,12 @@ describe("npm run smoke", () => {
 
         it("without usable credentials (STS's own exception)", () =>
             withWorld(async (world) => {
-                world.aws.mocks.sts
-                    .on(GetCallerIdentityCommand)
-                    .rejects(
-                        new ExpiredTokenException({
-                            message: "The security token included in the request is expired",
-                            $metadata: {},
-                        }),
-                    );
+                world.aws.mocks.sts.on(GetCallerIdentityCommand).rejects(
+                    new ExpiredTokenException({
+                        message: "The security token included in the request is expired",
+                        $metadata: {},
+                    }),
+                );
                 oneLine(await runSmoke(world, []), /^smoke: error: no usable AWS credentials \(The security token/);
             }));
 

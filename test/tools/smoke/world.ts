@@ -240,16 +240,14 @@ export function warning(kind: string, name: string, reason: string, message: str
 
 /** The EMR job run ends FAILED with EMR's reason and details. */
 export function emrJobFails(world: World, failureReason: string, stateDetails: string): void {
-    emrOn
-        .describe(world)
-        .resolves({
-            jobRun: {
-                id: JOB_ID,
-                state: "FAILED",
-                failureReason,
-                stateDetails,
-            } as DescribeJobRunCommandOutput["jobRun"],
-        });
+    emrOn.describe(world).resolves({
+        jobRun: {
+            id: JOB_ID,
+            state: "FAILED",
+            failureReason,
+            stateDetails,
+        } as DescribeJobRunCommandOutput["jobRun"],
+    });
 }
 
 export const DRIVER_POD = `spark-${JOB_ID}-driver`;
