@@ -12,6 +12,7 @@ import {
     PROMETHEUS_SERVICE_ACCOUNT,
     buildKubecostValues,
 } from "./kubecost-values";
+import { kubecostWorkspaceAlias } from "../vocabulary/stack-names";
 
 export interface KubecostArgs {
     /** The cluster Kubecost runs in and reports on. */
@@ -69,7 +70,7 @@ export class Kubecost extends pulumi.ComponentResource {
 
         // Named after the project and stack, not the cluster: a name from the cluster's outputs would make these two
         // quick resources wait for the control plane for nothing.
-        const baseName = `${pulumi.getProject()}-${pulumi.getStack()}-kubecost`;
+        const baseName = kubecostWorkspaceAlias(pulumi.getProject(), pulumi.getStack());
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-amp-logs`,
             {
