@@ -17,6 +17,7 @@ import {
 } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
 import { createServiceLinkedRole } from "./components/iam";
+import { eksClusterName, logDomainName, platformBucketName as bucketNameOf } from "./components/vocabulary/stack-names";
 import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket, SparkTeamJobs, jobRoleName } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
@@ -34,6 +35,8 @@ import { loadSettings } from "./components/settings";
 import { SparkOperator, SparkPriorityClasses, SparkTeam } from "./components/spark";
 
 const settings = loadSettings();
+// Every AWS name derives from the stack's name prefix (`spark-<stack>`), made to fit each service's limits.
+const clusterNameOfStack = eksClusterName(settings.namePrefix);
 
 // Tags of everything this stack creates: on every AWS resource through the provider, and on the EC2 instances
 // node groups and Karpenter launch (provider default tags do not reach those).
@@ -52,7 +55,7 @@ const awsProvider = new aws.Provider("aws", {
     defaultTags: { tags: platformTags },
 });
 const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
-const logDomainName = `${settings.namePrefix}-logs`;
+const logDomainNameOfStack = logDomainName(settings.namePrefix);
 // The stack's one customer-managed key: every log group, the log domain and the platform bucket are encrypted with it.
 // CloudWatch Logs may use it for the stack's own log groups only (a test plans the program and checks that every
 // log group it creates is covered).
@@ -65,9 +68,9 @@ const platformKey = new PlatformKey(
         accountId: account.accountId,
         logGroupNames: [
             `/spark-platform/${settings.namePrefix}/*`, // VPC flow logs
-            `/aws/eks/${settings.namePrefix}/*`, // the control plane (the cluster is named namePrefix)
-            `/aws/emr-containers/${settings.namePrefix}/*`, // each team's EMR job logs
-            `/aws/opensearch/${logDomainName}/*`, // the log domain's slow and error logs
+            `/aws/eks/${clusterNameOfStack}/*`, // the control plane
+            `/aws/emr-containers/${clusterNameOfStack}/*`, // each team's EMR job logs
+            `/aws/opensearch/${logDomainNameOfStack}/*`, // the log domain's slow and error logs
             `${kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack())}*`, // the AMP workspace's logs
         ],
         // A platform bucket kept on destroy stays readable only while its key exists: keep them together.
@@ -81,7 +84,7 @@ const network = new Network(
     "network",
     {
         namePrefix: settings.namePrefix,
-        clusterName: settings.namePrefix,
+        clusterName: clusterNameOfStack,
         region: settings.aws.region,
         accountId: account.accountId,
         vpcCidr: settings.network.vpcCidr,
@@ -99,7 +102,7 @@ const network = new Network(
 const cluster = new EksCluster(
     "cluster",
     {
-        clusterName: settings.namePrefix,
+        clusterName: clusterNameOfStack,
         kubernetesVersion: settings.cluster.kubernetesVersion,
         partition: settings.aws.partition,
         region: settings.aws.region,
@@ -179,7 +182,7 @@ const partition = settings.aws.partition;
 // Names that policies and annotations embed are derived, not read from resources, so nothing waits for IAM or for
 // the 15–30 minute log domain just to learn a name.
 const derivedLogDomainArn = account.accountId.apply((accountId) =>
-    domainArn(partition, settings.aws.region, accountId, logDomainName),
+    domainArn(partition, settings.aws.region, accountId, logDomainNameOfStack),
 );
 const jobRoleArnOf = (team: string) =>
     account.accountId.apply((accountId) => roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
@@ -222,7 +225,9 @@ const sparkTeams = settings.teams.map(
 const platformBucket = new PlatformBucket(
     "platform-bucket",
     {
-        bucketName: pulumi.interpolate`${settings.namePrefix}-platform-${account.accountId}-${settings.aws.region}`,
+        bucketName: account.accountId.apply((accountId) =>
+            bucketNameOf(settings.namePrefix, accountId, settings.aws.region),
+        ),
         kmsKeyArn: platformKey.arn,
         retainOnDelete: settings.emr.retainPlatformBucket,
         logRetentionDays: settings.emr.logRetentionDays,
@@ -277,7 +282,7 @@ const emrTeams = settings.teams.map(
 const logDomain = new LogDomain(
     "logs",
     {
-        domainName: logDomainName,
+        domainName: logDomainNameOfStack,
         partition,
         region: settings.aws.region,
         accountId: account.accountId,

@@ -13,6 +13,7 @@ import {
     TEAM_POD_LABEL,
     buildKubecostValues,
 } from "./kubecost-values";
+import { kubecostWorkspaceAlias } from "../vocabulary/stack-names";
 
 export interface KubecostArgs {
     /** The cluster Kubecost runs in and reports on. */
@@ -76,7 +77,7 @@ export class Kubecost extends pulumi.ComponentResource {
 
         // Named after the project and stack, not the cluster: a name from the cluster's outputs would make these two
         // quick resources wait for the control plane for nothing.
-        const baseName = kubecostBaseName(pulumi.getProject(), pulumi.getStack());
+        const baseName = kubecostWorkspaceAlias(pulumi.getProject(), pulumi.getStack());
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-amp-logs`,
             {
@@ -188,16 +189,12 @@ export class Kubecost extends pulumi.ComponentResource {
     }
 }
 
-function kubecostBaseName(project: string, stack: string): string {
-    return `${project}-${stack}-kubecost`;
-}
-
 /**
  * Prefix of the AMP workspace's log group name (the provider appends a unique suffix). The /aws/vendedlogs/ prefix
  * keeps the log delivery resource policy AMP needs small.
  */
 export function kubecostLogGroupNamePrefix(project: string, stack: string): string {
-    return `/aws/vendedlogs/prometheus/${kubecostBaseName(project, stack)}-`;
+    return `/aws/vendedlogs/prometheus/${kubecostWorkspaceAlias(project, stack)}-`;
 }
 
 /** The chart names the Deployment `<release>-cost-analyzer`; the UI (nginx in front of the cost model) is on 9090. */

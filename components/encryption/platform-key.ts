@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../settings/regions";
 import { logGroupNameProblems, platformKeyPolicy } from "./key-policy";
+import { kmsAliasName } from "../vocabulary/stack-names";
 
 export interface PlatformKeyArgs {
     /** Prefix of the key's alias (`alias/<namePrefix>-platform`); one key per stack. */
@@ -73,7 +74,7 @@ export class PlatformKey extends pulumi.ComponentResource {
         const alias = new aws.kms.Alias(
             `${name}-alias`,
             {
-                name: `alias/${a.namePrefix}-platform`,
+                name: kmsAliasName(a.namePrefix, "platform"),
                 targetKeyId: key.keyId,
             },
             { parent: this },
