@@ -5,6 +5,8 @@
 export { parseSettings, loadSettings } from "./settings";
 export type { Settings } from "./settings";
 export { InvalidConfigError } from "./invalid-config-error";
+export { parseIamPrincipalArn } from "./validators";
+export type { IamPrincipalArn } from "./validators";
 export type { ClusterSettings } from "./sections/cluster";
 export type { AwsSettings } from "./sections/aws";
 export type { NetworkSettings } from "./sections/network";

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { samePrincipal } from "../iam";
 import type { ApiEndpointAccess, KubernetesSupportType, Partition } from "../vocabulary";
+import { kmsAliasName, nodeGroupName } from "../vocabulary";
 import { EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
 import { createNetworkingAddons, createWorkloadAddons } from "./addons";
 import type { ClusterContext } from "./cluster-context";
@@ -136,7 +137,7 @@ export class EksCluster extends pulumi.ComponentResource {
             name,
             {
                 clusterName,
-                nodeGroupName: `${a.clusterName}-system`,
+                nodeGroupName: nodeGroupName(a.clusterName, "system"),
                 partition: a.partition,
                 subnetIds: a.privateSubnetIds,
                 instanceTypes: a.systemNodes.instanceTypes,
@@ -213,7 +214,7 @@ function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resour
     );
     new aws.kms.Alias(
         `${name}-secrets`,
-        { name: `alias/${a.clusterName}-eks-secrets`, targetKeyId: key.keyId },
+        { name: kmsAliasName(a.clusterName, "eks-secrets"), targetKeyId: key.keyId },
         { parent },
     );
     // EKS writes control-plane logs to this group; created first so it gets a retention instead of "never expire".

@@ -14,7 +14,7 @@ import { jobRoleTrustPolicy } from "./job-role-trust";
 export interface JobExecutionRoleArgs {
     /** Cluster whose OIDC issuer the role trusts. */
     cluster: ClusterContext;
-    /** Role name, at most 64 characters (see jobRoleName in components/vocabulary). */
+    /** Role name, fitted to IAM's 64 characters (jobRoleName in components/vocabulary). */
     roleName: string;
     /** The team's namespace. */
     namespace: pulumi.Input<string>;

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PoolContract, SPARK_ROLES, SparkRole, jobRoleName } from "../vocabulary";
+import { PoolContract, SPARK_ROLES, SparkRole, jobRoleName, virtualClusterName } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
 import { directoryMarkerKey, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
 import { JobExecutionRole } from "./job-execution-role";
@@ -150,7 +150,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
         const virtualCluster = new aws.emrcontainers.VirtualCluster(
             `${name}-virtual-cluster`,
             {
-                name: `${a.namePrefix}-${a.team}`,
+                name: virtualClusterName(a.namePrefix, a.team),
                 containerProvider: {
                     id: pulumi.all([a.cluster.name, a.emrAccessReady]).apply(([clusterName]) => clusterName),
                     type: "EKS",

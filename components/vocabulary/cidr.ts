@@ -45,3 +45,12 @@ export function subdivideCidr(parent: Cidr, newBits: number, index: number): Cid
     const base = parent.base + index * 2 ** (32 - prefixLength);
     return { text: formatCidr(base, prefixLength), base, prefixLength };
 }
+
+/** True when `inner` lies wholly inside `outer`. */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+    return (
+        outer.prefixLength <= inner.prefixLength &&
+        inner.base >= outer.base &&
+        inner.base + 2 ** (32 - inner.prefixLength) <= outer.base + 2 ** (32 - outer.prefixLength)
+    );
+}

@@ -2,7 +2,8 @@
  * The ground floor: the words every floor above shares (partitions and regions, derived names and ARNs, CIDR
  * blocks, the EMR release label, instance shapes, Spark pools and teams). It imports nothing of the program.
  */
-export { type Cidr, cidrsOverlap, formatCidr, parseCidr, subdivideCidr } from "./cidr";
+export { type Cidr, cidrContains, cidrsOverlap, formatCidr, parseCidr, subdivideCidr } from "./cidr";
+export { closestName } from "./closest-name";
 export {
     API_ENDPOINT_ACCESS,
     AUTOSCALERS,
@@ -14,14 +15,29 @@ export {
 export { type EmrReleaseLabel, MIN_EMR_RELEASE, parseEmrReleaseLabel } from "./emr-release";
 export { INSTANCE_SIZE_VCPUS, type InstanceShape, type InstanceSize } from "./instance-shapes";
 export {
+    LOG_INDEX_DATE_FORMAT,
     LOG_INDEX_PREFIX,
-    MAX_ROLE_NAME,
+    datedLogIndex,
+    datedLogIndexPattern,
     domainArn,
-    jobRoleName,
-    jobRoleNameProblem,
-    logIndexName,
+    logIndexPrefix,
     roleArn,
 } from "./names";
+export {
+    NAME_RULES,
+    type NameKind,
+    type NameRule,
+    eksClusterName,
+    fitName,
+    interruptionQueueName,
+    jobRoleName,
+    kmsAliasName,
+    kubecostWorkspaceAlias,
+    logDomainName,
+    nodeGroupName,
+    platformBucketName,
+    virtualClusterName,
+} from "./stack-names";
 export {
     type CapacityType,
     type NodeTaint,

@@ -9,15 +9,17 @@ import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { STSClient } from "@aws-sdk/client-sts";
 import { readdirSync } from "node:fs";
 import { CHARTS_DIR, readChartPin } from "../../components/charts";
 import { problemLine, sparkOperatorChart } from "../../components/spark";
+import { AUTOSCALERS } from "../../components/vocabulary";
 import { InvalidConfigError, type Settings, parseSettings } from "../../stack-config";
-import { type Command, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
+import { type Command, ExitCode, InputError, UsageError, parseOptions } from "../cli";
+import { callerIdentity } from "../cli/aws-caller";
 import { PROJECT_DIR } from "../plan/plan";
 import { StackConfigError, readProject, readStackConfig } from "../plan/stack-config";
-import { type AwsClients, CHECKS, type Caller, type CheckResult, runCheck } from "./checks";
+import { type AwsClients, CHECKS, type CheckResult, runCheck } from "./checks";
 import { type ChartSource, chartSourceOf, preflightPlan } from "./plan";
 
 export const USAGE = `Usage: npm run preflight -- --stack <name> [--stack-dir <folder>] [--json]
@@ -58,17 +60,6 @@ export function defaultClients(region: string): PreflightClients {
     };
 }
 
-/** Errors of the SDK's credential chain, or of credentials STS refuses: the user has to log in, not fix a check. */
-const CREDENTIAL_ERRORS = new Set([
-    "CredentialsProviderError",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "SignatureDoesNotMatch",
-    "TokenRefreshRequired",
-]);
-
 export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClients }): Command {
     return async (argv, io) => {
         const options = parseOptions(argv, {
@@ -88,7 +79,7 @@ export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClie
         const progress = (text: string) => (options.json ? io.stderr(text) : io.stdout(text));
 
         progress(`preflight for stack ${options.stack} in ${settings.aws.region}\n`);
-        const caller = await callerIdentity(clients.sts);
+        const caller = await callerIdentity(clients.sts, "preflight");
         progress(`caller: ${caller.arn}\n`);
 
         const checks = CHECKS.filter((c) => c.applies?.(plan) ?? true);
@@ -130,35 +121,29 @@ function loadStackSettings(stack: string, deps: PreflightDeps): Settings {
 
 /** Every pinned chart as the program pulls it; the Spark Operator's version and registry follow the settings. */
 function pinnedCharts(settings: Settings): ChartSource[] {
-    return readdirSync(CHARTS_DIR, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => {
-            const pin = readChartPin(d.name);
-            if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
-            const operator = sparkOperatorChart(settings.aws.region, settings.spark.emrRelease, "regional-ecr");
-            if (Array.isArray(operator)) throw new InputError(operator.map(problemLine).join("; "));
-            return {
-                name: pin.name,
-                reference: operator.chart,
-                version: operator.version,
-                ecrRegistryId: operator.registry?.accountId,
-            };
-        })
-        .sort((a, b) => a.name.localeCompare(b.name));
+    return (
+        readdirSync(CHARTS_DIR, { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .map((d) => readChartPin(d.name))
+            // Only the autoscaler the stack runs is installed; the other's chart is never pulled.
+            .filter((pin) => !isAutoscaler(pin.name) || pin.name === settings.cluster.autoscaler)
+            .map((pin) => {
+                if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
+                const operator = sparkOperatorChart(
+                    settings.aws.region,
+                    settings.spark.emrRelease,
+                    settings.spark.operatorSource,
+                );
+                if (Array.isArray(operator)) throw new InputError(operator.map(problemLine).join("; "));
+                return {
+                    name: pin.name,
+                    reference: operator.chart,
+                    version: operator.version,
+                    ecrRegistryId: operator.registry?.accountId,
+                };
+            })
+            .sort((a, b) => a.name.localeCompare(b.name))
+    );
 }
 
-async function callerIdentity(sts: STSClient): Promise<Caller> {
-    try {
-        const answer = await sts.send(new GetCallerIdentityCommand({}));
-        if (!answer.Account || !answer.Arn) throw new Error("STS returned no account");
-        return { accountId: answer.Account, arn: answer.Arn };
-    } catch (e) {
-        const name = (e as { name?: string }).name ?? "";
-        if (CREDENTIAL_ERRORS.has(name)) {
-            throw new InputError(
-                `no usable AWS credentials (${firstLine(e)}); log in (aws sso login, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run preflight again`,
-            );
-        }
-        throw new InputError(`cannot ask STS who the caller is: ${firstLine(e)}`);
-    }
-}
+const isAutoscaler = (name: string): boolean => (AUTOSCALERS as readonly string[]).includes(name);

@@ -11,7 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IGNORE_SCALING_DRIFT } from "../../cluster";
-import { INSTANCE_SIZE_VCPUS, InstanceShape, SparkPool, ZONE_LABEL } from "../../vocabulary";
+import { INSTANCE_SIZE_VCPUS, InstanceShape, SparkPool, ZONE_LABEL, nodeGroupName } from "../../vocabulary";
 import { instanceTypes } from "../autoscaler-args";
 
 const NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
@@ -57,7 +57,9 @@ export function createSparkNodeGroup(
         `${name}-${o.pool.name}`,
         {
             clusterName: o.clusterName,
-            nodeGroupName: pulumi.interpolate`${o.clusterName}-${o.pool.role}-${o.pool.zone}`,
+            nodeGroupName: pulumi
+                .output(o.clusterName)
+                .apply((clusterName) => nodeGroupName(clusterName, `${o.pool.role}-${o.pool.zone}`)),
             nodeRoleArn: o.nodeRoleArn,
             subnetIds: [o.subnetId],
             amiType: "AL2023_x86_64_STANDARD",

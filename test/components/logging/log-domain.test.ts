@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "node:assert/strict";
 import { PlatformKey } from "../../../components/encryption";
-import { logIndexName } from "../../../components/vocabulary";
+import { logIndexPrefix } from "../../../components/vocabulary";
 import {
     LOG_DOMAIN_DEFAULTS,
     LogDomain,
@@ -28,7 +28,7 @@ const VALID_ARGS: LogDomainArgs = {
     privateSubnetIds: ["subnet-1", "subnet-2", "subnet-3"],
     clientSecurityGroupIds: { cluster: "sg-1" },
     kmsKeyArn: `arn:aws:kms:us-west-2:${ACCOUNT}:key/1`,
-    writers: [{ roleArn: `arn:aws:iam::${ACCOUNT}:role/spark-test-team-a-job`, index: "spark-logs-team-a" }],
+    writers: [{ roleArn: `arn:aws:iam::${ACCOUNT}:role/spark-test-team-a-job`, indexPrefix: "spark-logs-team-a" }],
     adminArns: [ADMIN],
 };
 
@@ -52,6 +52,7 @@ function program(overrides: Partial<LogDomainArgs> = {}) {
             partition: "aws",
             region: "us-west-2",
             accountId: ACCOUNT,
+            logGroupNames: ["/aws/opensearch/spark-test-logs/*"],
         });
         const cluster = new aws.eks.Cluster("cluster", {
             roleArn: `arn:aws:iam::${ACCOUNT}:role/eks`,
@@ -86,7 +87,7 @@ function program(overrides: Partial<LogDomainArgs> = {}) {
                 cluster: cluster.vpcConfig.apply((c) => c.clusterSecurityGroupId ?? "sg-cluster"),
             },
             kmsKeyArn: key.arn,
-            writers: jobRoles.map((role, i) => ({ roleArn: role.arn, index: logIndexName(TEAMS[i]) })),
+            writers: jobRoles.map((role, i) => ({ roleArn: role.arn, indexPrefix: logIndexPrefix(TEAMS[i]) })),
             adminArns: [ADMIN],
             ...overrides,
         });
@@ -213,8 +214,9 @@ describe("LogDomain", () => {
             assert.ok(statement);
             assert.deepEqual(statement.Action, ["es:ESHttpPost", "es:ESHttpPut"]);
             assert.deepEqual(statement.Resource, [
-                `${domainArn}/spark-logs-${team}`,
-                `${domainArn}/spark-logs-${team}/*`,
+                `${domainArn}/spark-logs-${team}/_bulk`,
+                `${domainArn}/spark-logs-${team}-????.??.??`,
+                `${domainArn}/spark-logs-${team}-????.??.??/*`,
             ]);
         });
     });
