@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import { EMR_ON_EKS_ECR_ACCOUNTS, dnsSuffixOf } from "../../../components/settings";
 import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-check/evaluate";
 import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";
 import { SparkPlan, TEAMS, handMadeCluster, jobRoleArnOf, ofType, planSpark } from "./spark-plan";
 import { planProgram } from "../../../tools/plan/plan";
@@ -271,7 +271,7 @@ describe("Spark components (planned under mocks)", function () {
         });
 
         it("passes the policy pack with zero violations and nothing unevaluated", async () => {
-            assert.deepEqual(await evaluateStackExport(plan.stackExport), { violations: [], notEvaluated: [] });
+            assert.deepEqual(await packVerdicts(plan.stackExport), { violations: [], notEvaluated: [] });
         });
     });
 
@@ -305,7 +305,7 @@ describe("Spark components (planned under mocks)", function () {
                         ),
                     );
                 }
-                assert.deepEqual(await evaluateStackExport(p.stackExport), { violations: [], notEvaluated: [] });
+                assert.deepEqual(await packVerdicts(p.stackExport), { violations: [], notEvaluated: [] });
             });
         }
     });
