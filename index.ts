@@ -16,6 +16,7 @@ import {
     summarizePools,
 } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
+import { createServiceLinkedRole } from "./components/iam";
 import { CAPACITY_TYPE_LABELS, Kubecost } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket, SparkTeamJobs, jobRoleName } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
@@ -118,13 +119,7 @@ const cluster = new EksCluster(
 // waits for it: no Spark node launches before a job asks for one, long after this role exists. The role serves
 // the whole account, so destroying the stack leaves it in place.
 if (settings.capacity.createSpotServiceLinkedRole) {
-    new aws.iam.ServiceLinkedRole(
-        "spot",
-        {
-            awsServiceName: "spot.amazonaws.com",
-        },
-        { provider: awsProvider, retainOnDelete: true },
-    );
+    createServiceLinkedRole("spot", "spot", { provider: awsProvider });
 }
 
 // Spark capacity: one driver (on-demand) and one executor (spot) pool per Spark zone, each pinned to its zone.

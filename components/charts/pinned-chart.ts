@@ -27,10 +27,18 @@ export interface ChartPin {
     readonly release: string;
     /** Kubernetes minor versions the pinned chart supports, e.g. "1.29-1.36". */
     readonly kubernetes: string;
+    /**
+     * Images the chart pulls with this program's values (`registry/repository:tag`), read from the chart's sources at
+     * the pinned version; preflight asks each registry for them. Empty when the chart's images are not public.
+     */
+    readonly images: readonly string[];
 }
 
 /** An exact SemVer 2 version: no ranges, no `latest`. Build metadata and pre-release tags are allowed. */
 export const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/** `host/repository:tag` or `host/repository@sha256:…`, with the registry host spelled out. */
+const IMAGE_REFERENCE = /^[a-z0-9.-]+\.[a-z]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/;
 
 export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
     const file = path.join(chartsDir, name, "pin.yaml");
@@ -54,6 +62,10 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
         release: field("release", true),
         kubernetes: field("kubernetes", true),
     };
+    const images = doc.images ?? [];
+    if (!Array.isArray(images) || images.some((image) => typeof image !== "string" || !IMAGE_REFERENCE.test(image))) {
+        problems.push("images must be a list of image references such as registry.k8s.io/pause:3.10");
+    }
     if (pin.version !== undefined && !EXACT_VERSION.test(pin.version)) {
         problems.push(`version ${JSON.stringify(pin.version)} is not an exact version; pin one such as 1.14.1`);
     }
@@ -61,7 +73,7 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
         problems.push(`chart ${JSON.stringify(pin.chart)} needs either an oci:// reference or a repository URL`);
     }
     if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);
-    return pin as ChartPin;
+    return { ...pin, images: images as string[] } as ChartPin;
 }
 
 /** The pin of every chart under `chartsDir` (one folder each). */

@@ -32,6 +32,21 @@ export function teamPrefixes(team: string): TeamPrefixes {
     return Object.fromEntries(entries) as Record<PrefixKind, string>;
 }
 
+/**
+ * The key of a prefix's directory marker: the prefix itself, a zero-byte object ending in `/`, which S3 file systems
+ * (S3A, EMRFS) take as an existing directory. Spark's event-log writer refuses to start when `spark.eventLog.dir`
+ * is not a directory (`EventLogFileWriter.requireLogBaseDirAsDirectory`).
+ */
+export function directoryMarkerKey(prefix: string): string {
+    if (!prefix.endsWith("/")) throw new Error(`prefix ${JSON.stringify(prefix)} must end in /`);
+    return prefix;
+}
+
+/** The prefix as a path without its trailing `/`: the key a file system probes first when it stats the directory. */
+export function directoryPathKey(prefix: string): string {
+    return directoryMarkerKey(prefix).slice(0, -1);
+}
+
 /** `s3://<bucket>/<key>`. */
 export function s3Uri(bucket: string, key: string): string {
     return `s3://${bucket}/${key}`;

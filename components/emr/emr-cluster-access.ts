@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "../cluster/cluster-context";
+import { SERVICE_LINKED_ROLES, createServiceLinkedRole } from "../iam/service-linked-roles";
 import type { Partition } from "../settings";
 
 export interface EmrClusterAccessArgs {
@@ -16,8 +17,8 @@ export interface EmrClusterAccessArgs {
     /** Every namespace with an EMR virtual cluster. */
     namespaces: readonly pulumi.Input<string>[];
     /**
-     * Create EMR on EKS's service-linked role. It exists once per account: set this only in the one stack of an
-     * account that owns it, and only when EMR on EKS has never been used there (otherwise creation fails).
+     * Create EMR on EKS's service-linked role, which the access entry names. It exists once per account: set this
+     * only when EMR on EKS has never been used there (otherwise creation fails). It is kept on destroy.
      * @default false
      */
     createServiceLinkedRole?: boolean;
@@ -26,7 +27,7 @@ export interface EmrClusterAccessArgs {
 const defaults = { createServiceLinkedRole: false };
 
 /** Name of EMR on EKS's service-linked role. */
-export const EMR_SERVICE_LINKED_ROLE = "AWSServiceRoleForAmazonEMRContainers";
+export const EMR_SERVICE_LINKED_ROLE = SERVICE_LINKED_ROLES.emrContainers.roleName;
 
 /** ARN of EMR on EKS's service-linked role, without its path (access entries take it in this form). */
 export function emrServiceLinkedRoleArn(partition: Partition, accountId: string): string {
@@ -49,11 +50,7 @@ export class EmrClusterAccess extends pulumi.ComponentResource {
             throw new pulumi.ResourceError("EmrClusterAccess needs at least one namespace", this);
         const ctx = a.cluster;
         const slr = a.createServiceLinkedRole
-            ? new aws.iam.ServiceLinkedRole(
-                  `${name}-service-role`,
-                  { awsServiceName: "emr-containers.amazonaws.com" },
-                  { parent: this },
-              )
+            ? createServiceLinkedRole(`${name}-service-role`, "emrContainers", { parent: this })
             : undefined;
         const principalArn = slr
             ? pulumi

@@ -1,10 +1,11 @@
 /**
  * Permissions of a team's job execution role, as a pure function: the team's prefixes of the platform bucket
- * (read code and pod templates; read and write logs, event logs and data), the stack key through S3 only, the
+ * (read code and pod templates; read and write logs, event logs and data; stat the event-log directory but never
+ * delete its marker), the stack key through S3 only, the
  * team's log group, and optionally read access to named Glue Data Catalog databases. Nothing of another team.
  */
 import { dnsSuffixOf, type Partition } from "../settings";
-import { TeamPrefixes } from "./bucket-layout";
+import { TeamPrefixes, directoryPathKey } from "./bucket-layout";
 
 export interface JobRolePolicyInput {
     readonly partition: Partition;
@@ -29,6 +30,8 @@ export function jobRolePolicy(input: JobRolePolicyInput) {
     const readOnly = [prefixes.code, prefixes.podTemplates];
     const readWrite = [prefixes.logs, prefixes.sparkEvents, prefixes.data];
     const objects = (list: readonly string[]) => list.map((prefix) => `${bucketArn}/${prefix}*`);
+    // Below the event-log prefix, never its directory marker (the prefix itself): `?*` needs one more character.
+    const eventLogs = `${bucketArn}/${prefixes.sparkEvents}?*`;
     const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
     const statements: object[] = [
         {
@@ -48,7 +51,15 @@ export function jobRolePolicy(input: JobRolePolicyInput) {
             Sid: "WriteTeamOutputs",
             Effect: "Allow",
             Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-            Resource: objects(readWrite),
+            Resource: [...objects([prefixes.logs, prefixes.data]), eventLogs],
+        },
+        {
+            // Spark stats spark.eventLog.dir before it writes: the file system HEADs the path as a file first, and
+            // S3 answers a key the caller may not read with 403, not 404, which fails the job.
+            Sid: "StatEventLogDirectory",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: `${bucketArn}/${directoryPathKey(prefixes.sparkEvents)}`,
         },
         {
             Sid: "UseBucketKeyThroughS3",

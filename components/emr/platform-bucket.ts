@@ -75,9 +75,11 @@ export function lifecycleRules(days: LifecycleDays) {
             expiration: { days: days.logRetentionDays },
         },
         {
+            // Event logs only: each team's directory marker (a zero-byte object) stays, or Spark would refuse to
+            // start once a quiet team's last event log expired.
             id: "expire-spark-event-logs",
             status: "Enabled",
-            filter: { prefix: BUCKET_PREFIXES.sparkEvents },
+            filter: { and: { prefix: BUCKET_PREFIXES.sparkEvents, objectSizeGreaterThan: 0 } },
             expiration: { days: days.eventLogRetentionDays },
         },
         {

@@ -8,7 +8,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolContract, SPARK_ROLES, SparkRole } from "../autoscaling/pool-contract";
 import type { ClusterContext } from "../cluster/cluster-context";
-import { s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
+import { directoryMarkerKey, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
 import { JobExecutionRole, jobRoleName } from "./job-execution-role";
 import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
 import { startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
@@ -160,6 +160,19 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // Spark refuses to start when spark.eventLog.dir does not exist, and an S3 prefix exists only with an object
+        // in it: the stack owns a directory marker per team (the job role may not delete it).
+        const eventLogDirectory = new aws.s3.BucketObjectv2(
+            `${name}-event-log-directory`,
+            {
+                bucket: a.bucket.ready,
+                key: directoryMarkerKey(prefixes.sparkEvents),
+                content: "",
+                contentType: "application/x-directory",
+            },
+            { parent: this },
+        );
+
         const uris: PodTemplateUris = {};
         const uploads: pulumi.Output<string>[] = [];
         for (const zone of zones) {
@@ -205,12 +218,15 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
         this.executionRoleArn = role.arn;
         this.executionRoleName = role.roleName;
         this.logGroupName = logGroup.name;
-        this.prefixes = bucketName.apply(
-            (bucket) =>
-                Object.fromEntries(
-                    Object.entries(prefixes).map(([kind, prefix]) => [kind, s3Uri(bucket, prefix)]),
-                ) as Record<keyof TeamPrefixes, string>,
-        );
+        // Resolves once the event-log directory exists, so a job started from these URIs finds it.
+        this.prefixes = pulumi
+            .all([bucketName, eventLogDirectory.key])
+            .apply(
+                ([bucket]) =>
+                    Object.fromEntries(
+                        Object.entries(prefixes).map(([kind, prefix]) => [kind, s3Uri(bucket, prefix)]),
+                    ) as Record<keyof TeamPrefixes, string>,
+            );
         // Resolves once every template is uploaded, so a request built from these URIs finds its files.
         this.podTemplateUris = pulumi
             .all([bucketName, ...uploads])

@@ -12,3 +12,5 @@ export {
     serviceAccountSubject,
 } from "./trust-policy";
 export type { IrsaSubject } from "./trust-policy";
+export { SERVICE_LINKED_ROLES, createServiceLinkedRole } from "./service-linked-roles";
+export type { ServiceLinkedRoleKind } from "./service-linked-roles";

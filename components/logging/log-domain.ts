@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createServiceLinkedRole } from "../iam/service-linked-roles";
 import { Partition } from "../settings/regions";
 import { IndexWriter, domainAccessPolicy, domainLogDeliveryPolicy } from "./domain-access-policy";
 import {
@@ -71,8 +72,9 @@ export interface LogDomainArgs {
      */
     deletionProtection?: boolean;
     /**
-     * Create the account's OpenSearch service-linked role, which a VPC domain needs. Only once per account: leave
-     * false when the account already has `AWSServiceRoleForAmazonOpenSearchService`.
+     * Create the account's OpenSearch service-linked role, which a VPC domain needs (the domain waits for it). Only
+     * once per account: leave false when the account already has `AWSServiceRoleForAmazonOpenSearchService`. It is
+     * kept on destroy.
      * @default false
      */
     createServiceLinkedRole?: boolean;
@@ -135,13 +137,7 @@ export class LogDomain extends pulumi.ComponentResource {
         const securityGroup = createSecurityGroup(name, a, this);
         const logGroups = createLogGroups(name, a, arn, this);
         const serviceLinkedRole = a.createServiceLinkedRole
-            ? [
-                  new aws.iam.ServiceLinkedRole(
-                      `${name}-service-role`,
-                      { awsServiceName: "opensearchservice.amazonaws.com" },
-                      { parent: this },
-                  ),
-              ]
+            ? [createServiceLinkedRole(`${name}-service-role`, "openSearch", { parent: this })]
             : [];
 
         const domain = new aws.opensearch.Domain(

@@ -80,7 +80,7 @@ export const MIN_EMR_RELEASE = { major: 6, minor: 10 } as const;
 
 export function parseEmrReleaseLabel(label: string): EmrReleaseLabel | string {
     const m = EMR_RELEASE_LABEL.exec(label);
-    if (!m) return "is not an EMR release label such as emr-7.12.0-latest or emr-7.12.0-20260410";
+    if (!m) return "is not an EMR release label such as emr-7.12.0-latest or emr-7.12.0-20251111";
     const [major, minor, patch] = [m[1], m[2], m[3]].map(Number);
     if (major < MIN_EMR_RELEASE.major || (major === MIN_EMR_RELEASE.major && minor < MIN_EMR_RELEASE.minor)) {
         return `is older than emr-${MIN_EMR_RELEASE.major}.${MIN_EMR_RELEASE.minor}.0, the first release with the EMR Spark Operator`;

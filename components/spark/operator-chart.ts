@@ -9,6 +9,7 @@
  */
 import { EMR_ON_EKS_ECR_ACCOUNTS, dnsSuffixOf } from "../settings/regions";
 import { EmrReleaseLabel, parseEmrReleaseLabel } from "../settings/validators";
+import { emrBuildProblem, newestKnownBuild } from "./emr-image-builds";
 
 /** Where the operator chart is pulled from. */
 export const SPARK_OPERATOR_SOURCES = ["regional-ecr", "public-gallery"] as const;
@@ -70,14 +71,15 @@ export function sparkOperatorChart(
         : { chart: `oci://${registry.host}/spark-operator`, version: release.sparkOperatorChartVersion, registry };
 }
 
-/** EMR image tags that never move: the date of a release build, as in emr-7.12.0-20260410. */
+/** EMR image tags that never move: the date of a release build, as in emr-7.12.0-20251111. */
 const DATED_TAG = /^\d{8}$/;
 
 /**
  * The EMR Spark image of a release in the region's registry, pinned: `<host>/spark/emr-<version>[-<variant>]:<date>`.
  *
- * A `-latest` label names a moving tag, so it needs `imageTag` (a release date such as 20260410) to pin the image;
- * a dated label (emr-7.12.0-20260410) pins itself. Returns the image, or what is wrong and how to fix it.
+ * A `-latest` label names a moving tag, so it needs `imageTag` (a release date such as 20251111) to pin the image;
+ * a dated label (emr-7.12.0-20251111) pins itself. A date the known builds contradict (emr-image-builds.ts) is
+ * refused here; preflight asks the registry about the rest. Returns the image, or what is wrong and how to fix it.
  */
 export function emrSparkImage(
     region: string,
@@ -89,15 +91,17 @@ export function emrSparkImage(
     const m = /^(emr-.+)-(latest|\d{8})$/.exec(release.label);
     if (!m) {
         const label = JSON.stringify(release.label);
-        return { problem: `emrReleaseLabel ${label} is not a release label such as emr-7.12.0-20260410` };
+        return { problem: `emrReleaseLabel ${label} is not a release label such as emr-7.12.0-20251111` };
     }
     const [, repository, suffix] = m;
+    const version = `${release.major}.${release.minor}.${release.patch}`;
+    const exampleDate = newestKnownBuild(version) ?? "20251111";
     const labelTag = suffix === "latest" ? undefined : suffix;
     if (imageTag !== undefined && !DATED_TAG.test(imageTag)) {
         return {
             problem:
                 `emrImageTag ${JSON.stringify(imageTag)} is not a release date; ` +
-                "use one such as 20260410 (never latest)",
+                `use one such as ${exampleDate} (never latest)`,
         };
     }
     if (imageTag !== undefined && labelTag !== undefined && imageTag !== labelTag) {
@@ -113,7 +117,16 @@ export function emrSparkImage(
             problem:
                 `emrReleaseLabel ${release.label} names the moving tag latest; ` +
                 "set emrImageTag to the release date to run " +
-                `(e.g. 20260410), or use a dated label such as ${repository}-20260410`,
+                `(e.g. ${exampleDate}), or use a dated label such as ${repository}-${exampleDate}`,
+        };
+    }
+    const built = emrBuildProblem(version, tag);
+    if (built !== undefined) {
+        return {
+            problem:
+                imageTag !== undefined
+                    ? `emrImageTag ${imageTag} ${built}`
+                    : `emrReleaseLabel ${release.label} names a date that ${built}`,
         };
     }
     return `${registry.host}/spark/${repository}:${tag}`;

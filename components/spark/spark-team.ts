@@ -24,8 +24,8 @@ export interface SparkTeamArgs {
     /** EMR release of the stack, for the sample application's image. */
     emrRelease: EmrReleaseLabel;
     /**
-     * Release date that pins the EMR image when the label ends in `-latest` (`emrImageTag`, e.g. "20260410").
-     * @default the label's own date (emr-7.12.0-20260410)
+     * Release date that pins the EMR image when the label ends in `-latest` (`emrImageTag`, e.g. "20251111").
+     * @default the label's own date (emr-7.12.0-20251111)
      */
     emrImageTag?: string;
     /** The Spark pool contract; the sample application lands on it. */

@@ -1,7 +1,7 @@
 /**
  * Records every resource the program registers with the (mocked) engine, with what the public Mocks API leaves
- * out: URN, parent, dependencies, property dependencies, provider reference, protect and remote flags, and the
- * outputs a component registers at the end of its constructor.
+ * out: URN, parent, dependencies, property dependencies, provider reference, protect, retain-on-delete and remote
+ * flags, and the outputs a component registers at the end of its constructor.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type {
@@ -27,6 +27,8 @@ export interface CapturedResource {
     parent?: string;
     provider?: string;
     protect: boolean;
+    /** Kept in the cloud when the stack deletes it (`retainOnDelete`); not part of a stack export. */
+    retainOnDelete: boolean;
     /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
     ignoreChanges: string[];
     dependencies: string[];
@@ -108,6 +110,7 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
         parent: req.getParent() || undefined,
         provider: req.getProvider() || undefined,
         protect: req.getProtect() ?? false,
+        retainOnDelete: req.getRetainondelete() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,

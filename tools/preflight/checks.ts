@@ -5,14 +5,17 @@
  */
 import { DescribeAddonVersionsCommand, type EKSClient } from "@aws-sdk/client-eks";
 import { DescribeAvailabilityZonesCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { GetAuthorizationTokenCommand, type ECRClient } from "@aws-sdk/client-ecr";
+import type { ECRClient } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
 import { principalOf, samePrincipal } from "../../components/iam/principals";
 import type { PreflightPlan } from "./plan";
+import { IMAGE_CHECK } from "./image-check";
+import { ecrBasicAuth } from "./images";
 import { type Fetch, lookUpChart } from "./registries";
+import { SERVICE_LINKED_ROLE_CHECKS } from "./service-linked-roles";
 
 export interface AwsClients {
     readonly ec2: EC2Client;
@@ -263,15 +266,9 @@ export const CHECKS: readonly Check[] = [
                   );
         },
     },
+    ...SERVICE_LINKED_ROLE_CHECKS,
+    IMAGE_CHECK,
 ];
-
-/** Base64 `AWS:<password>` for an ECR registry, as `docker login` and Helm use it. */
-async function ecrBasicAuth(ecr: ECRClient, registryId: string): Promise<string> {
-    const answer = await ecr.send(new GetAuthorizationTokenCommand({ registryIds: [registryId] }));
-    const token = answer.authorizationData?.[0]?.authorizationToken;
-    if (token === undefined) throw new Error(`ECR returned no authorization token for registry ${registryId}`);
-    return token;
-}
 
 /** Runs one check; an AWS error (e.g. AccessDenied) fails it with the error, never a stack trace. */
 export async function runCheck(

@@ -5,6 +5,8 @@
 import type { ChartPin } from "../../components/charts";
 import { addonVersionsFor } from "../../components/cluster";
 import { INSTANCE_SIZE_VCPUS, type Settings, dnsSuffixOf } from "../../components/settings";
+import { type PinnedImage, pinnedImages } from "./image-check";
+import { type NeededServiceLinkedRole, neededServiceLinkedRoles } from "./service-linked-roles";
 
 /** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
 export interface ChartSource {
@@ -19,6 +21,7 @@ export interface ChartSource {
 }
 
 export interface PreflightPlan {
+    readonly project: string;
     readonly stack: string;
     readonly region: string;
     readonly allowedAccountIds: readonly string[];
@@ -42,6 +45,10 @@ export interface PreflightPlan {
     readonly spotVcpus: number;
     /** The EMR on EKS ECR registry of the region: account and host. */
     readonly emrRegistry: { readonly accountId: string; readonly host: string };
+    /** Every pinned image the stack's pods pull. */
+    readonly images: readonly PinnedImage[];
+    /** Account-wide service-linked roles the stack needs before its first resources, and which it creates. */
+    readonly serviceLinkedRoles: readonly NeededServiceLinkedRole[];
 }
 
 /** The SSM parameter Karpenter resolves `al2023@<version>` through (x86_64, standard variant). */
@@ -73,6 +80,7 @@ export function preflightPlan(
     const systemVcpus = Math.max(0, ...settings.capacity.systemInstanceTypes.map((t) => vcpusOf(t) ?? 0));
     const region = settings.aws.region;
     return {
+        project: settings.project,
         stack: settings.stack,
         region,
         allowedAccountIds: settings.aws.allowedAccountIds,
@@ -94,5 +102,7 @@ export function preflightPlan(
             accountId: settings.aws.emrEcrAccountId,
             host: `${settings.aws.emrEcrAccountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}`,
         },
+        images: pinnedImages(settings),
+        serviceLinkedRoles: neededServiceLinkedRoles(settings),
     };
 }

@@ -12,6 +12,8 @@ export type Fetch = (
     init?: { method?: string; headers?: Record<string, string> },
 ) => Promise<{
     readonly status: number;
+    /** Response headers (a registry's 401 names its token service in WWW-Authenticate). */
+    readonly headers?: { get(name: string): string | null };
     text(): Promise<string>;
 }>;
 

@@ -7,7 +7,7 @@ import {
     jobRoleTrustPolicy,
     teamPrefixes,
 } from "../../../components/emr";
-import { assumeWithWebIdentity } from "../../support/iam-simulation";
+import { assumeWithWebIdentity, evaluatePermission } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
@@ -254,7 +254,7 @@ describe("job execution role permissions", () => {
         for (const r of s3Objects)
             assert.match(
                 r,
-                /^arn:aws:s3:::spark-dev-platform\/(code|pod-templates|logs|spark-events|data)\/team-a\/\*$/,
+                /^arn:aws:s3:::spark-dev-platform\/((code|pod-templates|logs|spark-events|data)\/team-a\/\??\*|spark-events\/team-a)$/,
             );
     });
 
@@ -262,9 +262,49 @@ describe("job execution role permissions", () => {
         const write = statements(jobRolePolicy(input)).find((s) => s.Sid === "WriteTeamOutputs");
         assert.deepEqual(write?.Resource, [
             `${bucketArn}/logs/team-a/*`,
-            `${bucketArn}/spark-events/team-a/*`,
             `${bucketArn}/data/team-a/*`,
+            `${bucketArn}/spark-events/team-a/?*`,
         ]);
+    });
+
+    describe("Spark's event-log writer, as IAM decides its requests", () => {
+        const role = `arn:aws:iam::${ACCOUNT}:role/spark-dev-team-a-jobs`;
+        const decide = (action: string, key: string, context?: Record<string, string>) =>
+            evaluatePermission({
+                principal: role,
+                action,
+                resource: key === "" ? bucketArn : `${bucketArn}/${key}`,
+                accountId: ACCOUNT,
+                identityPolicies: { access: jobRolePolicy(input) },
+                ...(context === undefined ? {} : { context }),
+            });
+
+        it("must let it stat, create, roll and rename event logs under the team's own directory", async () => {
+            // getFileStatus of spark.eventLog.dir: HEAD of the path as a file, then of the marker, then a listing.
+            assert.equal(await decide("s3:GetObject", "spark-events/team-a"), "Allowed");
+            assert.equal(await decide("s3:GetObject", "spark-events/team-a/"), "Allowed");
+            assert.equal(await decide("s3:ListBucket", "", { "s3:prefix": "spark-events/team-a/" }), "Allowed");
+            // The .inprogress file, its multipart upload, the rename (copy + delete) and rolled files.
+            for (const key of [
+                "spark-events/team-a/spark-1.inprogress",
+                "spark-events/team-a/eventlog_v2_spark-1/events_1",
+            ]) {
+                for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"])
+                    assert.equal(await decide(action, key), "Allowed", `${action} ${key}`);
+            }
+        });
+
+        it("must refuse it another team's event logs and deleting its own directory marker", async () => {
+            assert.equal(await decide("s3:GetObject", "spark-events/team-b"), "ImplicitlyDenied");
+            assert.equal(await decide("s3:PutObject", "spark-events/team-b/spark-1.inprogress"), "ImplicitlyDenied");
+            assert.equal(await decide("s3:GetObject", "spark-events/team-b/spark-1"), "ImplicitlyDenied");
+            assert.equal(
+                await decide("s3:ListBucket", "", { "s3:prefix": "spark-events/team-b/" }),
+                "ImplicitlyDenied",
+            );
+            assert.equal(await decide("s3:DeleteObject", "spark-events/team-a/"), "ImplicitlyDenied");
+            assert.equal(await decide("s3:PutObject", "spark-events/team-a/"), "ImplicitlyDenied");
+        });
     });
 
     it("must list only the team's prefixes", () => {

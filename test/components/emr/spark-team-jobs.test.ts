@@ -304,7 +304,10 @@ describe("EMR job execution components (planned under mocks)", function () {
         const byId = new Map(rules.map((r) => [r.id, r]));
         assert.deepEqual(byId.get("expire-container-logs")?.filter, { prefix: "logs/" });
         assert.deepEqual(byId.get("expire-container-logs")?.expiration, { days: 30 });
-        assert.deepEqual(byId.get("expire-spark-event-logs")?.filter, { prefix: "spark-events/" });
+        // Event logs expire; the zero-byte directory markers Spark needs do not.
+        assert.deepEqual(byId.get("expire-spark-event-logs")?.filter, {
+            and: { prefix: "spark-events/", objectSizeGreaterThan: 0 },
+        });
         assert.deepEqual(byId.get("expire-spark-event-logs")?.expiration, { days: 90 });
         for (const r of rules) assert.equal(r.status, "Enabled");
     });
@@ -326,11 +329,32 @@ describe("EMR job execution components (planned under mocks)", function () {
         assert.equal(one(prod.resources, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
     });
 
+    it("must create each team's event-log directory, owned by the stack, where its job requests log events", () => {
+        const markers = ofType(planned.resources, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) =>
+            String(o.inputs.key).startsWith("spark-events/"),
+        );
+        assert.deepEqual(
+            markers.map((o) => [o.inputs.key, o.inputs.content, o.inputs.bucket]).sort(),
+            TEAMS.map((t) => [`spark-events/${t.team}/`, "", `spark-dev-platform-${ACCOUNT}-${REGION}`]).sort(),
+        );
+        for (const t of TEAMS) {
+            const text = JSON.stringify(planned.outputs[t.team]);
+            assert.ok(
+                text.includes(
+                    `"spark.eventLog.dir":"s3://spark-dev-platform-${ACCOUNT}-${REGION}/spark-events/${t.team}/"`,
+                ),
+                `${t.team}'s job request does not log events to its directory`,
+            );
+        }
+    });
+
     it("must upload a schema-valid driver and executor template per team and zone", async () => {
         const { Pod } = (await import("kubernetes-models/v1")) as unknown as {
             Pod: new (data: unknown) => { validate(): void };
         };
-        const objects = ofType(planned.resources, "aws:s3/bucketObjectv2:BucketObjectv2");
+        const objects = ofType(planned.resources, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) =>
+            String(o.inputs.key).startsWith("pod-templates/"),
+        );
         const keys = objects.map((o) => String(o.inputs.key)).sort();
         assert.deepEqual(
             keys,
@@ -405,7 +429,10 @@ describe("EMR job execution components (planned under mocks)", function () {
 
     it("must fail the policy pack if a template gains a root pod securityContext (S3 objects are read)", async () => {
         const exported = JSON.parse(JSON.stringify(planned.stackExport)) as typeof planned.stackExport;
-        const object = exported.deployment.resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2");
+        const object = exported.deployment.resources.find(
+            (r) =>
+                r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && String(r.inputs.key).startsWith("pod-templates/"),
+        );
         assert.ok(object);
         const pod = parse(String(object.inputs.content)) as { spec: Record<string, unknown> };
         pod.spec.securityContext = { runAsUser: 0 };

@@ -117,7 +117,13 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                     (r) => r.inputs.name === `spark-${stack}-${team.name}-emr-job`,
                 );
                 assert.equal(roles.length, 1);
-                const templates = ofType(plan, "aws:s3/bucketObjectv2:BucketObjectv2").filter(mine);
+                const objects = ofType(plan, "aws:s3/bucketObjectv2:BucketObjectv2").filter(mine);
+                const templates = objects.filter((o) => String(o.inputs.key).startsWith("pod-templates/"));
+                // Beside the templates, only the team's event-log directory marker.
+                assert.deepEqual(
+                    objects.filter((o) => !templates.includes(o)).map((o) => o.inputs.key),
+                    [`spark-events/${team.name}/`],
+                );
                 assert.deepEqual(
                     templates.map((t) => String(t.inputs.key)).sort(),
                     settings.spark.zones

@@ -70,7 +70,7 @@ describe("stack settings", () => {
         it("reads the Spark, EMR and log domain settings, with the cluster admins as the domain's default admins", () => {
             const dev = parseSettings(stackConfig("dev"), "spark-platform", "dev");
             assert.equal(dev.spark.operatorSource, "regional-ecr");
-            assert.equal(dev.spark.emrImageTag, "20260410");
+            assert.equal(dev.spark.emrImageTag, "20251111");
             assert.equal(dev.spark.deploySamples, false);
             assert.deepEqual(dev.teams[0].glueDatabases, []);
             assert.deepEqual(dev.emr, {
@@ -301,12 +301,17 @@ describe("stack settings", () => {
             [
                 "an image tag that is not a date",
                 { emrImageTag: "latest" },
-                /^spark-platform:emrImageTag: "latest" is not a release date; use one such as 20260410/,
+                /^spark-platform:emrImageTag: "latest" is not a release date; use one such as 20251111/,
+            ],
+            [
+                "an image date that belongs to another EMR release",
+                { emrImageTag: "20260410" },
+                /^spark-platform:emrImageTag: "20260410" is a build of emr-7\.13\.0, not of emr-7\.12\.0; use 20251111/,
             ],
             [
                 "an image tag contradicting a dated label",
                 { emrReleaseLabel: "emr-7.12.0-20260101" },
-                /^spark-platform:emrImageTag: "20260410" contradicts emrReleaseLabel emr-7.12.0-20260101/,
+                /^spark-platform:emrImageTag: "20251111" contradicts emrReleaseLabel emr-7.12.0-20260101/,
             ],
             [
                 "a sample switch that is not a boolean",

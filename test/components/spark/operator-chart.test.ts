@@ -8,6 +8,7 @@ import {
     sparkOperatorChart,
     sparkPlatformConfigProblems,
 } from "../../../components/spark";
+import { KNOWN_EMR_BUILDS } from "../../../components/spark/emr-image-builds";
 
 /**
  * The EMR on EKS registry accounts as the EMR on EKS guide lists them ("Details for selecting a base image URI"),
@@ -168,15 +169,15 @@ describe("EMR Spark image", () => {
 
     it("pins a dated release to its own date", () => {
         assert.equal(
-            emrSparkImage("us-west-2", release("emr-7.12.0-20260410")),
-            "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.12.0:20260410",
+            emrSparkImage("us-west-2", release("emr-7.12.0-20251111")),
+            "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.12.0:20251111",
         );
     });
 
     it("pins a -latest release to the configured date, never to latest", () => {
         assert.equal(
-            emrSparkImage("cn-north-1", release("emr-7.12.0-latest"), "20260410"),
-            "068337069695.dkr.ecr.cn-north-1.amazonaws.com.cn/spark/emr-7.12.0:20260410",
+            emrSparkImage("cn-north-1", release("emr-7.12.0-latest"), "20251111"),
+            "068337069695.dkr.ecr.cn-north-1.amazonaws.com.cn/spark/emr-7.12.0:20251111",
         );
         assert.equal(
             emrSparkImage("us-east-1", release("emr-6.12.0-java17-latest"), "20230701"),
@@ -187,33 +188,75 @@ describe("EMR Spark image", () => {
             problem:
                 "emrReleaseLabel emr-7.12.0-latest names the moving tag latest; " +
                 "set emrImageTag to the release date to run " +
-                "(e.g. 20260410), or use a dated label such as emr-7.12.0-20260410",
+                "(e.g. 20251111), or use a dated label such as emr-7.12.0-20251111",
         });
     });
 
     it("refuses a tag that is not a release date, or one that contradicts a dated label", () => {
         assert.deepEqual(emrSparkImage("us-west-2", release("emr-7.12.0-latest"), "latest"), {
-            problem: 'emrImageTag "latest" is not a release date; use one such as 20260410 (never latest)',
+            problem: 'emrImageTag "latest" is not a release date; use one such as 20251111 (never latest)',
         });
-        assert.deepEqual(emrSparkImage("us-west-2", release("emr-7.12.0-20260410"), "20250101"), {
+        assert.deepEqual(emrSparkImage("us-west-2", release("emr-7.12.0-20251111"), "20250101"), {
             problem:
-                "emrImageTag 20250101 contradicts emrReleaseLabel emr-7.12.0-20260410; " +
+                "emrImageTag 20250101 contradicts emrReleaseLabel emr-7.12.0-20251111; " +
                 "remove emrImageTag or make them agree",
         });
+    });
+
+    it("refuses a date known to be another release's build, naming the release's own", () => {
+        assert.deepEqual(emrSparkImage("us-west-2", release("emr-7.12.0-latest"), "20260410"), {
+            problem:
+                "emrImageTag 20260410 is a build of emr-7.13.0, not of emr-7.12.0; " +
+                "use 20251111 (emr-7.12.0's known builds: 20251111)",
+        });
+        assert.deepEqual(emrSparkImage("us-west-2", release("emr-7.12.0-20260410")), {
+            problem:
+                "emrReleaseLabel emr-7.12.0-20260410 names a date that is a build of emr-7.13.0, not of emr-7.12.0; " +
+                "use 20251111 (emr-7.12.0's known builds: 20251111)",
+        });
+    });
+
+    it("refuses a date older than the release's first build", () => {
+        const image = emrSparkImage("us-west-2", release("emr-7.12.0-latest"), "20250101");
+        assert.match(
+            typeof image === "string" ? image : image.problem,
+            /^emrImageTag 20250101 predates emr-7\.12\.0's first build, so no such image exists; use 20251111/,
+        );
+    });
+
+    it("leaves what the table cannot know to preflight: later refreshes and releases it does not list", () => {
+        // A refresh published after the table was written, and a release newer than the table.
+        assert.equal(
+            emrSparkImage("us-west-2", release("emr-7.12.0-latest"), "20260901"),
+            "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.12.0:20260901",
+        );
+        assert.equal(
+            emrSparkImage("us-west-2", release("emr-7.14.0-latest"), "20260410"),
+            "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.14.0:20260410",
+        );
+    });
+
+    it("lists each release's builds oldest first, as dates", () => {
+        for (const [version, builds] of Object.entries(KNOWN_EMR_BUILDS)) {
+            assert.match(version, /^\d+\.\d+\.\d+$/);
+            assert.ok(builds.length > 0, version);
+            for (const date of builds) assert.match(date, /^20\d{6}$/, version);
+            assert.deepEqual([...builds].sort(), builds, version);
+        }
     });
 });
 
 describe("Spark settings check (for the settings parser)", () => {
     it("accepts a supported region, release and source", () => {
         assert.deepEqual(
-            sparkPlatformConfigProblems({ region: "eu-west-1", emrReleaseLabel: "emr-7.12.0-20260410" }),
+            sparkPlatformConfigProblems({ region: "eu-west-1", emrReleaseLabel: "emr-7.12.0-20251111" }),
             [],
         );
         assert.deepEqual(
             sparkPlatformConfigProblems({
                 region: "us-gov-west-1",
                 emrReleaseLabel: "emr-7.12.0-latest",
-                emrImageTag: "20260410",
+                emrImageTag: "20251111",
                 sparkOperatorSource: "public-gallery",
             }),
             [],

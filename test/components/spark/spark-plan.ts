@@ -110,7 +110,7 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
                         deploySample: true,
                         sampleDependsOn: [operator],
                         ...(options.emrImageTag === undefined && release.label.endsWith("-latest")
-                            ? { emrImageTag: "20260410" }
+                            ? { emrImageTag: "20251111" }
                             : {}),
                         ...(options.emrImageTag !== undefined ? { emrImageTag: options.emrImageTag } : {}),
                     }),

@@ -161,14 +161,14 @@ describe("Spark PriorityClasses", () => {
 });
 
 describe("sample SparkApplication", () => {
-    const release = parseEmrReleaseLabel("emr-7.12.0-20260410");
+    const release = parseEmrReleaseLabel("emr-7.12.0-20251111");
     if (typeof release === "string") throw new Error(release);
     const pools = buildPoolContract(["us-west-2b", "us-west-2c"]);
     const app = sampleSparkApplication({
         name: "data-eng-spark-pi",
         namespace: TEAM.namespace,
         serviceAccount: "data-eng-spark",
-        image: "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.12.0:20260410",
+        image: "895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/emr-7.12.0:20251111",
         release,
         pools,
         zone: "us-west-2c",

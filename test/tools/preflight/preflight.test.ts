@@ -139,8 +139,8 @@ describe("npm run preflight", () => {
                 /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
             );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
-            assert.equal(steps.length, 9, result.stdout);
-            assert.match(result.stdout, /All 9 checks passed\.\n$/);
+            assert.equal(steps.length, 12, result.stdout);
+            assert.match(result.stdout, /All 12 checks passed\.\n$/);
         });
 
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
@@ -166,9 +166,9 @@ describe("npm run preflight", () => {
             assert.equal(report.caller.accountId, ACCOUNT);
             assert.deepEqual(
                 report.checks.map((c) => c.status),
-                Array(9).fill("pass"),
+                Array(12).fill("pass"),
             );
-            assert.match(result.stderr, /\[1\/9\]/);
+            assert.match(result.stderr, /\[1\/12\]/);
         });
     });
 
