@@ -10,3 +10,5 @@ export {
     requireChartSupports,
 } from "./pinned-chart";
 export type { ChartPin, PinnedChartArgs, RegistryCredentials, Values } from "./pinned-chart";
+export { HOOK_NEEDS, chartHookProblems, hookRendered, parseChartHooks } from "./chart-hooks";
+export type { ChartHook, HookNeed } from "./chart-hooks";

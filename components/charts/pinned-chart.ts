@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import type { ClusterContext } from "../cluster";
 import { isRecord } from "../settings/validators";
+import { ChartHook, chartHookProblems, parseChartHooks } from "./chart-hooks";
 
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "charts");
 
@@ -32,6 +33,8 @@ export interface ChartPin {
      * the pinned version; preflight asks each registry for them. Empty when the chart's images are not public.
      */
     readonly images: readonly string[];
+    /** The chart's Helm hooks at the pinned version (chart-hooks.ts); empty when it has none. */
+    readonly hooks: readonly ChartHook[];
 }
 
 /** An exact SemVer 2 version: no ranges, no `latest`. Build metadata and pre-release tags are allowed. */
@@ -66,6 +69,8 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
     if (!Array.isArray(images) || images.some((image) => typeof image !== "string" || !IMAGE_REFERENCE.test(image))) {
         problems.push("images must be a list of image references such as registry.k8s.io/pause:3.10");
     }
+    const hooks = parseChartHooks(doc.hooks);
+    if (typeof hooks[0] === "string") problems.push(...(hooks as string[]));
     if (pin.version !== undefined && !EXACT_VERSION.test(pin.version)) {
         problems.push(`version ${JSON.stringify(pin.version)} is not an exact version; pin one such as 1.14.1`);
     }
@@ -73,7 +78,7 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
         problems.push(`chart ${JSON.stringify(pin.chart)} needs either an oci:// reference or a repository URL`);
     }
     if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);
-    return { ...pin, images: images as string[] } as ChartPin;
+    return { ...pin, hooks, images: images as string[] } as ChartPin;
 }
 
 /** The pin of every chart under `chartsDir` (one folder each). */
@@ -123,13 +128,19 @@ export interface PinnedChartArgs {
     registryCredentials?: RegistryCredentials;
     /** Directory holding the chart folders. @default CHARTS_DIR */
     chartsDir?: string;
+    /**
+     * What the program creates in place of the chart's hooks, by hook name (the pin's `hooks:`): Chart v4 creates
+     * none of them. Every hook the chart relies on needs one; the chart waits for them.
+     */
+    hookReplacements?: Readonly<Record<string, pulumi.Resource>>;
 }
 
 /**
  * The one way this program installs a third-party chart: a `helm.v4.Chart` (so every rendered object is a resource
  * the policy pack sees) named after the pin's release, in the pin's namespace, at the pin's exact version (or the
  * one the args name), with the computed values merged over the pin's base values. A pin that does not support the
- * cluster's Kubernetes minor fails the deployment with an error on `parent`, before the chart is registered.
+ * cluster's Kubernetes minor, or a chart relying on a hook the program does not replace (Chart v4 creates no hook
+ * object; chart-hooks.ts), fails the deployment with an error on `parent`, before the chart is registered.
  */
 export function installPinnedChart(
     name: string,
@@ -147,6 +158,9 @@ export function installPinnedChart(
         );
     }
     const base = readBaseValues(pin.name, dir);
+    const replacements = args.hookReplacements ?? {};
+    const hookProblems = chartHookProblems(pin.name, pin.hooks, base, args.values, Object.keys(replacements));
+    if (hookProblems.length > 0) throw new pulumi.ResourceError(hookProblems.join("; "), opts.parent);
     const credentials = args.registryCredentials;
     const repositoryOpts =
         pin.repository !== undefined || credentials !== undefined
@@ -167,8 +181,20 @@ export function installPinnedChart(
             ...(repositoryOpts ? { repositoryOpts } : {}),
             values: pulumi.output(args.values ?? {}).apply((computed) => deepMerge(base, computed as Values)),
         },
-        { ...opts, provider: args.cluster.provider },
+        { ...opts, provider: args.cluster.provider, dependsOn: withReplacements(opts.dependsOn, replacements) },
     );
+}
+
+function withReplacements(
+    dependsOn: pulumi.ComponentResourceOptions["dependsOn"],
+    replacements: Readonly<Record<string, pulumi.Resource>>,
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+    const extra = Object.values(replacements);
+    if (dependsOn === undefined) return extra;
+    if (Array.isArray(dependsOn)) return [...dependsOn, ...extra];
+    if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn, ...extra];
+    const deferred = dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>;
+    return pulumi.output(deferred).apply((d) => [...(Array.isArray(d) ? d : [d]), ...extra]);
 }
 
 /** Whether a pin's Kubernetes range ("1.29-1.36" or "1.34") covers a minor ("1.34"). */

@@ -41,6 +41,30 @@ function createAddon(
     );
 }
 
+/**
+ * Configuration values of the VPC CNI add-on. `enableNetworkPolicy` turns on its network policy agent (the
+ * aws-network-policy-agent container of aws-node, eBPF on Linux EC2 nodes with kernel 5.10 or later; EKS-optimized
+ * AL2023 and Bottlerocket AMIs qualify) and EKS's policy controller; it is off by default, and without it every
+ * NetworkPolicy is accepted by the API server and enforced by nothing.
+ */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+
+/** The first VPC CNI release with the network policy agent (Amazon VPC CNI network policy FAQ). */
+const NETWORK_POLICY_SINCE = [1, 14] as const;
+
+/**
+ * Whether a VPC CNI add-on of `version` (v1.20.4-eksbuild.1) with these configuration values enforces
+ * NetworkPolicies: the release has the agent and the configuration turns it on.
+ */
+export function vpcCniEnforcesNetworkPolicies(version: string, configuration: Readonly<Record<string, unknown>>) {
+    const m = /^v(\d+)\.(\d+)\./.exec(version);
+    if (!m) return false;
+    const [major, minor] = [Number(m[1]), Number(m[2])];
+    const [sinceMajor, sinceMinor] = NETWORK_POLICY_SINCE;
+    const recentEnough = major > sinceMajor || (major === sinceMajor && minor >= sinceMinor);
+    return recentEnough && configuration.enableNetworkPolicy === "true";
+}
+
 /** Namespace and service account of the VPC CNI (aws-node DaemonSet), the only one its IRSA role trusts. */
 export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
 
@@ -50,12 +74,18 @@ export interface IrsaOptions {
     readonly oidcIssuer: pulumi.Input<string>;
 }
 
+export interface NetworkingAddons {
+    readonly addons: aws.eks.Addon[];
+    /** The VPC CNI add-on when its version and configuration enforce NetworkPolicies; otherwise undefined. */
+    readonly networkPolicyEnforcer?: aws.eks.Addon;
+}
+
 /**
  * vpc-cni and kube-proxy: DaemonSets, ACTIVE without nodes, needed before any node can become Ready. The CNI
  * manages ENIs and IPs with its own IRSA role, so node roles (which every pod on a node could reach through IMDS
- * if the hop limit were raised) do not carry AmazonEKS_CNI_Policy.
+ * if the hop limit were raised) do not carry AmazonEKS_CNI_Policy, and enforces NetworkPolicies.
  */
-export function createNetworkingAddons(ctx: AddonContext, o: IrsaOptions): aws.eks.Addon[] {
+export function createNetworkingAddons(ctx: AddonContext, o: IrsaOptions): NetworkingAddons {
     const cniRole = createAddonRole(
         ctx,
         o,
@@ -64,7 +94,15 @@ export function createNetworkingAddons(ctx: AddonContext, o: IrsaOptions): aws.e
         "AmazonEKS_CNI_Policy",
         "VPC CNI (aws-node): attaches ENIs and assigns pod IPs on the cluster's nodes",
     );
-    return [createAddon(ctx, "vpc-cni", { serviceAccountRoleArn: cniRole.arn }), createAddon(ctx, "kube-proxy")];
+    const cni = createAddon(ctx, "vpc-cni", {
+        serviceAccountRoleArn: cniRole.arn,
+        configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
+    });
+    const enforces = vpcCniEnforcesNetworkPolicies(ctx.versions["vpc-cni"], VPC_CNI_CONFIGURATION);
+    return {
+        addons: [cni, createAddon(ctx, "kube-proxy")],
+        ...(enforces ? { networkPolicyEnforcer: cni } : {}),
+    };
 }
 
 export interface WorkloadAddonOptions extends IrsaOptions {

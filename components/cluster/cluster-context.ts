@@ -27,4 +27,10 @@ export interface ClusterContext {
     readonly systemNodeSelector: Readonly<Record<string, string>>;
     /** Tags for EC2 instances and volumes the cluster's node groups and autoscaler launch. */
     readonly instanceTags: Readonly<Record<string, string>>;
+    /**
+     * What enforces NetworkPolicies in the cluster (the VPC CNI add-on with its network policy agent on), or
+     * undefined when nothing does. NetworkPolicies are created only when it is set, and wait for it: on a cluster
+     * whose CNI does not enforce them they would only look protective.
+     */
+    readonly networkPolicyEnforcer?: pulumi.Resource;
 }

@@ -145,7 +145,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 labels: a.systemNodeLabels,
                 rootVolumeGiB: a.systemRootVolumeGiB,
                 instanceTags: a.instanceTags,
-                after: networking,
+                after: networking.addons,
             },
             this,
         );
@@ -163,7 +163,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.oidcIssuer = cluster.oidcIssuer;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         // The API rules are part of "usable": from a runner outside the cluster, nothing answers before them.
-        const readyWhen = [systemNodes, ...networking, ...workload, ...apiAccess];
+        const readyWhen = [systemNodes, ...networking.addons, ...workload, ...apiAccess];
         this.provider = createProvider(name, this.kubeconfig, readyWhen, this);
         this.systemNodeSelector = { ...a.systemNodeLabels };
         this.context = {
@@ -177,6 +177,7 @@ export class EksCluster extends pulumi.ComponentResource {
             provider: this.provider,
             systemNodeSelector: this.systemNodeSelector,
             instanceTags: { ...a.instanceTags },
+            ...(networking.networkPolicyEnforcer ? { networkPolicyEnforcer: networking.networkPolicyEnforcer } : {}),
         };
         new k8s.storage.v1.StorageClass(`${name}-gp3`, defaultStorageClassManifest(), {
             parent: this,

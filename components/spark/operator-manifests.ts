@@ -16,10 +16,7 @@ export function operatorNamespaceManifest(name: string, kubernetesVersion: strin
     return {
         metadata: {
             name,
-            labels: {
-                ...podSecurityLabels("restricted", kubernetesVersion),
-                "pod-security.kubernetes.io/enforce": "baseline",
-            },
+            labels: podSecurityLabels("restricted", kubernetesVersion, "baseline"),
         },
     };
 }

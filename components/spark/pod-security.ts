@@ -6,17 +6,22 @@
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
 /**
- * Enforce, audit and warn at `level`, each pinned to the cluster's minor so a control-plane upgrade cannot tighten
- * or loosen the rules under running workloads before the platform team moves the pin.
+ * Audit and warn at `level` and enforce at `enforce` (by default the same), each pinned to the cluster's minor so a
+ * control-plane upgrade cannot tighten or loosen the rules under running workloads before the platform team moves
+ * the pin.
  */
-export function podSecurityLabels(level: PodSecurityLevel, kubernetesVersion: string): Record<string, string> {
+export function podSecurityLabels(
+    level: PodSecurityLevel,
+    kubernetesVersion: string,
+    enforce: PodSecurityLevel = level,
+): Record<string, string> {
     if (!/^1\.\d+$/.test(kubernetesVersion)) {
         throw new RangeError(`${JSON.stringify(kubernetesVersion)} is not a Kubernetes minor such as 1.34`);
     }
     const version = `v${kubernetesVersion}`;
     const labels: Record<string, string> = {};
     for (const mode of ["enforce", "audit", "warn"]) {
-        labels[`pod-security.kubernetes.io/${mode}`] = level;
+        labels[`pod-security.kubernetes.io/${mode}`] = mode === "enforce" ? enforce : level;
         labels[`pod-security.kubernetes.io/${mode}-version`] = version;
     }
     return labels;
@@ -46,4 +51,20 @@ export function restrictedPodSecurityContext(user: { uid: number; gid: number } 
         fsGroup: user.gid,
         seccompProfile: { type: "RuntimeDefault" },
     };
+}
+
+/**
+ * The container security context a SparkApplication of the EMR operator's API can carry: `restricted` without the
+ * seccomp profile, which the kubeflow 1.1.x CRD's securityContext does not have (the node's runtime default applies
+ * only where the kubelet defaults it). Non-root, no privilege escalation, no capabilities.
+ */
+export function nonRootContainerSecurityContext(user: { uid: number; gid: number } = EMR_HADOOP_USER) {
+    const { seccompProfile: _omitted, ...context } = restrictedContainerSecurityContext(user);
+    return context;
+}
+
+/** The pod-level half of nonRootContainerSecurityContext: restricted without the seccomp profile. */
+export function nonRootPodSecurityContext(user: { uid: number; gid: number } = EMR_HADOOP_USER) {
+    const { seccompProfile: _omitted, ...context } = restrictedPodSecurityContext(user);
+    return context;
 }

@@ -1,11 +1,14 @@
 /**
  * A sample SparkApplication per team (SparkPi on the EMR image): what a team's job manifest looks like on this
- * platform — non-root under Pod Security `restricted`, driver and executors in one zone, the driver on the
- * on-demand driver pool and executors on the spot executor pool (through the pool contract).
+ * platform — non-root, driver and executors in one zone, the driver on the on-demand driver pool and executors on
+ * the spot executor pool (through the pool contract).
+ *
+ * It is written against the API the EMR Spark Operator serves, the kubeflow 1.1.x CRD
+ * (test/fixtures/crds/README.md): no per-role `priorityClassName` and no `seccompProfile`, which that schema lacks.
  */
 import { PoolContract, findPool } from "../autoscaling/pool-contract";
 import type { EmrReleaseLabel } from "../settings";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
+import { nonRootContainerSecurityContext, nonRootPodSecurityContext } from "./pod-security";
 import { SPARK_PRIORITY_CLASSES } from "./priority-classes";
 
 export interface SampleApplicationInput {
@@ -36,13 +39,12 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
         const pool = findPool(input.pools, input.zone, kind);
         return {
             serviceAccount: input.serviceAccount,
-            priorityClassName: SPARK_PRIORITY_CLASSES[kind].name,
             nodeSelector: { ...pool.nodeSelector },
             tolerations: pool.tolerations.map((t) => ({ ...t })),
             ...(Object.keys(pool.podAnnotations).length > 0 ? { annotations: { ...pool.podAnnotations } } : {}),
             labels: { "spark-platform/sample": input.name },
-            podSecurityContext: restrictedPodSecurityContext(),
-            securityContext: restrictedContainerSecurityContext(),
+            podSecurityContext: nonRootPodSecurityContext(),
+            securityContext: nonRootContainerSecurityContext(),
         };
     };
     return {
@@ -59,6 +61,10 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
             arguments: ["1000"],
             sparkVersion: sparkVersionOf(input.release),
             restartPolicy: { type: "Never" },
+            // The 1.1.x API has one priority class per application, which the operator's webhook puts on every pod
+            // of it. The driver's: losing a driver fails the job, while the executors it lets preempt cost retried
+            // tasks.
+            batchSchedulerOptions: { priorityClassName: SPARK_PRIORITY_CLASSES.driver.name },
             driver: { ...role("driver"), cores: 1, coreLimit: "1", memory: "2g" },
             executor: { ...role("executor"), instances: 2, cores: 2, memory: "4g" },
         },

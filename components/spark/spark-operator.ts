@@ -1,11 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryCredentials, installPinnedChart, readChartPin } from "../charts";
+import { RegistryCredentials, deepMerge, installPinnedChart, readBaseValues, readChartPin } from "../charts";
 import type { ClusterContext } from "../cluster/cluster-context";
 import { EmrRegistry, SparkOperatorSource, sparkOperatorChart } from "./operator-chart";
 import { sparkOperatorValues } from "./operator-values";
 import { OPERATOR_PORTS, operatorNamespaceManifest, operatorNetworkPolicyManifest } from "./operator-manifests";
+import {
+    OperatorIdentity,
+    operatorClusterRoleBindingManifest,
+    operatorClusterRoleManifest,
+    operatorFeatures,
+    operatorServiceAccountManifest,
+} from "./operator-access";
+import { createWebhookCertificate } from "./webhook-certificate";
 
 export interface SparkOperatorArgs {
     /** The cluster the operator is installed into. */
@@ -30,8 +38,10 @@ const defaults = { source: "regional-ecr" as SparkOperatorSource, dependsOn: [] 
 
 /**
  * The EMR-flavoured Spark Operator: its namespace, a network policy that admits only the API server's webhook
- * calls and metrics scrapes, and the `spark-operator` chart from the region's EMR on EKS registry (logged in with an
- * ECR token for that registry's account) or the public gallery, at the version of the EMR release.
+ * calls and metrics scrapes, what the chart would create as Helm hooks (which `helm.v4.Chart` never creates: the
+ * operator's ServiceAccount, ClusterRole and ClusterRoleBinding, and the webhook certificate Secret), and the
+ * `spark-operator` chart from the region's EMR on EKS registry (logged in with an ECR token for that registry's
+ * account) or the public gallery, at the version of the EMR release.
  */
 export class SparkOperator extends pulumi.ComponentResource {
     /** Namespace the operator runs in. */
@@ -60,18 +70,57 @@ export class SparkOperator extends pulumi.ComponentResource {
             k8sOpts,
         );
         const webhookPort = OPERATOR_PORTS.webhook;
-        const policy = new k8s.networking.v1.NetworkPolicy(
-            `${name}-ingress`,
-            operatorNetworkPolicyManifest(pin.namespace, pin.release),
-            { ...k8sOpts, dependsOn: [namespace] },
+        const enforcer = a.cluster.networkPolicyEnforcer;
+        const policies = enforcer
+            ? [
+                  new k8s.networking.v1.NetworkPolicy(
+                      `${name}-ingress`,
+                      operatorNetworkPolicyManifest(pin.namespace, pin.release),
+                      { ...k8sOpts, dependsOn: [namespace, enforcer] },
+                  ),
+              ]
+            : [];
+
+        const base = readBaseValues(pin.name);
+        const serviceAccountName = (base.serviceAccounts as { sparkoperator?: { name?: unknown } } | undefined)
+            ?.sparkoperator?.name;
+        if (typeof serviceAccountName !== "string" || serviceAccountName === "") {
+            throw new pulumi.ResourceError(
+                "Spark Operator: charts/spark-operator/values.yaml must name serviceAccounts.sparkoperator.name",
+                this,
+            );
+        }
+        const identity: OperatorIdentity = {
+            namespace: pin.namespace,
+            fullname: pin.release,
+            serviceAccount: serviceAccountName,
+        };
+        const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-operator`,
+            operatorServiceAccountManifest(identity),
+            inNamespace,
         );
+        const certificate = createWebhookCertificate(name, identity, { ...k8sOpts, dependsOn: [namespace] });
 
         const registryCredentials = chart.registry && ecrCredentials(chart.registry, this);
         const values = sparkOperatorValues({
             region: a.cluster.region,
             jobNamespaces: a.jobNamespaces,
             systemNodeSelector: a.cluster.systemNodeSelector,
+            fullname: identity.fullname,
+            webhookCertificateChecksum: certificate.checksum,
         });
+        const clusterRole = new k8s.rbac.v1.ClusterRole(
+            `${name}-operator`,
+            operatorClusterRoleManifest(identity, operatorFeatures(deepMerge(base, values))),
+            k8sOpts,
+        );
+        const clusterRoleBinding = new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-operator`,
+            operatorClusterRoleBindingManifest(identity),
+            { ...k8sOpts, dependsOn: [clusterRole, serviceAccount] },
+        );
         installPinnedChart(
             name,
             {
@@ -80,9 +129,15 @@ export class SparkOperator extends pulumi.ComponentResource {
                 chart: chart.chart,
                 version: chart.version,
                 values,
+                hookReplacements: {
+                    "operator-service-account": serviceAccount,
+                    "operator-cluster-role": clusterRole,
+                    "operator-cluster-role-binding": clusterRoleBinding,
+                    "webhook-init": certificate.secret,
+                },
                 ...(registryCredentials ? { registryCredentials } : {}),
             },
-            { parent: this, dependsOn: [namespace, policy, ...a.dependsOn] },
+            { parent: this, dependsOn: [namespace, ...policies, ...a.dependsOn] },
         );
 
         this.namespace = pin.namespace;

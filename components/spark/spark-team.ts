@@ -48,15 +48,23 @@ export interface SparkTeamArgs {
     jobRoleArn: pulumi.Input<string>;
     /** Resources the sample application needs first when deployed: the Spark Operator (its CRDs and webhook). */
     sampleDependsOn?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * Whether an EMR on EKS virtual cluster targets the namespace (index.ts gives every team one). Its pods then
+     * cannot all meet Pod Security `restricted`, so the namespace enforces `baseline` and warns and audits
+     * `restricted` (team-manifests.ts).
+     * @default true
+     */
+    emrVirtualCluster?: boolean;
 }
 
 const defaults = {
     deploySample: false,
+    emrVirtualCluster: true,
     sampleDependsOn: [] as pulumi.Input<pulumi.Resource>[],
 };
 
 /**
- * One Spark team: its namespace (Pod Security `restricted`), ResourceQuota and LimitRange from its quota,
+ * One Spark team: its namespace (Pod Security `restricted`, enforcing `baseline` when EMR targets it), ResourceQuota and LimitRange from its quota,
  * default-deny network policies with Spark's allows, the Spark job service account (annotated with the team's job
  * role, which the EMR job execution settings own) and RBAC, and a sample SparkApplication.
  */
@@ -85,14 +93,26 @@ export class SparkTeam extends pulumi.ComponentResource {
 
         const namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
-            teamNamespaceManifest(team, cluster.kubernetesVersion),
+            teamNamespaceManifest(team, cluster.kubernetesVersion, a.emrVirtualCluster),
             k8sOpts,
         );
         const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
         new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuotaManifest(team), inNamespace);
         new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeManifest(team), inNamespace);
-        for (const [policyName, manifest] of Object.entries(networkPolicyManifests(team))) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest, inNamespace);
+        const enforcer = cluster.networkPolicyEnforcer;
+        if (enforcer) {
+            for (const [policyName, manifest] of Object.entries(networkPolicyManifests(team))) {
+                new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest, {
+                    ...k8sOpts,
+                    dependsOn: [namespace, enforcer],
+                });
+            }
+        } else {
+            void pulumi.log.warn(
+                `Spark team ${team.name}: the cluster enforces no NetworkPolicies (VPC CNI enableNetworkPolicy off), ` +
+                    "so none are created; its namespace is not isolated",
+                this,
+            );
         }
 
         const serviceAccount = sparkServiceAccountName(team);

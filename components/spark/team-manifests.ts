@@ -17,11 +17,19 @@ export function sparkServiceAccountName(team: Pick<TeamSettings, "name">): strin
 
 const teamLabels = (team: TeamSettings) => ({ "spark-platform/team": team.name });
 
-/** The namespace, enforcing Pod Security `restricted`, and labelled for the Spark Operator's webhook. */
-export function teamNamespaceManifest(team: TeamSettings, kubernetesVersion: string) {
+/**
+ * The namespace, labelled for the Spark Operator's webhook, under Pod Security `restricted` on warn and audit. It
+ * enforces `restricted` too, unless an EMR on EKS virtual cluster targets it: EMR creates job-submitter pods that
+ * cannot be templated and injects containers, and EMR's pod-template allow-list excludes `spec.securityContext` and
+ * the main container's `securityContext`, so those pods cannot be given the seccomp profile and the other fields
+ * `restricted` requires. Such a namespace enforces `baseline`; non-root stays enforced by the policy pack on
+ * everything the program authors (pod templates, SparkApplications, chart values).
+ */
+export function teamNamespaceManifest(team: TeamSettings, kubernetesVersion: string, emrVirtualCluster: boolean) {
+    const enforce = emrVirtualCluster ? "baseline" : "restricted";
     const labels: Record<string, string> = {
         ...teamLabels(team),
-        ...podSecurityLabels("restricted", kubernetesVersion),
+        ...podSecurityLabels("restricted", kubernetesVersion, enforce),
         [SPARK_JOBS_NAMESPACE_LABEL.key]: SPARK_JOBS_NAMESPACE_LABEL.value,
     };
     return { metadata: { name: team.namespace, labels } };
@@ -49,8 +57,14 @@ export function resourceQuotaManifest(team: TeamSettings) {
 export const CONTAINER_DEFAULTS = { cpuRequest: "250m", memoryRequest: "512Mi", memoryLimit: "1Gi" } as const;
 
 /**
- * Per-container defaults and ceilings: containers without requests get small ones (so the quota can count them),
- * containers without a memory limit get one, and no single container may ask for more than the whole quota.
+ * Per-container defaults and ceilings. Containers without requests get small ones (so the quota can count them),
+ * containers without a memory limit get a small one, and no container may ask for more memory than the quota.
+ *
+ * Every resource with a `max` has a `default` limit: the API server defaults a missing `default` to the `max`
+ * (core/v1 SetDefaults_LimitRange), which would give every container without a limit the team's whole quota as
+ * its limit. CPU has neither: Spark sets a CPU limit only when a job asks for one (`coreLimit`), and a default CPU
+ * limit below a pod's request makes the API server refuse the pod (an executor asking for 4 cores with a 1-core
+ * default limit), so CPU is bounded by the quota's `requests.cpu` alone.
  */
 export function limitRangeManifest(team: TeamSettings) {
     const { cpu, memory } = team.quota;
@@ -65,7 +79,7 @@ export function limitRangeManifest(team: TeamSettings) {
                         memory: minQuantity(CONTAINER_DEFAULTS.memoryRequest, memory),
                     },
                     default: { memory: minQuantity(CONTAINER_DEFAULTS.memoryLimit, memory) },
-                    max: { cpu, memory },
+                    max: { memory },
                 },
             ],
         },

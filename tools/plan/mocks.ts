@@ -46,6 +46,11 @@ function physicalName(ctx: MockContext, key = "name"): string {
     return typeof prefix === "string" ? `${prefix}${ctx.hex(26)}` : `${ctx.name}-${ctx.hex(7)}`;
 }
 
+/** A PEM block of `label` whose body is not key material: the plan only needs a stable, recognisable string. */
+function mockPem(label: string, ctx: MockContext): string {
+    return `-----BEGIN ${label}-----\nMOCK${ctx.hex(40)}\n-----END ${label}-----\n`;
+}
+
 const prefixedId =
     (prefix: string, digits = 17): OutputBuilder =>
     (ctx) => ({ id: `${prefix}-${ctx.hex(digits)}` });
@@ -244,6 +249,13 @@ const BUILDERS: Record<string, OutputBuilder> = {
         const id = ctx.hex(25);
         return { id, state: { arn: ctx.arn("emr-containers", `/virtualclusters/${id}`) } };
     },
+    // Keys and certificates the tls provider would generate: stand-in PEM blocks, deterministic per resource.
+    "tls:index/privateKey:PrivateKey": (ctx) => ({
+        state: { privateKeyPem: mockPem("RSA PRIVATE KEY", ctx), publicKeyPem: mockPem("PUBLIC KEY", ctx) },
+    }),
+    "tls:index/selfSignedCert:SelfSignedCert": (ctx) => ({ state: { certPem: mockPem("CERTIFICATE", ctx) } }),
+    "tls:index/certRequest:CertRequest": (ctx) => ({ state: { certRequestPem: mockPem("CERTIFICATE REQUEST", ctx) } }),
+    "tls:index/locallySignedCert:LocallySignedCert": (ctx) => ({ state: { certPem: mockPem("CERTIFICATE", ctx) } }),
     "kubernetes:helm.sh/v4:Chart": () => ({ state: { resources: [] } }),
     "kubernetes:yaml/v2:ConfigGroup": () => ({ state: { resources: [] } }),
 };

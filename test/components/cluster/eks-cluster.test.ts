@@ -5,7 +5,10 @@ import {
     ADDON_NAMES,
     DEFAULT_STORAGE_CLASS_NAME,
     EBS_CSI_SERVICE_ACCOUNT,
+    EKS_ADDON_VERSIONS,
+    VPC_CNI_CONFIGURATION,
     addonVersionsFor,
+    vpcCniEnforcesNetworkPolicies,
     EksCluster,
     EksClusterArgs,
     adminAccessEntries,
@@ -342,6 +345,23 @@ describe("managed add-ons, storage and the Kubernetes provider", () => {
             assert.equal(addon(n).inputs.clusterName, "spark-prod");
         }
         assert.match(pinned["kube-proxy"], /^v1\.34\./, "kube-proxy follows the cluster minor");
+    });
+
+    it("turns on the VPC CNI's network policy agent, at a release that has one (1.14 or later)", () => {
+        assert.deepEqual(JSON.parse(String(addon("vpc-cni").inputs.configurationValues)), {
+            enableNetworkPolicy: "true",
+        });
+        for (const versions of Object.values(EKS_ADDON_VERSIONS)) {
+            assert.ok(vpcCniEnforcesNetworkPolicies(versions["vpc-cni"], VPC_CNI_CONFIGURATION), versions["vpc-cni"]);
+        }
+        assert.equal(vpcCniEnforcesNetworkPolicies("v1.13.4-eksbuild.1", VPC_CNI_CONFIGURATION), false);
+        assert.equal(vpcCniEnforcesNetworkPolicies("v1.20.4-eksbuild.1", {}), false);
+    });
+
+    it("creates every NetworkPolicy only after the CNI that enforces it", () => {
+        const policies = ofType(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        assert.ok(policies.length > 0);
+        for (const p of policies) assert.ok(p.dependencies.includes(addon("vpc-cni").urn), p.name);
     });
 
     it("installs networking before the system nodes and CoreDNS and the EBS CSI driver after them", () => {

@@ -51,7 +51,7 @@ describe("supported Kubernetes versions", () => {
                 mkdirSync(path.join(dir, name));
                 writeFileSync(
                     path.join(dir, name, "pin.yaml"),
-                    `chart: oci://public.ecr.aws/example/${name}\nversion: 1.0.0\nnamespace: x\nrelease: ${name}\nkubernetes: "${range}"\n`,
+                    `chart: oci://public.ecr.aws/example/${name}\nversion: 1.0.0\nnamespace: x\nrelease: ${name}\nkubernetes: "${range}"\nhooks: []\n`,
                 );
             }
             writeFileSync(path.join(dir, "README.md"), "not a chart\n");

@@ -9,6 +9,7 @@ import { EMR_ON_EKS_ECR_ACCOUNTS, dnsSuffixOf } from "../../../components/settin
 import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
 import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";
 import { SparkPlan, TEAMS, handMadeCluster, jobRoleArnOf, ofType, planSpark } from "./spark-plan";
 import { planProgram } from "../../../tools/plan/plan";
@@ -24,6 +25,14 @@ const metaOf = (r: CapturedResource) =>
         annotations?: Record<string, string>;
     };
 const byNamespace = (rs: CapturedResource[], namespace: string) => rs.filter((r) => metaOf(r).namespace === namespace);
+/** Inputs with Pulumi's secret wrappers (`{<sig>: …, value}`) replaced by their values, as the API server gets them. */
+function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value !== "object" || value === null) return value;
+    const record = value as Record<string, unknown>;
+    if (record[SPECIAL_SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
 
 interface Validatable {
     validate(): void;
@@ -108,6 +117,86 @@ describe("Spark components (planned under mocks)", function () {
             assert.equal(metaOf(namespace).labels?.["pod-security.kubernetes.io/warn"], "restricted");
         });
 
+        it("creates what the chart's hooks would (helm.v4.Chart drops them), and the chart waits for each", () => {
+            const [chart] = ofType(plan, CHART);
+            const inOperatorNs = (type: string) => byNamespace(ofType(plan, type), "spark-operator");
+            const [sa] = inOperatorNs("kubernetes:core/v1:ServiceAccount");
+            assert.equal(metaOf(sa).name, "emr-containers-sa-spark-operator");
+            const [role] = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+            const [binding] = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+            assert.equal(metaOf(role).name, "spark-operator");
+            assert.deepEqual(binding.inputs.roleRef, {
+                apiGroup: "rbac.authorization.k8s.io",
+                kind: "ClusterRole",
+                name: "spark-operator",
+            });
+            assert.deepEqual(binding.inputs.subjects, [
+                { kind: "ServiceAccount", name: "emr-containers-sa-spark-operator", namespace: "spark-operator" },
+            ]);
+            const [secret] = inOperatorNs("kubernetes:core/v1:Secret");
+            assert.equal(metaOf(secret).name, "spark-operator-webhook-certs");
+            const data = unwrapSecrets(secret.inputs.stringData) as Record<string, string>;
+            assert.deepEqual(Object.keys(data).sort(), [
+                "ca-cert.pem",
+                "ca-key.pem",
+                "server-cert.pem",
+                "server-key.pem",
+            ]);
+            assert.match(data["server-key.pem"], /^-----BEGIN RSA PRIVATE KEY-----/);
+            assert.equal(
+                (secret.serializedInputs.stringData as Record<string, unknown>)[SPECIAL_SIG_KEY],
+                SECRET_SIG,
+                "the keys are secret",
+            );
+            for (const r of [sa, role, binding, secret]) {
+                assert.ok(chart.dependencies.includes(r.urn), `the chart waits for ${r.type} ${r.name}`);
+            }
+        });
+
+        it("turns the chart's own hook copies and its spark-role off, and pins the names they use", () => {
+            const values = ofType(plan, CHART)[0].inputs.values as Record<string, Record<string, unknown>>;
+            assert.deepEqual(values.serviceAccounts.sparkoperator, {
+                create: false,
+                name: "emr-containers-sa-spark-operator",
+            });
+            assert.deepEqual(values.rbac, { create: false, createRole: false, createClusterRole: false });
+            assert.equal(values.fullnameOverride, "spark-operator");
+        });
+
+        it("serves the webhook a certificate for its Service's name, and restarts the operator when it changes", () => {
+            const [request] = ofType(plan, "tls:index/certRequest:CertRequest");
+            assert.deepEqual(request.inputs.dnsNames, ["spark-operator-webhook.spark-operator.svc"]);
+            const [server] = ofType(plan, "tls:index/locallySignedCert:LocallySignedCert");
+            const [ca] = ofType(plan, "tls:index/selfSignedCert:SelfSignedCert");
+            assert.equal(ca.inputs.isCaCertificate, true);
+            assert.ok((server.inputs.allowedUses as string[]).includes("serverAuth"));
+            for (const cert of [ca, server]) {
+                assert.equal(cert.inputs.validityPeriodHours, 87600);
+                assert.equal(cert.inputs.earlyRenewalHours, 8760, "reissued by the first pulumi up in its last year");
+            }
+            const values = ofType(plan, CHART)[0].inputs.values as { podAnnotations: Record<string, string> };
+            assert.match(values.podAnnotations["spark-platform/webhook-certs-sha256"], /^[0-9a-f]{64}$/);
+        });
+
+        it("grants the operator what the 1.1.27 operator uses with these values, and no secrets, nodes or CRDs", () => {
+            const [role] = ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+            const rules = role.inputs.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+            const resources = rules.flatMap((r) => r.resources).sort();
+            assert.deepEqual(resources, [
+                "configmaps",
+                "events",
+                "mutatingwebhookconfigurations",
+                "pods",
+                "scheduledsparkapplications",
+                "scheduledsparkapplications/status",
+                "services",
+                "sparkapplications",
+                "sparkapplications/status",
+                "validatingwebhookconfigurations",
+            ]);
+            assert.ok(rules.every((r) => !r.apiGroups.includes("*") && !r.resources.includes("*")));
+        });
+
         it("pulls from the public gallery without registry credentials when configured so", async () => {
             const gallery = await planSpark({ source: "public-gallery", region: "eu-west-1" });
             const [chart] = ofType(gallery, CHART);
@@ -142,10 +231,13 @@ describe("Spark components (planned under mocks)", function () {
     });
 
     describe("teams", () => {
-        it("get a restricted namespace, a quota, limits and four network policies each", () => {
+        it("get a namespace EMR jobs are admitted to, a quota, limits and four network policies each", () => {
             for (const team of TEAMS) {
                 const ns = ofType(plan, "kubernetes:core/v1:Namespace").find((r) => metaOf(r).name === team.namespace)!;
-                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/enforce"], "restricted");
+                // Every team has an EMR virtual cluster: baseline enforced, restricted warned and audited.
+                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/enforce"], "baseline");
+                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/warn"], "restricted");
+                assert.equal(metaOf(ns).labels?.["pod-security.kubernetes.io/audit"], "restricted");
                 const [quota] = byNamespace(ofType(plan, "kubernetes:core/v1:ResourceQuota"), team.namespace);
                 assert.deepEqual((quota.inputs.spec as { hard: unknown }).hard, {
                     "requests.cpu": team.quota.cpu,
@@ -153,7 +245,9 @@ describe("Spark components (planned under mocks)", function () {
                     "limits.memory": team.quota.memory,
                 });
                 const [limits] = byNamespace(ofType(plan, "kubernetes:core/v1:LimitRange"), team.namespace);
-                assert.deepEqual((limits.inputs.spec as { limits: { max: unknown }[] }).limits[0].max, team.quota);
+                assert.deepEqual((limits.inputs.spec as { limits: { max: unknown }[] }).limits[0].max, {
+                    memory: team.quota.memory,
+                });
                 const policies = byNamespace(
                     ofType(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy"),
                     team.namespace,
@@ -167,6 +261,18 @@ describe("Spark components (planned under mocks)", function () {
                 for (const r of [quota, limits, ...policies])
                     assert.ok(r.dependencies.includes(ns.urn), `${r.name} waits for its namespace`);
             }
+        });
+
+        it("get NetworkPolicies only from a cluster whose CNI enforces them, and those wait for it", async () => {
+            const [cni] = ofType(plan, "aws:eks/addon:Addon");
+            assert.equal(cni.inputs.configurationValues, JSON.stringify({ enableNetworkPolicy: "true" }));
+            const policies = ofType(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+            assert.equal(policies.length, TEAMS.length * 4 + 1);
+            for (const p of policies) assert.ok(p.dependencies.includes(cni.urn), `${p.name} waits for the CNI`);
+
+            const unenforced = await planSpark({ networkPolicies: false });
+            assert.deepEqual(ofType(unenforced, "kubernetes:networking.k8s.io/v1:NetworkPolicy"), []);
+            assert.equal(ofType(unenforced, "kubernetes:core/v1:Namespace").length, TEAMS.length + 1);
         });
 
         it("share cluster-wide PriorityClasses: drivers high, executors low", () => {
@@ -234,7 +340,7 @@ describe("Spark components (planned under mocks)", function () {
                 const data = {
                     apiVersion: r.type.split(":")[1].replace(/^core\//, ""),
                     kind: r.type.split(":")[2],
-                    ...r.inputs,
+                    ...(unwrapSecrets(r.inputs) as Record<string, unknown>),
                 };
                 const problem =
                     r.type === SPARK_APP
@@ -242,16 +348,42 @@ describe("Spark components (planned under mocks)", function () {
                         : modelErrors(await coreModel(r.type), data);
                 assert.equal(problem, undefined, `${r.type} ${r.name}: ${problem}`);
             }
+            assert.deepEqual(
+                [...kinds].filter((k) => !k.startsWith("kubernetes:")),
+                [],
+            );
             assert.deepEqual([...kinds].sort(), [
                 "kubernetes:core/v1:LimitRange",
                 "kubernetes:core/v1:Namespace",
                 "kubernetes:core/v1:ResourceQuota",
+                "kubernetes:core/v1:Secret",
                 "kubernetes:core/v1:ServiceAccount",
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
                 "kubernetes:rbac.authorization.k8s.io/v1:Role",
                 "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
                 "kubernetes:scheduling.k8s.io/v1:PriorityClass",
                 SPARK_APP,
+            ]);
+        });
+
+        it("validates SparkApplications against the EMR operator's API (kubeflow 1.1.27), not a 2.x one", () => {
+            // Fields the 2.x CRDs have and the 1.1.x line lacks: the API server refuses or prunes them.
+            const sparkApplication = crdValidator(SPARK_APPLICATION_CRD, "v1beta2");
+            const [app] = ofType(plan, SPARK_APP);
+            const spec = app.inputs.spec as Record<string, Record<string, unknown>>;
+            const withTwoXFields = {
+                ...app.inputs,
+                spec: {
+                    ...spec,
+                    driver: { ...spec.driver, priorityClassName: "spark-driver" },
+                    executor: { ...spec.executor, securityContext: { seccompProfile: { type: "RuntimeDefault" } } },
+                },
+            };
+            assert.deepEqual(schemaErrors(sparkApplication, withTwoXFields), [
+                "/spec/driver must NOT have additional properties (priorityClassName)",
+                "/spec/executor/securityContext must NOT have additional properties (seccompProfile)",
             ]);
         });
 
@@ -294,7 +426,12 @@ describe("Spark components (planned under mocks)", function () {
                     : region.startsWith("us-gov-")
                       ? "aws-us-gov"
                       : "aws";
-                for (const sa of ofType(p, "kubernetes:core/v1:ServiceAccount")) {
+                const teamNamespaces = TEAMS.map((t) => t.namespace);
+                const jobAccounts = ofType(p, "kubernetes:core/v1:ServiceAccount").filter((sa) =>
+                    teamNamespaces.includes(metaOf(sa).namespace ?? ""),
+                );
+                assert.equal(jobAccounts.length, TEAMS.length);
+                for (const sa of jobAccounts) {
                     const arn = metaOf(sa).annotations?.["eks.amazonaws.com/role-arn"] ?? "";
                     assert.ok(arn.startsWith(`arn:${partition}:iam::`), `${sa.name}: ${arn}`);
                 }

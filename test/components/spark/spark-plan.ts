@@ -2,10 +2,12 @@
  * Plans the Spark components alone under the plan's mocks (planProgram), with a hand-made ClusterContext for a
  * region, as index.ts would wire them: priority classes, the operator, one SparkTeam per team.
  */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { buildPoolContract } from "../../../components/autoscaling";
+import { VPC_CNI_CONFIGURATION } from "../../../components/cluster/addons";
 import type { ClusterContext } from "../../../components/cluster/cluster-context";
 import { partitionOf, dnsSuffixOf } from "../../../components/settings";
 import type { TeamSettings } from "../../../components/settings";
@@ -22,6 +24,8 @@ export interface SparkPlanOptions {
     emrReleaseLabel?: string;
     emrImageTag?: string;
     source?: SparkOperatorSource;
+    /** Whether the cluster's CNI enforces NetworkPolicies. @default true */
+    networkPolicies?: boolean;
     /** Project and stack names, so the resources can join a fixture stack's export. */
     project?: string;
     stack?: string;
@@ -37,8 +41,11 @@ export function issuerOf(region: string): string {
     return `oidc.eks.${region}.${dnsSuffixOf(region)}/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
 }
 
-/** A ClusterContext as the cluster component would hand it over, for a region; must be called inside a program. */
-export function handMadeCluster(region: string, accountId = "123456789012"): ClusterContext {
+/**
+ * A ClusterContext as the cluster component would hand it over, for a region; must be called inside a program.
+ * Its VPC CNI enforces NetworkPolicies unless `networkPolicies` is false.
+ */
+export function handMadeCluster(region: string, accountId = "123456789012", networkPolicies = true): ClusterContext {
     const partition = partitionOf(region);
     const issuer = issuerOf(region);
     return {
@@ -52,6 +59,15 @@ export function handMadeCluster(region: string, accountId = "123456789012"): Clu
         provider: new k8s.Provider("cluster", { kubeconfig: "{}" }),
         systemNodeSelector: { "spark-platform/pool": "system" },
         instanceTags: {},
+        ...(networkPolicies
+            ? {
+                  networkPolicyEnforcer: new aws.eks.Addon("vpc-cni", {
+                      clusterName: "spark-test",
+                      addonName: "vpc-cni",
+                      configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
+                  }),
+              }
+            : {}),
     };
 }
 
@@ -90,7 +106,7 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
                 invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
                 return call(args);
             };
-            const cluster = handMadeCluster(region, accountId);
+            const cluster = handMadeCluster(region, accountId, options.networkPolicies ?? true);
             const pools = buildPoolContract(zones);
             new SparkPriorityClasses("spark-priorities", { cluster });
             const operator = new SparkOperator("spark-operator", {

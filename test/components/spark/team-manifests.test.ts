@@ -17,6 +17,7 @@ import {
     teamNamespaceManifest,
 } from "../../../components/spark";
 import { minQuantity, quantityValue } from "../../../components/spark/quantity";
+
 import { readBaseValues, readChartPin } from "../../../components/charts";
 import { OPERATOR_PORTS } from "../../../components/spark";
 
@@ -35,7 +36,7 @@ const SMALL: TeamSettings = {
 
 describe("Spark team objects", () => {
     it("label the namespace for Pod Security restricted (enforce, audit, warn) at the cluster's minor", () => {
-        const labels = teamNamespaceManifest(TEAM, "1.34").metadata.labels;
+        const labels = teamNamespaceManifest(TEAM, "1.34", false).metadata.labels;
         assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
         assert.equal(labels["pod-security.kubernetes.io/enforce-version"], "v1.34");
         assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
@@ -47,6 +48,17 @@ describe("Spark team objects", () => {
         );
     });
 
+    it("enforce baseline where an EMR virtual cluster runs jobs, still warning and auditing restricted", () => {
+        // EMR's job-submitter pods and injected containers cannot carry the security contexts restricted requires.
+        const labels = teamNamespaceManifest(TEAM, "1.34", true).metadata.labels;
+        assert.equal(labels["pod-security.kubernetes.io/enforce"], "baseline");
+        assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
+        assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
+        for (const mode of ["enforce", "warn", "audit"]) {
+            assert.equal(labels[`pod-security.kubernetes.io/${mode}-version`], "v1.34");
+        }
+    });
+
     it("bound the team's CPU and memory requests and memory limits by its quota, and never limits.cpu", () => {
         assert.deepEqual(resourceQuotaManifest(TEAM).spec.hard, {
             "requests.cpu": "32",
@@ -56,15 +68,29 @@ describe("Spark team objects", () => {
         assert.equal(resourceQuotaManifest(TEAM).metadata.namespace, "spark-data-eng");
     });
 
-    it("give containers defaults and cap a single container at the quota", () => {
+    it("give containers defaults and cap a single container's memory at the quota", () => {
         assert.deepEqual(limitRangeManifest(TEAM).spec.limits, [
             {
                 type: "Container",
                 defaultRequest: { cpu: "250m", memory: "512Mi" },
                 default: { memory: "1Gi" },
-                max: { cpu: "32", memory: "128Gi" },
+                max: { memory: "128Gi" },
             },
         ]);
+    });
+
+    it("never let a container inherit the team's whole quota as its limit", () => {
+        // The API server defaults a missing `default` limit to `max` (core/v1 SetDefaults_LimitRange).
+        for (const item of limitRangeManifest(TEAM).spec.limits) {
+            const defaults: Record<string, string> = item.default;
+            for (const [resource, ceiling] of Object.entries(item.max as Record<string, string>)) {
+                assert.ok(defaults[resource] !== undefined, `${resource} has a max but no default limit`);
+                assert.ok(
+                    quantityValue(defaults[resource]) < quantityValue(ceiling),
+                    `${resource} defaults to the max`,
+                );
+            }
+        }
     });
 
     it("never default a container above a small quota", () => {
@@ -186,7 +212,7 @@ describe("sample SparkApplication", () => {
         assert.equal(app.spec.executor.nodeSelector["topology.kubernetes.io/zone"], "us-west-2c");
     });
 
-    it("runs driver and executors as the non-root hadoop user under restricted security contexts", () => {
+    it("runs driver and executors as the non-root hadoop user, with what the 1.1.x CRD can carry", () => {
         for (const role of [app.spec.driver, app.spec.executor]) {
             assert.deepEqual(role.securityContext, {
                 runAsNonRoot: true,
@@ -194,14 +220,17 @@ describe("sample SparkApplication", () => {
                 runAsGroup: 1000,
                 allowPrivilegeEscalation: false,
                 capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
             });
-            assert.equal(role.podSecurityContext.runAsNonRoot, true);
-            assert.equal(role.podSecurityContext.seccompProfile.type, "RuntimeDefault");
+            assert.deepEqual(role.podSecurityContext, {
+                runAsNonRoot: true,
+                runAsUser: 999,
+                runAsGroup: 1000,
+                fsGroup: 1000,
+            });
             assert.equal(role.serviceAccount, "data-eng-spark");
+            assert.ok(!("priorityClassName" in role), "the 1.1.x CRD has no per-role priorityClassName");
         }
-        assert.equal(app.spec.driver.priorityClassName, SPARK_PRIORITY_CLASSES.driver.name);
-        assert.equal(app.spec.executor.priorityClassName, SPARK_PRIORITY_CLASSES.executor.name);
+        assert.deepEqual(app.spec.batchSchedulerOptions, { priorityClassName: SPARK_PRIORITY_CLASSES.driver.name });
     });
 
     it("uses the pinned image and the release's Spark line", () => {
@@ -234,21 +263,35 @@ describe("Spark Operator values", () => {
             region: "eu-west-1",
             jobNamespaces: ["spark-a", "spark-b"],
             systemNodeSelector: { "spark-platform/pool": "system" },
+            fullname: "spark-operator",
+            webhookCertificateChecksum: "0f",
         });
         assert.deepEqual(values, {
+            fullnameOverride: "spark-operator",
             emrContainers: { awsRegion: "eu-west-1" },
             sparkJobNamespace: "",
             sparkJobNamespaces: ["spark-a", "spark-b"],
             webhook: { enable: true, namespaceSelector: "spark-platform/spark-jobs=enabled" },
             nodeSelector: { "spark-platform/pool": "system" },
+            podAnnotations: { "spark-platform/webhook-certs-sha256": "0f" },
         });
         assert.equal(
-            sparkOperatorValues({ region: "eu-west-1", jobNamespaces: ["spark-a"], systemNodeSelector: {} })
-                .sparkJobNamespace,
+            sparkOperatorValues({
+                region: "eu-west-1",
+                jobNamespaces: ["spark-a"],
+                systemNodeSelector: {},
+                fullname: "spark-operator",
+            }).sparkJobNamespace,
             "spark-a",
         );
         assert.throws(
-            () => sparkOperatorValues({ region: "eu-west-1", jobNamespaces: [], systemNodeSelector: {} }),
+            () =>
+                sparkOperatorValues({
+                    region: "eu-west-1",
+                    jobNamespaces: [],
+                    systemNodeSelector: {},
+                    fullname: "spark-operator",
+                }),
             /at least one job namespace/,
         );
     });
