@@ -71,23 +71,28 @@ export function trustPolicy(sub: string, extra: Record<string, unknown> = {}): s
 
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 185 };
 
-export function compliantStack(): FixtureResource[] {
-    const subnet = (name: string, az: string) =>
-        resource("aws:ec2/subnet:Subnet", name, { availabilityZone: az, vpcId: "vpc-1" }, { id: `subnet-${name}` });
-    const emrSub = `system:serviceaccount:spark-data-eng:emr-containers-sa-*-*-${ACCOUNT}-${base36("spark-dev-emr-exec")}`;
-    const emrTrust = JSON.stringify({
+/** A trust in the EMR on EKS pattern for the role named `roleName` (the pattern embeds base36 of the name). */
+export function emrPatternTrust(roleName: string): string {
+    const sub = `system:serviceaccount:spark-data-eng:emr-containers-sa-*-*-${ACCOUNT}-${base36(roleName)}`;
+    return JSON.stringify({
         Statement: [
             {
                 Effect: "Allow",
                 Principal: { Federated: PROVIDER_ARN },
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
-                    StringLike: { [`${ISSUER}:sub`]: emrSub },
+                    StringLike: { [`${ISSUER}:sub`]: sub },
                     StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
                 },
             },
         ],
     });
+}
+
+export function compliantStack(): FixtureResource[] {
+    const subnet = (name: string, az: string) =>
+        resource("aws:ec2/subnet:Subnet", name, { availabilityZone: az, vpcId: "vpc-1" }, { id: `subnet-${name}` });
+    const emrTrust = emrPatternTrust("spark-dev-emr-exec");
     return [
         resource("pulumi:pulumi:Stack", "spark-platform-dev", {}),
         resource("pulumi:providers:aws", "default_7_48_0", { region: "us-west-2" }, { id: "provider-id" }),
@@ -238,7 +243,6 @@ export function classCases(): { resources: FixtureResource[]; violating: string[
             metadata: { name, namespace: "spark" },
             spec: { template: { spec: { securityContext } } },
         });
-    const emrSub = `system:serviceaccount:spark-data-eng:emr-containers-sa-*-*-${ACCOUNT}-${base36("spark-dev-emr-exec")}`;
     const resources = [
         subnet("private-a2", "us-west-2a"),
         subnet("public-b", "us-west-2b"),
@@ -265,19 +269,7 @@ export function classCases(): { resources: FixtureResource[]; violating: string[
         }),
         resource("aws:iam/role:Role", "emr-prefixed", {
             namePrefix: "spark-dev-emr-",
-            assumeRolePolicy: JSON.stringify({
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Federated: PROVIDER_ARN },
-                        Action: "sts:AssumeRoleWithWebIdentity",
-                        Condition: {
-                            StringLike: { [`${ISSUER}:sub`]: emrSub },
-                            StringEquals: { [`${ISSUER}:aud`]: STS },
-                        },
-                    },
-                ],
-            }),
+            assumeRolePolicy: emrPatternTrust("spark-dev-emr-exec"),
         }),
         resource("kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "templated", {
             metadata: { name: "templated", namespace: "spark-data-eng" },

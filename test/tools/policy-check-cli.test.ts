@@ -9,12 +9,10 @@ import { POLICY_CHECK_USAGE } from "../../tools/policy-check/command";
 import { CliResult, runInProcess, runProcess } from "../support/commands";
 import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
 import {
-    ACCOUNT,
     compliantStack,
     DEV_CONFIG,
-    ISSUER,
+    emrPatternTrust,
     MUTATIONS,
-    PROVIDER_ARN,
     resource,
     stackExport,
 } from "../policies/stack-fixtures";
@@ -236,21 +234,7 @@ describe("npm run policy:check", function () {
             }),
             resource("aws:iam/role:Role", "prefixed", {
                 namePrefix: "spark-dev-emr-",
-                assumeRolePolicy: JSON.stringify({
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Federated: PROVIDER_ARN },
-                            Action: "sts:AssumeRoleWithWebIdentity",
-                            Condition: {
-                                StringLike: {
-                                    [`${ISSUER}:sub`]: `system:serviceaccount:spark:emr-containers-sa-*-*-${ACCOUNT}-abc`,
-                                },
-                                StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
-                            },
-                        },
-                    ],
-                }),
+                assumeRolePolicy: emrPatternTrust("spark-dev-emr-prefixed"),
             }),
         ];
         const exportFile = (name: string) => file(name, stackExport([...compliantStack(), ...unseen()]));
