@@ -60,6 +60,8 @@ const platformKey = new PlatformKey(
         partition: settings.aws.partition,
         region: settings.aws.region,
         accountId: account.accountId,
+        // A platform bucket kept on destroy stays readable only while its key exists: keep them together.
+        retainOnDelete: settings.emr.retainPlatformBucket,
     },
     { providers: { aws: awsProvider } },
 );

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { InputError } from "../tools/cli";
 import { PROJECT_DIR } from "../tools/plan/plan";
-import { listStacks } from "../tools/plan/stack-config";
+import { readCiStacks } from "../tools/ci-stacks/ci-stacks";
 import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
 import { compliantStack, DEV_CONFIG, resource, stackExport } from "./policies/stack-fixtures";
 import { runInProcess } from "./support/commands";
@@ -27,13 +27,14 @@ interface Step {
     env?: Record<string, string>;
 }
 interface Job {
+    name?: string;
     "runs-on": string;
     if?: string;
     needs?: string | string[];
     permissions?: Record<string, string>;
     outputs?: Record<string, string>;
     steps: Step[];
-    strategy?: { matrix?: { include?: Array<{ stack: string; runner: string }> } };
+    strategy?: { matrix?: { include?: unknown } };
 }
 interface Workflow {
     on: Record<string, unknown>;
@@ -170,7 +171,6 @@ const text = (file: string) => readFileSync(path.join(WORKFLOWS_DIR, file), "utf
 const read = (file: string) => parse(text(file)) as Workflow;
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((job) => job.steps.map((step) => ({ job, step })));
 const actionOf = (uses: string) => uses.split("@")[0];
-const pulumiSteps = (wf: Workflow) => steps(wf).filter(({ step }) => step.uses?.startsWith("pulumi/actions@"));
 const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
 
 describe("GitHub workflows", () => {
@@ -224,29 +224,45 @@ describe("GitHub workflows", () => {
                 }
             ).scripts;
             const all = Object.values(read(file).jobs).map(runs).join("\n");
-            for (const [, script] of all.matchAll(/npm run ([\w:-]+)/g))
+            for (const [, script] of all.matchAll(/npm run (?:--silent )?([\w:-]+)/g))
                 assert.ok(script in scripts, `npm run ${script}`);
             for (const [, tool] of all.matchAll(/npx tsx (\S+)/g))
                 assert.ok(existsSync(path.join(PROJECT_DIR, tool)), tool);
         });
 
-        it(`${file} takes each stack's AWS region from the stack's config, never a constant`, () => {
-            for (const { job, step } of steps(read(file)).filter(({ step }) =>
-                step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
-            )) {
-                assert.equal(step.with?.["aws-region"], "${{ steps.region.outputs.region }}");
-                const region = job.steps.find((s) => s.id === "region");
-                assert.match(region?.run ?? "", /npx tsx tools\/drift-report\/stack-region\.ts --stack "\$STACK"/);
+        it(`${file} takes every stack, runner, role and region from .github/ci-stacks.yaml, never a constant`, () => {
+            const wf = read(file);
+            // The list lives in one file: no stack name, runner label, account or role ARN is spelled here.
+            assert.doesNotMatch(text(file), /for stack in (dev|prod)|spark-platform-prod|arn:aws|vars\.AWS_\w*ROLE/);
+            const matrixJobs = Object.entries(wf.jobs).filter(([, job]) => job.strategy?.matrix);
+            assert.ok(matrixJobs.length > 0);
+            for (const [name, job] of matrixJobs) {
+                const m = /^\$\{\{ fromJSON\(needs\.([\w-]+)\.outputs\.([\w-]+)\) \}\}$/.exec(
+                    String(job.strategy?.matrix?.include),
+                );
+                assert.ok(m, `${name}: the matrix must be ci:stacks' output, not a list`);
+                assert.equal(job.needs, m[1]);
+                const producer = wf.jobs[m[1]];
+                const output = /^\$\{\{ steps\.([\w-]+)\.outputs\.matrix \}\}$/.exec(producer.outputs?.[m[2]] ?? "");
+                assert.ok(output, `${m[1]}.outputs.${m[2]} must be a step's matrix output`);
+                const kind = file === "pull-request.yml" ? "pull-request" : "drift";
+                assert.equal(
+                    producer.steps.find((s) => s.id === output[1])?.run,
+                    `npm run --silent ci:stacks -- --for ${kind} --github-output "$GITHUB_OUTPUT" --summary "$GITHUB_STEP_SUMMARY"`,
+                );
+                assert.match(job.if ?? "", /outputs\.[\w-]*count != '0'/, `${name}: an empty matrix must skip the job`);
+                assert.equal(job["runs-on"], "${{ matrix.runner }}");
+                for (const s of job.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
+                    assert.equal(s.with?.["role-to-assume"], "${{ matrix.role }}");
+                    assert.equal(s.with?.["aws-region"], "${{ matrix.region }}");
+                }
             }
         });
 
-        it(`${file} previews the shipped stacks, each with the policy pack and that stack's policy config`, () => {
+        it(`${file} previews each stack with the policy pack and that stack's policy config`, () => {
             const wf = read(file);
+            const stacks = readCiStacks(PROJECT_DIR).map((s) => s.stack);
             for (const job of Object.values(wf.jobs).filter((j) => j.strategy?.matrix)) {
-                const stacks = (job.strategy?.matrix?.include ?? []).map((entry) => entry.stack);
-                assert.deepEqual([...stacks].sort(), ["dev", "prod"]);
-                for (const stack of stacks)
-                    assert.ok(listStacks(PROJECT_DIR).includes(stack), `no Pulumi.${stack}.yaml`);
                 const action = job.steps.find((s) => s.with?.command === "preview")?.with;
                 const cli = /--policy-pack (\S+) --policy-pack-config "([^"]+)"/.exec(runs(job));
                 const pack = String(action?.policyPacks ?? cli?.[1]);
@@ -305,16 +321,40 @@ describe("GitHub workflows", () => {
         assert.match(verdict, /\*\) echo "::error::[^"]*"; exit 1 ;;/);
     });
 
-    it("previews prod, whose API endpoint is private, from a runner inside its VPC", () => {
-        for (const file of ["pull-request.yml", "drift-detection.yml"]) {
-            for (const { job } of pulumiSteps(read(file))) {
-                assert.equal(job["runs-on"], "${{ matrix.runner }}");
-                const prod = job.strategy?.matrix?.include?.find((entry) => entry.stack === "prod");
-                assert.equal(prod?.runner, "spark-platform-prod", file);
-            }
+    it("sets PULUMI_DEBUG_COMMANDS wherever pulumi is given --event-log (the CLI has no such flag otherwise)", () => {
+        for (const file of workflowFiles) {
+            for (const { step } of steps(read(file)).filter(({ step }) => /--event-log/.test(step.run ?? "")))
+                assert.equal(step.env?.PULUMI_DEBUG_COMMANDS, "true", `${file}: ${step.run}`);
+        }
+        for (const doc of ["README.md", path.join("docs", "drift-detection.md")]) {
+            const lines = readFileSync(path.join(PROJECT_DIR, doc), "utf8").split("\n");
+            for (const line of lines.filter((l) => /pulumi preview .*--event-log/.test(l)))
+                assert.match(line, /PULUMI_DEBUG_COMMANDS=true pulumi preview/, `${doc}: ${line}`);
         }
     });
 
+    it("runs pull-request code with credentials only for this repository's branches, never for a fork", () => {
+        const pr = read("pull-request.yml");
+        const credentialed = Object.entries(pr.jobs).filter(
+            ([, job]) =>
+                job.permissions?.["id-token"] === "write" ||
+                job.steps.some((s) => Object.values(s.env ?? {}).some((v) => /secrets\.(?!GITHUB_TOKEN)/.test(v))),
+        );
+        assert.ok(credentialed.length > 0, "the preview job holds credentials");
+        for (const [name, job] of credentialed) {
+            // Every conjunct must hold; an `||` could let a fork through.
+            const condition = /^\$\{\{ (.*) \}\}$/.exec(job.if ?? "")?.[1] ?? "";
+            assert.doesNotMatch(condition, /\|\|/, name);
+            assert.ok(
+                condition.split(" && ").includes("github.event.pull_request.head.repo.full_name == github.repository"),
+                `${name} must refuse pull requests from forks`,
+            );
+            // Never on a self-hosted runner: the matrix is ci:stacks --for pull-request (GitHub-hosted runners only),
+            // and the first step stops the job on any other runner.
+            assert.equal(job.steps[0].if, "${{ runner.environment != 'github-hosted' }}", name);
+            assert.match(job.steps[0].run ?? "", /exit 1/);
+        }
+    });
     it("checks pull requests offline, each stack's policy verdicts in the summary and one sticky comment", () => {
         const pr = read("pull-request.yml");
         assert.ok(pr.on.pull_request);
@@ -323,7 +363,7 @@ describe("GitHub workflows", () => {
         const policy = offline.steps.find((s) => s.id === "policy");
         assert.match(
             policy?.run ?? "",
-            /for stack in dev prod; do[\s\S]*npm run policy:check -- --stack "\$stack" --markdown/,
+            /for stack in \$STACKS; do[\s\S]*npm run policy:check -- --stack "\$stack" --markdown/,
         );
         assert.match(policy?.run ?? "", /cat "\$RUNNER_TEMP\/policy-\$stack\.md" >> "\$GITHUB_STEP_SUMMARY"/);
         assert.equal(offline.outputs?.policy, "${{ steps.policy.outputs.verdicts }}");
@@ -381,7 +421,7 @@ describe("GitHub workflows", () => {
         }
     });
 
-    describe("stack-region (the workflows' region step)", () => {
+    describe("stack-region", () => {
         it("must print aws:region of Pulumi.<stack>.yaml", async () => {
             const dir = mkdtempSync(path.join(os.tmpdir(), "stack-region-"));
             try {

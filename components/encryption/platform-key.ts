@@ -17,9 +17,16 @@ export interface PlatformKeyArgs {
      * @default 30
      */
     deletionWindowInDays?: number;
+    /**
+     * Keep the key when the stack is destroyed: set it whenever something encrypted with the key is kept (the
+     * retained platform bucket), or that data becomes unreadable once KMS deletes the key. The alias is not kept,
+     * so a new stack of the same name can take it; find a kept key by its description and tags.
+     * @default false
+     */
+    retainOnDelete?: boolean;
 }
 
-const defaults = { deletionWindowInDays: 30 };
+const defaults = { deletionWindowInDays: 30, retainOnDelete: false };
 
 /**
  * The stack's customer-managed KMS key: one per stack, yearly rotation on, used for encryption at rest of the
@@ -51,7 +58,7 @@ export class PlatformKey extends pulumi.ComponentResource {
                 deletionWindowInDays: a.deletionWindowInDays,
                 policy,
             },
-            { parent: this },
+            { parent: this, retainOnDelete: a.retainOnDelete },
         );
         const alias = new aws.kms.Alias(
             `${name}-alias`,

@@ -6,16 +6,19 @@
 import { DescribeAddonVersionsCommand, type EKSClient } from "@aws-sdk/client-eks";
 import { DescribeAvailabilityZonesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import type { ECRClient } from "@aws-sdk/client-ecr";
-import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
-import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { GetRoleCommand, type IAMClient, NoSuchEntityException, type Tag } from "@aws-sdk/client-iam";
+import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
 import { principalOf, samePrincipal } from "../../components/iam/principals";
+import { SERVICE_LINKED_ROLES } from "../../components/iam/service-linked-roles";
+import { CAPACITY_CHECKS } from "./capacity";
+import { PERMISSION_CHECKS } from "./permissions";
 import type { PreflightPlan } from "./plan";
 import { IMAGE_CHECK } from "./image-check";
 import { ecrBasicAuth } from "./images";
 import { type Fetch, lookUpChart } from "./registries";
-import { SERVICE_LINKED_ROLE_CHECKS } from "./service-linked-roles";
+import { SERVICE_LINKED_ROLE_CHECKS, taggedByStack } from "./service-linked-roles";
 
 export interface AwsClients {
     readonly ec2: EC2Client;
@@ -56,13 +59,7 @@ export interface Check {
 const pass = (detail: string): Outcome => ({ status: "pass", detail });
 const fail = (detail: string, fix: string): Outcome => ({ status: "fail", detail, fix });
 
-/** EC2 vCPU quotas (Service Quotas codes): Running On-Demand and Spot requests of the standard families. */
-export const VCPU_QUOTAS = {
-    onDemand: { code: "L-1216C47A", name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" },
-    spot: { code: "L-34B43A08", name: "All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests" },
-} as const;
-
-export const SPOT_SERVICE_LINKED_ROLE = "AWSServiceRoleForEC2Spot";
+export const SPOT_SERVICE_LINKED_ROLE = SERVICE_LINKED_ROLES.spot.roleName;
 
 export const CHECKS: readonly Check[] = [
     {
@@ -154,17 +151,25 @@ export const CHECKS: readonly Check[] = [
         title: "the Spot service-linked role is there when Spot pools need it",
         applies: (plan) => plan.usesSpot,
         async run(plan, clients) {
+            let tags: Tag[] = [];
             let exists: boolean;
             try {
-                await clients.iam.send(new GetRoleCommand({ RoleName: SPOT_SERVICE_LINKED_ROLE }));
+                const answer = await clients.iam.send(new GetRoleCommand({ RoleName: SPOT_SERVICE_LINKED_ROLE }));
+                tags = answer.Role?.Tags ?? [];
                 exists = true;
             } catch (e) {
-                if ((e as { name?: string }).name !== "NoSuchEntity") throw e;
+                // The SDK's NoSuchEntityException (name "NoSuchEntityException"; "NoSuchEntity" is only its code).
+                if (!(e instanceof NoSuchEntityException)) throw e;
                 exists = false;
             }
+            // A role this stack created carries the stack's provider tags.
+            if (exists && plan.createsSpotServiceLinkedRole && taggedByStack(tags, plan))
+                return pass(
+                    `${SPOT_SERVICE_LINKED_ROLE} exists, created by this stack (tagged spark-platform:stack=${plan.stack})`,
+                );
             if (exists && plan.createsSpotServiceLinkedRole) {
                 return fail(
-                    `${SPOT_SERVICE_LINKED_ROLE} already exists, and the stack would create it again (that fails)`,
+                    `${SPOT_SERVICE_LINKED_ROLE} already exists, not created by this stack, and the stack would create it again (that fails)`,
                     `set spark-platform:createSpotServiceLinkedRole to false in Pulumi.${plan.stack}.yaml`,
                 );
             }
@@ -208,6 +213,7 @@ export const CHECKS: readonly Check[] = [
         title: "the pinned charts resolve in their registries",
         async run(plan, clients) {
             const missing: string[] = [];
+            const denied: string[] = [];
             const found: string[] = [];
             for (const chart of plan.charts) {
                 const auth =
@@ -215,7 +221,14 @@ export const CHECKS: readonly Check[] = [
                         ? undefined
                         : await ecrBasicAuth(clients.ecr, chart.ecrRegistryId);
                 const lookup = await lookUpChart(chart, clients.fetch, auth);
-                (lookup.found ? found : missing).push(`${chart.name}: ${lookup.detail}`);
+                (lookup.found ? found : lookup.denied ? denied : missing).push(`${chart.name}: ${lookup.detail}`);
+            }
+            if (denied.length > 0) {
+                return fail(
+                    [...denied, ...missing].join("; "),
+                    "an access problem, not a missing version: let the caller pull from that registry (ecr:GetAuthorizationToken, ecr:BatchGetImage; for the EMR registry, a region where EMR on EKS runs), or set sparkOperatorSource: public-gallery" +
+                        (missing.length > 0 ? "; for the rest, pin a published version in charts/<name>/pin.yaml" : ""),
+                );
             }
             return missing.length === 0
                 ? pass(found.join("; "))
@@ -225,31 +238,8 @@ export const CHECKS: readonly Check[] = [
                   );
         },
     },
-    {
-        id: "vcpu-quotas",
-        title: "EC2 vCPU quotas cover the Spark limits",
-        async run(plan, clients) {
-            const short: string[] = [];
-            const ok: string[] = [];
-            for (const [kind, needed] of [
-                ["onDemand", plan.onDemandVcpus],
-                ["spot", plan.spotVcpus],
-            ] as const) {
-                const quota = VCPU_QUOTAS[kind];
-                const answer = await clients.quotas.send(
-                    new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quota.code }),
-                );
-                const value = answer.Quota?.Value ?? 0;
-                (value >= needed ? ok : short).push(`${quota.name}: quota ${value}, the stack may use ${needed}`);
-            }
-            return short.length === 0
-                ? pass(ok.join("; "))
-                : fail(
-                      short.join("; "),
-                      "request a quota increase in Service Quotas (EC2), or lower sparkMaxVcpuPerZone / systemNodeMaxSize",
-                  );
-        },
-    },
+    ...CAPACITY_CHECKS,
+    ...PERMISSION_CHECKS,
     {
         id: "emr-registry",
         title: "the EMR on EKS registry of the region answers",

@@ -13,7 +13,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { readdirSync } from "node:fs";
 import { CHARTS_DIR, readChartPin } from "../../components/charts";
 import { sparkOperatorChart } from "../../components/spark/operator-chart";
-import { InvalidConfigError, type Settings, parseSettings } from "../../components/settings";
+import { AUTOSCALERS, InvalidConfigError, type Settings, parseSettings } from "../../components/settings";
 import { type Command, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
 import { PROJECT_DIR } from "../plan/plan";
 import { StackConfigError, readProject, readStackConfig } from "../plan/stack-config";
@@ -130,22 +130,32 @@ function loadStackSettings(stack: string, deps: PreflightDeps): Settings {
 
 /** Every pinned chart as the program pulls it; the Spark Operator's version and registry follow the settings. */
 function pinnedCharts(settings: Settings): ChartSource[] {
-    return readdirSync(CHARTS_DIR, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => {
-            const pin = readChartPin(d.name);
-            if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
-            const operator = sparkOperatorChart(settings.aws.region, settings.spark.emrRelease.label, "regional-ecr");
-            if (Array.isArray(operator)) throw new InputError(operator.join("; "));
-            return {
-                name: pin.name,
-                reference: operator.chart,
-                version: operator.version,
-                ecrRegistryId: operator.registry?.accountId,
-            };
-        })
-        .sort((a, b) => a.name.localeCompare(b.name));
+    return (
+        readdirSync(CHARTS_DIR, { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .map((d) => readChartPin(d.name))
+            // Only the autoscaler the stack runs is installed; the other's chart is never pulled.
+            .filter((pin) => !isAutoscaler(pin.name) || pin.name === settings.cluster.autoscaler)
+            .map((pin) => {
+                if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
+                const operator = sparkOperatorChart(
+                    settings.aws.region,
+                    settings.spark.emrRelease.label,
+                    settings.spark.operatorSource,
+                );
+                if (Array.isArray(operator)) throw new InputError(operator.join("; "));
+                return {
+                    name: pin.name,
+                    reference: operator.chart,
+                    version: operator.version,
+                    ecrRegistryId: operator.registry?.accountId,
+                };
+            })
+            .sort((a, b) => a.name.localeCompare(b.name))
+    );
 }
+
+const isAutoscaler = (name: string): boolean => (AUTOSCALERS as readonly string[]).includes(name);
 
 async function callerIdentity(sts: STSClient): Promise<Caller> {
     try {

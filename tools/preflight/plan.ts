@@ -4,7 +4,9 @@
  */
 import type { ChartPin } from "../../components/charts";
 import { addonVersionsFor } from "../../components/cluster";
-import { INSTANCE_SIZE_VCPUS, type Settings, dnsSuffixOf } from "../../components/settings";
+import { type Settings, dnsSuffixOf } from "../../components/settings";
+import { type CapacityPlan, capacityPlan } from "./capacity";
+import { type PermissionRequest, permissionRequests } from "./permissions";
 import { type PinnedImage, pinnedImages } from "./image-check";
 import { type NeededServiceLinkedRole, neededServiceLinkedRoles } from "./service-linked-roles";
 
@@ -39,10 +41,10 @@ export interface PreflightPlan {
     /** Read-only principals; like admins, the deployer must not be one (its creator entry exists already). */
     readonly viewerPrincipalArns: readonly string[];
     readonly charts: readonly ChartSource[];
-    /** Most On-Demand vCPUs the stack may run at once: driver pools at their limit plus the system nodes at max. */
-    readonly onDemandVcpus: number;
-    /** Most Spot vCPUs: executor pools at their limit. */
-    readonly spotVcpus: number;
+    /** What the first `pulumi up` asks AWS to do, for the deployer-permissions check. */
+    readonly permissions: readonly PermissionRequest[];
+    /** Every node pool with its zones, instance types and vCPU limit, and the tags of the stack's own instances. */
+    readonly capacity: CapacityPlan;
     /** The EMR on EKS ECR registry of the region: account and host. */
     readonly emrRegistry: { readonly accountId: string; readonly host: string };
     /** Every pinned image the stack's pods pull. */
@@ -57,14 +59,6 @@ export function al2023AmiParameter(kubernetesVersion: string, amiVersion: string
     return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/x86_64/standard/${name}/image_id`;
 }
 
-/** vCPUs of an instance type from its size (`m7i.2xlarge` → 8); undefined for sizes the table does not know. */
-export function vcpusOf(instanceType: string): number | undefined {
-    const size = instanceType.split(".")[1];
-    return size !== undefined && size in INSTANCE_SIZE_VCPUS
-        ? INSTANCE_SIZE_VCPUS[size as keyof typeof INSTANCE_SIZE_VCPUS]
-        : undefined;
-}
-
 export function chartSourceOf(pin: ChartPin): ChartSource {
     return pin.repository === undefined
         ? { name: pin.name, reference: pin.chart, version: pin.version }
@@ -77,7 +71,6 @@ export function preflightPlan(
     createsSpotServiceLinkedRole: boolean,
 ): PreflightPlan {
     const zones = settings.spark.zones.length;
-    const systemVcpus = Math.max(0, ...settings.capacity.systemInstanceTypes.map((t) => vcpusOf(t) ?? 0));
     const region = settings.aws.region;
     return {
         project: settings.project,
@@ -96,8 +89,8 @@ export function preflightPlan(
         adminPrincipalArns: settings.cluster.adminPrincipalArns,
         viewerPrincipalArns: settings.cluster.viewerPrincipalArns,
         charts,
-        onDemandVcpus: settings.spark.maxVcpuPerZone * zones + systemVcpus * settings.capacity.systemMaxSize,
-        spotVcpus: settings.spark.maxVcpuPerZone * zones,
+        capacity: capacityPlan(settings),
+        permissions: permissionRequests(settings),
         emrRegistry: {
             accountId: settings.aws.emrEcrAccountId,
             host: `${settings.aws.emrEcrAccountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}`,

@@ -25,6 +25,8 @@ const MANIFEST_TYPES = [
 export interface ChartLookup {
     readonly found: boolean;
     readonly detail: string;
+    /** The registry refused the caller (HTTP 401/403): an access problem, not a missing version. */
+    readonly denied?: boolean;
 }
 
 /** `oci://host/repo/path` → host and repository path. */
@@ -68,6 +70,12 @@ async function lookUpOciChart(
     if (response.status === 200) return { found: true, detail: `oci://${host}/${repository}:${version}` };
     if (response.status === 404)
         return { found: false, detail: `oci://${host}/${repository} has no version ${version}` };
+    if (response.status === 401 || response.status === 403)
+        return {
+            found: false,
+            denied: true,
+            detail: `oci://${host}/${repository}:${version}: the registry refused access (HTTP ${response.status})`,
+        };
     return { found: false, detail: `oci://${host}/${repository}:${version} answered HTTP ${response.status}` };
 }
 

@@ -49,7 +49,7 @@ async function roleTags(iam: IAMClient, roleName: string): Promise<Tag[] | undef
 }
 
 /** Whether the stack's own provider tags mark the role as this stack's (it created it on an earlier `pulumi up`). */
-function taggedByStack(tags: readonly Tag[], plan: PreflightPlan): boolean {
+export function taggedByStack(tags: readonly Tag[], plan: PreflightPlan): boolean {
     const value = (key: string) => tags.find((t) => t.Key === key)?.Value;
     return value("spark-platform:stack") === plan.stack && value("spark-platform:project") === plan.project;
 }

@@ -1,7 +1,18 @@
-import { DescribeAvailabilityZonesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+    DescribeAvailabilityZonesCommand,
+    DescribeInstanceTypeOfferingsCommand,
+    DescribeInstancesCommand,
+    EC2Client,
+} from "@aws-sdk/client-ec2";
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { DescribeAddonVersionsCommand, EKSClient } from "@aws-sdk/client-eks";
-import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+    GetRoleCommand,
+    IAMClient,
+    NoSuchEntityException,
+    SimulatePrincipalPolicyCommand,
+    type SimulatePrincipalPolicyCommandInput,
+} from "@aws-sdk/client-iam";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -13,10 +24,10 @@ import * as path from "node:path";
 import { readAllChartPins } from "../../../components/charts";
 import { addonVersionsFor } from "../../../components/cluster";
 import { InputError, UsageError } from "../../../tools/cli";
-import { VCPU_QUOTAS } from "../../../tools/preflight/checks";
+import { vcpuQuotaOf, vcpusOf } from "../../../tools/preflight/capacity";
 import { type PreflightClients, preflightCommand } from "../../../tools/preflight/command";
 import { principalOf, samePrincipal } from "../../../components/iam/principals";
-import { al2023AmiParameter, vcpusOf } from "../../../tools/preflight/plan";
+import { al2023AmiParameter } from "../../../tools/preflight/plan";
 import type { Fetch } from "../../../tools/preflight/registries";
 import { runProcess } from "../../support/commands";
 import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
@@ -59,8 +70,25 @@ function healthyAccount() {
             addons: [{ addonName, addonVersions: [{ addonVersion: version }, { addonVersion: "v0.0.1-eksbuild.1" }] }],
         });
     }
+    mocks.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    // Every zone offers every instance type asked about.
+    mocks.ec2
+        .on(DescribeInstanceTypeOfferingsCommand)
+        .callsFake((input: { Filters?: { Name?: string; Values?: string[] }[] }) => ({
+            InstanceTypeOfferings: (input.Filters?.find((f) => f.Name === "instance-type")?.Values ?? []).map(
+                (InstanceType) => ({
+                    InstanceType,
+                }),
+            ),
+        }));
     mocks.ssm.on(GetParameterCommand).resolves({ Parameter: { Value: "ami-0123456789abcdef0" } });
     mocks.iam.on(GetRoleCommand).resolves({});
+    mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => ({
+        EvaluationResults: (input.ActionNames ?? []).map((EvalActionName) => ({
+            EvalActionName,
+            EvalDecision: "allowed",
+        })),
+    }));
     mocks.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5000 } });
     mocks.ecr
         .on(GetAuthorizationTokenCommand)
@@ -90,6 +118,14 @@ function healthyAccount() {
 }
 
 type Account = ReturnType<typeof healthyAccount>;
+
+/** What IAM answers for a role that does not exist: the SDK's own exception class. */
+function noSuchRole(): NoSuchEntityException {
+    return new NoSuchEntityException({
+        message: "The role with name AWSServiceRoleForEC2Spot cannot be found.",
+        $metadata: { httpStatusCode: 404 },
+    });
+}
 
 async function preflight(
     account: Account,
@@ -139,8 +175,8 @@ describe("npm run preflight", () => {
                 /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
             );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
-            assert.equal(steps.length, 12, result.stdout);
-            assert.match(result.stdout, /All 12 checks passed\.\n$/);
+            assert.equal(steps.length, 14, result.stdout);
+            assert.match(result.stdout, /All 14 checks passed\.\n$/);
         });
 
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
@@ -150,7 +186,8 @@ describe("npm run preflight", () => {
                 account.requests.includes("HEAD https://public.ecr.aws/v2/karpenter/karpenter/manifests/1.14.1"),
                 account.requests.join("\n"),
             );
-            assert.ok(account.requests.includes("GET https://kubernetes.github.io/autoscaler/index.yaml"));
+            // dev runs Karpenter: the Cluster Autoscaler's chart is not the stack's, so not asked for.
+            assert.ok(!account.requests.includes("GET https://kubernetes.github.io/autoscaler/index.yaml"));
             assert.ok(account.requests.includes("GET https://895885662937.dkr.ecr.us-west-2.amazonaws.com/v2/"));
             // The Spark Operator's chart comes from the region's EMR registry at the release label's version.
             assert.ok(
@@ -166,9 +203,9 @@ describe("npm run preflight", () => {
             assert.equal(report.caller.accountId, ACCOUNT);
             assert.deepEqual(
                 report.checks.map((c) => c.status),
-                Array(12).fill("pass"),
+                Array(14).fill("pass"),
             );
-            assert.match(result.stderr, /\[1\/12\]/);
+            assert.match(result.stderr, /\[1\/14\]/);
         });
     });
 
@@ -219,7 +256,7 @@ describe("npm run preflight", () => {
 
         it("the Spot service-linked role is missing and the stack does not create it", async () => {
             const account = healthyAccount();
-            account.mocks.iam.on(GetRoleCommand).rejects(Object.assign(new Error("no role"), { name: "NoSuchEntity" }));
+            account.mocks.iam.on(GetRoleCommand).rejects(noSuchRole());
             const check = (await checksOf(account)).get("spot-role");
             assert.equal(check?.status, "fail");
             assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to true/);
@@ -233,7 +270,7 @@ describe("npm run preflight", () => {
             assert.equal(check?.status, "fail");
             assert.match(
                 check?.detail ?? "",
-                /AWSServiceRoleForEC2Spot already exists, and the stack would create it again/,
+                /AWSServiceRoleForEC2Spot already exists, not created by this stack, and the stack would create it again/,
             );
             assert.match(check?.fix ?? "", /createSpotServiceLinkedRole to false/);
         });
@@ -273,11 +310,14 @@ describe("npm run preflight", () => {
         it("an EC2 vCPU quota is below what the Spark pools may launch", async () => {
             const account = healthyAccount();
             account.mocks.quotas
-                .on(GetServiceQuotaCommand, { QuotaCode: VCPU_QUOTAS.spot.code })
+                .on(GetServiceQuotaCommand, { QuotaCode: "L-34B43A08" })
                 .resolves({ Quota: { Value: 32 } });
             const check = (await checksOf(account)).get("vcpu-quotas");
             assert.equal(check?.status, "fail");
-            assert.match(check?.detail ?? "", /Spot Instance Requests: quota 32, the stack may use 64/);
+            assert.equal(
+                check?.detail,
+                "All Standard (A, C, D, H, I, M, R, T, Z) (L-34B43A08): quota 32, 0 in use by other instances, the stack may use 64",
+            );
         });
 
         it("the caller may not read something: the AWS error is the detail, never a stack trace", async () => {
@@ -343,7 +383,7 @@ describe("npm run preflight", () => {
 
     it("passes the Spot check when the role is missing and the stack creates it", async () => {
         const account = healthyAccount();
-        account.mocks.iam.on(GetRoleCommand).rejects(Object.assign(new Error("no role"), { name: "NoSuchEntity" }));
+        account.mocks.iam.on(GetRoleCommand).rejects(noSuchRole());
         const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
         assert.equal(check?.status, "pass");
         assert.match(check?.detail ?? "", /is missing and the stack creates it/);
@@ -396,5 +436,200 @@ describe("preflight's pure parts", () => {
         assert.equal(vcpusOf("m7i.2xlarge"), 8);
         assert.equal(vcpusOf("r6id.large"), 2);
         assert.equal(vcpusOf("m7i.metal"), undefined);
+    });
+
+    it("maps each instance family to the vCPU quota it counts toward", () => {
+        const codes = (type: string) => [vcpuQuotaOf(type).onDemand, vcpuQuotaOf(type).spot];
+        assert.deepEqual(codes("m7i.xlarge"), ["L-1216C47A", "L-34B43A08"]);
+        assert.deepEqual(codes("r6idn.8xlarge"), ["L-1216C47A", "L-34B43A08"]);
+        assert.deepEqual(codes("i4i.large"), ["L-1216C47A", "L-34B43A08"]);
+        assert.deepEqual(codes("x2idn.16xlarge"), ["L-7295265B", "L-E3A00192"]);
+        assert.deepEqual(codes("x2iedn.xlarge"), ["L-7295265B", "L-E3A00192"]);
+        assert.deepEqual(codes("inf2.xlarge"), ["L-1945791B", "L-B5D1601B"]);
+        assert.deepEqual(codes("trn1.2xlarge"), ["L-2C3B7624", "L-6B0D517C"]);
+        assert.deepEqual(codes("g5.xlarge"), ["L-DB2E81BA", "L-3819A6DF"]);
+        assert.deepEqual(codes("vt1.3xlarge"), ["L-DB2E81BA", "L-3819A6DF"]);
+        assert.deepEqual(codes("dl1.24xlarge"), ["L-6E869C2A", "L-85EED4F7"]);
+        assert.deepEqual(codes("u-6tb1.56xlarge"), ["L-43DA4232", undefined]);
+    });
+});
+
+describe("npm run preflight gives right answers (day two)", () => {
+    it("passes the Spot check once the stack itself created the role (it carries the stack's tags)", async () => {
+        const account = healthyAccount();
+        account.mocks.iam.on(GetRoleCommand).resolves({
+            Role: {
+                RoleName: "AWSServiceRoleForEC2Spot",
+                Path: "/aws-service-role/spot.amazonaws.com/",
+                RoleId: "AROAEXAMPLE",
+                Arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot`,
+                CreateDate: new Date(0),
+                Tags: [
+                    { Key: "spark-platform:project", Value: "spark-platform" },
+                    { Key: "spark-platform:stack", Value: "dev" },
+                ],
+            },
+        });
+        const check = await withStackCreatingSpotRole(async (dir) => (await checksOf(account, dir)).get("spot-role"));
+        assert.equal(check?.status, "pass", check?.detail);
+        assert.match(check?.detail ?? "", /exists, created by this stack/);
+    });
+
+    it("subtracts the vCPUs other instances already run from the quota, but not the stack's own", async () => {
+        const account = healthyAccount();
+        account.mocks.quotas
+            .on(GetServiceQuotaCommand, { QuotaCode: "L-1216C47A" })
+            .resolves({ Quota: { Value: 100 } });
+        const instance = (type: string, cores: number, tags: Record<string, string> = {}) => ({
+            InstanceType: type as "m5.4xlarge",
+            CpuOptions: { CoreCount: cores, ThreadsPerCore: 2 },
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        });
+        account.mocks.ec2.on(DescribeInstancesCommand).resolves({
+            Reservations: [
+                {
+                    Instances: [
+                        instance("m5.4xlarge", 8), // 16 vCPUs of someone else's
+                        instance("c6i.2xlarge", 4), // 8 more
+                        // The stack's own nodes are part of what it may use, not on top of it.
+                        instance("m7i.8xlarge", 16, {
+                            "spark-platform:project": "spark-platform",
+                            "spark-platform:stack": "dev",
+                        }),
+                        // Spot and X instances count toward other quotas.
+                        { ...instance("r5d.4xlarge", 8), InstanceLifecycle: "spot" as const },
+                        instance("x2idn.16xlarge", 32),
+                    ],
+                },
+            ],
+        });
+        const check = (await checksOf(account)).get("vcpu-quotas");
+        // dev may run 64 driver vCPUs and 3 × m7i.large (6): 70; 100 − 24 = 76 leaves room.
+        assert.equal(check?.status, "pass", check?.detail);
+        assert.match(
+            check?.detail ?? "",
+            /\(L-1216C47A\): quota 100, 24 in use by other instances, the stack may use 70/,
+        );
+        assert.match(
+            check?.detail ?? "",
+            /\(L-34B43A08\): quota 5000, 16 in use by other instances, the stack may use 64/,
+        );
+
+        account.mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-1216C47A" }).resolves({ Quota: { Value: 90 } });
+        const short = (await checksOf(account)).get("vcpu-quotas");
+        assert.equal(short?.status, "fail");
+        assert.match(short?.detail ?? "", /quota 90, 24 in use by other instances, the stack may use 70/);
+    });
+
+    it("checks an X-family pool against the X quotas, not the Standard ones", async () => {
+        const account = healthyAccount();
+        account.mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-E3A00192" }).resolves({ Quota: { Value: 0 } });
+        const check = await withStackFile("", async (dir) => {
+            const file = path.join(dir, "Pulumi.dev.yaml");
+            writeFileSync(file, readFileSync(file, "utf8").replace("    - r6id\n    - r5d\n", "    - x2idn\n"));
+            return (await checksOf(account, dir)).get("vcpu-quotas");
+        });
+        assert.equal(check?.status, "fail");
+        assert.match(
+            check?.detail ?? "",
+            /^All X \(L-E3A00192\): quota 0, 0 in use by other instances, the stack may use 64$/,
+        );
+    });
+
+    it("fails a pool none of whose instance types is offered in its zone", async () => {
+        const account = healthyAccount();
+        account.mocks.ec2
+            .on(DescribeInstanceTypeOfferingsCommand, {
+                Filters: [
+                    { Name: "location", Values: ["us-west-2a"] },
+                    {
+                        Name: "instance-type",
+                        Values: [
+                            "m7i.xlarge",
+                            "m6i.xlarge",
+                            "r6id.2xlarge",
+                            "r6id.4xlarge",
+                            "r5d.2xlarge",
+                            "r5d.4xlarge",
+                            "m7i.large",
+                            "m6i.large",
+                        ],
+                    },
+                ],
+            })
+            .resolves({ InstanceTypeOfferings: [{ InstanceType: "m7i.xlarge" }, { InstanceType: "m7i.large" }] });
+        const check = (await checksOf(account)).get("instance-offerings");
+        assert.equal(check?.status, "fail");
+        assert.equal(
+            check?.detail,
+            "no instance type of the pool is offered: spark-executor-us-west-2a in us-west-2a: none of r6id.2xlarge, r6id.4xlarge, r5d.2xlarge, r5d.4xlarge",
+        );
+    });
+
+    it("reports an ECR 401/403 as an access problem, not as a version to pin", async () => {
+        const account = healthyAccount();
+        account.answerFetch((url) => (url.includes("/spark-operator/manifests/") ? 403 : 200));
+        const check = (await checksOf(account)).get("charts");
+        assert.equal(check?.status, "fail");
+        assert.match(check?.detail ?? "", /spark-operator: .*the registry refused access \(HTTP 403\)/);
+        assert.match(check?.fix ?? "", /^an access problem, not a missing version/);
+        assert.doesNotMatch(check?.fix ?? "", /pin a published version/);
+    });
+
+    it("asks for the Spark Operator where sparkOperatorSource says, and only for the autoscaler the stack runs", async () => {
+        const account = healthyAccount();
+        await withStackFile("  spark-platform:sparkOperatorSource: public-gallery\n", (dir) => checksOf(account, dir));
+        const charts = account.requests.filter((r) => r.includes("/manifests/") || r.endsWith("index.yaml"));
+        assert.ok(
+            charts.some((r) =>
+                r.startsWith("HEAD https://public.ecr.aws/v2/emr-on-eks/spark-operator/manifests/7.12.0"),
+            ),
+            charts.join("\n"),
+        );
+        assert.ok(!charts.some((r) => /dkr\.ecr\..*spark-operator/.test(r)), charts.join("\n"));
+        // dev runs Karpenter: the Cluster Autoscaler's chart is never pulled, so never asked for.
+        assert.ok(!charts.some((r) => r.includes("autoscaler")), charts.join("\n"));
+        assert.ok(
+            charts.some((r) => r.includes("karpenter")),
+            charts.join("\n"),
+        );
+    });
+
+    it("simulates the deployer's own permissions as its role, naming each denied action and its context", async () => {
+        const account = healthyAccount();
+        const roleArn = `arn:aws:iam::${ACCOUNT}:role/deploy/ci-deployer`;
+        account.mocks.iam.on(GetRoleCommand, { RoleName: "ci-deployer" }).resolves({
+            Role: {
+                RoleName: "ci-deployer",
+                Path: "/deploy/",
+                RoleId: "AROAEXAMPLE",
+                Arn: roleArn,
+                CreateDate: new Date(0),
+            },
+        });
+        const sources = new Set<string | undefined>();
+        account.mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => {
+            sources.add(input.PolicySourceArn);
+            const service = input.ContextEntries?.[0]?.ContextKeyValues?.[0];
+            return {
+                EvaluationResults: (input.ActionNames ?? []).map((EvalActionName) => ({
+                    EvalActionName,
+                    EvalDecision:
+                        EvalActionName === "kms:PutKeyPolicy"
+                            ? "explicitDeny"
+                            : EvalActionName === "iam:CreateServiceLinkedRole" &&
+                                service === "eks-nodegroup.amazonaws.com"
+                              ? "implicitDeny"
+                              : "allowed",
+                })),
+            };
+        });
+        const check = (await checksOf(account)).get("deployer-permissions");
+        assert.deepEqual([...sources], [roleArn]);
+        assert.equal(check?.status, "fail");
+        assert.equal(
+            check?.detail,
+            `${roleArn} may not: kms:PutKeyPolicy: explicitDeny; iam:CreateServiceLinkedRole (iam:AWSServiceName=eks-nodegroup.amazonaws.com): implicitDeny`,
+        );
     });
 });

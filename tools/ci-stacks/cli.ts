@@ -1,0 +1,4 @@
+import { runCommand } from "../cli";
+import { ciStacksCommand, USAGE } from "./command";
+
+runCommand("ci:stacks", USAGE, ciStacksCommand);
