@@ -17,7 +17,8 @@ import {
 } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
 import { createServiceLinkedRole } from "./components/iam";
-import { CAPACITY_TYPE_LABELS, Kubecost } from "./components/cost";
+import { eksClusterName, logDomainName, platformBucketName as bucketNameOf } from "./components/vocabulary/stack-names";
+import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket, SparkTeamJobs, jobRoleName } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
 import {
@@ -26,7 +27,7 @@ import {
     domainArn,
     fluentBitSidecar,
     indexWritePolicy,
-    logIndexName,
+    logIndexPrefix,
     roleArn,
 } from "./components/logging";
 import { Network } from "./components/network";
@@ -34,6 +35,8 @@ import { loadSettings } from "./components/settings";
 import { SparkOperator, SparkPriorityClasses, SparkTeam } from "./components/spark";
 
 const settings = loadSettings();
+// Every AWS name derives from the stack's name prefix (`spark-<stack>`), made to fit each service's limits.
+const clusterNameOfStack = eksClusterName(settings.namePrefix);
 
 // Tags of everything this stack creates: on every AWS resource through the provider, and on the EC2 instances
 // node groups and Karpenter launch (provider default tags do not reach those).
@@ -52,7 +55,10 @@ const awsProvider = new aws.Provider("aws", {
     defaultTags: { tags: platformTags },
 });
 const account = aws.getCallerIdentityOutput({}, { provider: awsProvider });
+const logDomainNameOfStack = logDomainName(settings.namePrefix);
 // The stack's one customer-managed key: every log group, the log domain and the platform bucket are encrypted with it.
+// CloudWatch Logs may use it for the stack's own log groups only (a test plans the program and checks that every
+// log group it creates is covered).
 const platformKey = new PlatformKey(
     "platform-key",
     {
@@ -60,6 +66,13 @@ const platformKey = new PlatformKey(
         partition: settings.aws.partition,
         region: settings.aws.region,
         accountId: account.accountId,
+        logGroupNames: [
+            `/spark-platform/${settings.namePrefix}/*`, // VPC flow logs
+            `/aws/eks/${clusterNameOfStack}/*`, // the control plane
+            `/aws/emr-containers/${clusterNameOfStack}/*`, // each team's EMR job logs
+            `/aws/opensearch/${logDomainNameOfStack}/*`, // the log domain's slow and error logs
+            `${kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack())}*`, // the AMP workspace's logs
+        ],
         // A platform bucket kept on destroy stays readable only while its key exists: keep them together.
         retainOnDelete: settings.emr.retainPlatformBucket,
     },
@@ -71,7 +84,7 @@ const network = new Network(
     "network",
     {
         namePrefix: settings.namePrefix,
-        clusterName: settings.namePrefix,
+        clusterName: clusterNameOfStack,
         region: settings.aws.region,
         accountId: account.accountId,
         vpcCidr: settings.network.vpcCidr,
@@ -89,7 +102,7 @@ const network = new Network(
 const cluster = new EksCluster(
     "cluster",
     {
-        clusterName: settings.namePrefix,
+        clusterName: clusterNameOfStack,
         kubernetesVersion: settings.cluster.kubernetesVersion,
         partition: settings.aws.partition,
         region: settings.aws.region,
@@ -168,9 +181,8 @@ const partition = settings.aws.partition;
 
 // Names that policies and annotations embed are derived, not read from resources, so nothing waits for IAM or for
 // the 15–30 minute log domain just to learn a name.
-const logDomainName = `${settings.namePrefix}-logs`;
 const derivedLogDomainArn = account.accountId.apply((accountId) =>
-    domainArn(partition, settings.aws.region, accountId, logDomainName),
+    domainArn(partition, settings.aws.region, accountId, logDomainNameOfStack),
 );
 const jobRoleArnOf = (team: string) =>
     account.accountId.apply((accountId) => roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
@@ -213,7 +225,9 @@ const sparkTeams = settings.teams.map(
 const platformBucket = new PlatformBucket(
     "platform-bucket",
     {
-        bucketName: pulumi.interpolate`${settings.namePrefix}-platform-${account.accountId}-${settings.aws.region}`,
+        bucketName: account.accountId.apply((accountId) =>
+            bucketNameOf(settings.namePrefix, accountId, settings.aws.region),
+        ),
         kmsKeyArn: platformKey.arn,
         retainOnDelete: settings.emr.retainPlatformBucket,
         logRetentionDays: settings.emr.logRetentionDays,
@@ -252,7 +266,7 @@ const emrTeams = settings.teams.map(
                 glueDatabases: team.glueDatabases,
                 additionalPolicies: {
                     "log-index-write": derivedLogDomainArn.apply((arn) =>
-                        JSON.stringify(indexWritePolicy(arn, logIndexName(team.name))),
+                        JSON.stringify(indexWritePolicy(arn, logIndexPrefix(team.name))),
                     ),
                 },
                 sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
@@ -268,7 +282,7 @@ const emrTeams = settings.teams.map(
 const logDomain = new LogDomain(
     "logs",
     {
-        domainName: logDomainName,
+        domainName: logDomainNameOfStack,
         partition,
         region: settings.aws.region,
         accountId: account.accountId,
@@ -285,7 +299,10 @@ const logDomain = new LogDomain(
         volumeSizeGiB: settings.opensearch.volumeSizeGiB,
         // The roles themselves, not their derived ARNs: an access policy naming a role that does not exist yet is
         // refused, so the domain's policy (never the domain) waits for them.
-        writers: settings.teams.map((t, i) => ({ roleArn: emrTeams[i].executionRoleArn, index: logIndexName(t.name) })),
+        writers: settings.teams.map((t, i) => ({
+            roleArn: emrTeams[i].executionRoleArn,
+            indexPrefix: logIndexPrefix(t.name),
+        })),
         adminArns: settings.opensearch.adminArns,
         logRetentionDays: settings.opensearch.logRetentionDays,
         deletionProtection: settings.opensearch.deletionProtection,
@@ -368,8 +385,8 @@ interface SparkTeamOutput {
     startJobRunRequest: SparkTeamJobs["startJobRunRequest"];
     /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
     sampleSparkApplication: SparkTeam["sampleApplication"];
-    /** OpenSearch index the team's Spark logs go to. */
-    logIndex: string;
+    /** Prefix of the OpenSearch indices the team's Spark logs go to: one per day, `<prefix>-YYYY.MM.DD`. */
+    logIndexPrefix: string;
 }
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
 export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
@@ -385,7 +402,7 @@ export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntr
             podTemplateUris: emrTeams[i].podTemplateUris,
             startJobRunRequest: emrTeams[i].startJobRunRequest,
             sampleSparkApplication: sparkTeams[i].sampleApplication,
-            logIndex: logForwarding.indexes[team.name],
+            logIndexPrefix: logForwarding.indexPrefixes[team.name],
         },
     ]),
 );

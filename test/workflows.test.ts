@@ -20,6 +20,7 @@ const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"
 
 interface Step {
     id?: string;
+    name?: string;
     if?: string;
     uses?: string;
     run?: string;

@@ -9,6 +9,7 @@ import { createNetworkingAddons, createWorkloadAddons } from "./addons";
 import type { ClusterContext } from "./cluster-context";
 import { defaultStorageClassManifest } from "./storage-class";
 import { createSystemNodeGroup } from "./system-node-group";
+import { kmsAliasName, nodeGroupName } from "../vocabulary/stack-names";
 
 export interface EksClusterArgs {
     /** EKS cluster name (`spark-<stack>`); also the prefix of node-group names. */
@@ -136,7 +137,7 @@ export class EksCluster extends pulumi.ComponentResource {
             name,
             {
                 clusterName,
-                nodeGroupName: `${a.clusterName}-system`,
+                nodeGroupName: nodeGroupName(a.clusterName, "system"),
                 partition: a.partition,
                 subnetIds: a.privateSubnetIds,
                 instanceTypes: a.systemNodes.instanceTypes,
@@ -213,7 +214,7 @@ function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resour
     );
     new aws.kms.Alias(
         `${name}-secrets`,
-        { name: `alias/${a.clusterName}-eks-secrets`, targetKeyId: key.keyId },
+        { name: kmsAliasName(a.clusterName, "eks-secrets"), targetKeyId: key.keyId },
         { parent },
     );
     // EKS writes control-plane logs to this group; created first so it gets a retention instead of "never expire".

@@ -1,4 +1,4 @@
-export { Kubecost, kubecostPortForwardCommand } from "./kubecost";
+export { Kubecost, kubecostLogGroupNamePrefix, kubecostPortForwardCommand } from "./kubecost";
 export type { KubecostArgs } from "./kubecost";
 export { SIGV4_PROXY_PORT, ampEndpoints, ampHost, ampWorkspaceArn } from "./amp-urls";
 export type { AmpEndpoints } from "./amp-urls";
@@ -8,7 +8,9 @@ export {
     CAPACITY_TYPE_LABELS,
     COST_ANALYZER_SERVICE_ACCOUNT,
     PROMETHEUS_SERVICE_ACCOUNT,
+    EMR_JOB_POD_LABELS,
     SPARK_ROLE_POD_LABEL,
+    TEAM_POD_LABEL,
     buildKubecostValues,
     kubecostLabelName,
     savedReports,

@@ -13,6 +13,13 @@ export const COST_ANALYZER_SERVICE_ACCOUNT = "kubecost-cost-analyzer";
 export const PROMETHEUS_SERVICE_ACCOUNT = "kubecost-prometheus-server";
 /** Label Spark itself puts on every driver and executor pod (`spark-role=driver|executor`). */
 export const SPARK_ROLE_POD_LABEL = "spark-role";
+/** Label the platform's pod templates put on every Spark pod of a team (components/emr pod templates). */
+export const TEAM_POD_LABEL = "spark-platform/team";
+/** Labels EMR on EKS puts on every pod of a job run: cost per job and per virtual cluster. */
+export const EMR_JOB_POD_LABELS = {
+    jobId: "emr-containers.amazonaws.com/job.id",
+    virtualClusterId: "emr-containers.amazonaws.com/virtual-cluster-id",
+} as const;
 /** Capacity-type node labels: Karpenter's, and the one EKS managed node groups (Cluster Autoscaler) carry. */
 export const CAPACITY_TYPE_LABELS = {
     karpenter: "karpenter.sh/capacity-type",
@@ -44,9 +51,15 @@ export interface KubecostValuesOptions {
     readonly nodeSelector: Readonly<Record<string, string>>;
     /** Node label that says on-demand or spot on this stack's Spark nodes (depends on the autoscaler). */
     readonly capacityTypeLabel: string;
+    /** Pod label that names a pod's team: Kubecost's Team view (`labelMappingConfigs.team_label`). */
+    readonly teamLabel: string;
 }
 
-/** Kubecost's name for a label: every non-alphanumeric character becomes `_` (`spark-role` → `spark_role`). */
+/**
+ * Kubecost's name for a label: every character outside `[A-Za-z0-9_]` becomes `_` (`spark-role` → `spark_role`),
+ * Prometheus's label sanitizing, which Kubecost applies to `label:` aggregations and label mappings alike
+ * (opencost `prom.SanitizeLabelName`, `LabelConfig.Sanitize`).
+ */
 export function kubecostLabelName(label: string): string {
     return label.replace(/[^A-Za-z0-9_]/g, "_");
 }
@@ -77,7 +90,8 @@ export function buildKubecostValues(o: KubecostValuesOptions): Values {
         kubecostProductConfigs: {
             clusterName: o.clusterName,
             projectID: o.accountId,
-            labelMappingConfigs: { enabled: true },
+            // The Team view groups by the label every team pod carries, not Kubecost's default `team`.
+            labelMappingConfigs: { enabled: true, team_label: kubecostLabelName(o.teamLabel) },
         },
         kubecostModel: {
             allocation: { nodeLabels: { enabled: true, includeList: ALLOCATION_NODE_LABELS.join(",") } },
@@ -93,7 +107,10 @@ export function buildKubecostValues(o: KubecostValuesOptions): Values {
     };
 }
 
-/** The reports worth opening, saved in the UI under Reports: team, pool, Spark role and on-demand vs spot. */
+/**
+ * The reports worth opening, saved in the UI under Reports: cost per EMR job and per virtual cluster (the point of
+ * the setup), per team, pool, Spark role and on-demand vs spot.
+ */
 export function savedReports(capacityTypeLabel: string): Values[] {
     const report = (title: string, aggregateBy: string): Values => ({
         title,
@@ -106,7 +123,13 @@ export function savedReports(capacityTypeLabel: string): Values[] {
         filters: [],
     });
     return [
-        report("Cost by team (namespace), last 7 days", "namespace"),
+        report("Cost by EMR job run, last 7 days", `label:${kubecostLabelName(EMR_JOB_POD_LABELS.jobId)}`),
+        report(
+            "Cost by EMR virtual cluster, last 7 days",
+            `label:${kubecostLabelName(EMR_JOB_POD_LABELS.virtualClusterId)}`,
+        ),
+        report("Cost by team, last 7 days", "team"),
+        report("Cost by namespace, last 7 days", "namespace"),
         report("Cost by Spark pool, last 7 days", `label:${kubecostLabelName(POOL_LABELS.pool)}`),
         report("Cost by Spark role, last 7 days", `label:${kubecostLabelName(SPARK_ROLE_POD_LABEL)}`),
         report("Spot share: cost by capacity type, last 7 days", `label:${kubecostLabelName(capacityTypeLabel)}`),

@@ -10,8 +10,10 @@ import {
     CAPACITY_TYPE_LABELS,
     COST_ANALYZER_SERVICE_ACCOUNT,
     PROMETHEUS_SERVICE_ACCOUNT,
+    TEAM_POD_LABEL,
     buildKubecostValues,
 } from "./kubecost-values";
+import { kubecostWorkspaceAlias } from "../vocabulary/stack-names";
 
 export interface KubecostArgs {
     /** The cluster Kubecost runs in and reports on. */
@@ -23,6 +25,11 @@ export interface KubecostArgs {
      * @default "karpenter.sh/capacity-type"
      */
     capacityTypeLabel?: string;
+    /**
+     * Pod label that names a pod's team, for the Team view.
+     * @default "spark-platform/team" (what the platform's pod templates put on every Spark pod)
+     */
+    teamLabel?: string;
     /**
      * Retention of the workspace's log group, in days (a CloudWatch Logs retention value).
      * @default 30
@@ -37,6 +44,7 @@ export interface KubecostArgs {
 
 const defaults = {
     capacityTypeLabel: CAPACITY_TYPE_LABELS.karpenter as string,
+    teamLabel: TEAM_POD_LABEL as string,
     logRetentionDays: 30,
     tags: {} as Readonly<Record<string, string>>,
 };
@@ -69,12 +77,11 @@ export class Kubecost extends pulumi.ComponentResource {
 
         // Named after the project and stack, not the cluster: a name from the cluster's outputs would make these two
         // quick resources wait for the control plane for nothing.
-        const baseName = `${pulumi.getProject()}-${pulumi.getStack()}-kubecost`;
+        const baseName = kubecostWorkspaceAlias(pulumi.getProject(), pulumi.getStack());
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-amp-logs`,
             {
-                // The /aws/vendedlogs/ prefix keeps the log delivery resource policy AMP needs small.
-                namePrefix: `/aws/vendedlogs/prometheus/${baseName}-`,
+                namePrefix: kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack()),
                 retentionInDays: a.logRetentionDays,
                 kmsKeyId: a.kmsKeyArn,
                 tags: a.tags,
@@ -129,9 +136,11 @@ export class Kubecost extends pulumi.ComponentResource {
                 metadata: {
                     name: pin.namespace,
                     labels: {
-                        // The bundled Prometheus server takes only a pod-level securityContext, so "restricted" can be
-                        // audited and warned about but not enforced; "baseline" (no host access, no privilege) is.
-                        "pod-security.kubernetes.io/enforce": "baseline",
+                        // Every pod the chart renders with these values meets "restricted": the cost-analyzer and
+                        // forecasting pods take global.securityContext, and every container, the bundled Prometheus
+                        // server's and its config reloader's included (prometheus-server-deployment.yaml of 2.4.2),
+                        // takes global.containerSecurityContext.
+                        "pod-security.kubernetes.io/enforce": "restricted",
                         "pod-security.kubernetes.io/warn": "restricted",
                         "pod-security.kubernetes.io/audit": "restricted",
                     },
@@ -152,6 +161,7 @@ export class Kubecost extends pulumi.ComponentResource {
                     remoteWriteRoleArn,
                     nodeSelector: cluster.systemNodeSelector,
                     capacityTypeLabel: a.capacityTypeLabel,
+                    teamLabel: a.teamLabel,
                 }),
             );
         installPinnedChart(name, { pin, cluster, values }, { parent: this, dependsOn: [namespace] });
@@ -177,6 +187,14 @@ export class Kubecost extends pulumi.ComponentResource {
             portForwardCommand: this.portForwardCommand,
         });
     }
+}
+
+/**
+ * Prefix of the AMP workspace's log group name (the provider appends a unique suffix). The /aws/vendedlogs/ prefix
+ * keeps the log delivery resource policy AMP needs small.
+ */
+export function kubecostLogGroupNamePrefix(project: string, stack: string): string {
+    return `/aws/vendedlogs/prometheus/${kubecostWorkspaceAlias(project, stack)}-`;
 }
 
 /** The chart names the Deployment `<release>-cost-analyzer`; the UI (nginx in front of the cost model) is on 9090. */

@@ -10,6 +10,7 @@ import type { ClusterContext } from "../cluster/cluster-context";
 import type { TeamPrefixes } from "./bucket-layout";
 import { jobRolePolicy } from "./job-role-policy";
 import { jobRoleTrustPolicy } from "./job-role-trust";
+import { jobRoleName } from "../vocabulary/stack-names";
 
 export interface JobExecutionRoleArgs {
     /** Cluster whose OIDC issuer the role trusts. */
@@ -46,19 +47,8 @@ const defaults = {
     additionalPolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
 };
 
-const MAX_ROLE_NAME = 64;
-
-/** `<namePrefix>-<team>-emr-job`: deterministic, so the trust's base36 suffix is known before the role exists. */
-export function jobRoleName(namePrefix: string, team: string): string {
-    const name = `${namePrefix}-${team}-emr-job`;
-    if (name.length > MAX_ROLE_NAME || !/^[\w+=,.@-]+$/.test(name)) {
-        throw new Error(
-            `job execution role name ${JSON.stringify(name)} is not an IAM role name of at most ${MAX_ROLE_NAME} ` +
-                `characters; shorten the team name ${JSON.stringify(team)}`,
-        );
-    }
-    return name;
-}
+/** `<namePrefix>-<team>-emr-job`, fitted: deterministic, so the trust's base36 suffix is known before the role exists. */
+export { jobRoleName };
 
 export class JobExecutionRole extends pulumi.ComponentResource {
     /** Role ARN, for StartJobRun and the Spark service account's annotation; ready once its policy is attached. */

@@ -12,6 +12,7 @@ import { directoryMarkerKey, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-
 import { JobExecutionRole, jobRoleName } from "./job-execution-role";
 import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
 import { startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
+import { virtualClusterName } from "../vocabulary/stack-names";
 
 /** The platform bucket as a team sees it (PlatformBucket satisfies it). */
 export interface PlatformBucketRef {
@@ -150,7 +151,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
         const virtualCluster = new aws.emrcontainers.VirtualCluster(
             `${name}-virtual-cluster`,
             {
-                name: `${a.namePrefix}-${a.team}`,
+                name: virtualClusterName(a.namePrefix, a.team),
                 containerProvider: {
                     id: pulumi.all([a.cluster.name, a.emrAccessReady]).apply(([clusterName]) => clusterName),
                     type: "EKS",

@@ -1,4 +1,4 @@
 export { PlatformKey, platformKeyProblems } from "./platform-key";
 export type { PlatformKeyArgs } from "./platform-key";
-export { platformKeyPolicy } from "./key-policy";
+export { logGroupNameProblems, platformKeyPolicy } from "./key-policy";
 export type { PlatformKeyPolicyInput } from "./key-policy";

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../settings/regions";
-import { platformKeyPolicy } from "./key-policy";
+import { logGroupNameProblems, platformKeyPolicy } from "./key-policy";
+import { kmsAliasName } from "../vocabulary/stack-names";
 
 export interface PlatformKeyArgs {
     /** Prefix of the key's alias (`alias/<namePrefix>-platform`); one key per stack. */
@@ -12,6 +13,11 @@ export interface PlatformKeyArgs {
     region: string;
     /** Account of the stack; only its root and its log groups appear in the key policy. */
     accountId: pulumi.Input<string>;
+    /**
+     * Names of the stack's log groups the key encrypts, IAM wildcards allowed (e.g. `/aws/eks/spark-dev/*`); the
+     * key policy lets CloudWatch Logs use the key for these only.
+     */
+    logGroupNames: readonly string[];
     /**
      * Days KMS waits before deleting the key after it is scheduled for deletion (7–30).
      * @default 30
@@ -45,11 +51,16 @@ export class PlatformKey extends pulumi.ComponentResource {
         const a = { ...defaults, ...args };
         const problems = platformKeyProblems(args);
         if (problems.length > 0) throw new pulumi.ResourceError(`platform key: ${problems.join("; ")}`, this);
-        const policy = pulumi
-            .output(a.accountId)
-            .apply((accountId) =>
-                JSON.stringify(platformKeyPolicy({ partition: a.partition, region: a.region, accountId })),
-            );
+        const policy = pulumi.output(a.accountId).apply((accountId) =>
+            JSON.stringify(
+                platformKeyPolicy({
+                    partition: a.partition,
+                    region: a.region,
+                    accountId,
+                    logGroupNames: a.logGroupNames,
+                }),
+            ),
+        );
         const key = new aws.kms.Key(
             `${name}-key`,
             {
@@ -63,7 +74,7 @@ export class PlatformKey extends pulumi.ComponentResource {
         const alias = new aws.kms.Alias(
             `${name}-alias`,
             {
-                name: `alias/${a.namePrefix}-platform`,
+                name: kmsAliasName(a.namePrefix, "platform"),
                 targetKeyId: key.keyId,
             },
             { parent: this },
@@ -79,8 +90,9 @@ export class PlatformKey extends pulumi.ComponentResource {
 /** Every problem with the args, each naming the input, the value and the fix; empty when they are valid. */
 export function platformKeyProblems(args: PlatformKeyArgs): string[] {
     const days = args.deletionWindowInDays ?? defaults.deletionWindowInDays;
+    const problems = logGroupNameProblems(args.logGroupNames);
     if (!Number.isInteger(days) || days < 7 || days > 30) {
-        return [`deletionWindowInDays is ${days}; KMS accepts a whole number of days from 7 to 30`];
+        problems.push(`deletionWindowInDays is ${days}; KMS accepts a whole number of days from 7 to 30`);
     }
-    return [];
+    return problems;
 }

@@ -1,23 +1,26 @@
 /**
  * IAM documents of the log domain, as pure functions so tests can read them without mocks.
  *
- * Writers may only POST/PUT under their own index's path. Fluent Bit sends its bulk requests to `/<index>/_bulk`
- * (its `Path` option, see fluent-bit-config.ts), which IAM sees as `<domain-arn>/<index>/_bulk`, so the same
- * resource pattern covers the bulk API without opening `/_bulk` at the root.
+ * Writers may only POST/PUT to their own team's bulk path and dated indices. Fluent Bit sends its bulk requests to
+ * `/<prefix>/_bulk` (its `Path` option, see fluent-bit-config.ts), which IAM sees as `<domain-arn>/<prefix>/_bulk`;
+ * the action lines inside name the dated index `<prefix>-YYYY.MM.DD`. Neither `/_bulk` at the root nor any other
+ * team's prefix or index is opened.
  *
  * Limit: IAM authorises the request path, not the bulk body. A hand-crafted body sent to the team's own
- * `/<index>/_bulk` may still name another index in an action line; the `rest.action.multi.allow_explicit_index`
+ * `/<prefix>/_bulk` may still name another index in an action line; the `rest.action.multi.allow_explicit_index`
  * switch that forbids this also rejects Fluent Bit's own action lines (they always carry `_index`). Closing it
  * takes fine-grained access control with an index-pattern role mapped to each job role, which is configured
  * through the domain's security REST API, not through the AWS API.
  */
 
-/** A principal allowed to write to one index. */
+import { datedLogIndexPattern } from "./log-index";
+
+/** A principal allowed to write to one team's indices. */
 export interface IndexWriter {
     /** ARN of the IAM role (a team's job execution role). */
     roleArn: string;
-    /** The only index the role may write to. */
-    index: string;
+    /** Prefix of the only indices the role may write to (`logIndexPrefix`). */
+    indexPrefix: string;
 }
 
 export interface DomainAccessPolicyInput {
@@ -32,9 +35,13 @@ export interface DomainAccessPolicyInput {
 /** HTTP methods Fluent Bit's bulk writes use. */
 export const INDEX_WRITE_ACTIONS = ["es:ESHttpPost", "es:ESHttpPut"] as const;
 
-/** Resources of one index: the index itself and every path below it (`_bulk`, `_doc/<id>`). */
-export function indexResources(domainArn: string, index: string): string[] {
-    return [`${domainArn}/${index}`, `${domainArn}/${index}/*`];
+/**
+ * Resources of one team's logs: the bulk path under its prefix, and its dated indices with every path below them
+ * (`_doc/<id>`, `_bulk`).
+ */
+export function indexResources(domainArn: string, indexPrefix: string): string[] {
+    const dated = datedLogIndexPattern(indexPrefix);
+    return [`${domainArn}/${indexPrefix}/_bulk`, `${domainArn}/${dated}`, `${domainArn}/${dated}/*`];
 }
 
 /**
@@ -68,17 +75,17 @@ export function domainAccessPolicy(input: DomainAccessPolicyInput) {
             Effect: "Allow",
             Principal: { AWS: writer.roleArn },
             Action: [...INDEX_WRITE_ACTIONS],
-            Resource: indexResources(input.domainArn, writer.index),
+            Resource: indexResources(input.domainArn, writer.indexPrefix),
         }),
     );
     return { Version: "2012-10-17", Statement: statements };
 }
 
 /**
- * Identity policy for a job execution role: write to its own index and nothing else. Both this and the domain's
- * resource policy must allow a request, so either one alone cannot widen access.
+ * Identity policy for a job execution role: write to its own team's indices and nothing else. Both this and the
+ * domain's resource policy must allow a request, so either one alone cannot widen access.
  */
-export function indexWritePolicy(domainArn: string, index: string) {
+export function indexWritePolicy(domainArn: string, indexPrefix: string) {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -86,7 +93,7 @@ export function indexWritePolicy(domainArn: string, index: string) {
                 Sid: "WriteOwnLogIndex",
                 Effect: "Allow",
                 Action: [...INDEX_WRITE_ACTIONS],
-                Resource: indexResources(domainArn, index),
+                Resource: indexResources(domainArn, indexPrefix),
             },
         ],
     };
@@ -109,7 +116,9 @@ export function domainLogDeliveryPolicy(input: {
                 Sid: "OpenSearchPublishesDomainLogs",
                 Effect: "Allow",
                 Principal: { Service: "es.amazonaws.com" },
-                Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
+                // PutLogEventsBatch too: without it some accounts refuse the policy at CreateDomain with a
+                // ValidationException (the OpenSearch Service developer guide's correction, and Pulumi's example).
+                Action: ["logs:PutLogEvents", "logs:PutLogEventsBatch", "logs:CreateLogStream"],
                 Resource: input.logGroupArns.map((arn) => `${arn}:*`),
                 Condition: {
                     StringEquals: { "aws:SourceAccount": input.accountId },

@@ -2,11 +2,13 @@
  * The Fluent Bit configuration of the Spark log sidecar, as pure renderers: the ConfigMaps' data, tested without
  * mocks. Replaces aws-samples/aws-emr-eks-log-forwarding's `fluent-bit-sidecar-config`, with its fixes:
  * `Name opensearch` with `Suppress_Type_Name On` (OpenSearch 2.x rejects the `_type` the `es` output sends), TLS
- * verified, a per-team index written through `/<index>/_bulk` (the only path the team's role may POST to),
- * bounded retries, and bounded memory and disk buffers.
+ * verified, one dated index per team and day (`<prefix>-YYYY.MM.DD`, so whole days can be deleted after the
+ * retention) written through `/<prefix>/_bulk` (the only bulk path the team's role may POST to), bounded retries,
+ * and bounded memory and disk buffers.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LOG_INDEX_DATE_FORMAT } from "./log-index";
 import { SidecarTimings } from "./sidecar-timings";
 
 /** Where the sidecar mounts `fluent-bit-sidecar-config`. */
@@ -17,8 +19,11 @@ export const WRAPPER_SCRIPTS_DIR = "/scripts";
 export const FLUENT_BIT_STATE_DIR = "/var/fluent-bit/state";
 /** Spark application logs (stdout/stderr per container), shared by EMR with sidecars. */
 export const SPARK_APPLICATION_LOG_DIR = "/var/log/spark/user";
-/** Spark event logs (driver only), shared by EMR with sidecars. */
-export const SPARK_EVENT_LOG_DIR = "/var/log/spark/apps";
+/**
+ * Where the sidecar mounts EMR's `temp-data-dir` (the Spark container's /tmp), read-only: executors without a
+ * monitoring configuration keep their end marker there (`SIDECAR_SIGNAL_FILE`).
+ */
+export const SPARK_TEMP_DATA_DIR = "/var/emr-temp-data";
 /** The Spark container's heartbeat marker directory, shared by EMR with sidecars. */
 export const MAIN_CONTAINER_MARKER_DIR = "/var/log/fluentd";
 
@@ -31,23 +36,47 @@ export const WRAPPER_SCRIPTS = ["entrypoint.sh", "watch-main-container.sh"] as c
 export interface FluentBitOutputLimits {
     /** Attempts per chunk before Fluent Bit drops it (bounded, so a dead domain cannot pin memory forever). */
     retryLimit: number;
-    /** Memory each tail input may buffer before it pauses reading (Fluent Bit size, e.g. `50M`). */
-    memBufLimit: string;
+    /**
+     * Chunks Fluent Bit keeps in memory (`storage.max_chunks_up`); the rest wait on disk. With filesystem storage
+     * this, not `Mem_Buf_Limit`, bounds the buffers' memory: a chunk is about 2 MiB (Fluent Bit's "Buffering and
+     * storage"), and Fluent Bit's default of 128 would allow ~256 MiB while the domain is slow.
+     */
+    maxChunksUp: number;
     /** Disk the output's filesystem buffer may use before the oldest chunks are dropped (e.g. `512M`). */
     storageLimit: string;
 }
 
 export const DEFAULT_OUTPUT_LIMITS: Readonly<FluentBitOutputLimits> = {
     retryLimit: 5,
-    memBufLimit: "50M",
+    maxChunksUp: 32,
     storageLimit: "512M",
 };
+
+/** Fluent Bit's upper bound of one chunk, MiB ("chunks are never much larger than 2 MB"). */
+export const CHUNK_SIZE_MIB = 2;
+/** Memory of backlog chunks loaded at start (`storage.backlog.mem_limit`), MiB. */
+const BACKLOG_MEM_LIMIT_MIB = 16;
+/** The tail input's largest line buffer (`Buffer_Max_Size`), MiB. */
+const TAIL_BUFFER_MAX_MIB = 5;
+/** Fluent Bit itself, its multiline state, the TLS client and the output's response buffer, MiB. */
+const PROCESS_BASELINE_MIB = 96;
+
+/**
+ * The sidecar's memory limit for the given buffer bounds: the process, every chunk allowed up, the backlog and the
+ * tail's line buffer, rounded up to 32 MiB. Sized from the configuration so a slow domain fills the buffers on disk
+ * instead of OOM-killing the sidecar (and losing what it held).
+ */
+export function sidecarMemoryLimitMiB(limits: FluentBitOutputLimits): number {
+    const needed =
+        PROCESS_BASELINE_MIB + limits.maxChunksUp * CHUNK_SIZE_MIB + BACKLOG_MEM_LIMIT_MIB + TAIL_BUFFER_MAX_MIB;
+    return Math.ceil(needed / 32) * 32;
+}
 
 export interface FluentBitConfigInput {
     /** Team the namespace belongs to; added to every record. */
     team: string;
-    /** The team's index (see `logIndexName`). */
-    index: string;
+    /** Prefix of the team's dated indices (see `logIndexPrefix`): `<prefix>-YYYY.MM.DD`. */
+    indexPrefix: string;
     /** Hostname of the OpenSearch domain's endpoint, without scheme. */
     domainEndpoint: string;
     /** Region of the domain, for SigV4. */
@@ -63,8 +92,8 @@ export function configInputProblems(input: FluentBitConfigInput): string[] {
     const problems: string[] = [];
     // Every value lands on a line of the configuration: nothing may carry a newline or a space into it.
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(input.team)) problems.push(`team "${input.team}" is not a DNS label`);
-    if (!/^[a-z0-9][a-z0-9-]{0,254}$/.test(input.index))
-        problems.push(`index "${input.index}" is not a lowercase index name`);
+    if (!/^[a-z0-9][a-z0-9-]{0,240}$/.test(input.indexPrefix))
+        problems.push(`indexPrefix "${input.indexPrefix}" is not a lowercase index name`);
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(input.domainEndpoint)) {
         problems.push(`domainEndpoint "${input.domainEndpoint}" is not a hostname; give the endpoint without https://`);
     }
@@ -74,14 +103,19 @@ export function configInputProblems(input: FluentBitConfigInput): string[] {
             `retryLimit is ${input.limits.retryLimit}; use 1–20 so a failing domain cannot hold chunks forever`,
         );
     }
-    for (const key of ["memBufLimit", "storageLimit"] as const) {
-        if (!/^\d+[KMG]$/.test(input.limits[key]))
-            problems.push(`${key} is "${input.limits[key]}"; use a size such as 50M`);
+    const chunks = input.limits.maxChunksUp;
+    if (!Number.isInteger(chunks) || chunks < 4 || chunks > 128) {
+        problems.push(`maxChunksUp is ${chunks}; use 4–128 (each chunk up holds about ${CHUNK_SIZE_MIB} MiB)`);
     }
+    if (!/^\d+[KMG]$/.test(input.limits.storageLimit))
+        problems.push(`storageLimit is "${input.limits.storageLimit}"; use a size such as 512M`);
     return problems;
 }
 
-/** `fluent-bit.conf`: two tail inputs (application and event logs), record enrichment, the OpenSearch output. */
+/**
+ * `fluent-bit.conf`: the application-log tail input, record enrichment, the OpenSearch output. No event-log input:
+ * `spark.eventLog.dir` points at the platform bucket, so the event-log directory stays empty.
+ */
 export function renderFluentBitConf(input: FluentBitConfigInput): string {
     const problems = configInputProblems(input);
     if (problems.length > 0)
@@ -98,38 +132,24 @@ export function renderFluentBitConf(input: FluentBitConfigInput): string {
             ["HTTP_Server", "Off"],
             ["storage.path", `${FLUENT_BIT_STATE_DIR}/buffers`],
             ["storage.sync", "normal"],
-            ["storage.backlog.mem_limit", "16M"],
+            // The memory bound of filesystem buffering; the container's limit is sized from it.
+            ["storage.max_chunks_up", String(limits.maxChunksUp)],
+            ["storage.backlog.mem_limit", `${BACKLOG_MEM_LIMIT_MIB}M`],
         ]),
         section("INPUT", [
             ["Name", "tail"],
             ["Alias", "spark_application_logs"],
             ["Tag", "spark.application"],
             ["Path", `${SPARK_APPLICATION_LOG_DIR}/*/*`],
+            // EMR's own log shipper keeps its read positions (*.pos) beside the logs: not log lines.
+            ["Exclude_Path", "*.pos"],
             ["Path_Key", "filename"],
             ["DB", `${FLUENT_BIT_STATE_DIR}/application-logs.db`],
             // The sidecar may start after the Spark container has written its first lines.
             ["Read_from_Head", "On"],
             ["multiline.parser", "spark_log4j_multiline"],
             ["Buffer_Chunk_Size", "1M"],
-            ["Buffer_Max_Size", "5M"],
-            ["Mem_Buf_Limit", limits.memBufLimit],
-            ["Skip_Long_Lines", "On"],
-            ["Skip_Empty_Lines", "On"],
-            ["Refresh_Interval", "5"],
-            ["storage.type", "filesystem"],
-        ]),
-        section("INPUT", [
-            ["Name", "tail"],
-            ["Alias", "spark_event_logs"],
-            ["Tag", "spark.event"],
-            ["Path", `${SPARK_EVENT_LOG_DIR}/*`],
-            ["Path_Key", "filename"],
-            ["DB", `${FLUENT_BIT_STATE_DIR}/event-logs.db`],
-            ["Read_from_Head", "On"],
-            // Event log lines are single JSON events, some large (job start events carry every Spark property).
-            ["Buffer_Chunk_Size", "1M"],
-            ["Buffer_Max_Size", "16M"],
-            ["Mem_Buf_Limit", limits.memBufLimit],
+            ["Buffer_Max_Size", `${TAIL_BUFFER_MAX_MIB}M`],
             ["Skip_Long_Lines", "On"],
             ["Skip_Empty_Lines", "On"],
             ["Refresh_Interval", "5"],
@@ -150,11 +170,6 @@ export function renderFluentBitConf(input: FluentBitConfigInput): string {
         ]),
         section("FILTER", [
             ["Name", "modify"],
-            ["Match", "spark.event"],
-            ["Add", "log_type event"],
-        ]),
-        section("FILTER", [
-            ["Name", "modify"],
             ["Match", "spark.*"],
             ["Add", `team ${input.team}`],
             // Set on the container from the downward API (see fluent-bit-sidecar.ts).
@@ -168,9 +183,14 @@ export function renderFluentBitConf(input: FluentBitConfigInput): string {
             ["Match", "spark.*"],
             ["Host", input.domainEndpoint],
             ["Port", "443"],
-            // Bulk requests go to /<index>/_bulk: the path the team's role and the domain policy allow, nothing else.
-            ["Path", `/${input.index}`],
-            ["Index", input.index],
+            // Bulk requests go to /<prefix>/_bulk: the one bulk path the team's role and the domain policy allow.
+            ["Path", `/${input.indexPrefix}`],
+            // One index per team and day, `<prefix>-YYYY.MM.DD`, dated when the line is shipped (a parsed log time
+            // could name a day already past the retention): whole days are deleted once older than the retention.
+            ["Logstash_Format", "On"],
+            ["Logstash_Prefix", input.indexPrefix],
+            ["Logstash_DateFormat", LOG_INDEX_DATE_FORMAT],
+            ["Current_Time_Index", "On"],
             ["Suppress_Type_Name", "On"],
             ["tls", "On"],
             ["tls.verify", "On"],

@@ -11,8 +11,11 @@ import {
     FLUENT_BIT_WRAPPER_CONFIG_MAP,
     MAIN_CONTAINER_MARKER_DIR,
     SPARK_APPLICATION_LOG_DIR,
-    SPARK_EVENT_LOG_DIR,
+    SPARK_TEMP_DATA_DIR,
     WRAPPER_SCRIPTS_DIR,
+    DEFAULT_OUTPUT_LIMITS,
+    FluentBitOutputLimits,
+    sidecarMemoryLimitMiB,
 } from "./fluent-bit-config";
 import { DEFAULT_SIDECAR_TIMINGS, SidecarTimings, TIMING_ENV, timingProblems } from "./sidecar-timings";
 
@@ -34,9 +37,20 @@ export const SPARK_LOG_GID = 1000;
 /** EMR-defined volumes sidecars may mount (reserved names: pod templates must not define them). */
 export const EMR_VOLUMES = {
     applicationLogs: "emr-container-application-log-dir",
-    eventLogs: "emr-container-event-log-dir",
     communicate: "emr-container-communicate",
+    /** The Spark container's /tmp, where executors without a monitoring configuration keep their end marker. */
+    tempData: "temp-data-dir",
 } as const;
+
+/**
+ * Where the Spark container's heartbeat marker can be, as the sidecar sees it: `/var/log/fluentd` on drivers (and on
+ * executors of jobs with a monitoring configuration); `SIDECAR_SIGNAL_FILE`, `/tmp/main-container-terminated`, on
+ * executors without one (EMR's executor template). The watcher follows whichever appears first.
+ */
+export const MAIN_CONTAINER_MARKERS = [
+    `${MAIN_CONTAINER_MARKER_DIR}/main-container-terminated`,
+    `${SPARK_TEMP_DATA_DIR}/main-container-terminated`,
+] as const;
 
 /** Names of the pod volumes the sidecar adds; prefixed so they never collide with EMR's or the user's. */
 export const SIDECAR_VOLUMES = {
@@ -48,12 +62,17 @@ export const SIDECAR_VOLUMES = {
 export type SparkPodRole = "driver" | "executor";
 
 export interface FluentBitSidecarOptions {
-    /** Driver pods also ship event logs; EMR defines the event-log volume on drivers only. */
+    /** Which Spark pod the sidecar runs in (a record field of every log line). */
     role: SparkPodRole;
     /** How the sidecar follows the Spark container. @default DEFAULT_SIDECAR_TIMINGS */
     timings?: SidecarTimings;
-    /** Container resources. @default requests 100m / 128Mi, limits 500m / 256Mi */
+    /**
+     * Container resources.
+     * @default requests 100m / 128Mi, limits 500m and the memory `sidecarMemoryLimitMiB` derives from the buffers
+     */
     resources?: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+    /** Buffer bounds of the Fluent Bit configuration the sidecar runs; its memory limit is sized from them. */
+    limits?: FluentBitOutputLimits;
 }
 
 export interface FluentBitSidecar {
@@ -63,24 +82,23 @@ export interface FluentBitSidecar {
     volumes: k8s.types.input.core.v1.Volume[];
 }
 
-const defaultResources = {
+const defaultResources = (limits: FluentBitOutputLimits) => ({
     requests: { cpu: "100m", memory: "128Mi" },
-    limits: { cpu: "500m", memory: "256Mi" },
-};
+    limits: { cpu: "500m", memory: `${sidecarMemoryLimitMiB(limits)}Mi` },
+});
 
 export function fluentBitSidecar(options: FluentBitSidecarOptions): FluentBitSidecar {
     const timings = options.timings ?? DEFAULT_SIDECAR_TIMINGS;
     const problems = timingProblems(timings);
     if (problems.length > 0) throw new Error(`Fluent Bit sidecar timings: ${problems.join("; ")}`);
+    const limits = options.limits ?? DEFAULT_OUTPUT_LIMITS;
     const mounts = [
         { name: SIDECAR_VOLUMES.config, mountPath: FLUENT_BIT_CONFIG_DIR, readOnly: true },
         { name: SIDECAR_VOLUMES.scripts, mountPath: WRAPPER_SCRIPTS_DIR, readOnly: true },
         { name: SIDECAR_VOLUMES.state, mountPath: FLUENT_BIT_STATE_DIR },
         { name: EMR_VOLUMES.applicationLogs, mountPath: SPARK_APPLICATION_LOG_DIR, readOnly: true },
-        ...(options.role === "driver"
-            ? [{ name: EMR_VOLUMES.eventLogs, mountPath: SPARK_EVENT_LOG_DIR, readOnly: true }]
-            : []),
         { name: EMR_VOLUMES.communicate, mountPath: MAIN_CONTAINER_MARKER_DIR, readOnly: true },
+        { name: EMR_VOLUMES.tempData, mountPath: SPARK_TEMP_DATA_DIR, readOnly: true },
     ];
     const container: k8s.types.input.core.v1.Container = {
         name: "fluent-bit",
@@ -93,12 +111,12 @@ export function fluentBitSidecar(options: FluentBitSidecarOptions): FluentBitSid
                 name,
                 value: String(timings[key as keyof SidecarTimings]),
             })),
-            { name: "WATCH_MARKER_FILE", value: `${MAIN_CONTAINER_MARKER_DIR}/main-container-terminated` },
+            { name: "WATCH_MARKER_FILES", value: MAIN_CONTAINER_MARKERS.join(":") },
             { name: "SPARK_ROLE", value: options.role },
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
             { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
         ],
-        resources: options.resources ?? defaultResources,
+        resources: options.resources ?? defaultResources(limits),
         securityContext: {
             runAsNonRoot: true,
             runAsUser: FLUENT_BIT_UID,

@@ -11,18 +11,28 @@ export {
     INDEX_WRITE_ACTIONS,
 } from "./domain-access-policy";
 export type { DomainAccessPolicyInput, IndexWriter } from "./domain-access-policy";
-export { LOG_INDEX_PREFIX, domainArn, logIndexName, roleArn } from "./log-index";
 export {
+    LOG_INDEX_DATE_FORMAT,
+    LOG_INDEX_PREFIX,
+    datedLogIndex,
+    datedLogIndexPattern,
+    domainArn,
+    logIndexPrefix,
+    roleArn,
+} from "./log-index";
+export {
+    CHUNK_SIZE_MIB,
     DEFAULT_OUTPUT_LIMITS,
     FLUENT_BIT_CONFIG_MAP,
     FLUENT_BIT_WRAPPER_CONFIG_MAP,
     fluentBitConfigData,
     renderFluentBitConf,
     renderParsersConf,
+    sidecarMemoryLimitMiB,
     wrapperScriptsData,
 } from "./fluent-bit-config";
 export type { FluentBitConfigInput, FluentBitOutputLimits } from "./fluent-bit-config";
-export { FLUENT_BIT_IMAGE, FLUENT_BIT_UID, fluentBitSidecar } from "./fluent-bit-sidecar";
+export { FLUENT_BIT_IMAGE, FLUENT_BIT_UID, MAIN_CONTAINER_MARKERS, fluentBitSidecar } from "./fluent-bit-sidecar";
 export type { FluentBitSidecar, FluentBitSidecarOptions, SparkPodRole } from "./fluent-bit-sidecar";
 export { DEFAULT_SIDECAR_TIMINGS, TIMING_ENV } from "./sidecar-timings";
 export type { SidecarTimings } from "./sidecar-timings";

@@ -57,8 +57,8 @@ export interface LogDomainArgs {
      * @default 20
      */
     volumeSizeGiB?: number;
-    /** Job execution roles, each allowed to write to its own index only. */
-    writers: readonly { roleArn: pulumi.Input<string>; index: string }[];
+    /** Job execution roles, each allowed to write to its own team's indices only. */
+    writers: readonly { roleArn: pulumi.Input<string>; indexPrefix: string }[];
     /** Principals with full HTTP access (operators, dashboards); never `*`. */
     adminArns: readonly pulumi.Input<string>[];
     /**
@@ -192,7 +192,10 @@ export class LogDomain extends pulumi.ComponentResource {
         const policy = pulumi
             .all([arn, pulumi.all(a.writers.map((w) => w.roleArn)), pulumi.all([...a.adminArns])])
             .apply(([domainArnValue, writerArns, adminArns]) => {
-                const writers: IndexWriter[] = writerArns.map((roleArn, i) => ({ roleArn, index: a.writers[i].index }));
+                const writers: IndexWriter[] = writerArns.map((roleArn, i) => ({
+                    roleArn,
+                    indexPrefix: a.writers[i].indexPrefix,
+                }));
                 return JSON.stringify(domainAccessPolicy({ domainArn: domainArnValue, writers, adminArns }));
             });
         new aws.opensearch.DomainPolicy(

@@ -2,11 +2,12 @@
  * How the Fluent Bit sidecar follows the Spark container's life. One object feeds both the wrapper scripts
  * (through environment variables on the container) and Fluent Bit's own shutdown grace, so they cannot disagree.
  *
- * EMR's Spark container touches `/var/log/fluentd/main-container-terminated` every 2 seconds while it runs and
- * deletes it when it ends (EMR on EKS pod-templates docs, "sidecar containers").
+ * EMR's Spark container touches a marker every 2 seconds while it runs and deletes it when it ends (EMR on EKS
+ * pod-templates docs, "sidecar containers"): `/var/log/fluentd/main-container-terminated`, or on executors without
+ * a monitoring configuration `SIDECAR_SIGNAL_FILE` in its /tmp (see MAIN_CONTAINER_MARKERS).
  */
 export interface SidecarTimings {
-    /** How long to wait for the marker file to first appear before giving up, seconds. */
+    /** How long to wait for the marker file to first appear before giving up, seconds (covers a cold image pull). */
     initialWaitSeconds: number;
     /** How old the marker's last heartbeat may get before the Spark container counts as gone, seconds. */
     heartbeatTimeoutSeconds: number;
@@ -17,12 +18,14 @@ export interface SidecarTimings {
 }
 
 /**
- * EMR's documented sample waits 60 s for the marker and 15 s for a heartbeat; the heartbeat comes every 2 s, so
- * 15 s tolerates several missed beats on a busy node. A 5 s poll notices the end within one Fluent Bit flush
- * cycle or two; a 20 s grace leaves Fluent Bit time to retry a failed last bulk request once or twice.
+ * The initial wait covers a cold pull of the Spark image: Spark adds its container after the template's, the
+ * kubelet pulls images in container order and EMR pulls Spark's with `Always`, so on a fresh node the marker can
+ * take minutes to appear (EMR's documented sample waits only 60 s, after which the pod's logs would be lost). The
+ * heartbeat comes every 2 s, so 15 s tolerates several missed beats on a busy node. A 2 s poll notices the end
+ * within one Fluent Bit flush cycle or two; a 20 s grace leaves Fluent Bit time to retry a failed last bulk request.
  */
 export const DEFAULT_SIDECAR_TIMINGS: Readonly<SidecarTimings> = {
-    initialWaitSeconds: 120,
+    initialWaitSeconds: 600,
     heartbeatTimeoutSeconds: 15,
     pollIntervalSeconds: 2,
     flushGraceSeconds: 20,

@@ -9,11 +9,11 @@ import {
     fluentBitConfigData,
     wrapperScriptsData,
 } from "./fluent-bit-config";
-import { logIndexName } from "./log-index";
+import { logIndexPrefix } from "./log-index";
 import { DEFAULT_SIDECAR_TIMINGS, SidecarTimings, timingProblems } from "./sidecar-timings";
 
 export interface SparkLogForwardingArgs {
-    /** Teams whose Spark pods ship logs; each gets both ConfigMaps in its namespace and its own index. */
+    /** Teams whose Spark pods ship logs; each gets both ConfigMaps in its namespace and its own dated indices. */
     teams: readonly { name: string; namespace: pulumi.Input<string> }[];
     /** Hostname of the log domain's endpoint (LogDomain.endpoint). */
     domainEndpoint: pulumi.Input<string>;
@@ -62,8 +62,8 @@ export function sidecarConfigMaps<N, D>(namespace: N, configData: D, wrapperData
  * pod templates mount both by these fixed names (see fluentBitSidecar()).
  */
 export class SparkLogForwarding extends pulumi.ComponentResource {
-    /** Index of each team, keyed by team name. */
-    readonly indexes: Readonly<Record<string, string>>;
+    /** Prefix of each team's dated indices (`<prefix>-YYYY.MM.DD`), keyed by team name. */
+    readonly indexPrefixes: Readonly<Record<string, string>>;
 
     constructor(name: string, args: SparkLogForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:logging:SparkLogForwarding", name, {}, opts);
@@ -72,14 +72,14 @@ export class SparkLogForwarding extends pulumi.ComponentResource {
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`Spark log forwarding:\n  - ${problems.join("\n  - ")}`, this);
         }
-        const indexes = Object.fromEntries(a.teams.map((team) => [team.name, logIndexName(team.name)]));
+        const indexPrefixes = Object.fromEntries(a.teams.map((team) => [team.name, logIndexPrefix(team.name)]));
         const wrapperData = wrapperScriptsData();
 
         for (const team of a.teams) {
             const configData = pulumi.output(a.domainEndpoint).apply((domainEndpoint) =>
                 fluentBitConfigData({
                     team: team.name,
-                    index: indexes[team.name],
+                    indexPrefix: indexPrefixes[team.name],
                     domainEndpoint,
                     region: a.region,
                     timings: a.timings,
@@ -97,8 +97,8 @@ export class SparkLogForwarding extends pulumi.ComponentResource {
             });
         }
 
-        this.indexes = indexes;
-        this.registerOutputs({ indexes: this.indexes });
+        this.indexPrefixes = indexPrefixes;
+        this.registerOutputs({ indexPrefixes: this.indexPrefixes });
     }
 }
 
@@ -113,14 +113,14 @@ export function logForwardingProblems(args: SparkLogForwardingArgs): string[] {
     for (const team of a.teams) {
         if (seen.has(team.name)) problems.push(`team "${team.name}" is listed twice; team names must be unique`);
         seen.add(team.name);
-        let index: string;
+        let indexPrefix: string;
         try {
-            index = logIndexName(team.name);
+            indexPrefix = logIndexPrefix(team.name);
         } catch (e) {
             problems.push(e instanceof Error ? e.message : String(e));
             continue;
         }
-        const input = { team: team.name, index, region: a.region, timings: a.timings, limits: a.limits };
+        const input = { team: team.name, indexPrefix, region: a.region, timings: a.timings, limits: a.limits };
         problems.push(...configInputProblems({ ...input, domainEndpoint: "endpoint.checked.later" }));
     }
     return [...new Set(problems)];

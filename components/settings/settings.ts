@@ -18,7 +18,6 @@ import { OpenSearchSettings, readObservability } from "./sections/observability"
 import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
 import { TeamSettings, readTeams } from "./sections/teams";
-import { isDnsLabel } from "./validators";
 
 export interface Settings {
     readonly project: string;
@@ -48,7 +47,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const network = readNetwork(r, aws?.region);
     const cluster = readCluster(r, network?.vpcCidr, aws?.partition);
     const spark = readSpark(r, network?.availabilityZones, aws?.region);
-    const teams = readTeams(r, `spark-${stack}`);
+    const teams = readTeams(r);
     const opensearch = readObservability(r, {
         vpcZones: network?.availabilityZones,
         clusterAdmins: cluster?.adminPrincipalArns,
@@ -57,11 +56,8 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const tags = readTags(r);
     const capacity = readCapacity(r);
     const emr = readEmr(r);
-    r.check("stack name", stack, (name) =>
-        isDnsLabel(`spark-${name}`) && name.length <= 20
-            ? undefined
-            : "cannot name AWS resources; use up to 20 lowercase letters, digits and dashes",
-    );
+    // Any stack name Pulumi accepts works: every AWS name derived from it is fitted to its limits
+    // (components/vocabulary/stack-names.ts).
     if (
         r.errors.length > 0 ||
         !aws ||

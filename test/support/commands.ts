@@ -19,8 +19,8 @@ export interface CliResult {
 }
 
 type InProcessTool = "plan" | "policy-check" | "bench" | "drift-report";
-/** Every folder under tools/ with a cli.ts (preflight needs AWS clients, so tests hand its command mocked ones). */
-type Tool = InProcessTool | "preflight";
+/** Every folder under tools/ with a cli.ts (preflight and smoke need AWS clients, so tests hand theirs mocked ones). */
+type Tool = InProcessTool | "preflight" | "smoke";
 
 const TOOLS: Record<InProcessTool, { name: string; usage: string; command: Command }> = {
     plan: { name: "plan", usage: PLAN_USAGE, command: planCommand },

@@ -10,6 +10,7 @@ import { GetRoleCommand, type IAMClient, NoSuchEntityException, type Tag } from 
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
+import type { Caller } from "../cli/aws-caller";
 import { principalOf, samePrincipal } from "../../components/iam/principals";
 import { SERVICE_LINKED_ROLES } from "../../components/iam/service-linked-roles";
 import { CAPACITY_CHECKS } from "./capacity";
@@ -30,10 +31,7 @@ export interface AwsClients {
     readonly fetch: Fetch;
 }
 
-export interface Caller {
-    readonly accountId: string;
-    readonly arn: string;
-}
+export type { Caller };
 
 export type CheckStatus = "pass" | "fail";
 

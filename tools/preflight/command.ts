@@ -9,15 +9,16 @@ import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { STSClient } from "@aws-sdk/client-sts";
 import { readdirSync } from "node:fs";
 import { CHARTS_DIR, readChartPin } from "../../components/charts";
 import { sparkOperatorChart } from "../../components/spark/operator-chart";
 import { AUTOSCALERS, InvalidConfigError, type Settings, parseSettings } from "../../components/settings";
-import { type Command, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
+import { type Command, ExitCode, InputError, UsageError, parseOptions } from "../cli";
+import { callerIdentity } from "../cli/aws-caller";
 import { PROJECT_DIR } from "../plan/plan";
 import { StackConfigError, readProject, readStackConfig } from "../plan/stack-config";
-import { type AwsClients, CHECKS, type Caller, type CheckResult, runCheck } from "./checks";
+import { type AwsClients, CHECKS, type CheckResult, runCheck } from "./checks";
 import { type ChartSource, chartSourceOf, preflightPlan } from "./plan";
 
 export const USAGE = `Usage: npm run preflight -- --stack <name> [--stack-dir <folder>] [--json]
@@ -58,17 +59,6 @@ export function defaultClients(region: string): PreflightClients {
     };
 }
 
-/** Errors of the SDK's credential chain, or of credentials STS refuses: the user has to log in, not fix a check. */
-const CREDENTIAL_ERRORS = new Set([
-    "CredentialsProviderError",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "SignatureDoesNotMatch",
-    "TokenRefreshRequired",
-]);
-
 export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClients }): Command {
     return async (argv, io) => {
         const options = parseOptions(argv, {
@@ -88,7 +78,7 @@ export function preflightCommand(deps: PreflightDeps = { clientsFor: defaultClie
         const progress = (text: string) => (options.json ? io.stderr(text) : io.stdout(text));
 
         progress(`preflight for stack ${options.stack} in ${settings.aws.region}\n`);
-        const caller = await callerIdentity(clients.sts);
+        const caller = await callerIdentity(clients.sts, "preflight");
         progress(`caller: ${caller.arn}\n`);
 
         const checks = CHECKS.filter((c) => c.applies?.(plan) ?? true);
@@ -156,19 +146,3 @@ function pinnedCharts(settings: Settings): ChartSource[] {
 }
 
 const isAutoscaler = (name: string): boolean => (AUTOSCALERS as readonly string[]).includes(name);
-
-async function callerIdentity(sts: STSClient): Promise<Caller> {
-    try {
-        const answer = await sts.send(new GetCallerIdentityCommand({}));
-        if (!answer.Account || !answer.Arn) throw new Error("STS returned no account");
-        return { accountId: answer.Account, arn: answer.Arn };
-    } catch (e) {
-        const name = (e as { name?: string }).name ?? "";
-        if (CREDENTIAL_ERRORS.has(name)) {
-            throw new InputError(
-                `no usable AWS credentials (${firstLine(e)}); log in (aws sso login, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run preflight again`,
-            );
-        }
-        throw new InputError(`cannot ask STS who the caller is: ${firstLine(e)}`);
-    }
-}

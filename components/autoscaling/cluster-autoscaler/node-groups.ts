@@ -14,6 +14,7 @@ import { IGNORE_SCALING_DRIFT } from "../../cluster";
 import { INSTANCE_SIZE_VCPUS, InstanceShape } from "../../settings";
 import { instanceTypes } from "../autoscaler-args";
 import { SparkPool, ZONE_LABEL } from "../pool-contract";
+import { nodeGroupName } from "../../vocabulary/stack-names";
 
 const NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
 
@@ -58,7 +59,9 @@ export function createSparkNodeGroup(
         `${name}-${o.pool.name}`,
         {
             clusterName: o.clusterName,
-            nodeGroupName: pulumi.interpolate`${o.clusterName}-${o.pool.role}-${o.pool.zone}`,
+            nodeGroupName: pulumi
+                .output(o.clusterName)
+                .apply((clusterName) => nodeGroupName(clusterName, `${o.pool.role}-${o.pool.zone}`)),
             nodeRoleArn: o.nodeRoleArn,
             subnetIds: [o.subnetId],
             amiType: "AL2023_x86_64_STANDARD",

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { interruptionQueuePolicy } from "./iam-policy";
+import { interruptionQueueName as queueNameOf } from "../../vocabulary/stack-names";
 
 export interface InterruptionEvent {
     /** Suffix of the rule's resource name. */
@@ -39,7 +40,7 @@ export function eventPattern(event: InterruptionEvent): string {
  * (aws/karpenter-provider-aws#2834), so two stacks sharing a queue would swallow each other's warnings.
  */
 export function interruptionQueueName(clusterName: string): string {
-    return `${clusterName}-karpenter-interruptions`;
+    return queueNameOf(clusterName);
 }
 
 /** The queue, its policy, and one EventBridge rule with a queue target per event kind. */

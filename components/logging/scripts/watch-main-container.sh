@@ -3,24 +3,27 @@
 #
 # Usage: watch-main-container.sh <pid-of-fluent-bit>
 #
-# EMR's Spark container touches the marker file (default /var/log/fluentd/main-container-terminated) every 2 s
-# while it runs and deletes it when it ends. This script:
-#   1. waits for the marker to appear; if it never does within WATCH_INITIAL_WAIT_SECONDS the Spark container
-#      never started, so it stops Fluent Bit (else the pod would never finish) and exits 0 with a message;
+# EMR's Spark container touches a marker file every 2 s while it runs and deletes it when it ends. Where depends on
+# the pod: drivers (and executors of jobs with a monitoring configuration) use
+# /var/log/fluentd/main-container-terminated; executors without one use SIDECAR_SIGNAL_FILE,
+# /tmp/main-container-terminated, which a sidecar sees through EMR's temp-data-dir volume. WATCH_MARKER_FILES lists
+# every place to look (':'-separated); the first marker that appears is the one followed. This script:
+#   1. waits for a marker to appear; the Spark container starts only after the sidecar (its image is pulled after
+#      the sidecar's, with pullPolicy Always), so the wait covers a cold pull (WATCH_INITIAL_WAIT_SECONDS, 600 s by
+#      default); if none appears in time the Spark container never started, so it stops Fluent Bit (else the pod
+#      would never finish) and exits 0 with a message;
 #   2. while the marker's heartbeat continues, keeps Fluent Bit running;
 #   3. when the marker disappears, or its heartbeat is older than WATCH_HEARTBEAT_TIMEOUT_SECONDS (the Spark
 #      container died without cleaning up), sends Fluent Bit SIGTERM, which makes it flush, and SIGKILL only if it
 #      is still running WATCH_FLUSH_GRACE_SECONDS later.
 # It needs bash and coreutils (sleep, stat), both in the aws-for-fluent-bit image, and nothing else: the pid comes
 # from the caller, not from `pidof`.
-#
-# Fixes over the aws-samples/aws-emr-eks-log-forwarding subprocess.sh it replaces: every function is defined before
-# it is used (the sample's give-up path called an undefined function), the timings come from the environment,
-# Fluent Bit is signalled at once and given a bounded grace instead of a blind sleep, and a stale heartbeat stops it.
 set -uo pipefail # not -e: a stat that fails because the marker just vanished is an expected event, handled below.
 
-MARKER_FILE="${WATCH_MARKER_FILE:-/var/log/fluentd/main-container-terminated}"
-INITIAL_WAIT_SECONDS="${WATCH_INITIAL_WAIT_SECONDS:-120}"
+DEFAULT_MARKER_FILES=/var/log/fluentd/main-container-terminated:/var/run/emr-temp-data/main-container-terminated
+IFS=: read -r -a MARKER_FILES <<<"${WATCH_MARKER_FILES:-$DEFAULT_MARKER_FILES}"
+MARKER_FILE="" # the marker that appeared, once one has
+INITIAL_WAIT_SECONDS="${WATCH_INITIAL_WAIT_SECONDS:-600}"
 HEARTBEAT_TIMEOUT_SECONDS="${WATCH_HEARTBEAT_TIMEOUT_SECONDS:-15}"
 POLL_INTERVAL_SECONDS="${WATCH_POLL_INTERVAL_SECONDS:-2}"
 FLUSH_GRACE_SECONDS="${WATCH_FLUSH_GRACE_SECONDS:-20}"
@@ -75,17 +78,29 @@ terminate() {
     log "process $pid exited"
 }
 
+# Sets MARKER_FILE to the first marker that exists; fails while none does.
+find_marker() {
+    local candidate
+    for candidate in "${MARKER_FILES[@]}"; do
+        if [[ -e $candidate ]]; then
+            MARKER_FILE=$candidate
+            return 0
+        fi
+    done
+    return 1
+}
+
 wait_for_marker() {
     local pid=$1 started
     started=$(now)
-    until [[ -e $MARKER_FILE ]]; do
+    log "waiting up to ${INITIAL_WAIT_SECONDS}s for the Spark container's marker: ${MARKER_FILES[*]}"
+    until find_marker; do
         if ! is_running "$pid"; then
             log "process $pid exited before the Spark container started; nothing to watch"
             exit 0
         fi
         if elapsed_since "$started" "$INITIAL_WAIT_SECONDS"; then
-            terminate "$pid" \
-                "$MARKER_FILE did not appear within ${INITIAL_WAIT_SECONDS}s: the Spark container never started"
+            terminate "$pid" "no marker appeared within ${INITIAL_WAIT_SECONDS}s: the Spark container never started"
             exit 0
         fi
         sleep "$POLL_INTERVAL_SECONDS"
@@ -113,6 +128,10 @@ follow_heartbeat() {
 main() {
     if [[ $# -ne 1 || ! $1 =~ ^[1-9][0-9]*$ ]]; then
         log "usage: watch-main-container.sh <pid-of-fluent-bit>"
+        exit 2
+    fi
+    if ((${#MARKER_FILES[@]} == 0)); then
+        log "WATCH_MARKER_FILES is empty; list the marker files to watch, separated by ':'"
         exit 2
     fi
     require_whole_seconds WATCH_INITIAL_WAIT_SECONDS "$INITIAL_WAIT_SECONDS"

@@ -1,4 +1,3 @@
-import { jobRoleName } from "../../emr/job-execution-role";
 import { ConfigReader } from "../config-reader";
 import { isDnsLabel, isPositiveQuantity, isRecord } from "../validators";
 
@@ -20,15 +19,14 @@ const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}, glueD
 const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases"];
 const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
 
-/** `namePrefix` (`spark-<stack>`) names each team's job role, whose name IAM limits to 64 characters. */
-export function readTeams(r: ConfigReader, namePrefix: string): TeamSettings[] | undefined {
+export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
     const value = r.json("teams", TEAMS_HINT);
     if (value === undefined) return undefined;
     if (!Array.isArray(value) || value.length === 0) {
         r.report("teams", value, `is not a non-empty list; ${TEAMS_HINT}`);
         return undefined;
     }
-    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry, namePrefix));
+    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry));
     if (teams.some((t) => t === undefined)) return undefined;
     const valid = teams as TeamSettings[];
     for (const field of ["name", "namespace"] as const) {
@@ -47,7 +45,7 @@ export function readTeams(r: ConfigReader, namePrefix: string): TeamSettings[] |
     return valid;
 }
 
-function readTeam(r: ConfigReader, key: string, entry: unknown, namePrefix: string): TeamSettings | undefined {
+function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | undefined {
     if (!isRecord(entry)) {
         r.report(key, entry, `is not an object; ${TEAMS_HINT}`);
         return undefined;
@@ -66,19 +64,6 @@ function readTeam(r: ConfigReader, key: string, entry: unknown, namePrefix: stri
             "is not allowed; use a DNS label of at most 30 characters (lowercase letters, digits, '-')",
         );
         ok = false;
-    } else {
-        ok =
-            r.check(`${key}.name`, name, (team) => {
-                try {
-                    jobRoleName(namePrefix, team);
-                    return undefined;
-                } catch {
-                    return (
-                        `makes the job role name ${namePrefix}-${name}-emr-job longer than IAM's 64 characters; ` +
-                        `use a team name of at most ${64 - `${namePrefix}--emr-job`.length} characters`
-                    );
-                }
-            }) && ok;
     }
     const glueDatabases = entry.glueDatabases ?? [];
     if (!Array.isArray(glueDatabases) || glueDatabases.some((db) => typeof db !== "string")) {

@@ -12,6 +12,7 @@ import {
     COST_ANALYZER_SERVICE_ACCOUNT,
     Kubecost,
     PROMETHEUS_SERVICE_ACCOUNT,
+    TEAM_POD_LABEL,
     ampEndpoints,
     ampQueryPolicy,
     ampRemoteWritePolicy,
@@ -21,6 +22,8 @@ import {
     type KubecostValuesOptions,
 } from "../../../components/cost";
 import { STS_AUDIENCE } from "../../../components/iam";
+import { buildPoolContract } from "../../../components/autoscaling";
+import { buildPodTemplate } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import { packVerdicts } from "../../../tools/policy-check/evaluate";
@@ -47,6 +50,7 @@ const valuesOptions: KubecostValuesOptions = {
     remoteWriteRoleArn: `arn:aws:iam::${ACCOUNT}:role/remote-write`,
     nodeSelector: SYSTEM_SELECTOR,
     capacityTypeLabel: "karpenter.sh/capacity-type",
+    teamLabel: TEAM_POD_LABEL,
 };
 
 type Tree = Record<string, unknown>;
@@ -148,9 +152,33 @@ describe("Kubecost chart values", () => {
         assert.equal(at(merged, "kubecostProductConfigs.projectID"), ACCOUNT);
     });
 
-    it("pin the SigV4 proxy image instead of the chart's :latest", () => {
+    it("pin the SigV4 proxy image instead of the chart's :latest, at the current release", () => {
         const image = String(at(merged, "sigV4Proxy.image"));
         assert.match(image, /^public\.ecr\.aws\/aws-observability\/aws-sigv4-proxy:\d+\.\d+(\.\d+)?$/);
+        // awslabs/aws-sigv4-proxy v1.11.1 (2026-02-11) is the newest release; 1.7 was years behind.
+        const [major, minor] = image.split(":")[1].split(".").map(Number);
+        assert.ok(major > 1 || minor >= 11, `${image} is older than 1.11`);
+    });
+
+    // Every image the 2.4.2 chart renders with these values whose default tag is :latest (values.yaml: the bundled
+    // Prometheus server and config reloader from cgr.dev/chainguard, the SigV4 proxy); cost-model, frontend and
+    // forecasting are tagged from the chart's appVersion or pinned by the chart itself.
+    for (const [repository, tag] of [
+        ["prometheus.server.image.repository", "prometheus.server.image.tag"],
+        ["prometheus.configmapReload.prometheus.image.repository", "prometheus.configmapReload.prometheus.image.tag"],
+    ]) {
+        it(`must pin ${repository.replace(/\.image\.repository$/, "")} to a release tag, never :latest`, () => {
+            assert.match(String(at(merged, repository)), /^quay\.io\/prometheus(-operator)?\//);
+            assert.match(String(at(merged, tag)), /^v\d+\.\d+\.\d+$/);
+        });
+    }
+
+    it("must never name a :latest image anywhere in the values", () => {
+        const images = leafPaths(merged)
+            .filter((p) => /(^|\.)(image|fullImageName|tag)$/.test(p))
+            .map((p) => String(at(merged, p)));
+        assert.ok(images.length >= 3);
+        for (const image of images) assert.doesNotMatch(image, /(^|:)latest$/);
     });
 
     it("name the two service accounts the IRSA roles trust, each annotated with its own role", () => {
@@ -230,9 +258,34 @@ describe("Kubecost chart values", () => {
         const reports = at(merged, "global.savedReports.reports") as { aggregateBy: string }[];
         assert.deepEqual(
             reports.map((r) => r.aggregateBy),
-            ["namespace", "label:spark_platform_pool", "label:spark_role", "label:karpenter_sh_capacity_type"],
+            [
+                // The labels EMR puts on every pod of a job run, as Kubecost names them (Prometheus-sanitized).
+                "label:emr_containers_amazonaws_com_job_id",
+                "label:emr_containers_amazonaws_com_virtual_cluster_id",
+                "team",
+                "namespace",
+                "label:spark_platform_pool",
+                "label:spark_role",
+                "label:karpenter_sh_capacity_type",
+            ],
         );
         assert.equal(kubecostLabelName("eks.amazonaws.com/capacityType"), "eks_amazonaws_com_capacityType");
+    });
+
+    it("must map Kubecost's Team to the label the platform's pod templates put on every team pod", () => {
+        assert.equal(at(merged, "kubecostProductConfigs.labelMappingConfigs.team_label"), "spark_platform_team");
+        const template = buildPodTemplate({
+            role: "executor",
+            zone: "us-west-2a",
+            pools: buildPoolContract(["us-west-2a"]),
+            priorityClassName: "spark-executor",
+            team: "analytics",
+        });
+        assert.equal(template.metadata.labels[TEAM_POD_LABEL], "analytics", "team pods carry the mapped label");
+        assert.equal(
+            kubecostLabelName(TEAM_POD_LABEL),
+            at(merged, "kubecostProductConfigs.labelMappingConfigs.team_label"),
+        );
     });
 });
 
@@ -361,11 +414,11 @@ describe("Kubecost component under the plan's mocks", function () {
         assert.equal(attachments.length, 0, "no managed policy on *");
     });
 
-    it("creates the namespace, enforcing Pod Security baseline and warning on restricted", () => {
+    it("creates the namespace, enforcing Pod Security restricted", () => {
         const [ns] = ofType(plan, "kubernetes:core/v1:Namespace");
         const metadata = ns.inputs.metadata as { name: string; labels: Record<string, string> };
         assert.equal(metadata.name, "kubecost");
-        assert.equal(metadata.labels["pod-security.kubernetes.io/enforce"], "baseline");
+        assert.equal(metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
         assert.equal(metadata.labels["pod-security.kubernetes.io/warn"], "restricted");
     });
 

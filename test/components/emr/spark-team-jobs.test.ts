@@ -394,33 +394,6 @@ describe("EMR job execution components (planned under mocks)", function () {
         }
     });
 
-    it("must name the team and the fix when its role name would exceed 64 characters", async () => {
-        const longTeam = "a-very-long-team-name-that-cannot-fit-in-a-role-name";
-        await assert.rejects(
-            planProgram(() => {
-                const cluster = clusterContext();
-                new SparkTeamJobs("long-jobs", {
-                    cluster,
-                    namePrefix: "spark-dev",
-                    team: longTeam,
-                    namespace: "long",
-                    serviceAccount: "spark",
-                    bucket: {
-                        bucketName: pulumi.output("b"),
-                        bucketArn: pulumi.output("arn:aws:s3:::b"),
-                        ready: pulumi.output("b"),
-                    },
-                    kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/k",
-                    pools: buildPoolContract(ZONES),
-                    priorityClassNames: { driver: "d", executor: "e" },
-                    releaseLabel: "emr-7.12.0-latest",
-                    emrAccessReady: "ready",
-                });
-            }),
-            new RegExp(`team ${longTeam}: .*shorten the team name`),
-        );
-    });
-
     it("must pass the policy pack with zero violations", async () => {
         const verdicts = await packVerdicts(planned.stackExport);
         assert.deepEqual(verdicts.violations, []);

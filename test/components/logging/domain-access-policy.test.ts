@@ -4,7 +4,7 @@ import {
     domainArn,
     domainLogDeliveryPolicy,
     indexWritePolicy,
-    logIndexName,
+    logIndexPrefix,
     roleArn,
     sizingProblems,
 } from "../../../components/logging";
@@ -20,15 +20,19 @@ describe("log domain IAM documents", () => {
         );
     });
 
-    it("must let a job role write to its own index and nothing else", () => {
-        assert.deepEqual(indexWritePolicy(DOMAIN, logIndexName("team-a")), {
+    it("must let a job role write to its own team's bulk path and dated indices and nothing else", () => {
+        assert.deepEqual(indexWritePolicy(DOMAIN, logIndexPrefix("team-a")), {
             Version: "2012-10-17",
             Statement: [
                 {
                     Sid: "WriteOwnLogIndex",
                     Effect: "Allow",
                     Action: ["es:ESHttpPost", "es:ESHttpPut"],
-                    Resource: [`${DOMAIN}/spark-logs-team-a`, `${DOMAIN}/spark-logs-team-a/*`],
+                    Resource: [
+                        `${DOMAIN}/spark-logs-team-a/_bulk`,
+                        `${DOMAIN}/spark-logs-team-a-????.??.??`,
+                        `${DOMAIN}/spark-logs-team-a-????.??.??/*`,
+                    ],
                 },
             ],
         });
@@ -45,6 +49,20 @@ describe("log domain IAM documents", () => {
         );
     });
 
+    it("must grant the log delivery every action OpenSearch checks, PutLogEventsBatch included", () => {
+        const policy = domainLogDeliveryPolicy({
+            domainArn: DOMAIN,
+            accountId: "111122223333",
+            logGroupArns: ["arn:lg"],
+        });
+        assert.deepEqual(policy.Statement[0].Action, [
+            "logs:PutLogEvents",
+            "logs:PutLogEventsBatch",
+            "logs:CreateLogStream",
+        ]);
+        assert.deepEqual(policy.Statement[0].Principal, { Service: "es.amazonaws.com" });
+    });
+
     it("must scope the log delivery policy to this domain and account", () => {
         const policy = domainLogDeliveryPolicy({
             domainArn: DOMAIN,
@@ -59,7 +77,7 @@ describe("log domain IAM documents", () => {
     });
 
     it("must refuse team names that cannot be index names", () => {
-        assert.throws(() => logIndexName("Team_A"), /team "Team_A" cannot name a log index/);
+        assert.throws(() => logIndexPrefix("Team_A"), /team "Team_A" cannot name a log index/);
     });
 
     it("accepts dev's single node and prod's zone-aware layout", () => {

@@ -1,5 +1,13 @@
 import * as assert from "node:assert/strict";
-import { FLUENT_BIT_IMAGE, FLUENT_BIT_UID, TIMING_ENV, fluentBitSidecar } from "../../../components/logging";
+import {
+    DEFAULT_OUTPUT_LIMITS,
+    DEFAULT_SIDECAR_TIMINGS,
+    FLUENT_BIT_IMAGE,
+    FLUENT_BIT_UID,
+    TIMING_ENV,
+    fluentBitSidecar,
+    sidecarMemoryLimitMiB,
+} from "../../../components/logging";
 
 interface ModelClass {
     new (data: unknown): { validate(): void };
@@ -24,6 +32,7 @@ function podWith(role: "driver" | "executor") {
     const emrVolumes = [
         "emr-container-communicate",
         "emr-container-application-log-dir",
+        "temp-data-dir",
         ...(role === "driver" ? ["emr-container-event-log-dir"] : []),
     ].map((name) => ({ name, emptyDir: {} }));
     return {
@@ -86,7 +95,7 @@ describe("Fluent Bit sidecar container", () => {
         );
     });
 
-    it("must mount both ConfigMaps and EMR's shared log directories read-only; the driver also gets event logs", () => {
+    it("must mount both ConfigMaps, EMR's log directory and both places of the Spark container's marker, read-only", () => {
         const mounts = (role: "driver" | "executor") =>
             Object.fromEntries(
                 (fluentBitSidecar({ role }).container as unknown as Container).volumeMounts.map((m) => [
@@ -99,14 +108,11 @@ describe("Fluent Bit sidecar container", () => {
             "/scripts": "fluent-bit-sidecar-wrapper (ro)",
             "/var/fluent-bit/state": "fluent-bit-sidecar-state",
             "/var/log/spark/user": "emr-container-application-log-dir (ro)",
-            "/var/log/spark/apps": "emr-container-event-log-dir (ro)",
             "/var/log/fluentd": "emr-container-communicate (ro)",
+            // The Spark container's /tmp: executors without a monitoring configuration signal there.
+            "/var/emr-temp-data": "temp-data-dir (ro)",
         });
-        assert.equal(
-            mounts("executor")["/var/log/spark/apps"],
-            undefined,
-            "EMR defines the event-log volume on drivers only",
-        );
+        assert.deepEqual(mounts("executor"), mounts("driver"));
         const volumes = fluentBitSidecar({ role: "driver" }).volumes.map((v) => v.name as string);
         assert.ok(
             volumes.every((name) => !name.startsWith("emr-container-")),
@@ -130,8 +136,29 @@ describe("Fluent Bit sidecar container", () => {
             WATCH_POLL_INTERVAL_SECONDS: "1",
             WATCH_FLUSH_GRACE_SECONDS: "7",
         });
-        assert.equal(env.WATCH_MARKER_FILE, "/var/log/fluentd/main-container-terminated");
+        // Both markers EMR uses: the driver's, and an executor's SIDECAR_SIGNAL_FILE (/tmp, seen through temp-data-dir).
+        assert.equal(
+            env.WATCH_MARKER_FILES,
+            "/var/log/fluentd/main-container-terminated:/var/emr-temp-data/main-container-terminated",
+        );
         assert.ok(!c.env.some((e) => e.name === "SIDECAR_SIGNAL_FILE"), "EMR reserves SIDECAR_SIGNAL_FILE");
+    });
+
+    it("must wait at least 600 s for the Spark container by default: its image is pulled after the sidecar's", () => {
+        assert.ok(DEFAULT_SIDECAR_TIMINGS.initialWaitSeconds >= 600);
+        const env = (fluentBitSidecar({ role: "executor" }).container as unknown as Container).env;
+        assert.equal(env.find((e) => e.name === "WATCH_INITIAL_WAIT_SECONDS")?.value, "600");
+    });
+
+    it("must size the memory limit from the Fluent Bit buffers it runs with", () => {
+        const limitOf = (maxChunksUp: number) =>
+            (
+                fluentBitSidecar({ role: "driver", limits: { ...DEFAULT_OUTPUT_LIMITS, maxChunksUp } })
+                    .container as unknown as Container
+            ).resources.limits.memory;
+        assert.equal(limitOf(DEFAULT_OUTPUT_LIMITS.maxChunksUp), `${sidecarMemoryLimitMiB(DEFAULT_OUTPUT_LIMITS)}Mi`);
+        assert.equal(limitOf(96), `${sidecarMemoryLimitMiB({ ...DEFAULT_OUTPUT_LIMITS, maxChunksUp: 96 })}Mi`);
+        assert.ok(parseInt(limitOf(96)) >= 96 * 2, "96 chunks of ~2 MiB fit");
     });
 
     it("must refuse a heartbeat timeout shorter than EMR's heartbeat", () => {

@@ -6,7 +6,7 @@ import {
     LogDomainArgs,
     TLS_SECURITY_POLICY,
     logDomainProblems,
-    logIndexName,
+    logIndexPrefix,
 } from "../../../components/logging";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
@@ -25,7 +25,7 @@ const VALID_ARGS: LogDomainArgs = {
     privateSubnetIds: ["subnet-1", "subnet-2", "subnet-3"],
     clientSecurityGroupIds: { cluster: "sg-1" },
     kmsKeyArn: `arn:aws:kms:us-west-2:${ACCOUNT}:key/1`,
-    writers: [{ roleArn: `arn:aws:iam::${ACCOUNT}:role/spark-test-team-a-job`, index: "spark-logs-team-a" }],
+    writers: [{ roleArn: `arn:aws:iam::${ACCOUNT}:role/spark-test-team-a-job`, indexPrefix: "spark-logs-team-a" }],
     adminArns: [ADMIN],
 };
 
@@ -49,6 +49,7 @@ function program(overrides: Partial<LogDomainArgs> = {}) {
             partition: "aws",
             region: "us-west-2",
             accountId: ACCOUNT,
+            logGroupNames: ["/aws/opensearch/spark-test-logs/*"],
         });
         const cluster = new aws.eks.Cluster("cluster", {
             roleArn: `arn:aws:iam::${ACCOUNT}:role/eks`,
@@ -83,7 +84,7 @@ function program(overrides: Partial<LogDomainArgs> = {}) {
                 cluster: cluster.vpcConfig.apply((c) => c.clusterSecurityGroupId ?? "sg-cluster"),
             },
             kmsKeyArn: key.arn,
-            writers: jobRoles.map((role, i) => ({ roleArn: role.arn, index: logIndexName(TEAMS[i]) })),
+            writers: jobRoles.map((role, i) => ({ roleArn: role.arn, indexPrefix: logIndexPrefix(TEAMS[i]) })),
             adminArns: [ADMIN],
             ...overrides,
         });
@@ -181,8 +182,9 @@ describe("LogDomain", () => {
             assert.ok(statement);
             assert.deepEqual(statement.Action, ["es:ESHttpPost", "es:ESHttpPut"]);
             assert.deepEqual(statement.Resource, [
-                `${domainArn}/spark-logs-${team}`,
-                `${domainArn}/spark-logs-${team}/*`,
+                `${domainArn}/spark-logs-${team}/_bulk`,
+                `${domainArn}/spark-logs-${team}-????.??.??`,
+                `${domainArn}/spark-logs-${team}-????.??.??/*`,
             ]);
         });
     });

@@ -8,6 +8,7 @@ import {
     logForwardingProblems,
     renderFluentBitConf,
     renderParsersConf,
+    sidecarMemoryLimitMiB,
     wrapperScriptsData,
 } from "../../../components/logging";
 import type { CapturedResource } from "../../../tools/plan/capture";
@@ -55,7 +56,7 @@ function program(overrides: Partial<SparkLogForwardingArgs> = {}) {
             provider,
             ...overrides,
         });
-        return { indexes: forwarding.indexes };
+        return { indexPrefixes: forwarding.indexPrefixes };
     };
 }
 
@@ -91,20 +92,18 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
     });
 
     for (const team of TEAMS) {
-        it(`must render ${team.name}'s pipeline: both Spark log inputs to its own index over SigV4 and TLS`, () => {
+        it(`must render ${team.name}'s pipeline: the application logs to its own dated indices over SigV4 and TLS`, () => {
             const sections = parseClassic(
                 configMap(team.namespace, "fluent-bit-sidecar-config").data["fluent-bit.conf"],
             );
             const inputs = sections.filter((s) => s.name === "INPUT");
+            // Only a directory Spark writes to: the event logs go to S3 (spark.eventLog.dir), so no event-log tail.
             assert.deepEqual(
-                inputs.map((s) => [get(s, "Name"), get(s, "Path")]),
-                [
-                    ["tail", "/var/log/spark/user/*/*"],
-                    ["tail", "/var/log/spark/apps/*"],
-                ],
+                inputs.map((s) => [get(s, "Name"), get(s, "Path"), get(s, "Exclude_Path")]),
+                [["tail", "/var/log/spark/user/*/*", "*.pos"]],
             );
             for (const input of inputs) {
-                assert.ok(get(input, "Mem_Buf_Limit"), "every input's memory is bounded");
+                assert.equal(get(input, "storage.type"), "filesystem");
                 assert.match(
                     String(get(input, "DB")),
                     /^\/var\/fluent-bit\/state\//,
@@ -114,7 +113,7 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
             const outputs = sections.filter((s) => s.name === "OUTPUT");
             assert.equal(outputs.length, 1);
             const [output] = outputs;
-            const index = `spark-logs-${team.name}`;
+            const prefix = `spark-logs-${team.name}`;
             assert.deepEqual(
                 Object.fromEntries(
                     [
@@ -124,6 +123,10 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
                         "Port",
                         "Path",
                         "Index",
+                        "Logstash_Format",
+                        "Logstash_Prefix",
+                        "Logstash_DateFormat",
+                        "Current_Time_Index",
                         "Suppress_Type_Name",
                         "tls",
                         "tls.verify",
@@ -138,8 +141,13 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
                     Match: "spark.*",
                     Host: ENDPOINT,
                     Port: "443",
-                    Path: `/${index}`,
-                    Index: index,
+                    Path: `/${prefix}`,
+                    // Logstash_Format names the index itself: <prefix>-YYYY.MM.DD, dated when shipped.
+                    Index: undefined,
+                    Logstash_Format: "On",
+                    Logstash_Prefix: prefix,
+                    Logstash_DateFormat: "%Y.%m.%d",
+                    Current_Time_Index: "On",
                     Suppress_Type_Name: "On",
                     tls: "On",
                     "tls.verify": "On",
@@ -157,6 +165,9 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
                 "Fluent Bit's grace is the watcher's",
             );
             assert.equal(get(service, "Parsers_File"), "/fluent-bit/etc/parsers.conf");
+            // Filesystem buffering bounds memory by the chunks kept up, not by Mem_Buf_Limit (memory storage only).
+            assert.equal(get(service, "storage.max_chunks_up"), String(DEFAULT_OUTPUT_LIMITS.maxChunksUp));
+            assert.equal(get(service, "storage.backlog.mem_limit"), "16M");
             const teamFilter = sections.find((s) => s.name === "FILTER" && all(s, "Add").includes(`team ${team.name}`));
             assert.ok(teamFilter, "records carry the team");
         });
@@ -201,7 +212,7 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
             () =>
                 renderFluentBitConf({
                     team: "team-a",
-                    index: "spark-logs-team-a",
+                    indexPrefix: "spark-logs-team-a",
                     domainEndpoint: `https://${ENDPOINT}`,
                     region: "us-west-2",
                     timings: DEFAULT_SIDECAR_TIMINGS,
@@ -224,5 +235,14 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
         assert.match(problems, /team "Team_A" cannot name a log index/);
         assert.match(problems, /team "team-a" is listed twice/);
         assert.match(problems, /retryLimit is 0; use 1–20/);
+        const unbounded = logForwardingProblems({ ...base, limits: { ...DEFAULT_OUTPUT_LIMITS, maxChunksUp: 500 } });
+        assert.match(unbounded.join("\n"), /maxChunksUp is 500; use 4–128/);
+    });
+
+    it("must size the sidecar's memory limit from the chunks kept up (about 2 MiB each)", () => {
+        const limit = (maxChunksUp: number) => sidecarMemoryLimitMiB({ ...DEFAULT_OUTPUT_LIMITS, maxChunksUp });
+        assert.ok(limit(32) >= 32 * 2 + 16, "every chunk up, and the backlog, fit under the limit");
+        assert.ok(limit(64) - limit(32) >= 64, "32 more chunks up raise the limit by at least 64 MiB");
+        assert.equal(limit(32) % 32, 0);
     });
 });

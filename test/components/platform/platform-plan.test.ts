@@ -135,7 +135,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 assert.equal(out.namespace, team.namespace);
                 assert.equal(out.executionRoleArn, roles[0].outputs.arn);
                 assert.equal(out.virtualClusterId, clusters[0].id);
-                assert.equal(out.logIndex, `spark-logs-${team.name}`);
+                assert.equal(out.logIndexPrefix, `spark-logs-${team.name}`);
                 // The service account names the same role the job runs as: one role per team.
                 const [sa] = ofType(plan, "kubernetes:core/v1:ServiceAccount").filter(
                     (r) => (r.inputs.metadata as { namespace: string }).namespace === team.namespace,
