@@ -12,6 +12,8 @@ import { InputError } from "../tools/cli";
 import { PROJECT_DIR } from "../tools/plan/plan";
 import { readCiStacks } from "../tools/ci-stacks/ci-stacks";
 import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
+import { compliantStack, DEV_CONFIG, resource, stackExport } from "./policies/stack-fixtures";
+import { runInProcess } from "./support/commands";
 
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"));
@@ -384,6 +386,40 @@ describe("GitHub workflows", () => {
         assert.match(script, /updateComment\(/);
         assert.match(script, /createComment\(/);
         assert.equal(comment.steps[0].env?.VERDICTS, "${{ needs.offline.outputs.policy }}");
+    });
+
+    it("shows what the offline policy check could not evaluate, without failing on it", async () => {
+        const policy = read("pull-request.yml").jobs.offline.steps.find((s) => s.id === "policy");
+        const run = policy?.run ?? "";
+        const command = /npm run policy:check -- (.*) > "\$RUNNER_TEMP\/policy-\$stack\.md"/.exec(run)?.[1] ?? "";
+        assert.match(
+            command,
+            /^--stack "\$stack" --markdown$/,
+            "the list is shown; --strict would fail every pull request",
+        );
+        const heading = /grep -m1 '\^(#### Not evaluated)'/.exec(run)?.[1];
+        assert.equal(heading, "#### Not evaluated");
+        assert.match(run, /echo "::notice title=policy check \(\$stack\)::\$unseen offline: /);
+        // The Markdown the step posts, for a stack with a chart whose objects only the engine renders, carries the
+        // section the step looks for.
+        const dir = mkdtempSync(path.join(os.tmpdir(), "workflow-policy-"));
+        try {
+            const exported = path.join(dir, "stack.json");
+            const chart = resource("kubernetes:helm.sh/v4:Chart", "karpenter", { chart: "karpenter" });
+            writeFileSync(exported, JSON.stringify(stackExport([...compliantStack(), chart])));
+            const config = path.join(dir, "config.json");
+            writeFileSync(config, JSON.stringify(DEV_CONFIG));
+            const result = await runInProcess("policy-check", ["--export", exported, "--config", config, "--markdown"]);
+            assert.equal(result.status, 0, result.stderr);
+            const lines = result.stdout.split("\n");
+            assert.equal(
+                lines.find((l) => l.startsWith(heading ?? "")),
+                "#### Not evaluated (1)",
+            );
+            assert.ok(lines.some((l) => l.startsWith(`| <code>${chart.urn}</code> | <code>all</code> |`)));
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     describe("stack-region", () => {

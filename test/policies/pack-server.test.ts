@@ -24,7 +24,7 @@ import { resolvePolicyConfig } from "../../tools/policy-check/policy-config";
 import { analyzerRequests } from "../../tools/policy-check/requests";
 import { readStackExport } from "../../tools/stack-export";
 import { VerdictCollector } from "../../tools/policy-check/verdicts";
-import { compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "./stack-fixtures";
+import { classCases, compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "./stack-fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUNNER = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
@@ -149,6 +149,28 @@ describe("the policy pack served to the Pulumi engine", function () {
             ["system-pool"],
         );
         assert.deepEqual(await evaluateStackExport(exported, DEV_CONFIG), unexempted);
+    });
+
+    it("judges each class of issue 22, compliant and violating, over gRPC exactly as the offline check does", async () => {
+        const cases = classCases();
+        const exported = stackExport([...compliantStack(), ...cases.resources]);
+        await configure(DEV_CONFIG);
+        const overGrpc = await analyzeOverGrpc(exported);
+        const names = (urns: string[]) => [...new Set(urns.map((u) => u.split("::").pop()))].sort();
+        assert.deepEqual(names(overGrpc.violations.map((v) => v.urn)), cases.violating);
+        assert.deepEqual(names(overGrpc.notEvaluated.map((n) => n.urn)), cases.notEvaluated);
+        assert.ok(overGrpc.violations.every((v) => v.enforcementLevel === "mandatory"));
+        // Offline, the cluster's default node group is listed besides: pulumi-eks renders it.
+        const offline = await evaluateStackExport(exported, DEV_CONFIG);
+        assert.deepEqual(offline.violations, overGrpc.violations);
+        assert.deepEqual(
+            offline.notEvaluated.filter((n) => n.policy !== "all"),
+            overGrpc.notEvaluated,
+        );
+        assert.deepEqual(
+            offline.notEvaluated.filter((n) => n.policy === "all").map((n) => n.urn.split("::").pop()),
+            ["eks"],
+        );
     });
 
     for (const [label, config] of [

@@ -71,23 +71,28 @@ export function trustPolicy(sub: string, extra: Record<string, unknown> = {}): s
 
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 185 };
 
-export function compliantStack(): FixtureResource[] {
-    const subnet = (name: string, az: string) =>
-        resource("aws:ec2/subnet:Subnet", name, { availabilityZone: az, vpcId: "vpc-1" }, { id: `subnet-${name}` });
-    const emrSub = `system:serviceaccount:spark-data-eng:emr-containers-sa-*-*-${ACCOUNT}-${base36("spark-dev-emr-exec")}`;
-    const emrTrust = JSON.stringify({
+/** A trust in the EMR on EKS pattern for the role named `roleName` (the pattern embeds base36 of the name). */
+export function emrPatternTrust(roleName: string): string {
+    const sub = `system:serviceaccount:spark-data-eng:emr-containers-sa-*-*-${ACCOUNT}-${base36(roleName)}`;
+    return JSON.stringify({
         Statement: [
             {
                 Effect: "Allow",
                 Principal: { Federated: PROVIDER_ARN },
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
-                    StringLike: { [`${ISSUER}:sub`]: emrSub },
+                    StringLike: { [`${ISSUER}:sub`]: sub },
                     StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
                 },
             },
         ],
     });
+}
+
+export function compliantStack(): FixtureResource[] {
+    const subnet = (name: string, az: string) =>
+        resource("aws:ec2/subnet:Subnet", name, { availabilityZone: az, vpcId: "vpc-1" }, { id: `subnet-${name}` });
+    const emrTrust = emrPatternTrust("spark-dev-emr-exec");
     return [
         resource("pulumi:pulumi:Stack", "spark-platform-dev", {}),
         resource("pulumi:providers:aws", "default_7_48_0", { region: "us-west-2" }, { id: "provider-id" }),
@@ -177,3 +182,107 @@ export const MUTATIONS = {
             assumeRolePolicy: trustPolicy("system:serviceaccount:karpenter:karpenter", { Principal: "*" }),
         })),
 };
+
+const GITHUB_ISSUER = "token.actions.githubusercontent.com";
+
+function githubTrust(sub: string, issuer = GITHUB_ISSUER): string {
+    return JSON.stringify({
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: { StringLike: { [`${issuer}:sub`]: sub }, StringEquals: { [`${issuer}:aud`]: STS } },
+            },
+        ],
+    });
+}
+
+const STS = "sts.amazonaws.com";
+const ZONE = "topology.kubernetes.io/zone";
+const BETA_ZONE = "failure-domain.beta.kubernetes.io/zone";
+
+function nodePool(name: string, requirements: unknown[]): FixtureResource {
+    return resource("kubernetes:karpenter.sh/v1:NodePool", name, {
+        metadata: { name },
+        spec: { template: { spec: { requirements } } },
+    });
+}
+
+function nodegroupTemplate(name: string, subnets: string[]): FixtureResource {
+    const template = {
+        Resources: { Ng: { Type: "AWS::EKS::Nodegroup", Properties: { NodegroupName: name, Subnets: subnets } } },
+    };
+    return resource("aws-native:cloudformation:Stack", name, { templateBody: JSON.stringify(template) });
+}
+
+/**
+ * One compliant and one violating resource per class issue 22 names (pod-level patch, pulumi-eks subnet
+ * inheritance, AWS::EKS::Nodegroup in a template, Karpenter's deprecated zone key, GitHub Actions and unknown OIDC
+ * issuers), plus the two things a policy reports as not evaluated (a Spark pod template file, the EMR pattern on a
+ * namePrefix role). Added to compliantStack(); the names say what each is expected to get.
+ */
+export function classCases(): { resources: FixtureResource[]; violating: string[]; notEvaluated: string[] } {
+    const subnet = (name: string, az: string) =>
+        resource("aws:ec2/subnet:Subnet", name, { availabilityZone: az, vpcId: "vpc-1" }, { id: `subnet-${name}` });
+    const cluster = resource(
+        "eks:index:Cluster",
+        "eks",
+        { privateSubnetIds: ["subnet-private-a", "subnet-private-a2"], publicSubnetIds: ["subnet-public-b"] },
+        { custom: false },
+    );
+    const inheriting = (type: string, name: string) =>
+        resource(
+            type,
+            name,
+            { cluster: cluster.urn },
+            { custom: false, propertyDependencies: { cluster: [cluster.urn] } },
+        );
+    const patch = (name: string, securityContext: Record<string, unknown>) =>
+        resource("kubernetes:apps/v1:DeploymentPatch", name, {
+            metadata: { name, namespace: "spark" },
+            spec: { template: { spec: { securityContext } } },
+        });
+    const resources = [
+        subnet("private-a2", "us-west-2a"),
+        subnet("public-b", "us-west-2b"),
+        patch("patch-off", { runAsNonRoot: false }),
+        patch("patch-on", { runAsNonRoot: true }),
+        cluster,
+        inheriting("eks:index:ManagedNodeGroup", "managed-inherits-public"),
+        inheriting("eks:index:NodeGroupV2", "v2-inherits-private"),
+        nodegroupTemplate("cfn-wide", ["subnet-private-a", "subnet-private-b"]),
+        nodegroupTemplate("cfn-one", ["subnet-private-a"]),
+        nodePool("pool-beta-wide", [{ key: BETA_ZONE, operator: "In", values: ["us-west-2a", "us-west-2b"] }]),
+        nodePool("pool-beta-one", [
+            { key: ZONE, operator: "In", values: ["us-west-2a", "us-west-2b"] },
+            { key: BETA_ZONE, operator: "In", values: ["us-west-2a"] },
+        ]),
+        resource("aws:iam/role:Role", "gh-wide", { name: "gh-wide", assumeRolePolicy: githubTrust("repo:octo-org/*") }),
+        resource("aws:iam/role:Role", "gh-pinned", {
+            name: "gh-pinned",
+            assumeRolePolicy: githubTrust("repo:octo-org/spark-platform:environment:prod"),
+        }),
+        resource("aws:iam/role:Role", "oidc-unknown", {
+            name: "oidc-unknown",
+            assumeRolePolicy: githubTrust("repo:octo-org/spark-platform:environment:prod", "accounts.google.com"),
+        }),
+        resource("aws:iam/role:Role", "emr-prefixed", {
+            namePrefix: "spark-dev-emr-",
+            assumeRolePolicy: emrPatternTrust("spark-dev-emr-exec"),
+        }),
+        resource("kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "templated", {
+            metadata: { name: "templated", namespace: "spark-data-eng" },
+            spec: {
+                driver: { securityContext: NON_ROOT },
+                executor: { securityContext: NON_ROOT },
+                sparkConf: { "spark.kubernetes.executor.podTemplateFile": "/opt/templates/executor.yaml" },
+            },
+        }),
+    ];
+    return {
+        resources,
+        violating: ["cfn-wide", "gh-wide", "managed-inherits-public", "oidc-unknown", "patch-off", "pool-beta-wide"],
+        notEvaluated: ["emr-prefixed", "templated"],
+    };
+}

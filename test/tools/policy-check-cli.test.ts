@@ -8,7 +8,14 @@ import * as path from "node:path";
 import { POLICY_CHECK_USAGE } from "../../tools/policy-check/command";
 import { CliResult, runInProcess, runProcess } from "../support/commands";
 import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
-import { compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "../policies/stack-fixtures";
+import {
+    compliantStack,
+    DEV_CONFIG,
+    emrPatternTrust,
+    MUTATIONS,
+    resource,
+    stackExport,
+} from "../policies/stack-fixtures";
 
 const policyCheck = (...args: string[]) => runInProcess("policy-check", args);
 
@@ -200,17 +207,179 @@ describe("npm run policy:check", function () {
             assert.deepEqual(verdicts.violations, []);
             assert.deepEqual(
                 verdicts.notEvaluated.map((n) => Object.keys(n)),
-                [["policy", "urn", "reason"]],
+                [["policy", "urn", "reason", "coverage"]],
             );
             assert.equal(verdicts.notEvaluated[0].policy, "non-root-pods");
+            assert.match(verdicts.notEvaluated[0].coverage, /^not covered — the Helm provider renders the chart/);
+        });
+    });
+
+    describe("the not-evaluated section", () => {
+        const CHART = "kubernetes:helm.sh/v4:Chart";
+        /** One resource of each kind whose children only the engine renders, with nothing rendered in the export. */
+        const unseen = () => [
+            resource(CHART, "karpenter", { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.8.1" }),
+            resource("kubernetes:helm.sh/v3:Release", "operator", { name: "operator", chart: "spark-operator" }),
+            resource("kubernetes:yaml/v2:ConfigGroup", "crds", { files: ["crds.yaml"] }),
+            resource("kubernetes:yaml/v2:ConfigFile", "pools", { file: "pools.yaml" }),
+            resource("kubernetes:kustomize/v2:Directory", "overlay", { directory: "./overlay" }),
+            resource("eks:index:Cluster", "spark", { privateSubnetIds: ["subnet-private-a"] }, { custom: false }),
+            resource("kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "templated", {
+                metadata: { name: "templated", namespace: "spark-data-eng" },
+                spec: {
+                    driver: { securityContext: { runAsNonRoot: true, runAsUser: 185 } },
+                    executor: { securityContext: { runAsNonRoot: true, runAsUser: 185 } },
+                    sparkConf: { "spark.kubernetes.driver.podTemplateFile": "/opt/templates/driver.yaml" },
+                },
+            }),
+            resource("aws:iam/role:Role", "prefixed", {
+                namePrefix: "spark-dev-emr-",
+                assumeRolePolicy: emrPatternTrust("spark-dev-emr-prefixed"),
+            }),
+        ];
+        const exportFile = (name: string) => file(name, stackExport([...compliantStack(), ...unseen()]));
+        const ENTRIES: Array<[string, string, RegExp]> = [
+            [
+                "karpenter",
+                "all",
+                /^the Kubernetes objects the chart renders .* not in this export, so no policy saw them$/,
+            ],
+            ["operator", "non-root-pods", /renders its workloads inside the Helm provider/],
+            ["crds", "all", /^the Kubernetes objects of its YAML /],
+            ["pools", "all", /^the Kubernetes objects of its YAML file /],
+            ["overlay", "all", /^the Kubernetes objects the kustomization builds /],
+            ["spark", "all", /^the cluster's default node group \(skipDefaultNodeGroup is not true\)/],
+            ["templated", "non-root-pods", /takes pods from the pod template file named at spec\.sparkConf/],
+            ["prefixed", "irsa-scoped-roles", /takes its name from namePrefix \('spark-dev-emr-'/],
+        ];
+
+        it("lists every resource whose children only the engine renders, by URN, in JSON", async () => {
+            const run = await policyCheck(
+                "--export",
+                exportFile("unseen.json"),
+                "--config",
+                file("d.json", DEV_CONFIG),
+                "--json",
+            );
+            assert.equal(run.status, 0, run.stderr);
+            const verdicts = JSON.parse(run.stdout) as {
+                violations: unknown[];
+                notEvaluated: Record<string, string>[];
+            };
+            assert.deepEqual(verdicts.violations, []);
+            const byName = new Map(verdicts.notEvaluated.map((n) => [n.urn.split("::").pop(), n]));
+            assert.equal(verdicts.notEvaluated.length, ENTRIES.length);
+            for (const [name, policy, reason] of ENTRIES) {
+                const entry = byName.get(name);
+                assert.ok(entry, `${name} is not listed: ${run.stdout}`);
+                assert.match(entry.urn, /^urn:pulumi:dev::spark-platform::/);
+                assert.equal(entry.policy, policy, name);
+                assert.match(entry.reason, reason, name);
+                assert.ok(entry.coverage.length > 0, name);
+            }
+            assert.match(byName.get("karpenter")?.coverage ?? "", /registers each rendered object as a child/);
+            assert.match(byName.get("spark")?.coverage ?? "", /Auto Scaling group as a child of the cluster/);
+        });
+
+        it("never says 'no violations' in text while the list is non-empty, and prints it with the engine's coverage", async () => {
+            const run = await policyCheck(
+                "--export",
+                exportFile("unseen-text.json"),
+                "--config",
+                file("d.json", DEV_CONFIG),
+            );
+            assert.equal(run.status, 0, run.stderr);
+            assert.match(
+                run.stdout,
+                /^Policy pack spark-platform \S+ on 21 resources: no violations in what could be evaluated; 8 not evaluated\.\n/,
+            );
+            assert.match(
+                run.stdout,
+                /\nNot evaluated \(8\): what the offline check could not see, and how the engine run covers it\n\n[\s\S]*\nurn:pulumi:dev::spark-platform::kubernetes:helm\.sh\/v4:Chart::karpenter\n {2}\[not evaluated\] all\n {6}the Kubernetes objects the chart renders[^\n]*\n {6}engine run: the provider registers each rendered object/,
+            );
+            assert.match(
+                run.stdout,
+                /\nPASSED: no mandatory violations in what could be evaluated; 8 not evaluated \(listed above\)\.\n$/,
+            );
+            assert.doesNotMatch(run.stdout, /: no violations\./);
+        });
+
+        it("shows the list in Markdown", async () => {
+            const run = await policyCheck(
+                "--export",
+                exportFile("unseen-md.json"),
+                "--config",
+                file("d.json", DEV_CONFIG),
+                "--markdown",
+            );
+            assert.equal(run.status, 0, run.stderr);
+            assert.match(run.stdout, /^### ⚠️ Policy check: passed in what could be evaluated; 8 not evaluated\n/);
+            assert.match(run.stdout, /\n#### Not evaluated \(8\)\n/);
+            for (const [name] of ENTRIES)
+                assert.match(run.stdout, new RegExp(`\\| <code>urn:pulumi:[^<]*::${name}</code> \\|`));
+        });
+
+        it("fails with --strict (exit 1) when anything is not evaluated, in every output format", async () => {
+            const exported = exportFile("unseen-strict.json");
+            const config = file("d.json", DEV_CONFIG);
+            const text = await policyCheck("--export", exported, "--config", config, "--strict");
+            assert.equal(text.status, 1, text.stderr);
+            assert.match(text.stdout, /\nFAILED \(--strict\): 8 not evaluated\.\n$/);
+            assert.equal((await policyCheck("--export", exported, "--config", config, "--strict", "--json")).status, 1);
+            const md = await policyCheck("--export", exported, "--config", config, "--strict", "--markdown");
+            assert.equal(md.status, 1);
+            assert.match(md.stdout, /^### ❌ Policy check: failed \(--strict\), 8 not evaluated\n/);
+            // Nothing unevaluated: --strict passes.
+            const clean = file("clean.json", stackExport(compliantStack()));
+            assert.equal((await policyCheck("--export", clean, "--config", config, "--strict")).status, 0);
+        });
+
+        it("does not list a component whose rendered children are in the export (a stack export after up)", async () => {
+            const chart = resource(CHART, "karpenter", { chart: "karpenter" });
+            const child = resource(
+                "kubernetes:apps/v1:Deployment",
+                "karpenter-controller",
+                {
+                    metadata: { name: "karpenter", namespace: "karpenter" },
+                    spec: {
+                        template: {
+                            spec: {
+                                securityContext: { runAsNonRoot: true, runAsUser: 65532 },
+                                containers: [{ name: "c" }],
+                            },
+                        },
+                    },
+                },
+                { parent: chart.urn },
+            );
+            const cluster = resource("eks:index:Cluster", "spark", { skipDefaultNodeGroup: true }, { custom: false });
+            const run = await policyCheck(
+                "--export",
+                file("rendered.json", stackExport([...compliantStack(), chart, child, cluster])),
+                "--config",
+                file("d.json", DEV_CONFIG),
+                "--json",
+            );
+            assert.equal(run.status, 0, run.stderr);
+            assert.deepEqual(JSON.parse(run.stdout), { violations: [], notEvaluated: [] });
         });
     });
 
     describe("--stack plans the program offline", () => {
-        it("finds no violation in the dev fixture stack with policies/config/dev.json", async () => {
+        it("finds no violation in the dev fixture stack with policies/config/dev.json, listing the charts it cannot see", async () => {
             const run = await policyCheck("--stack", "dev", "--stack-dir", FIXTURE_STACKS_DIR, "--json");
             assert.equal(run.status, 0, run.stderr + run.stdout);
-            assert.deepEqual(JSON.parse(run.stdout), { violations: [], notEvaluated: [] });
+            const verdicts = JSON.parse(run.stdout) as {
+                violations: unknown[];
+                notEvaluated: Record<string, string>[];
+            };
+            assert.deepEqual(verdicts.violations, []);
+            // Offline, only the Helm charts' rendered objects are out of sight.
+            assert.ok(verdicts.notEvaluated.length > 0);
+            for (const n of verdicts.notEvaluated) {
+                assert.equal(n.policy, "all");
+                assert.match(n.urn, /kubernetes:helm\.sh\/v4:Chart::/);
+            }
         });
 
         it("rejects --stack-dir without --stack", async () => {

@@ -245,6 +245,9 @@ describe("offline evaluation of a stack export", () => {
                     policy: "irsa-scoped-roles",
                     urn: urn("aws:iam/role:Role", "karpenter"),
                     reason: "can't run policy 'irsa-scoped-roles' from policy pack 'spark-platform@v0.1.0' during preview: string value at .assumeRolePolicy can't be known during preview",
+                    coverage:
+                        "`pulumi up` resolves the resource's inputs before the engine analyzes it, so the policy runs on " +
+                        "the known values and blocks the resource if it violates (a preview reports it as advisory)",
                 },
             ]);
         });

@@ -18,10 +18,10 @@ import {
 /** One line, printed after a usage error; --help prints POLICY_CHECK_HELP. */
 export const POLICY_CHECK_USAGE =
     "usage: npm run policy:check -- (--export <stack-export.json> | --stack <name>) [--config <policy-config.json>] " +
-    "[--json | --markdown] (see --help)";
+    "[--json | --markdown] [--strict] (see --help)";
 
 export const POLICY_CHECK_HELP = `Usage: npm run policy:check -- (--export <stack-export.json> | --stack <name>) \
-[--config <policy-config.json>] [--json | --markdown]
+[--config <policy-config.json>] [--json | --markdown] [--strict]
 
   --export <file>   evaluate a \`pulumi stack export\` file (resource policies see inputs, the stack policy outputs)
   --stack <name>    plan the program offline for Pulumi.<name>.yaml under mocks and evaluate the plan
@@ -30,8 +30,14 @@ export const POLICY_CHECK_HELP = `Usage: npm run policy:check -- (--export <stac
 with --stack
   --json            print {"violations":[…],"notEvaluated":[…]} only
   --markdown        print the verdicts as Markdown (job summaries, pull-request comments); same exit status
+  --strict          fail (exit 1) when anything could not be evaluated offline, too
 
-Exit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or unreadable input.`;
+Every output lists what could not be evaluated (by URN, what was not checked, how the engine run covers it): the
+children of remote components (Helm charts, YAML/kustomize groups, an eks.Cluster's default node group), values
+unknown before deployment, files the pack cannot read.
+
+Exit status: 0 no mandatory violation (with --strict: and nothing not evaluated), 1 otherwise, 2 bad usage or
+unreadable input.`;
 
 const OPTIONS = {
     export: { type: "string" },
@@ -40,6 +46,7 @@ const OPTIONS = {
     config: { type: "string" },
     json: { type: "boolean" },
     markdown: { type: "boolean" },
+    strict: { type: "boolean" },
     help: { type: "boolean", short: "h" },
 } as const;
 
@@ -69,17 +76,18 @@ export async function policyCheckCommand(argv: readonly string[], io: CommandIo)
             : await plannedExport(options.stack ?? "", options["stack-dir"], io);
     // Loaded once the arguments are known to be good: the pack and the Pulumi SDK take seconds to load.
     const { evaluateStackExport } = require("./evaluate") as typeof import("./evaluate");
-    const { formatVerdicts, hasMandatoryViolation } = require("./report") as typeof import("./report");
+    const { formatVerdicts, failsCheck } = require("./report") as typeof import("./report");
     const verdicts = await evaluateStackExport(exported, config, {
         onWarning: (w) => io.stderr(`policy:check: warning: ${w}\n`),
     });
     const resourceCount = countResources(exported);
+    const check = { strict: options.strict === true };
     if (options.json) io.stdout(`${JSON.stringify(verdicts)}\n`);
     else if (options.markdown) {
         const { verdictsMarkdown } = require("./markdown") as typeof import("./markdown");
-        io.stdout(verdictsMarkdown(verdicts, { stack: options.stack, resourceCount }));
-    } else io.stdout(formatVerdicts(verdicts, resourceCount));
-    return hasMandatoryViolation(verdicts) ? ExitCode.failed : ExitCode.ok;
+        io.stdout(verdictsMarkdown(verdicts, { stack: options.stack, resourceCount }, check));
+    } else io.stdout(formatVerdicts(verdicts, resourceCount, check));
+    return failsCheck(verdicts, check) ? ExitCode.failed : ExitCode.ok;
 }
 
 /** Plans the stack in-process (tools/plan/plan.ts); the program's own console output goes to stderr. */

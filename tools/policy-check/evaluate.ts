@@ -11,12 +11,18 @@ import { analyzerHandlers, StructEncoding } from "./analyzer";
 import { resolvePolicyConfig } from "./policy-config";
 import { analyzerRequests } from "./requests";
 import { readStackExport } from "../stack-export";
+import { engineRenderedGaps } from "./engine-rendered";
 import { PolicyVerdicts, VerdictCollector } from "./verdicts";
 
 export { InputError } from "../cli";
 export type { NotEvaluated, PolicyVerdicts, Violation } from "./verdicts";
 
 export interface EvaluateOptions {
+    /**
+     * List the remote components whose children the export does not hold (engine-rendered.ts); default true. Off
+     * only where the caller knows those children are out of reach by design (program tests planned under mocks).
+     */
+    readonly listUnseen?: boolean;
     /** See analyzer.ts; "plain" unless checking equivalence with real protobuf Structs. */
     readonly structEncoding?: StructEncoding;
     /** Receives non-fatal remarks (e.g. config entries naming no policy). */
@@ -32,6 +38,14 @@ function readPackVersion(): string {
     const version =
         typeof manifest === "object" && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
     return typeof version === "string" ? version : "0.0.0";
+}
+
+/**
+ * The pack's own verdicts on a plan made under mocks, where no component provider runs, so no remote component
+ * has children: what the policies judged and what they could not, without the list of what only the engine renders.
+ */
+export function packVerdicts(exportJson: unknown, policyConfig?: unknown): Promise<PolicyVerdicts> {
+    return evaluateStackExport(exportJson, policyConfig, { listUnseen: false });
 }
 
 /**
@@ -65,5 +79,6 @@ export async function evaluateStackExport(
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
+    if (options.listUnseen !== false) collector.addUnseen(engineRenderedGaps(resources));
     return collector.verdicts();
 }

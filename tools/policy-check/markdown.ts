@@ -1,12 +1,13 @@
 /**
  * Policy verdicts as Markdown for where reviewers read them: the pull request's job summary and its sticky
  * comment. One verdict line (the same pass/fail rule as the CLI's exit status), then a table with the mandatory
- * violations first, then advisory ones, then what could not be evaluated offline. Everything a resource or a
+ * violations first, then advisory ones, then the "not evaluated" section: each resource by URN, what was not
+ * checked and how the engine run covers it. Everything a resource or a
  * policy message carries is escaped: it comes from the pull request under review.
  */
 import { PACK_NAME } from "../../policies/pack";
 import { PACK_VERSION } from "./evaluate";
-import { hasMandatoryViolation } from "./report";
+import { CheckOptions, failsCheck, hasMandatoryViolation, verdictSummary } from "./report";
 import { PolicyVerdicts } from "./verdicts";
 import { parseUrn } from "../stack-export";
 
@@ -34,38 +35,55 @@ const LEVEL_ORDER: Readonly<Record<string, number>> = { mandatory: 0, remediate:
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function verdictsMarkdown(verdicts: PolicyVerdicts, context: MarkdownContext): string {
+export function verdictsMarkdown(
+    verdicts: PolicyVerdicts,
+    context: MarkdownContext,
+    options: CheckOptions = {},
+): string {
     const { violations, notEvaluated } = verdicts;
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const failed = hasMandatoryViolation(verdicts);
+    const failed = failsCheck(verdicts, options);
     const stack = context.stack === undefined ? "" : ` for stack \`${context.stack}\``;
+    const outcome = hasMandatoryViolation(verdicts)
+        ? `failed, ${plural(mandatory, "mandatory violation")}`
+        : failed
+          ? `failed (--strict), ${notEvaluated.length} not evaluated`
+          : notEvaluated.length > 0
+            ? `passed in what could be evaluated; ${notEvaluated.length} not evaluated`
+            : "passed";
     const lines = [
-        `### ${failed ? "❌" : "✅"} Policy check${stack}: ` +
-            `${failed ? `failed, ${plural(mandatory, "mandatory violation")}` : "passed"}`,
+        `### ${failed ? "❌" : notEvaluated.length > 0 ? "⚠️" : "✅"} Policy check${stack}: ${outcome}`,
         "",
         `Policy pack \`${PACK_NAME}\` ${PACK_VERSION} on ${plural(context.resourceCount, "resource")}: ` +
-            `${plural(violations.length, "violation")} (${mandatory} mandatory), ${notEvaluated.length} not evaluated.`,
+            `${verdictSummary(verdicts)}.`,
     ];
-    if (violations.length === 0 && notEvaluated.length === 0) return `${lines.join("\n")}\n`;
-
-    const rows = [
-        ...[...violations]
+    if (violations.length > 0) {
+        const rows = [...violations]
             .sort(
                 (a, b) =>
                     (LEVEL_ORDER[a.enforcementLevel] ?? 9) - (LEVEL_ORDER[b.enforcementLevel] ?? 9) ||
                     a.urn.localeCompare(b.urn) ||
                     a.policy.localeCompare(b.policy),
             )
-            .map((v) => `| ${v.enforcementLevel} | ${code(v.policy)} | ${resource(v.urn)} | ${cell(v.message)} |`),
-        ...[...notEvaluated]
-            .sort((a, b) => a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy))
-            .map((n) => `| not evaluated | ${code(n.policy)} | ${resource(n.urn)} | ${cell(n.reason)} |`),
-    ];
-    lines.push("", "| Level | Policy | Resource | Finding |", "| --- | --- | --- | --- |", ...rows);
+            .map((v) => `| ${v.enforcementLevel} | ${code(v.policy)} | ${resource(v.urn)} | ${cell(v.message)} |`);
+        lines.push("", "| Level | Policy | Resource | Finding |", "| --- | --- | --- | --- |", ...rows);
+    }
     if (notEvaluated.length > 0) {
+        const rows = [...notEvaluated]
+            .sort((a, b) => a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy))
+            .map(
+                (n) =>
+                    `| ${n.urn ? code(n.urn) : "(stack)"} | ${code(n.policy)} | ${cell(n.reason)} | ${cell(n.coverage)} |`,
+            );
         lines.push(
             "",
-            "_Not evaluated: the value is only known after deployment; the policy runs again at `pulumi up`._",
+            `#### Not evaluated (${notEvaluated.length})`,
+            "",
+            "What the offline check could not see, by URN, and how the engine run (`pulumi preview`/`up` with the pack) covers it.",
+            "",
+            "| Resource | Policy | Not checked | How the engine run covers it |",
+            "| --- | --- | --- | --- |",
+            ...rows,
         );
     }
     return `${lines.join("\n")}\n`;

@@ -26,7 +26,7 @@ import { buildPoolContract } from "../../../components/vocabulary";
 import { buildPodTemplate } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
-import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-check/evaluate";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";
@@ -428,7 +428,7 @@ describe("Kubecost component under the plan's mocks", function () {
     });
 
     it("passes the policy pack with zero violations and nothing left unevaluated", async () => {
-        assert.deepEqual(await evaluateStackExport(plan.stackExport), { violations: [], notEvaluated: [] });
+        assert.deepEqual(await packVerdicts(plan.stackExport), { violations: [], notEvaluated: [] });
     });
 });
 

@@ -12,7 +12,7 @@ import type { ClusterContext } from "../../../components/cluster/cluster-context
 import { base36, EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
-import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-check/evaluate";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";
@@ -395,7 +395,7 @@ describe("EMR job execution components (planned under mocks)", function () {
     });
 
     it("must pass the policy pack with zero violations", async () => {
-        const verdicts = await evaluateStackExport(planned.stackExport);
+        const verdicts = await packVerdicts(planned.stackExport);
         assert.deepEqual(verdicts.violations, []);
         assert.deepEqual(verdicts.notEvaluated, []);
     });
@@ -410,7 +410,7 @@ describe("EMR job execution components (planned under mocks)", function () {
         const pod = parse(String(object.inputs.content)) as { spec: Record<string, unknown> };
         pod.spec.securityContext = { runAsUser: 0 };
         object.inputs.content = JSON.stringify(pod);
-        const verdicts = await evaluateStackExport(exported);
+        const verdicts = await packVerdicts(exported);
         assert.ok(
             verdicts.violations.some((v) => v.policy === "non-root-pods"),
             JSON.stringify(verdicts.violations),

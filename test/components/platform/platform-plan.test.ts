@@ -11,7 +11,7 @@ import { base36, serviceAccountSubject } from "../../../components/emr";
 import { parseSettings } from "../../../stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-check/evaluate";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { MODES, STACKS, allPlans, jsonInput, ofType, planOf } from "../cluster/plan-fixtures";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
@@ -62,7 +62,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
         for (const mode of MODES) {
             it(`${stack} with ${mode}: the policy pack finds no violation and leaves nothing unevaluated`, async () => {
                 const plan = await planOf(stack, mode);
-                assert.deepEqual(await evaluateStackExport(plan.stackExport, policyConfig(stack)), {
+                assert.deepEqual(await packVerdicts(plan.stackExport, policyConfig(stack)), {
                     violations: [],
                     notEvaluated: [],
                 });
@@ -245,7 +245,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 },
             });
             assert.equal(ofType(plan, "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication").length, 1);
-            assert.deepEqual(await evaluateStackExport(plan.stackExport, policyConfig("dev")), {
+            assert.deepEqual(await packVerdicts(plan.stackExport, policyConfig("dev")), {
                 violations: [],
                 notEvaluated: [],
             });

@@ -13,7 +13,7 @@ import {
 } from "../../../components/vocabulary";
 import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { evaluateStackExport } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-check/evaluate";
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
 import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";
 import { SparkPlan, TEAMS, handMadeCluster, jobRoleArnOf, ofType, planSpark } from "./spark-plan";
@@ -408,7 +408,7 @@ describe("Spark components (planned under mocks)", function () {
         });
 
         it("passes the policy pack with zero violations and nothing unevaluated", async () => {
-            assert.deepEqual(await evaluateStackExport(plan.stackExport), { violations: [], notEvaluated: [] });
+            assert.deepEqual(await packVerdicts(plan.stackExport), { violations: [], notEvaluated: [] });
         });
     });
 
@@ -447,7 +447,7 @@ describe("Spark components (planned under mocks)", function () {
                         ),
                     );
                 }
-                assert.deepEqual(await evaluateStackExport(p.stackExport), { violations: [], notEvaluated: [] });
+                assert.deepEqual(await packVerdicts(p.stackExport), { violations: [], notEvaluated: [] });
             });
         }
     });

@@ -14,7 +14,7 @@ describe("policy check Markdown", () => {
             md,
             new RegExp(
                 "^### ✅ Policy check for stack `dev`: passed\n\nPolicy pack `spark-platform` \\d+\\.\\d+\\.\\d+ on 42 resources: " +
-                    "0 violations \\(0 mandatory\\), 0 not evaluated\\.\n$",
+                    "no violations\\.\n$",
             ),
         );
     });
@@ -25,18 +25,51 @@ describe("policy check Markdown", () => {
                 { policy: "non-root-pods", urn: POOL, message: "advisory finding", enforcementLevel: "advisory" },
                 { policy: "irsa-scoped-roles", urn: URN, message: "no :sub condition", enforcementLevel: "mandatory" },
             ],
-            notEvaluated: [{ policy: "single-az-node-pools", urn: POOL, reason: "can't run policy during preview" }],
+            notEvaluated: [
+                {
+                    policy: "single-az-node-pools",
+                    urn: POOL,
+                    reason: "can't run policy during preview",
+                    coverage: "known at up",
+                },
+            ],
         };
         const md = verdictsMarkdown(verdicts, { stack: "prod", resourceCount: 1 });
         assert.match(md, /^### ❌ Policy check for stack `prod`: failed, 1 mandatory violation\n/);
         assert.match(md, /on 1 resource: 2 violations \(1 mandatory\), 1 not evaluated\./);
-        const rows = md.split("\n").filter((l) => /^\| (mandatory|advisory|not evaluated) /.test(l));
+        const rows = md.split("\n").filter((l) => /^\| (mandatory |advisory |<code>urn)/.test(l));
         assert.deepEqual(rows, [
             `| mandatory | <code>irsa-scoped-roles</code> | <code>karpenter</code> <code>aws:iam/role:Role</code> | ` +
                 "no :sub condition |",
             `| advisory | <code>non-root-pods</code> | ${POOL_CELL} | advisory finding |`,
-            `| not evaluated | <code>single-az-node-pools</code> | ${POOL_CELL} | can't run policy during preview |`,
+            `| <code>${POOL}</code> | <code>single-az-node-pools</code> | can't run policy during preview | known at up |`,
         ]);
+        // The not-evaluated list is its own section, after the violations.
+        assert.ok(md.indexOf("#### Not evaluated (1)") > md.indexOf("| advisory |"));
+    });
+
+    it("must never say passed without the not-evaluated count, and fail on it with --strict", () => {
+        const verdicts: PolicyVerdicts = {
+            violations: [],
+            notEvaluated: [
+                {
+                    policy: "all",
+                    urn: "urn:pulumi:dev::spark-platform::kubernetes:helm.sh/v4:Chart::karpenter",
+                    reason: "the Kubernetes objects the chart renders are rendered by the provider",
+                    coverage: "the engine analyzes each rendered object",
+                },
+            ],
+        };
+        const md = verdictsMarkdown(verdicts, { stack: "dev", resourceCount: 9 });
+        assert.match(md, /^### ⚠️ Policy check for stack `dev`: passed in what could be evaluated; 1 not evaluated\n/);
+        assert.match(md, /on 9 resources: no violations in what could be evaluated; 1 not evaluated\.\n/);
+        assert.match(
+            md,
+            /\n#### Not evaluated \(1\)\n[\s\S]*\| Resource \| Policy \| Not checked \| How the engine run covers it \|\n\| --- \| --- \| --- \| --- \|\n\| <code>urn:pulumi:dev::spark-platform::kubernetes:helm\.sh\/v4:Chart::karpenter<\/code> \| <code>all<\/code> \| the Kubernetes objects the chart renders are rendered by the provider \| the engine analyzes each rendered object \|\n$/,
+        );
+        assert.doesNotMatch(md, /: no violations\./);
+        const strict = verdictsMarkdown(verdicts, { stack: "dev", resourceCount: 9 }, { strict: true });
+        assert.match(strict, /^### ❌ Policy check for stack `dev`: failed \(--strict\), 1 not evaluated\n/);
     });
 
     it("must pass with advisory violations only", () => {
