@@ -8,9 +8,9 @@ export const OPERATOR_PORTS = { webhook: 8080, metrics: 10254 } as const;
 
 /**
  * The operator's namespace. Pod Security Admission enforces `baseline` and warns/audits `restricted`: the operator
- * pods are configured restricted-compliant (charts/spark-operator/values.yaml), but the chart's hook Jobs take
- * security contexts the values cannot reach in every chart version, and an enforced `restricted` would block the
- * install on one of them rather than report it.
+ * pod is configured restricted-compliant (charts/spark-operator/values.yaml), but the EMR chart's own templates are
+ * not public, and an enforced `restricted` would block an object of theirs the values cannot reach rather than
+ * report it.
  */
 export function operatorNamespaceManifest(name: string, kubernetesVersion: string) {
     return {

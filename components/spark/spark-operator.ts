@@ -104,7 +104,7 @@ export class SparkOperator extends pulumi.ComponentResource {
             operatorServiceAccountManifest(identity),
             inNamespace,
         );
-        const certificate = createWebhookCertificate(name, identity, { ...k8sOpts, dependsOn: [namespace] });
+        const certificate = createWebhookCertificate(name, identity, inNamespace);
 
         const registryCredentials = chart.registry && ecrCredentials(chart.registry, this);
         const values = sparkOperatorValues({

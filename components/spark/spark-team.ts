@@ -63,8 +63,9 @@ const defaults = {
 };
 
 /**
- * One Spark team: its namespace (Pod Security `restricted`, enforcing `baseline` when EMR targets it), ResourceQuota and LimitRange from its quota,
- * default-deny network policies with Spark's allows, the Spark job service account (annotated with the team's job
+ * One Spark team: its namespace (Pod Security `restricted`, enforcing `baseline` when EMR targets it),
+ * ResourceQuota and LimitRange from its quota, default-deny network policies with Spark's allows (only on a
+ * cluster whose CNI enforces them), the Spark job service account (annotated with the team's job
  * role, which the EMR job execution settings own) and RBAC, and a sample SparkApplication.
  */
 export class SparkTeam extends pulumi.ComponentResource {

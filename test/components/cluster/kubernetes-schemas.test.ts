@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import { ec2NodeClassManifest, nodePoolManifest } from "../../../components/autoscaling/karpenter";
 import { buildPoolContract } from "../../../components/vocabulary";
 import { defaultStorageClassManifest } from "../../../components/cluster";
-import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
+import { withoutSecretWrappers } from "../../support/secrets";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { allPlans } from "./plan-fixtures";
 
@@ -44,15 +44,6 @@ function authoredObjects(resources: readonly CapturedResource[]): CapturedResour
     return resources.filter(
         (r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
     );
-}
-
-/** Inputs with Pulumi's secret wrappers (`{<sig>: …, value}`) replaced by their values, as the API server gets them. */
-function withoutSecretWrappers(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(withoutSecretWrappers);
-    if (typeof value !== "object" || value === null) return value;
-    const record = value as Record<string, unknown>;
-    if (record[SPECIAL_SIG_KEY] === SECRET_SIG) return withoutSecretWrappers(record.value);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, withoutSecretWrappers(v)]));
 }
 
 function validates(model: ModelClass, data: unknown): string | undefined {

@@ -15,6 +15,7 @@ import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { packVerdicts } from "../../../tools/policy-check/evaluate";
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
+import { withoutSecretWrappers } from "../../support/secrets";
 import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";
 import { SparkPlan, TEAMS, handMadeCluster, jobRoleArnOf, ofType, planSpark } from "./spark-plan";
 import { planProgram } from "../../../tools/plan/plan";
@@ -30,14 +31,6 @@ const metaOf = (r: CapturedResource) =>
         annotations?: Record<string, string>;
     };
 const byNamespace = (rs: CapturedResource[], namespace: string) => rs.filter((r) => metaOf(r).namespace === namespace);
-/** Inputs with Pulumi's secret wrappers (`{<sig>: …, value}`) replaced by their values, as the API server gets them. */
-function unwrapSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(unwrapSecrets);
-    if (typeof value !== "object" || value === null) return value;
-    const record = value as Record<string, unknown>;
-    if (record[SPECIAL_SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
-}
 
 interface Validatable {
     validate(): void;
@@ -140,7 +133,7 @@ describe("Spark components (planned under mocks)", function () {
             ]);
             const [secret] = inOperatorNs("kubernetes:core/v1:Secret");
             assert.equal(metaOf(secret).name, "spark-operator-webhook-certs");
-            const data = unwrapSecrets(secret.inputs.stringData) as Record<string, string>;
+            const data = withoutSecretWrappers(secret.inputs.stringData) as Record<string, string>;
             assert.deepEqual(Object.keys(data).sort(), [
                 "ca-cert.pem",
                 "ca-key.pem",
@@ -345,7 +338,7 @@ describe("Spark components (planned under mocks)", function () {
                 const data = {
                     apiVersion: r.type.split(":")[1].replace(/^core\//, ""),
                     kind: r.type.split(":")[2],
-                    ...(unwrapSecrets(r.inputs) as Record<string, unknown>),
+                    ...(withoutSecretWrappers(r.inputs) as Record<string, unknown>),
                 };
                 const problem =
                     r.type === SPARK_APP
