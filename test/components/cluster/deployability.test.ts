@@ -11,6 +11,7 @@ import { deployerListedProblem } from "../../../components/cluster";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { type PlanResult, planStack } from "../../../tools/plan/plan";
 import { FIXTURE_STACKS_DIR, exclusively, planFixture } from "../../support/fixture-stacks";
+import { waitsFor } from "../../support/plan-graph";
 import { MODES, STACKS, allPlans, jsonInput, ofType, one, planOf } from "./plan-fixtures";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -22,20 +23,6 @@ const CNI_POLICY = /:iam::aws:policy\/AmazonEKS_CNI_Policy$/;
 
 const eksCluster = (plan: PlanResult) => one(plan, "eks:index:Cluster");
 const byUrn = (plan: PlanResult) => new Map(plan.resources.map((r) => [r.urn, r]));
-
-/** Every URN `r` waits for, directly or through what it waits for. */
-function waitsFor(plan: PlanResult, r: CapturedResource): Set<string> {
-    const index = byUrn(plan);
-    const seen = new Set<string>();
-    const queue = [...r.dependencies];
-    while (queue.length > 0) {
-        const urn = queue.pop()!;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        queue.push(...(index.get(urn)?.dependencies ?? []));
-    }
-    return seen;
-}
 
 /** The cluster security group's ingress rules: API access (the log domain's group has rules of its own). */
 function apiRules(plan: PlanResult): CapturedResource[] {

@@ -3,22 +3,9 @@ import { SERVICE_LINKED_ROLES } from "../../../components/iam";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { planFixture } from "../../support/fixture-stacks";
+import { waitsFor } from "../../support/plan-graph";
 
 const SLR = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
-
-/** Every resource `r` waits for, directly or through others. */
-function waitsFor(plan: PlanResult, r: CapturedResource): Set<string> {
-    const index = new Map(plan.resources.map((x) => [x.urn, x]));
-    const seen = new Set<string>();
-    const queue = [...r.dependencies];
-    while (queue.length > 0) {
-        const urn = queue.pop()!;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        queue.push(...(index.get(urn)?.dependencies ?? []));
-    }
-    return seen;
-}
 
 function only(plan: PlanResult, test: (r: CapturedResource) => boolean, what: string): CapturedResource {
     const found = plan.resources.filter(test);
