@@ -14,6 +14,7 @@ import { readCiStacks } from "../tools/ci-stacks/ci-stacks";
 import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
 import { compliantStack, DEV_CONFIG, resource, stackExport } from "./policies/stack-fixtures";
 import { runInProcess } from "./support/commands";
+import { nonEmpty } from "./support/non-empty";
 
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"));
@@ -208,7 +209,10 @@ describe("GitHub workflows", () => {
         });
 
         it(`${file} gives each action only inputs it declares, and every input it requires`, () => {
-            for (const { step } of steps(read(file)).filter(({ step }) => step.uses !== undefined)) {
+            for (const { step } of nonEmpty(
+                steps(read(file)).filter(({ step }) => step.uses !== undefined),
+                `action step in ${file}`,
+            )) {
                 const known = ACTIONS[actionOf(step.uses as string)];
                 const given = Object.keys(step.with ?? {});
                 for (const input of given)
@@ -263,7 +267,10 @@ describe("GitHub workflows", () => {
         it(`${file} previews each stack with the policy pack and that stack's policy config`, () => {
             const wf = read(file);
             const stacks = readCiStacks(PROJECT_DIR).map((s) => s.stack);
-            for (const job of Object.values(wf.jobs).filter((j) => j.strategy?.matrix)) {
+            for (const job of nonEmpty(
+                Object.values(wf.jobs).filter((j) => j.strategy?.matrix),
+                `matrix job in ${file}`,
+            )) {
                 const action = job.steps.find((s) => s.with?.command === "preview")?.with;
                 const cli = /--policy-pack (\S+) --policy-pack-config "([^"]+)"/.exec(runs(job));
                 const pack = String(action?.policyPacks ?? cli?.[1]);
