@@ -15,7 +15,12 @@ import { CapacitySettings, readCapacity } from "./sections/capacity";
 import { EmrSettings, readEmr } from "./sections/emr";
 import { ClusterSettings, readCluster } from "./sections/cluster";
 import { NetworkSettings, readNetwork } from "./sections/network";
-import { OpenSearchSettings, readObservability } from "./sections/observability";
+import {
+    LogForwardingSettings,
+    OpenSearchSettings,
+    readLogForwarding,
+    readObservability,
+} from "./sections/observability";
 import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
 import type { TeamSettings } from "../components/vocabulary";
@@ -33,6 +38,8 @@ export interface Settings {
     readonly teams: readonly TeamSettings[];
     /** The log store of the observability section (the `opensearch*` keys). */
     readonly opensearch: OpenSearchSettings;
+    /** The Fluent Bit sidecar that ships each Spark pod's logs to the domain (the `fluentBit*` keys). */
+    readonly logForwarding: LogForwardingSettings;
     /** Tags applied to every AWS resource, on top of the ones the program sets. */
     readonly tags: Readonly<Record<string, string>>;
     /** Node capacity: the system node group and the instance shapes of the Spark pools. */
@@ -57,6 +64,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         clusterAdmins: cluster?.adminPrincipalArns,
         partition: aws?.partition,
     });
+    const logForwarding = readLogForwarding(r);
     const tags = readTags(r);
     const capacity = readCapacity(r);
     const emr = readEmr(r);
@@ -70,6 +78,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         !spark ||
         !teams ||
         !opensearch ||
+        !logForwarding ||
         !tags ||
         !capacity ||
         !emr
@@ -86,6 +95,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         spark,
         teams,
         opensearch,
+        logForwarding,
         tags,
         capacity,
         emr,
