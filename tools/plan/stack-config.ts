@@ -17,6 +17,14 @@ export class StackConfigError extends Error {
     }
 }
 
+/** No stack file by that name, or one that cannot be read: bad input to a command (exit 2), not an invalid config. */
+export class StackFileMissingError extends StackConfigError {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileMissingError";
+    }
+}
+
 interface ConfigDeclaration {
     type: "string" | "integer" | "boolean" | "array";
     default?: unknown;
@@ -52,7 +60,9 @@ export function readStackConfig(stackDir: string, project: ProjectFile, stack: s
     const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(file)) {
         const known = listStacks(stackDir);
-        throw new StackConfigError(`no stack file Pulumi.${stack}.yaml; stacks here: ${known.join(", ") || "none"}`);
+        throw new StackFileMissingError(
+            `no stack file Pulumi.${stack}.yaml; stacks here: ${known.join(", ") || "none"}`,
+        );
     }
     const doc: unknown = parseYamlFile(file) ?? {};
     if (!isRecord(doc) || (doc.config !== undefined && !isRecord(doc.config))) {
@@ -121,7 +131,7 @@ function parseYamlFile(file: string): unknown {
     try {
         text = readFileSync(file, "utf8");
     } catch (e) {
-        throw new StackConfigError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        throw new StackFileMissingError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
     try {
         return parse(text);
