@@ -9,12 +9,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader, RawConfig } from "./config-reader";
 import { InvalidConfigError } from "./invalid-config-error";
+import { reportUnknownKeys } from "./setting-keys";
 import { AwsSettings, readAws } from "./sections/aws";
 import { CapacitySettings, readCapacity } from "./sections/capacity";
 import { EmrSettings, readEmr } from "./sections/emr";
 import { ClusterSettings, readCluster } from "./sections/cluster";
 import { NetworkSettings, readNetwork } from "./sections/network";
-import { OpenSearchSettings, readObservability } from "./sections/observability";
+import {
+    LogForwardingSettings,
+    OpenSearchSettings,
+    readLogForwarding,
+    readObservability,
+} from "./sections/observability";
 import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
 import type { TeamSettings } from "../components/vocabulary";
@@ -32,6 +38,8 @@ export interface Settings {
     readonly teams: readonly TeamSettings[];
     /** The log store of the observability section (the `opensearch*` keys). */
     readonly opensearch: OpenSearchSettings;
+    /** The Fluent Bit sidecar that ships each Spark pod's logs to the domain (the `fluentBit*` keys). */
+    readonly logForwarding: LogForwardingSettings;
     /** Tags applied to every AWS resource, on top of the ones the program sets. */
     readonly tags: Readonly<Record<string, string>>;
     /** Node capacity: the system node group and the instance shapes of the Spark pools. */
@@ -43,6 +51,8 @@ export interface Settings {
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
 export function parseSettings(raw: RawConfig, project: string, stack: string): Settings {
     const r = new ConfigReader(raw, project);
+    // A misspelt key first: the "is not set" that often follows it is its consequence.
+    reportUnknownKeys(r, raw);
     // Later sections check against earlier ones (zones against the region, Spark zones against the VPC's).
     const aws = readAws(r);
     const network = readNetwork(r, aws?.region);
@@ -54,6 +64,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         clusterAdmins: cluster?.adminPrincipalArns,
         partition: aws?.partition,
     });
+    const logForwarding = readLogForwarding(r);
     const tags = readTags(r);
     const capacity = readCapacity(r);
     const emr = readEmr(r);
@@ -67,6 +78,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         !spark ||
         !teams ||
         !opensearch ||
+        !logForwarding ||
         !tags ||
         !capacity ||
         !emr
@@ -83,6 +95,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         spark,
         teams,
         opensearch,
+        logForwarding,
         tags,
         capacity,
         emr,
