@@ -11,7 +11,7 @@ import { base36, serviceAccountSubject } from "../../../components/emr";
 import { parseSettings } from "../../../stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { MODES, STACKS, allPlans, jsonInput, ofType, planOf } from "../cluster/plan-fixtures";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
