@@ -25,7 +25,13 @@ import { createServiceLinkedRole } from "./components/iam";
 import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
-import { LogDomain, SparkLogForwarding, fluentBitSidecar, indexWritePolicy } from "./components/logging";
+import {
+    DEFAULT_SIDECAR_TIMINGS,
+    LogDomain,
+    SparkLogForwarding,
+    fluentBitSidecar,
+    indexWritePolicy,
+} from "./components/logging";
 import { Network } from "./components/network";
 import { loadSettings } from "./stack-config";
 import { SparkOperator, SparkPriorityClasses, SparkTeam } from "./components/spark";
@@ -240,8 +246,13 @@ const emrAccess = new EmrClusterAccess(
     },
     { providers: { aws: awsProvider } },
 );
-const driverSidecar = fluentBitSidecar({ role: "driver" });
-const executorSidecar = fluentBitSidecar({ role: "executor" });
+// One set of timings for the sidecars' wrapper and the Fluent Bit configuration, so the two cannot disagree.
+const sidecarTimings = {
+    ...DEFAULT_SIDECAR_TIMINGS,
+    initialWaitSeconds: settings.logForwarding.sidecarInitialWaitSeconds,
+};
+const driverSidecar = fluentBitSidecar({ role: "driver", timings: sidecarTimings });
+const executorSidecar = fluentBitSidecar({ role: "executor", timings: sidecarTimings });
 const emrTeams = settings.teams.map(
     (team, i) =>
         new SparkTeamJobs(
@@ -311,6 +322,7 @@ const logForwarding = new SparkLogForwarding("spark-logs", {
     domainEndpoint: logDomain.endpoint,
     region: settings.aws.region,
     provider: clusterContext.provider,
+    timings: sidecarTimings,
 });
 
 // Cost: Kubecost on an AMP workspace; the capacity-type label is the one the autoscaler puts on Spark nodes.

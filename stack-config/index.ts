@@ -11,7 +11,7 @@ export type { ClusterSettings } from "./sections/cluster";
 export type { AwsSettings } from "./sections/aws";
 export type { NetworkSettings } from "./sections/network";
 export type { SparkSettings } from "./sections/spark";
-export type { OpenSearchNodes, OpenSearchSettings } from "./sections/observability";
+export type { LogForwardingSettings, OpenSearchNodes, OpenSearchSettings } from "./sections/observability";
 export type { EmrSettings } from "./sections/emr";
 export type { RawConfig } from "./config-reader";
 export { MAX_INSTANCE_FAMILIES } from "./sections/capacity";

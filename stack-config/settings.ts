@@ -14,7 +14,12 @@ import { CapacitySettings, readCapacity } from "./sections/capacity";
 import { EmrSettings, readEmr } from "./sections/emr";
 import { ClusterSettings, readCluster } from "./sections/cluster";
 import { NetworkSettings, readNetwork } from "./sections/network";
-import { OpenSearchSettings, readObservability } from "./sections/observability";
+import {
+    LogForwardingSettings,
+    OpenSearchSettings,
+    readLogForwarding,
+    readObservability,
+} from "./sections/observability";
 import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
 import type { TeamSettings } from "../components/vocabulary";
@@ -32,6 +37,8 @@ export interface Settings {
     readonly teams: readonly TeamSettings[];
     /** The log store of the observability section (the `opensearch*` keys). */
     readonly opensearch: OpenSearchSettings;
+    /** The Fluent Bit sidecar that ships each Spark pod's logs to the domain (the `fluentBit*` keys). */
+    readonly logForwarding: LogForwardingSettings;
     /** Tags applied to every AWS resource, on top of the ones the program sets. */
     readonly tags: Readonly<Record<string, string>>;
     /** Node capacity: the system node group and the instance shapes of the Spark pools. */
@@ -54,6 +61,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         clusterAdmins: cluster?.adminPrincipalArns,
         partition: aws?.partition,
     });
+    const logForwarding = readLogForwarding(r);
     const tags = readTags(r);
     const capacity = readCapacity(r);
     const emr = readEmr(r);
@@ -67,6 +75,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         !spark ||
         !teams ||
         !opensearch ||
+        !logForwarding ||
         !tags ||
         !capacity ||
         !emr
@@ -83,6 +92,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         spark,
         teams,
         opensearch,
+        logForwarding,
         tags,
         capacity,
         emr,

@@ -26,6 +26,30 @@ export interface OpenSearchSettings {
     readonly createServiceLinkedRole: boolean;
 }
 
+/** How the Fluent Bit sidecar of every Spark pod follows the Spark container (the `fluentBit*` keys). */
+export interface LogForwardingSettings {
+    /**
+     * How long the sidecar waits for the Spark container's first heartbeat before it stops (`fluentBitInitialWaitSeconds`):
+     * long enough for a cold pull of the Spark image, or the pod's logs are lost.
+     */
+    readonly sidecarInitialWaitSeconds: number;
+}
+
+/**
+ * Bounds of `fluentBitInitialWaitSeconds`: EMR's own sample waits 60 s, the least that still covers a warm start; more
+ * than an hour only keeps a sidecar of a pod whose Spark container never starts alive for nothing.
+ */
+export const SIDECAR_INITIAL_WAIT_SECONDS = { min: 60, max: 3600 } as const;
+
+export function readLogForwarding(r: ConfigReader): LogForwardingSettings | undefined {
+    const wait = r.integer(
+        "fluentBitInitialWaitSeconds",
+        SIDECAR_INITIAL_WAIT_SECONDS.min,
+        SIDECAR_INITIAL_WAIT_SECONDS.max,
+    );
+    return wait === undefined ? undefined : { sidecarInitialWaitSeconds: wait };
+}
+
 const INSTANCE_TYPE = /^[a-z][a-z0-9]*\.[a-z0-9]+\.search$/;
 
 export function readObservability(

@@ -80,6 +80,12 @@ describe("stack settings", () => {
                 eventLogRetentionDays: 90,
             });
             assert.equal(dev.opensearch.zoneCount, 1);
+            assert.deepEqual(dev.logForwarding, { sidecarInitialWaitSeconds: 600 });
+            assert.equal(
+                parseSettings(stackConfig("dev", { fluentBitInitialWaitSeconds: "1200" }), "spark-platform", "dev")
+                    .logForwarding.sidecarInitialWaitSeconds,
+                1200,
+            );
             assert.equal(dev.opensearch.dedicatedMasters, undefined);
             assert.deepEqual(dev.opensearch.adminArns, dev.cluster.adminPrincipalArns);
             const prod = parseSettings(stackConfig("prod"), "spark-platform", "prod");
@@ -327,6 +333,16 @@ describe("stack settings", () => {
                 "a log retention CloudWatch does not offer",
                 { emrLogRetentionDays: "31" },
                 /^spark-platform:emrLogRetentionDays: 31 is not a CloudWatch Logs retention; use one of 1, 3, 5/,
+            ],
+            [
+                "a sidecar initial wait shorter than EMR's own sample",
+                { fluentBitInitialWaitSeconds: "30" },
+                /^spark-platform:fluentBitInitialWaitSeconds: "30" is not allowed; use a whole number from 60 to 3600$/,
+            ],
+            [
+                "a sidecar initial wait that is not a number",
+                { fluentBitInitialWaitSeconds: "10m" },
+                /^spark-platform:fluentBitInitialWaitSeconds: "10m" is not allowed; use a whole number from 60 to 3600$/,
             ],
             [
                 "an OpenSearch 1.x engine",
