@@ -23,7 +23,7 @@ import { buildPoolContract } from "../../../components/vocabulary";
 import { buildPodTemplate } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
-import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { SYSTEM_NODE_SELECTOR, handMadeCluster, issuerOf, oidcProviderArnOf } from "../../support/cluster-context";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 import { ofType } from "../../support/plan-queries";

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { buildPoolContract } from "../../../components/vocabulary";
 import { base36, EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "../../../components/emr";
 import { planProgram } from "../../../tools/plan/plan";
-import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { handMadeCluster, issuerOf, oidcProviderArnOf } from "../../support/cluster-context";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 import { ofType, one } from "../../support/plan-queries";
