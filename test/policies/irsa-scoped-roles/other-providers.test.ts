@@ -215,6 +215,21 @@ describe("irsa-scoped-roles: every provider that creates a role", () => {
             );
         });
 
+        it("finds a repeated key at any depth, and none where each object names a key once", async () => {
+            // The same key in sibling objects, and braces, commas, colons and escaped quotes inside strings, are no
+            // repetition; a key repeated in a nested object after all that is.
+            const pinned = doc(
+                statement(PINNED, { Sid: 'a "quoted" {x: 1, "Effect": 2}' }),
+                statement(PINNED, { Sid: "b\\" }),
+            );
+            assertCompliant(await runResourcePolicy(irsaScopedRoles, classicRole(JSON.stringify(pinned))));
+            const nested = JSON.stringify(pinned).replace('"Federated":', '"Federated":"x","Federated":');
+            assert.match(
+                messages(await runResourcePolicy(irsaScopedRoles, classicRole(nested)))[0],
+                /repeats the key "Federated" in one object/,
+            );
+        });
+
         it("rejects a claim set twice under one operator in different cases", async () => {
             const condition = {
                 StringEquals: { [SUB]: "system:serviceaccount:a:b", [AUD]: "sts.amazonaws.com" },
