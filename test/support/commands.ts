@@ -30,10 +30,20 @@ const TOOLS: Record<InProcessTool, { name: string; usage: string; command: Comma
 };
 
 /** The tool's command in this process, its errors reported exactly as `runCommand` reports them. */
-export async function runInProcess(tool: InProcessTool, args: readonly string[]): Promise<CliResult> {
+export function runInProcess(tool: InProcessTool, args: readonly string[]): Promise<CliResult> {
+    const { name, usage, command } = TOOLS[tool];
+    return runCommandInProcess(name, usage, command, args);
+}
+
+/** Any command in this process (e.g. with its real AWS clients), reported as `runCommand` reports it. */
+export async function runCommandInProcess(
+    name: string,
+    usage: string,
+    command: Command,
+    args: readonly string[],
+): Promise<CliResult> {
     const out: string[] = [];
     const err: string[] = [];
-    const { name, usage, command } = TOOLS[tool];
     const status = await invokeCommand(name, usage, command, args, {
         stdout: (text) => out.push(text),
         stderr: (text) => err.push(text),

@@ -25,12 +25,13 @@ import { readAllChartPins } from "../../../components/charts";
 import { addonVersionsFor } from "../../../components/cluster";
 import { InputError, UsageError } from "../../../tools/cli";
 import { vcpuQuotaOf, vcpusOf } from "../../../tools/preflight/capacity";
-import { type PreflightClients, preflightCommand } from "../../../tools/preflight/command";
+import { type PreflightClients, USAGE, preflightCommand } from "../../../tools/preflight/command";
 import { principalOf, samePrincipal } from "../../../components/iam/principals";
 import { al2023AmiParameter } from "../../../tools/preflight/plan";
 import type { Fetch } from "../../../tools/preflight/registries";
-import { runProcess } from "../../support/commands";
+import { runCommandInProcess } from "../../support/commands";
 import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
+import { withoutAwsCredentials } from "../../support/no-aws-credentials";
 
 // The SDK's Node 20 advisory is printed once per process; the CLI silences it the same way.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -359,25 +360,20 @@ describe("npm run preflight", () => {
             await assert.rejects(preflight(healthyAccount(), []), UsageError);
         });
 
-        it("as a process: no credentials gives exit 2 and one line on stderr, without a stack trace", function () {
-            this.timeout(60_000);
-            const home = mkdtempSync(path.join(tmpdir(), "preflight-home-"));
-            try {
-                // No credentials anywhere: no AWS_* variables, an empty home, and no instance metadata service.
-                const result = runProcess("preflight", ["--stack", "dev", "--stack-dir", FIXTURE_STACKS_DIR], {
-                    PATH: process.env.PATH,
-                    HOME: home,
-                    AWS_EC2_METADATA_DISABLED: "true",
-                    AWS_CONFIG_FILE: path.join(home, "config"),
-                    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials"),
-                });
-                assert.equal(result.status, 2, result.stderr);
-                assert.deepEqual(result.stderr.trim().split("\n").length, 1, result.stderr);
-                assert.match(result.stderr, /^preflight: error: no usable AWS credentials/);
-                assert.doesNotMatch(result.stderr, /\n\s+at /);
-            } finally {
-                rmSync(home, { recursive: true, force: true });
-            }
+        it("with no credentials anywhere: exit 2 and one line on stderr, without a stack trace", async () => {
+            // The SDK's real default provider chain, as `npm run preflight` builds its clients.
+            const result = await withoutAwsCredentials(() =>
+                runCommandInProcess("preflight", USAGE, preflightCommand(), [
+                    "--stack",
+                    "dev",
+                    "--stack-dir",
+                    FIXTURE_STACKS_DIR,
+                ]),
+            );
+            assert.equal(result.status, 2, result.stderr);
+            assert.deepEqual(result.stderr.trim().split("\n").length, 1, result.stderr);
+            assert.match(result.stderr, /^preflight: error: no usable AWS credentials/);
+            assert.doesNotMatch(result.stderr, /\n\s+at /);
         });
     });
 
