@@ -3,12 +3,11 @@
  * through the same offline evaluator as `policy:check`, and prints the evaluation time and resources per second.
  * The first (cold) run, which also pays for module loading and JIT warm-up, is shown apart; the median of the timed
  * runs is the figure reported as throughput. With --max-ms the exit status is 1 when the median exceeds the budget.
+ * Last, the speed guard (speed-guard.ts): the pack against a baseline measured in the same run, as `npm test` checks.
  */
 import { CommandIo, ExitCode, parseOptions, UsageError } from "../cli";
 
 export const BENCH_USAGE = "usage: npm run bench -- [--resources 5000] [--runs 5] [--max-ms <ms>]";
-
-const DEV_CONFIG = { "single-az-node-pools": { exemptPools: ["spark-dev-system"] } };
 
 const OPTIONS = {
     resources: { type: "string" },
@@ -39,6 +38,8 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
     // Loaded once the arguments are known to be good: the pack and the Pulumi SDK take seconds to load.
     const { evaluateStackExport } = require("../policy-eval/evaluate") as typeof import("../policy-eval/evaluate");
     const { syntheticStackExport } = require("./synthetic-export") as typeof import("./synthetic-export");
+    const { BENCH_POLICY_CONFIG, MIN_PACK_PER_SECOND, MIN_RATIO, speedGuard } =
+        require("./speed-guard") as typeof import("./speed-guard");
     const generated = syntheticStackExport(total);
     const text = JSON.stringify(generated);
     let started = process.hrtime.bigint();
@@ -46,12 +47,12 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
     const parseMs = elapsedMs(started);
 
     started = process.hrtime.bigint();
-    const warm = await evaluateStackExport(parsed, DEV_CONFIG);
+    const warm = await evaluateStackExport(parsed, BENCH_POLICY_CONFIG);
     const coldMs = elapsedMs(started);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
         started = process.hrtime.bigint();
-        await evaluateStackExport(parsed, DEV_CONFIG);
+        await evaluateStackExport(parsed, BENCH_POLICY_CONFIG);
         times.push(elapsedMs(started));
     }
     times.sort((a, b) => a - b);
@@ -65,6 +66,12 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
             `first (cold) run ${coldMs.toFixed(0)} ms\n`,
     );
     io.stdout(`throughput: ${Math.round(count / (median / 1000)).toLocaleString("en-US")} resources/second\n`);
+    const guard = await speedGuard();
+    io.stdout(
+        `speed guard: pack/baseline ${guard.ratio.toFixed(3)} over ${guard.resources} resources ` +
+            `(needs ≥ ${MIN_RATIO}, ${MIN_PACK_PER_SECOND.toLocaleString("en-US")} resources/s on the reference machine; ` +
+            `baseline ${Math.round(guard.baselinePerSecond).toLocaleString("en-US")} resources/s parsed and walked)\n`,
+    );
     if (budget !== undefined && median > budget) {
         io.stderr(`bench: median ${median.toFixed(0)} ms exceeds --max-ms ${budget}\n`);
         return ExitCode.failed;
