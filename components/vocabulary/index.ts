@@ -17,10 +17,12 @@ export { INSTANCE_SIZE_VCPUS, type InstanceShape, type InstanceSize } from "./in
 export {
     LOG_INDEX_DATE_FORMAT,
     LOG_INDEX_PREFIX,
+    LOG_RETENTION_POLICY_ID,
     datedLogIndex,
     datedLogIndexPattern,
     domainArn,
     logIndexPrefix,
+    logIndexWildcard,
     roleArn,
 } from "./names";
 export {

@@ -127,6 +127,7 @@ describe("IAM roles in the planned stacks", () => {
                 "kube-system:karpenter",
                 "kubecost:kubecost-cost-analyzer",
                 "kubecost:kubecost-prometheus-server",
+                "logging:log-retention",
             ],
             "cluster-autoscaler": [
                 "kube-system:aws-node",
@@ -134,6 +135,7 @@ describe("IAM roles in the planned stacks", () => {
                 "kube-system:ebs-csi-controller-sa",
                 "kubecost:kubecost-cost-analyzer",
                 "kubecost:kubecost-prometheus-server",
+                "logging:log-retention",
             ],
         };
         for (const { stack, mode, plan } of await allPlans()) {
