@@ -350,6 +350,8 @@ export const sparkZones = settings.spark.zones;
 export const clusterName = cluster.clusterName;
 /** Kubeconfig of the cluster (authenticates with `aws eks get-token`); a secret. */
 export const kubeconfig = cluster.kubeconfig;
+/** Adds the cluster to ~/.kube/config as context `<cluster name>` (AWS CLI v2, with the deployer's credentials). */
+export const updateKubeconfigCommand = pulumi.interpolate`aws eks update-kubeconfig --region ${settings.aws.region} --name ${cluster.clusterName} --alias ${cluster.clusterName}`;
 export const oidcProviderArn = cluster.oidcProviderArn;
 /** Per Spark pool: zone, role, capacity type, and the nodeSelector/tolerations pod templates use. */
 export const sparkPools = summarizePools(sparkCapacity.pools);

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { InputError } from "../tools/cli";
 import { PROJECT_DIR } from "../tools/plan/plan";
-import { readCiStacks } from "../tools/ci-stacks/ci-stacks";
+import { policyConfigOf, readCiStacks } from "../tools/ci-stacks/ci-stacks";
 import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
 import { compliantStack, DEV_CONFIG, resource, stackExport } from "./policies/stack-fixtures";
 import { runInProcess } from "./support/commands";
@@ -35,6 +35,7 @@ interface Job {
     permissions?: Record<string, string>;
     outputs?: Record<string, string>;
     steps: Step[];
+    env?: Record<string, string>;
     strategy?: { matrix?: { include?: unknown } };
 }
 interface Workflow {
@@ -168,6 +169,13 @@ const ACTIONS: Readonly<
     },
 };
 
+/** Which ci:stacks plan each workflow runs (`npm run ci:stacks -- --for <kind>`). */
+const WORKFLOW_KIND: Readonly<Record<string, "pull-request" | "drift" | "smoke">> = {
+    "pull-request.yml": "pull-request",
+    "drift-detection.yml": "drift",
+    "smoke.yml": "smoke",
+};
+
 const text = (file: string) => readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
 const read = (file: string) => parse(text(file)) as Workflow;
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((job) => job.steps.map((step) => ({ job, step })));
@@ -246,10 +254,13 @@ describe("GitHub workflows", () => {
                 const producer = wf.jobs[m[1]];
                 const output = /^\$\{\{ steps\.([\w-]+)\.outputs\.matrix \}\}$/.exec(producer.outputs?.[m[2]] ?? "");
                 assert.ok(output, `${m[1]}.outputs.${m[2]} must be a step's matrix output`);
-                const kind = file === "pull-request.yml" ? "pull-request" : "drift";
+                const kind = WORKFLOW_KIND[file];
+                assert.ok(kind, `${file}: which ci:stacks plan does it run? add it to WORKFLOW_KIND`);
+                // The smoke test runs for the one stack a person chose; the others for every stack of the list.
+                const only = kind === "smoke" ? ' --stack "$STACK"' : "";
                 assert.equal(
                     producer.steps.find((s) => s.id === output[1])?.run,
-                    `npm run --silent ci:stacks -- --for ${kind} --github-output "$GITHUB_OUTPUT" --summary "$GITHUB_STEP_SUMMARY"`,
+                    `npm run --silent ci:stacks -- --for ${kind}${only} --github-output "$GITHUB_OUTPUT" --summary "$GITHUB_STEP_SUMMARY"`,
                 );
                 assert.match(job.if ?? "", /outputs\.[\w-]*count != '0'/, `${name}: an empty matrix must skip the job`);
                 assert.equal(job["runs-on"], "${{ matrix.runner }}");
@@ -263,7 +274,13 @@ describe("GitHub workflows", () => {
         it(`${file} previews each stack with the policy pack and that stack's policy config`, () => {
             const wf = read(file);
             const stacks = readCiStacks(PROJECT_DIR).map((s) => s.stack);
-            for (const job of Object.values(wf.jobs).filter((j) => j.strategy?.matrix)) {
+            const previews = Object.values(wf.jobs).filter(
+                (j) =>
+                    j.strategy?.matrix &&
+                    j.steps.some((s) => s.with?.command === "preview" || /pulumi preview/.test(s.run ?? "")),
+            );
+            assert.equal(previews.length > 0, WORKFLOW_KIND[file] !== "smoke", "every matrix job but smoke previews");
+            for (const job of previews) {
                 const action = job.steps.find((s) => s.with?.command === "preview")?.with;
                 const cli = /--policy-pack (\S+) --policy-pack-config "([^"]+)"/.exec(runs(job));
                 const pack = String(action?.policyPacks ?? cli?.[1]);
@@ -272,8 +289,13 @@ describe("GitHub workflows", () => {
                     existsSync(path.join(PROJECT_DIR, pack, "PulumiPolicy.yaml")),
                     `${pack} is not a policy pack`,
                 );
+                assert.ok(
+                    ["${{ matrix.policyConfig }}", "$POLICY_CONFIG"].includes(configs),
+                    `${configs}: the policy config comes from the matrix, so a stack without its own gets the pack's defaults`,
+                );
+                if (configs === "$POLICY_CONFIG") assert.equal(job.env?.POLICY_CONFIG, "${{ matrix.policyConfig }}");
                 for (const stack of stacks) {
-                    const config = configs.replace("${{ matrix.stack }}", stack).replace("$STACK", stack);
+                    const config = policyConfigOf(PROJECT_DIR, stack);
                     assert.ok(existsSync(path.join(PROJECT_DIR, config)), `${config} does not exist`);
                 }
             }
@@ -356,6 +378,36 @@ describe("GitHub workflows", () => {
             assert.match(job.steps[0].run ?? "", /exit 1/);
         }
     });
+    it("smoke-tests one chosen stack on demand, from main only, as the stack's smoke role", () => {
+        const wf = read("smoke.yml");
+        assert.deepEqual(Object.keys(wf.on), ["workflow_dispatch"], "never on a push or a pull request");
+        const inputs = (wf.on.workflow_dispatch as { inputs: Record<string, { type: string }> }).inputs;
+        assert.deepEqual(Object.keys(inputs).sort(), ["keep", "stack", "teams", "timeout"]);
+        // The stack is free text checked against ci-stacks.yaml: a list of choices here would be a second list.
+        assert.equal(inputs.stack.type, "string");
+        const { target, smoke } = wf.jobs;
+        assert.deepEqual(target.permissions ?? wf.permissions, { contents: "read" });
+        // The smoke role is a cluster admin trusted for main: a dispatch from another branch stops before anything.
+        assert.match(target.steps[0].run ?? "", /if \[ "\$GITHUB_REF" != refs\/heads\/main \]; then[\s\S]*exit 1/);
+        assert.equal(target.steps.find((s) => s.id === "stacks")?.env?.STACK, "${{ inputs.stack }}");
+        assert.equal(smoke.permissions?.["id-token"], "write");
+        // Inputs reach the shell through the environment only, never spliced into a script.
+        for (const job of [target, smoke])
+            for (const step of job.steps) assert.doesNotMatch(step.run ?? "", /\$\{\{/, step.name ?? step.run);
+        const run = smoke.steps.find((s) => s.name === "Smoke test");
+        assert.deepEqual(
+            [run?.env?.TEAMS, run?.env?.TIMEOUT, run?.env?.KEEP],
+            ["${{ inputs.teams }}", "${{ inputs.timeout }}", "${{ inputs.keep }}"],
+        );
+        assert.match(run?.run ?? "", /npm run smoke -- "\$\{args\[@\]\}"/);
+        assert.match(run?.run ?? "", />> "\$GITHUB_STEP_SUMMARY"/);
+        // smoke's exit statuses: 1 a check failed, 2 it could not run; both turn the run red with their own message.
+        assert.match(
+            run?.run ?? "",
+            /1\) echo "::error::[^"]*"; exit 1 ;;\s+\*\) echo "::error::[^"]*"; exit "\$code" ;;/,
+        );
+    });
+
     it("checks pull requests offline, each stack's policy verdicts in the summary and one sticky comment", () => {
         const pr = read("pull-request.yml");
         assert.ok(pr.on.pull_request);

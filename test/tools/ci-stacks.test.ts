@@ -17,10 +17,12 @@ config:
   apiPublicAccessCidrs: { type: array, items: { type: string }, default: [] }
   apiPrivateAccessCidrs: { type: array, items: { type: string }, default: [] }
   viewerPrincipals: { type: array, items: { type: string }, default: [] }
+  adminPrincipals: { type: array, items: { type: string }, default: [] }
 `;
 
 const DEV_ROLE = "arn:aws:iam::111111111111:role/ci-preview";
 const DEV_DRIFT = "arn:aws:iam::111111111111:role/ci-drift";
+const DEV_SMOKE = "arn:aws:iam::111111111111:role/ci-smoke";
 
 function stackFile(account: string, extra: string): string {
     return `config:\n  aws:region: eu-west-1\n  aws:allowedAccountIds: ["${account}"]\n${extra}`;
@@ -43,6 +45,7 @@ function withProject(files: Record<string, string>, ciStacks: string, body: (dir
     };
 }
 
+const admins = (...arns: string[]) => `  spark-platform:adminPrincipals: [${arns.map((a) => `"${a}"`).join(", ")}]\n`;
 const viewers = (...arns: string[]) => `  spark-platform:viewerPrincipals: [${arns.map((a) => `"${a}"`).join(", ")}]\n`;
 
 /** dev only, as a fresh repository starts: a self-hosted runner in the VPC whose network the private API admits. */
@@ -63,9 +66,28 @@ describe("ci:stacks (.github/ci-stacks.yaml, the stacks CI works on)", () => {
             const plan = planWorkflow(dir, readCiStacks(dir), "drift");
             assert.deepEqual(plan, {
                 stacks: ["dev"],
-                matrix: [{ stack: "dev", runner: "dev-runner", role: DEV_DRIFT, region: "eu-west-1" }],
+                matrix: [
+                    {
+                        stack: "dev",
+                        runner: "dev-runner",
+                        role: DEV_DRIFT,
+                        region: "eu-west-1",
+                        policyConfig: "policies/config/pack-defaults.json",
+                    },
+                ],
                 skipped: [],
             });
+        }),
+    );
+
+    it(
+        "must hand a stack its own policy config, and one without it the pack's defaults rather than a missing file",
+        withProject(DEV_ONLY.files, DEV_ONLY.ci, (dir) => {
+            const configOf = () => planWorkflow(dir, readCiStacks(dir), "drift").matrix[0].policyConfig;
+            assert.equal(configOf(), "policies/config/pack-defaults.json");
+            mkdirSync(path.join(dir, "policies", "config"), { recursive: true });
+            writeFileSync(path.join(dir, "policies", "config", "dev.json"), "{}");
+            assert.equal(configOf(), "policies/config/dev.json");
         }),
     );
 
@@ -139,6 +161,113 @@ describe("ci:stacks (.github/ci-stacks.yaml, the stacks CI works on)", () => {
         ),
     );
 
+    describe("smoke (the on-demand smoke test of one stack)", () => {
+        /** dev with a smoke role too, as a cluster admin: smoke runs jobs, reading is not enough. */
+        const withSmoke = (adminList: string) => ({
+            files: {
+                dev: DEV_ONLY.files.dev + adminList,
+            },
+            ci: `${DEV_ONLY.ci}    smokeRole: ${DEV_SMOKE}\n`,
+        });
+        const smokeCommand = async (dir: string, ...argv: string[]) => {
+            let out = "";
+            let err = "";
+            const code = await invokeCommand("ci:stacks", USAGE, ciStacksCommand, [...argv, "--dir", dir], {
+                stdout: (t) => (out += t),
+                stderr: (t) => (err += t),
+            });
+            return { code, out, err };
+        };
+
+        it(
+            "must give the chosen stack its runner (self-hosted is fine: smoke runs main's code), smoke role and region",
+            withProject(withSmoke(admins(DEV_SMOKE)).files, withSmoke("").ci, async (dir) => {
+                const output = path.join(dir, "out");
+                const run = await smokeCommand(dir, "--for", "smoke", "--stack", "dev", "--github-output", output);
+                assert.deepEqual([run.code, run.out], [0, ""]);
+                assert.equal(
+                    readFileSync(output, "utf8").split("\n")[0],
+                    `matrix=${JSON.stringify([{ stack: "dev", runner: "dev-runner", role: DEV_SMOKE, region: "eu-west-1" }])}`,
+                );
+            }),
+        );
+
+        it(
+            "must fail the run, with the reason, when the smoke role holds only a viewer entry or none",
+            withProject(
+                {
+                    dev: stackFile(
+                        "111111111111",
+                        `  spark-platform:apiPrivateAccessCidrs: ["10.40.0.0/16"]\n${viewers(DEV_ROLE, DEV_DRIFT, DEV_SMOKE)}`,
+                    ),
+                },
+                withSmoke("").ci,
+                async (dir) => {
+                    const output = path.join(dir, "out");
+                    const summary = path.join(dir, "summary");
+                    const run = await smokeCommand(
+                        dir,
+                        "--for",
+                        "smoke",
+                        "--stack",
+                        "dev",
+                        "--github-output",
+                        output,
+                        "--summary",
+                        summary,
+                    );
+                    assert.equal(run.code, 1, "a green run would read as a passed smoke test");
+                    assert.equal(
+                        run.out,
+                        `::error title=CI cannot smoke-test stack dev::CI cannot reach the cluster: role ${DEV_SMOKE} has no admin access entry: list it in spark-platform:adminPrincipals\n`,
+                    );
+                    assert.match(readFileSync(output, "utf8"), /^count=0$/m);
+                    assert.match(
+                        readFileSync(summary, "utf8"),
+                        /\| `dev` \| not smoke-tested: CI cannot reach the cluster/,
+                    );
+                    // The preview and drift roles of the same stack are unaffected by the smoke role's absence.
+                    assert.deepEqual(planWorkflow(dir, readCiStacks(dir), "drift").skipped, []);
+                },
+            ),
+        );
+
+        it(
+            "must fail for a stack without a smoke role, naming the key",
+            withProject(DEV_ONLY.files, DEV_ONLY.ci, async (dir) => {
+                const run = await smokeCommand(dir, "--for", "smoke", "--stack", "dev");
+                assert.equal(run.code, 1);
+                assert.deepEqual(JSON.parse(run.out).skipped, [
+                    { stack: "dev", reason: "no smokeRole in ci-stacks.yaml for it" },
+                ]);
+            }),
+        );
+
+        const misuse: [string, string[], RegExp][] = [
+            ["--for smoke without --stack", ["--for", "smoke"], /--for smoke needs --stack <name>/],
+            [
+                "--stack with another workflow",
+                ["--for", "drift", "--stack", "dev"],
+                /--stack goes only with --for smoke/,
+            ],
+            [
+                "a stack the list does not hold",
+                ["--for", "smoke", "--stack", "dve"],
+                /stack "dve" is not in \.github\/ci-stacks\.yaml; did you mean "dev"\? \(listed: dev\)$/,
+            ],
+        ];
+        for (const [what, argv, message] of misuse) {
+            it(
+                `must refuse ${what} with exit 2 and one line`,
+                withProject(DEV_ONLY.files, DEV_ONLY.ci, async (dir) => {
+                    const run = await smokeCommand(dir, ...argv);
+                    assert.equal(run.code, 2);
+                    assert.match(run.err.split("\n")[0], message);
+                }),
+            );
+        }
+    });
+
     const refused: [string, string, RegExp][] = [
         [
             "a role in another stack's account",
@@ -201,7 +330,7 @@ describe("ci:stacks (.github/ci-stacks.yaml, the stacks CI works on)", () => {
                 });
                 assert.equal(code, 0);
                 assert.deepEqual(readFileSync(output, "utf8").split("\n"), [
-                    `matrix=${JSON.stringify([{ stack: "dev", runner: "dev-runner", role: DEV_DRIFT, region: "eu-west-1" }])}`,
+                    `matrix=${JSON.stringify([{ stack: "dev", runner: "dev-runner", role: DEV_DRIFT, region: "eu-west-1", policyConfig: "policies/config/pack-defaults.json" }])}`,
                     "count=1",
                     "stacks=dev prod",
                     "",

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { StackExport } from "../../tools/stack-export";
 import { runInProcess, runProcess } from "../support/commands";
 import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
+import { PROJECT_DIR } from "../../tools/plan/plan";
 
 describe("npm run plan", function () {
     this.timeout(120_000);
@@ -148,10 +149,13 @@ describe("npm run plan", function () {
         assert.equal(result.status, 1);
         assert.equal(
             result.stderr,
-            'error: spark-platform:sparkZones: "us-west-2z" is not one of availabilityZones (us-west-2a, us-west-2b); Spark pools need a VPC subnet in their zone\n',
+            'error: invalid stack config: spark-platform:sparkZones: "us-west-2z" is not one of availabilityZones (us-west-2a, us-west-2b); Spark pools need a VPC subnet in their zone\n',
         );
         assert.equal(result.stdout, "");
         assert.ok(!existsSync(out));
+        // The README's example of a configuration error is this very line.
+        const readme = readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        assert.ok(readme.includes(`\n${result.stderr}`), "README's error example differs from what plan prints");
     });
 
     it("rejects a value of the wrong declared type before the program runs, as the Pulumi CLI does", async () => {
@@ -171,10 +175,17 @@ describe("npm run plan", function () {
         assert.match(result.stderr, /^error: Pulumi\.test-bad-yaml\.yaml: is not valid YAML: .*\n$/);
     });
 
-    it("names the known stacks when asked for one that does not exist", async () => {
-        const result = await runInProcess("plan", ["--stack", "staging", "--stack-dir", FIXTURE_STACKS_DIR]);
-        assert.equal(result.status, 1);
-        assert.match(result.stderr, /^error: no stack file Pulumi\.staging\.yaml; stacks here: dev, prod/);
+    it("names the known stacks when asked for one that does not exist, exiting 2 as policy:check does", async () => {
+        const args = ["--stack", "staging", "--stack-dir", FIXTURE_STACKS_DIR];
+        const result = await runInProcess("plan", args);
+        assert.equal(result.status, 2);
+        assert.equal(result.stderr, "plan: error: no stack file Pulumi.staging.yaml; stacks here: dev, prod\n");
+        const check = await runInProcess("policy-check", args);
+        assert.equal(check.status, result.status, check.stderr);
+        assert.match(
+            check.stderr,
+            /^policy:check: error: .*no stack file Pulumi\.staging\.yaml; stacks here: dev, prod\n$/,
+        );
     });
 
     it("exits 2 on bad usage, with one line and the usage", async () => {

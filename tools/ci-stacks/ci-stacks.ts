@@ -16,7 +16,7 @@ import { stackRegion } from "../drift-report/stack-region";
 export const CI_STACKS_FILE = path.join(".github", "ci-stacks.yaml");
 
 /** What one entry of ci-stacks.yaml may say. */
-const ENTRY_KEYS = ["runner", "runnerCidrs", "previewRole", "driftRole"] as const;
+const ENTRY_KEYS = ["runner", "runnerCidrs", "previewRole", "driftRole", "smokeRole"] as const;
 
 /**
  * GitHub-hosted runner labels (docs "GitHub-hosted runners reference"). Anything else is treated as a self-hosted
@@ -33,10 +33,25 @@ export interface CiStack {
     runnerCidrs?: string[];
     previewRole?: string;
     driftRole?: string;
+    /** The role of the on-demand smoke test: it runs jobs, so it is a cluster admin (adminPrincipals). */
+    smokeRole?: string;
     region: string;
 }
 
-export type Workflow = "pull-request" | "drift";
+export type Workflow = "pull-request" | "drift" | "smoke";
+
+/** What each workflow does with the stack, which decides its role and the access entry that role needs. */
+const WORKFLOW_ROLES: Readonly<
+    Record<
+        Workflow,
+        { role: "previewRole" | "driftRole" | "smokeRole"; access: "viewerPrincipals" | "adminPrincipals" }
+    >
+> = {
+    "pull-request": { role: "previewRole", access: "viewerPrincipals" },
+    drift: { role: "driftRole", access: "viewerPrincipals" },
+    // Smoke creates job runs, SparkApplications and a query Job in the team namespaces: read-only access is not enough.
+    smoke: { role: "smokeRole", access: "adminPrincipals" },
+};
 
 /** One matrix leg of a workflow. */
 export interface MatrixEntry {
@@ -44,6 +59,17 @@ export interface MatrixEntry {
     runner: string;
     role: string;
     region: string;
+    /**
+     * The stack's `--policy-pack-config`, relative to the project: `policies/config/<stack>.json`, or for a stack
+     * without one `policies/config/pack-defaults.json` (`{}`: the pack's documented defaults, nothing exempt).
+     */
+    policyConfig: string;
+}
+
+/** The `--policy-pack-config` a workflow passes for `stack`. */
+export function policyConfigOf(projectDir: string, stack: string): string {
+    const own = `policies/config/${stack}.json`;
+    return existsSync(path.join(projectDir, own)) ? own : "policies/config/pack-defaults.json";
 }
 
 export interface WorkflowPlan {
@@ -88,10 +114,11 @@ function readEntry(projectDir: string, where: string, stack: string, entry: unkn
     if (runner !== undefined && !/^[\w.-]+$/.test(runner))
         throw new InputError(`${at}.runner: "${runner}" is not a runner label (letters, digits, . _ -)`);
     const account = stackAccount(projectDir, stack);
-    const role = (key: "previewRole" | "driftRole") => {
+    const role = (key: "previewRole" | "driftRole" | "smokeRole") => {
         const arn = text(key);
         if (arn === undefined) {
-            if (runner !== undefined)
+            // The smoke role is optional: a stack without one is not smoke-tested from CI.
+            if (runner !== undefined && key !== "smokeRole")
                 throw new InputError(
                     `${at}.${key}: required with a runner: the role CI assumes in the stack's account`,
                 );
@@ -125,6 +152,7 @@ function readEntry(projectDir: string, where: string, stack: string, entry: unkn
         runnerCidrs,
         previewRole: role("previewRole"),
         driftRole: role("driftRole"),
+        smokeRole: role("smokeRole"),
         region: stackRegion(readYamlFile(stackFile, "stack config"), `Pulumi.${stack}.yaml`),
     };
 }
@@ -158,9 +186,15 @@ function jsonList(value: string | undefined): string[] {
 /**
  * Why a runner cannot read the stack's cluster, or undefined when it can: its network must be admitted by the API
  * endpoint (apiPublicAccessCidrs for the public side, apiPrivateAccessCidrs for the VPC side) and its role must hold
- * an access entry (viewerPrincipals). Reads the stack file only; whether routing and DNS work is the runner's.
+ * the access entry the workflow needs (viewerPrincipals to read, adminPrincipals to run jobs). Reads the stack file
+ * only; whether routing and DNS work is the runner's.
  */
-export function unreachableReason(projectDir: string, ci: CiStack, role: string): string | undefined {
+export function unreachableReason(
+    projectDir: string,
+    ci: CiStack,
+    role: string,
+    accessEntry: "viewerPrincipals" | "adminPrincipals" = "viewerPrincipals",
+): string | undefined {
     const config = stackValues(projectDir, ci.stack);
     const project = readProject(projectDir).name;
     const get = (key: string) => config.get(`${project}:${key}`);
@@ -191,18 +225,29 @@ export function unreachableReason(projectDir: string, ci: CiStack, role: string)
             );
         }
     }
-    if (!jsonList(get("viewerPrincipals")).includes(role))
-        reasons.push(`role ${role} has no access entry: list it in ${project}:viewerPrincipals`);
+    if (!jsonList(get(accessEntry)).includes(role))
+        reasons.push(
+            `role ${role} has no ${accessEntry === "adminPrincipals" ? "admin " : ""}access entry: list it in ${project}:${accessEntry}`,
+        );
     return reasons.length > 0 ? `CI cannot reach the cluster: ${reasons.join("; ")}` : undefined;
 }
 
 /** Which stacks a workflow previews, on which runner with which role, and which it reports as not previewed. */
 export function planWorkflow(projectDir: string, stacks: CiStack[], workflow: Workflow): WorkflowPlan {
     const plan: WorkflowPlan = { stacks: stacks.map((s) => s.stack), matrix: [], skipped: [] };
+    const { role: roleKey, access } = WORKFLOW_ROLES[workflow];
     for (const ci of stacks) {
-        const role = workflow === "drift" ? ci.driftRole : ci.previewRole;
-        if (ci.runner === undefined || role === undefined) {
-            plan.skipped.push({ stack: ci.stack, reason: "no runner in ci-stacks.yaml yet: offline checks only" });
+        const role = ci[roleKey];
+        if (ci.runner === undefined) {
+            const reason = "no runner in ci-stacks.yaml yet";
+            plan.skipped.push({
+                stack: ci.stack,
+                reason: workflow === "smoke" ? reason : `${reason}: offline checks only`,
+            });
+            continue;
+        }
+        if (role === undefined) {
+            plan.skipped.push({ stack: ci.stack, reason: `no ${roleKey} in ci-stacks.yaml for it` });
             continue;
         }
         if (workflow === "pull-request" && ci.selfHosted) {
@@ -214,12 +259,18 @@ export function planWorkflow(projectDir: string, stacks: CiStack[], workflow: Wo
             });
             continue;
         }
-        const unreachable = unreachableReason(projectDir, ci, role);
+        const unreachable = unreachableReason(projectDir, ci, role, access);
         if (unreachable !== undefined) {
             plan.skipped.push({ stack: ci.stack, reason: unreachable });
             continue;
         }
-        plan.matrix.push({ stack: ci.stack, runner: ci.runner, role, region: ci.region });
+        plan.matrix.push({
+            stack: ci.stack,
+            runner: ci.runner,
+            role,
+            region: ci.region,
+            policyConfig: policyConfigOf(projectDir, ci.stack),
+        });
     }
     return plan;
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { CommandIo, ExitCode, parseOptions, readJsonFile, stackPolicyConfigFile, UsageError } from "../cli";
+import { CommandIo, ExitCode, InputError, parseOptions, readJsonFile, stackPolicyConfigFile, UsageError } from "../cli";
 import type { PlanResult } from "./plan";
 
 export const PLAN_USAGE = `usage: npm run plan -- --stack <name> [--stack-dir <folder>] [--out <stack-export.json>]
@@ -15,7 +15,7 @@ export const PLAN_USAGE = `usage: npm run plan -- --stack <name> [--stack-dir <f
   --out <file>          also write the plan as a \`pulumi stack export\` file
 
 Exit status: 0 planned and no mandatory violation; 1 a mandatory violation, or an invalid stack configuration or
-program (then nothing is written); 2 bad usage or an unreadable policy config.`;
+program (then nothing is written); 2 bad usage, no such stack, or an unreadable stack file or policy config.`;
 
 const OPTIONS = {
     stack: { type: "string" },
@@ -42,6 +42,7 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     const { evaluateStackExport } = require("../policy-check/evaluate") as typeof import("../policy-check/evaluate");
     const report = require("../policy-check/report") as typeof import("../policy-check/report");
     const { planStack, StackConfigError } = require("./plan") as typeof import("./plan");
+    const { StackFileMissingError } = require("./stack-config") as typeof import("./stack-config");
     const { formatPlanSummary } = require("./summary") as typeof import("./summary");
 
     let plan: PlanResult;
@@ -49,9 +50,16 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
         const stackDir = options["stack-dir"] === undefined ? undefined : path.resolve(options["stack-dir"]);
         plan = await planStack({ stack: options.stack, stackDir });
     } catch (e) {
+        // A stack that is not there is bad input, as in policy:check and preflight (exit 2, one line).
+        if (e instanceof StackFileMissingError) throw new InputError(e.message);
+        // The lines `pulumi up` prints for the same stack (the README shows one).
         if (e instanceof InvalidConfigError || e instanceof StackConfigError) {
-            const lines = e.message.split("\n").map((line) => `error: ${line.replace(/^invalid stack config: /, "")}`);
-            io.stderr(`${lines.join("\n")}\n`);
+            io.stderr(
+                `${e.message
+                    .split("\n")
+                    .map((line) => `error: ${line}`)
+                    .join("\n")}\n`,
+            );
             return ExitCode.failed;
         }
         throw e;

@@ -269,4 +269,16 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
             assert.match(out["data-eng"].executionRoleArn, new RegExp(`^arn:${partition}:iam::`));
         });
     }
+
+    it("publishes the exact command that puts the stack's cluster into ~/.kube/config", async () => {
+        for (const { stack, mode, plan } of await allPlans()) {
+            const name = text(plan.outputs.clusterName);
+            assert.ok(name.length > 0, `${stack}/${mode}`);
+            assert.equal(
+                plan.outputs.updateKubeconfigCommand,
+                `aws eks update-kubeconfig --region ${settingsOf(stack).aws.region} --name ${name} --alias ${name}`,
+                `${stack}/${mode}`,
+            );
+        }
+    });
 });
