@@ -187,7 +187,7 @@ describe("ci:stacks (.github/ci-stacks.yaml, the stacks CI works on)", () => {
                 assert.deepEqual([run.code, run.out], [0, ""]);
                 assert.equal(
                     readFileSync(output, "utf8").split("\n")[0],
-                    `matrix=${JSON.stringify([{ stack: "dev", runner: "dev-runner", role: DEV_SMOKE, region: "eu-west-1" }])}`,
+                    `matrix=${JSON.stringify([{ stack: "dev", runner: "dev-runner", role: DEV_SMOKE, region: "eu-west-1", policyConfig: "policies/config/pack-defaults.json" }])}`,
                 );
             }),
         );
