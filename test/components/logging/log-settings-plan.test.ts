@@ -16,7 +16,8 @@ import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { waitsFor } from "../../support/plan-graph";
-import { STACKS, jsonInput, ofType, one, planOf } from "../cluster/plan-fixtures";
+import { jsonInput, ofType, one } from "../../support/plan-queries";
+import { STACKS, planOf } from "../cluster/plan-fixtures";
 
 interface PodTemplate {
     spec: { containers: { name: string; env?: { name: string; value?: string }[] }[] };
