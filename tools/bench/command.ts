@@ -3,16 +3,18 @@
  * through the same offline evaluator as `policy:check`, and prints the evaluation time and resources per second.
  * The first (cold) run, which also pays for module loading and JIT warm-up, is shown apart; the median of the timed
  * runs is the figure reported as throughput. With --max-ms the exit status is 1 when the median exceeds the budget.
- * Last, the speed guard (speed-guard.ts): the pack against a baseline measured in the same run, as `npm test` checks.
+ * With --guard, also the speed guard (speed-guard.ts) that `npm test` checks: the pack against a baseline measured in
+ * the same run; exit 1 when it fails.
  */
 import { CommandIo, ExitCode, parseOptions, UsageError } from "../cli";
 
-export const BENCH_USAGE = "usage: npm run bench -- [--resources 5000] [--runs 5] [--max-ms <ms>]";
+export const BENCH_USAGE = "usage: npm run bench -- [--resources 5000] [--runs 5] [--max-ms <ms>] [--guard]";
 
 const OPTIONS = {
     resources: { type: "string" },
     runs: { type: "string" },
     "max-ms": { type: "string" },
+    guard: { type: "boolean" },
     help: { type: "boolean", short: "h" },
 } as const;
 
@@ -66,12 +68,18 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
             `first (cold) run ${coldMs.toFixed(0)} ms\n`,
     );
     io.stdout(`throughput: ${Math.round(count / (median / 1000)).toLocaleString("en-US")} resources/second\n`);
-    const guard = await speedGuard();
-    io.stdout(
-        `speed guard: pack/baseline ${guard.ratio.toFixed(3)} over ${guard.resources} resources ` +
-            `(needs ≥ ${MIN_RATIO}, ${MIN_PACK_PER_SECOND.toLocaleString("en-US")} resources/s on the reference machine; ` +
-            `baseline ${Math.round(guard.baselinePerSecond).toLocaleString("en-US")} resources/s parsed and walked)\n`,
-    );
+    if (values.guard) {
+        const guard = await speedGuard();
+        io.stdout(
+            `speed guard: pack/baseline ${guard.ratio.toFixed(3)} over ${guard.resources} resources ` +
+                `(needs ≥ ${MIN_RATIO}, ${MIN_PACK_PER_SECOND.toLocaleString("en-US")} resources/s on the reference machine; ` +
+                `baseline ${Math.round(guard.baselinePerSecond).toLocaleString("en-US")} resources/s parsed and walked)\n`,
+        );
+        if (guard.ratio < MIN_RATIO) {
+            io.stderr(`bench: the speed guard fails: pack/baseline ${guard.ratio.toFixed(3)} < ${MIN_RATIO}\n`);
+            return ExitCode.failed;
+        }
+    }
     if (budget !== undefined && median > budget) {
         io.stderr(`bench: median ${median.toFixed(0)} ms exceeds --max-ms ${budget}\n`);
         return ExitCode.failed;
