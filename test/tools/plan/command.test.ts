@@ -2,11 +2,11 @@ import * as assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { StackExport } from "../../tools/stack-export";
-import { runInProcess, runProcess } from "../support/commands";
-import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
-import { nonEmpty } from "../support/non-empty";
-import { PROJECT_DIR } from "../../tools/plan/plan";
+import type { StackExport } from "../../../tools/stack-export";
+import { runInProcess, runProcess } from "../../support/commands";
+import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
+import { nonEmpty } from "../../support/non-empty";
+import { PROJECT_DIR } from "../../../tools/plan/plan";
 
 describe("npm run plan", function () {
     this.timeout(120_000);

@@ -1,4 +1,4 @@
-import { planFixture } from "../support/fixture-stacks";
+import { planFixture } from "../../support/fixture-stacks";
 /**
  * The harness leans on SDK internals (the mock monitor's registerResource, the RegisterResourceRequest proto,
  * runInPulumiStack). These tests fail loudly if a Pulumi SDK upgrade moves them.
@@ -6,9 +6,9 @@ import { planFixture } from "../support/fixture-stacks";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { InvalidConfigError } from "../../stack-config";
-import { CapturedResource, captureRegistrations, promiseOf } from "../../tools/plan/capture";
-import { PlatformMocks, oidcIssuerFor } from "../../tools/plan/mocks";
+import { InvalidConfigError } from "../../../stack-config";
+import { CapturedResource, captureRegistrations, promiseOf } from "../../../tools/plan/capture";
+import { PlatformMocks, oidcIssuerFor } from "../../../tools/plan/mocks";
 
 const account = { accountId: "123456789012", region: "eu-west-1", partition: "aws" };
 

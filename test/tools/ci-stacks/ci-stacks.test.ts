@@ -6,9 +6,9 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { invokeCommand } from "../../tools/cli";
-import { planWorkflow, readCiStacks } from "../../tools/ci-stacks/ci-stacks";
-import { ciStacksCommand, USAGE } from "../../tools/ci-stacks/command";
+import { invokeCommand } from "../../../tools/cli";
+import { planWorkflow, readCiStacks } from "../../../tools/ci-stacks/ci-stacks";
+import { ciStacksCommand, USAGE } from "../../../tools/ci-stacks/command";
 
 const PROJECT = `name: spark-platform
 runtime: nodejs

@@ -5,9 +5,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { POLICY_CHECK_USAGE } from "../../tools/policy-check/command";
-import { CliResult, runInProcess, runProcess } from "../support/commands";
-import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
+import { POLICY_CHECK_USAGE } from "../../../tools/policy-check/command";
+import { CliResult, runInProcess, runProcess } from "../../support/commands";
+import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
 import {
     compliantStack,
     DEV_CONFIG,
@@ -15,8 +15,8 @@ import {
     MUTATIONS,
     resource,
     stackExport,
-} from "../policies/stack-fixtures";
-import { nonEmpty } from "../support/non-empty";
+} from "../../policies/stack-fixtures";
+import { nonEmpty } from "../../support/non-empty";
 
 const policyCheck = (...args: string[]) => runInProcess("policy-check", args);
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { planProgram } from "../../tools/plan/plan";
+import { planProgram } from "../../../tools/plan/plan";
 
 /** A component whose only output is the given one. */
 class Probe extends pulumi.ComponentResource {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { runInProcess, runProcess } from "../support/commands";
+import { runInProcess, runProcess } from "../../support/commands";
 
 describe("npm run bench", function () {
     this.timeout(120_000);

@@ -5,10 +5,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InputError } from "../../tools/cli";
-import { evaluateStackExport, PolicyVerdicts } from "../../tools/policy-eval/evaluate";
-import { planFixture } from "../support/fixture-stacks";
-import { unknownArrayValue, unknownStringValue } from "../policies/util";
+import { InputError } from "../../../tools/cli";
+import { evaluateStackExport, PolicyVerdicts } from "../../../tools/policy-eval/evaluate";
+import { planFixture } from "../../support/fixture-stacks";
+import { unknownArrayValue, unknownStringValue } from "../../policies/util";
 import {
     compliantStack,
     DEV_CONFIG,
@@ -18,7 +18,7 @@ import {
     stackExport,
     trustPolicy,
     urn,
-} from "../policies/stack-fixtures";
+} from "../../policies/stack-fixtures";
 
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 const summary = (v: PolicyVerdicts) =>
@@ -159,7 +159,7 @@ describe("offline evaluation of a stack export", () => {
         for (const stack of ["dev", "prod"]) {
             it(`ships policies/config/${stack}.json exempting spark-${stack}-system`, async () => {
                 const file = JSON.parse(
-                    fs.readFileSync(path.join(__dirname, "..", "..", "policies", "config", `${stack}.json`), "utf8"),
+                    fs.readFileSync(path.join(__dirname, "../..", "..", "policies", "config", `${stack}.json`), "utf8"),
                 );
                 assert.deepEqual(file["single-az-node-pools"].exemptPools, [`spark-${stack}-system`]);
                 await evaluateStackExport(stackExport([]), file);
