@@ -62,6 +62,11 @@ export class ConfigReader {
         return values !== undefined && values.every((v) => this.check(key, v, check));
     }
 
+    /** Records a key that should not be there at all; its value is not shown (it may be a secret). */
+    reportUnknown(key: string, what: string): void {
+        this.problems.push(`${this.qualify(key)}: ${what}`);
+    }
+
     reportMissing(key: string, what: string): void {
         this.problems.push(`${this.qualify(key)}: is not set; ${what}`);
     }

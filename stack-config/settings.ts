@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader, RawConfig } from "./config-reader";
 import { InvalidConfigError } from "./invalid-config-error";
 import { AlertSettings, readAlerts } from "./sections/alerts";
+import { reportUnknownKeys } from "./setting-keys";
 import { AwsSettings, readAws } from "./sections/aws";
 import { CapacitySettings, readCapacity } from "./sections/capacity";
 import { EmrSettings, readEmr } from "./sections/emr";
@@ -53,6 +54,8 @@ export interface Settings {
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
 export function parseSettings(raw: RawConfig, project: string, stack: string): Settings {
     const r = new ConfigReader(raw, project);
+    // A misspelt key first: the "is not set" that often follows it is its consequence.
+    reportUnknownKeys(r, raw);
     // Later sections check against earlier ones (zones against the region, Spark zones against the VPC's).
     const aws = readAws(r);
     const network = readNetwork(r, aws?.region);

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { InputError } from "../tools/cli";
 import { PROJECT_DIR } from "../tools/plan/plan";
-import { readCiStacks } from "../tools/ci-stacks/ci-stacks";
+import { policyConfigOf, readCiStacks } from "../tools/ci-stacks/ci-stacks";
 import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
 import { compliantStack, DEV_CONFIG, resource, stackExport } from "./policies/stack-fixtures";
 import { runInProcess } from "./support/commands";
@@ -35,6 +35,7 @@ interface Job {
     permissions?: Record<string, string>;
     outputs?: Record<string, string>;
     steps: Step[];
+    env?: Record<string, string>;
     strategy?: { matrix?: { include?: unknown } };
 }
 interface Workflow {
@@ -288,8 +289,13 @@ describe("GitHub workflows", () => {
                     existsSync(path.join(PROJECT_DIR, pack, "PulumiPolicy.yaml")),
                     `${pack} is not a policy pack`,
                 );
+                assert.ok(
+                    ["${{ matrix.policyConfig }}", "$POLICY_CONFIG"].includes(configs),
+                    `${configs}: the policy config comes from the matrix, so a stack without its own gets the pack's defaults`,
+                );
+                if (configs === "$POLICY_CONFIG") assert.equal(job.env?.POLICY_CONFIG, "${{ matrix.policyConfig }}");
                 for (const stack of stacks) {
-                    const config = configs.replace("${{ matrix.stack }}", stack).replace("$STACK", stack);
+                    const config = policyConfigOf(PROJECT_DIR, stack);
                     assert.ok(existsSync(path.join(PROJECT_DIR, config)), `${config} does not exist`);
                 }
             }

@@ -13,7 +13,14 @@ export {
     type KubernetesSupportType,
 } from "./cluster-options";
 export { type EmrReleaseLabel, MIN_EMR_RELEASE, parseEmrReleaseLabel } from "./emr-release";
-export { INSTANCE_SIZE_VCPUS, type InstanceShape, type InstanceSize } from "./instance-shapes";
+export {
+    INSTANCE_FAMILY_SIZES,
+    INSTANCE_SIZE_VCPUS,
+    type InstanceShape,
+    type InstanceSize,
+    unknownInstanceFamily,
+    unknownInstanceType,
+} from "./instance-shapes";
 export {
     LOG_INDEX_DATE_FORMAT,
     LOG_INDEX_PREFIX,

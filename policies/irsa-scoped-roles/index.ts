@@ -8,7 +8,8 @@
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { CFN_STACK_TYPES } from "../lib/cfn-template";
-import { configList, exemptName } from "../lib/exemptions";
+import { exemptName } from "../lib/exemptions";
+import { configList } from "../lib/policy-config";
 import { isUnknownValueError, NotEvaluableError } from "../lib/sdk";
 import { cosmetic } from "../lib/values";
 import { judgeStatement, parseTrustDocument } from "./iam-trust";
@@ -36,13 +37,14 @@ export const irsaScopedRoles: ResourceValidationPolicy = {
 };
 
 function validateIrsaRoles(args: ResourceValidationArgs, report: ReportViolation): void {
+    // Read first, so a config with an unknown property stops the run on any resource.
+    const exempt = configList(irsaScopedRoles, args.getConfig(), "exemptRoles");
     const roleType = ROLE_TYPES.get(args.type);
     if (!roleType && !CFN_STACK_TYPES.has(args.type)) {
         return args.notApplicable(
             `Policy only applies to IAM roles (${[...ROLE_TYPES.keys(), ...CFN_STACK_TYPES].join(", ")})`,
         );
     }
-    const exempt = configList(args.getConfig(), "exemptRoles");
     const roles = roleType
         ? [directRole(roleType, args.props, args.name)]
         : templateRoles(args.props, `CloudFormation stack '${args.name}'`);

@@ -5,13 +5,6 @@
  * or wrongly applied before the name is known.
  * @internal
  */
-import { isRecord } from "./values";
-
-/** Reads a string-list config property; the engine has already applied the schema default and validated it. */
-export function configList(config: unknown, key: string): readonly string[] {
-    const value = isRecord(config) ? config[key] : undefined;
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
 
 /**
  * Returns the first candidate name listed in `exempt`, or undefined. Candidates are thunks so that a physical

@@ -8,7 +8,8 @@
  * scanned for `runAsUser: 0` and the release is then reported as not evaluated (see README "Helm releases").
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { configList, exemptName } from "../lib/exemptions";
+import { exemptName } from "../lib/exemptions";
+import { configList } from "../lib/policy-config";
 import { parseK8sType, qualifiedName } from "../lib/k8s";
 import {
     isWorkloadKind,
@@ -63,16 +64,15 @@ export const nonRootPods: ResourceValidationPolicy = {
 };
 
 async function validateNonRootPods(args: ResourceValidationArgs, report: ReportViolation): Promise<void> {
+    // Read first, so a config with an unknown property stops the run on any resource.
+    const exemptWorkloads = configList(nonRootPods, args.getConfig(), "exemptWorkloads");
     if (args.type === HELM_V3_RELEASE) return checkHelmRelease(args, report);
     const bearer = podBearerFor(args.type);
     if (!bearer)
         return args.notApplicable(
             "Policy only applies to pod-bearing Kubernetes objects, Spark applications and pod-template carriers",
         );
-    const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), [
-        () => args.name,
-        ...bearer.names(args.props),
-    ]);
+    const exempt = exemptName(exemptWorkloads, [() => args.name, ...bearer.names(args.props)]);
     if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${NON_ROOT_PODS}.exemptWorkloads`);
     const subject = `${bearer.kind} '${bearer.displayName(args.props, args.name)}'`;
     const found = await bearer.pods(args.props);
@@ -148,7 +148,7 @@ function checkHelmRelease(args: ResourceValidationArgs, report: ReportViolation)
         (): unknown => props.name,
         () => `${String(props.namespace)}/${String(props.name)}`,
     ];
-    const exempt = exemptName(configList(args.getConfig(), "exemptWorkloads"), names);
+    const exempt = exemptName(configList(nonRootPods, args.getConfig(), "exemptWorkloads"), names);
     if (exempt !== undefined) return args.notApplicable(`'${exempt}' is listed in ${NON_ROOT_PODS}.exemptWorkloads`);
     const release = cosmetic(() => props.name, args.name);
     const subject = `Helm release '${release}' (chart '${cosmetic(() => props.chart, "?")}')`;

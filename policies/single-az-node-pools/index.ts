@@ -19,7 +19,8 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { CFN_STACK_TYPES } from "../lib/cfn-template";
-import { configList, exemptName } from "../lib/exemptions";
+import { exemptName } from "../lib/exemptions";
+import { configList } from "../lib/policy-config";
 import { parseK8sType } from "../lib/k8s";
 import { zoneRequirementProblem } from "./karpenter-zones";
 import { isUnknownValueError, NotEvaluableError } from "../lib/sdk";
@@ -137,15 +138,17 @@ interface PoolResource {
 }
 
 function validateKarpenterPool(args: ResourceValidationArgs, report: ReportViolation): void {
+    // Read first, so a config with an unknown property stops the run on any resource.
+    const exempt = configList(singleAzNodePools, args.getConfig(), "exemptPools");
     if (!isKarpenterPool(args.type))
         args.notApplicable(
             "Policy only applies to Karpenter NodePools and Provisioners here; node groups and Auto Scaling groups are judged across the stack",
         );
-    checkKarpenterPool(args, configList(args.getConfig(), "exemptPools"), report);
+    checkKarpenterPool(args, exempt, report);
 }
 
 function validateNodeGroups(args: StackValidationArgs, report: ReportViolation): void {
-    const exempt = configList(args.getConfig(), "exemptPools");
+    const exempt = configList(singleAzNodePools, args.getConfig(), "exemptPools");
     const graph = new StackGraph(args.resources);
     const unresolved: string[] = [];
     let pools = 0;

@@ -1,4 +1,11 @@
-import { INSTANCE_SIZE_VCPUS, InstanceShape, InstanceSize } from "../../components/vocabulary";
+import {
+    INSTANCE_FAMILY_SIZES,
+    INSTANCE_SIZE_VCPUS,
+    InstanceShape,
+    InstanceSize,
+    unknownInstanceFamily,
+    unknownInstanceType,
+} from "../../components/vocabulary";
 import { Check, ConfigReader, matches } from "../config-reader";
 
 export interface CapacitySettings {
@@ -23,16 +30,18 @@ export const MAX_INSTANCE_FAMILIES = 10;
 
 const systemInstanceType: Check<string> = (type) => {
     if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) return "is not an EC2 instance type; use one such as m7i.xlarge";
-    return isArmFamily(type.split(".")[0])
-        ? "is a Graviton (arm64) type; the node groups run the x86_64 AL2023 AMI, use one such as m7i.xlarge"
-        : undefined;
+    if (isArmFamily(type.split(".")[0]))
+        return "is a Graviton (arm64) type; the node groups run the x86_64 AL2023 AMI, use one such as m7i.xlarge";
+    const unknown = unknownInstanceType(type);
+    return unknown === undefined ? undefined : `is not an EC2 instance type: ${unknown}`;
 };
 
 const sparkInstanceFamily: Check<string> = (family) => {
     if (!/^[a-z]+\d+[a-z0-9-]*$/.test(family)) return "is not an EC2 instance family; use one such as r6id or m7i";
-    return isArmFamily(family)
-        ? "is a Graviton (arm64) family; the Spark pools run x86_64, use one such as r6id or m7i"
-        : undefined;
+    if (isArmFamily(family))
+        return "is a Graviton (arm64) family; the Spark pools run x86_64, use one such as r6id or m7i";
+    const unknown = unknownInstanceFamily(family);
+    return unknown === undefined ? undefined : `is not an EC2 instance family: ${unknown}`;
 };
 
 export function readCapacity(r: ConfigReader): CapacitySettings | undefined {
@@ -108,6 +117,22 @@ function readInstanceShape(r: ConfigReader, prefix: "sparkDriver" | "sparkExecut
             : `is not an instance size this program can size pools with; use one of: ${allowed.join(", ")}`,
     );
     if (!families || !countOk || !familiesOk || !sizes || !sizesOk) return undefined;
+    // Every family crossed with every size is an instance type the pool may launch: each must exist.
+    const missing = families.flatMap((family) =>
+        sizes
+            .filter((size) => !INSTANCE_FAMILY_SIZES[family].includes(size as InstanceSize))
+            .map((size) => ({ family, size })),
+    );
+    if (missing.length > 0) {
+        const { family, size } = missing[0];
+        r.report(
+            sizesKey,
+            size,
+            `is not a size of ${family} (${family}.${size} does not exist); ${family} comes in ` +
+                `${INSTANCE_FAMILY_SIZES[family].join(", ")}: drop the size or the family`,
+        );
+        return undefined;
+    }
     return { families, sizes: sizes as InstanceSize[] };
 }
 

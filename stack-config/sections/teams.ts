@@ -1,4 +1,4 @@
-import { TeamSettings, isRecord } from "../../components/vocabulary";
+import { TeamSettings, closestName, isRecord } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
 import { isDnsLabel, isPositiveQuantity } from "../validators";
 
@@ -42,7 +42,12 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
     }
     const unknownField = Object.keys(entry).find((k) => !TEAM_FIELDS.includes(k));
     if (unknownField !== undefined) {
-        r.report(`${key}.${unknownField}`, entry[unknownField], `is not a team setting; use ${TEAM_FIELDS.join(", ")}`);
+        const near = closestName(unknownField, TEAM_FIELDS);
+        r.report(
+            `${key}.${unknownField}`,
+            entry[unknownField],
+            `is not a team setting; ${near ? `did you mean ${near}? ` : ""}(use ${TEAM_FIELDS.join(", ")})`,
+        );
     }
     const name = entry.name;
     const namespace = entry.namespace;

@@ -151,6 +151,29 @@ describe("the policy pack served to the Pulumi engine", function () {
         assert.deepEqual(await evaluateStackExport(exported, DEV_CONFIG), unexempted);
     });
 
+    it("stops the engine's run on a config property the policy does not declare, which the engine lets through", async () => {
+        // The engine validates only declared properties (its schema has no additionalProperties), so Configure
+        // accepts the typo; the first analysis must then fail rather than exempt nothing silently.
+        const request = new ConfigureAnalyzerRequest();
+        for (const policy of PACK_POLICIES) {
+            const policyConfig = new PolicyConfig();
+            policyConfig.setEnforcementlevel(EnforcementLevel.MANDATORY);
+            const properties: Record<string, JavaScriptValue> =
+                policy.name === "single-az-node-pools" ? { exemptPool: ["spark-dev-system"] } : {};
+            policyConfig.setProperties(Struct.fromJavaScript(properties));
+            request.getPolicyconfigMap().set(policy.name, policyConfig);
+        }
+        await unary(client.configure.bind(client), request);
+        await assert.rejects(analyzeOverGrpc(stackExport(compliantStack())), (e: Error) => {
+            assert.match(
+                e.message,
+                /single-az-node-pools: "exemptPool" is not a config property of this policy; did you mean "exemptPools"\? \(properties: exemptPools\)/,
+            );
+            return true;
+        });
+        await configure(DEV_CONFIG);
+    });
+
     it("judges each class of issue 22, compliant and violating, over gRPC exactly as the offline check does", async () => {
         const cases = classCases();
         const exported = stackExport([...compliantStack(), ...cases.resources]);

@@ -66,9 +66,28 @@ describe("ci:stacks (.github/ci-stacks.yaml, the stacks CI works on)", () => {
             const plan = planWorkflow(dir, readCiStacks(dir), "drift");
             assert.deepEqual(plan, {
                 stacks: ["dev"],
-                matrix: [{ stack: "dev", runner: "dev-runner", role: DEV_DRIFT, region: "eu-west-1" }],
+                matrix: [
+                    {
+                        stack: "dev",
+                        runner: "dev-runner",
+                        role: DEV_DRIFT,
+                        region: "eu-west-1",
+                        policyConfig: "policies/config/pack-defaults.json",
+                    },
+                ],
                 skipped: [],
             });
+        }),
+    );
+
+    it(
+        "must hand a stack its own policy config, and one without it the pack's defaults rather than a missing file",
+        withProject(DEV_ONLY.files, DEV_ONLY.ci, (dir) => {
+            const configOf = () => planWorkflow(dir, readCiStacks(dir), "drift").matrix[0].policyConfig;
+            assert.equal(configOf(), "policies/config/pack-defaults.json");
+            mkdirSync(path.join(dir, "policies", "config"), { recursive: true });
+            writeFileSync(path.join(dir, "policies", "config", "dev.json"), "{}");
+            assert.equal(configOf(), "policies/config/dev.json");
         }),
     );
 
@@ -311,7 +330,7 @@ describe("ci:stacks (.github/ci-stacks.yaml, the stacks CI works on)", () => {
                 });
                 assert.equal(code, 0);
                 assert.deepEqual(readFileSync(output, "utf8").split("\n"), [
-                    `matrix=${JSON.stringify([{ stack: "dev", runner: "dev-runner", role: DEV_DRIFT, region: "eu-west-1" }])}`,
+                    `matrix=${JSON.stringify([{ stack: "dev", runner: "dev-runner", role: DEV_DRIFT, region: "eu-west-1", policyConfig: "policies/config/pack-defaults.json" }])}`,
                     "count=1",
                     "stacks=dev prod",
                     "",

@@ -103,6 +103,22 @@ describe("npm run policy:check", function () {
             );
         });
 
+        it("rejects a property the policy does not declare with one line naming the closest one", async () => {
+            const exported = file("ok-typo.json", stackExport(compliantStack()));
+            const run = await policyCheck(
+                "--export",
+                exported,
+                "--config",
+                file("typo.json", { "single-az-node-pools": { exemptPool: ["spark-dev-system"] } }),
+            );
+            assert.equal(run.status, 2);
+            assert.equal(run.stdout, "");
+            assert.equal(
+                run.stderr,
+                'policy:check: error: policy config: single-az-node-pools: "exemptPool" is not a config property of this policy; did you mean "exemptPools"? (properties: exemptPools)\n',
+            );
+        });
+
         it("rejects a stack that does not exist", async () => {
             assertUsageError(
                 await policyCheck("--stack", "nope", "--stack-dir", FIXTURE_STACKS_DIR),

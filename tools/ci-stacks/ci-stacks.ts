@@ -59,6 +59,17 @@ export interface MatrixEntry {
     runner: string;
     role: string;
     region: string;
+    /**
+     * The stack's `--policy-pack-config`, relative to the project: `policies/config/<stack>.json`, or for a stack
+     * without one `policies/config/pack-defaults.json` (`{}`: the pack's documented defaults, nothing exempt).
+     */
+    policyConfig: string;
+}
+
+/** The `--policy-pack-config` a workflow passes for `stack`. */
+export function policyConfigOf(projectDir: string, stack: string): string {
+    const own = `policies/config/${stack}.json`;
+    return existsSync(path.join(projectDir, own)) ? own : "policies/config/pack-defaults.json";
 }
 
 export interface WorkflowPlan {
@@ -253,7 +264,13 @@ export function planWorkflow(projectDir: string, stacks: CiStack[], workflow: Wo
             plan.skipped.push({ stack: ci.stack, reason: unreachable });
             continue;
         }
-        plan.matrix.push({ stack: ci.stack, runner: ci.runner, role, region: ci.region });
+        plan.matrix.push({
+            stack: ci.stack,
+            runner: ci.runner,
+            role,
+            region: ci.region,
+            policyConfig: policyConfigOf(projectDir, ci.stack),
+        });
     }
     return plan;
 }

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { closestName } from "../../components/vocabulary";
 import { isRecord } from "../cli";
 
 export class StackConfigError extends Error {
@@ -67,6 +68,7 @@ export function readStackConfig(stackDir: string, project: ProjectFile, stack: s
     if (!isRecord(doc) || (doc.config !== undefined && !isRecord(doc.config))) {
         throw new StackConfigError(`${path.basename(file)}: the config block is not a map of keys to values`);
     }
+    checkTopLevelKeys(path.basename(file), doc);
     const values = doc.config ?? {};
     const raw = new Map<string, string>();
     for (const [key, value] of Object.entries(values)) {
@@ -89,6 +91,24 @@ export function readStackConfig(stackDir: string, project: ProjectFile, stack: s
         checkDeclaredType(qualified, value, decl);
     }
     return raw;
+}
+
+/**
+ * The attributes of a stack settings file (pulumi/pulumi sdk/go/common/workspace/project.go `ProjectStack`; the
+ * "Stack settings file reference" lists the same). A misspelt `confg:` leaves the stack without its configuration;
+ * the program only sees the configuration, never the file, so the tools that read the file refuse it.
+ */
+export const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
+
+function checkTopLevelKeys(file: string, doc: Record<string, unknown>): void {
+    const unknown = Object.keys(doc).filter((key) => !STACK_FILE_KEYS.includes(key));
+    if (unknown.length === 0) return;
+    const key = unknown[0];
+    const near = closestName(key, STACK_FILE_KEYS);
+    throw new StackConfigError(
+        `${file}: "${key}" is not a stack file attribute; ${near ? `did you mean "${near}"? ` : ""}` +
+            `(a stack file holds ${STACK_FILE_KEYS.join(", ")})`,
+    );
 }
 
 /** The engine rejects a value that does not match its Pulumi.yaml declaration before the program runs. */

@@ -6,6 +6,7 @@
  * against the policy's configSchema. The engine ignores entries naming no policy; here they also yield a warning.
  */
 import { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
+import { unknownConfigProperties } from "../../policies/lib/policy-config";
 import { InputError, isRecord } from "../cli";
 
 export interface ResolvedPolicyConfig {
@@ -74,6 +75,12 @@ export function resolvePolicyConfig(
     const all = given.get("all")?.enforcementLevel;
     const resolved = new Map<string, ResolvedPolicyConfig>();
     const errors: string[] = [];
+    // Checked before the schema, and alone: the engine lets them through and the pack then stops the run with
+    // exactly this line (policies/lib/policy-config.ts).
+    const unknown = policies.flatMap((policy) =>
+        unknownConfigProperties(policy.name, policy.configSchema, given.get(policy.name)?.properties),
+    );
+    if (unknown.length > 0) throw new InputError(`policy config: ${unknown[0]}`);
     for (const policy of policies) {
         const own = given.get(policy.name);
         const properties = { ...schemaDefaults(policy.configSchema), ...(own?.properties ?? {}) };

@@ -526,7 +526,9 @@ describe("npm run preflight gives right answers (day two)", () => {
         account.mocks.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-E3A00192" }).resolves({ Quota: { Value: 0 } });
         const check = await withStackFile("", async (dir) => {
             const file = path.join(dir, "Pulumi.dev.yaml");
-            writeFileSync(file, readFileSync(file, "utf8").replace("    - r6id\n    - r5d\n", "    - x2idn\n"));
+            // x2idn comes in 16xlarge and up only.
+            const text = readFileSync(file, "utf8").replace("    - r6id\n    - r5d\n", "    - x2idn\n");
+            writeFileSync(file, text.replace("    - 2xlarge\n    - 4xlarge\n", "    - 16xlarge\n"));
             return (await checksOf(account, dir)).get("vcpu-quotas");
         });
         assert.equal(check?.status, "fail");
