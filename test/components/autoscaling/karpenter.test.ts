@@ -9,7 +9,7 @@ import {
 import { readChartPin } from "../../../components/charts";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { STACKS, jsonInput, ofType, one, planOf } from "../cluster/plan-fixtures";
+import { STACKS, belongsToAutoscaler, jsonInput, ofType, one, planOf } from "../cluster/plan-fixtures";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
@@ -229,7 +229,10 @@ describe("Karpenter", () => {
 
         it("routes all five interruption event kinds to the queue", () => {
             const queue = one(plans.prod, "aws:sqs/queue:Queue");
-            const rules = ofType(plans.prod, "aws:cloudwatch/eventRule:EventRule");
+            // Karpenter's own rules (the stack has other rules, e.g. its alerts').
+            const rules = ofType(plans.prod, "aws:cloudwatch/eventRule:EventRule").filter((r) =>
+                belongsToAutoscaler(plans.prod, r),
+            );
             const targets = ofType(plans.prod, "aws:cloudwatch/eventTarget:EventTarget");
             const patterns = rules.map(
                 (r) => JSON.parse(String(r.inputs.eventPattern)) as { source: string[]; "detail-type": string[] },
