@@ -20,6 +20,16 @@ module.exports = {
             to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
         },
         {
+            name: "no-folder-cycles",
+            comment:
+                "Two folders that import each other are one concept split in two (tools/plan and tools/policy-check " +
+                "once did): move what both need into a folder both import (tools/policy-eval, tools/stack-export).",
+            severity: "error",
+            scope: "folder",
+            from: {},
+            to: { circular: true },
+        },
+        {
             name: "components-never-import-stack-config",
             comment: "Components take typed Args; only index.ts (and the tools) read the stack's configuration.",
             severity: "error",

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import { readJsonFile, stackPolicyConfigFile } from "../tools/cli";
 import { listStacks } from "../tools/plan/stack-config";
 import { PROJECT_DIR, planStack } from "../tools/plan/plan";
-import { evaluateStackExport } from "../tools/policy-check/evaluate";
+import { evaluateStackExport } from "../tools/policy-eval/evaluate";
 
 describe("shipped stack files", function () {
     this.timeout(120_000);

@@ -19,11 +19,11 @@ import {
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PACK_ENFORCEMENT_LEVEL, PACK_POLICIES } from "../../policies/pack";
-import { evaluateStackExport, PACK_VERSION } from "../../tools/policy-check/evaluate";
-import { resolvePolicyConfig } from "../../tools/policy-check/policy-config";
-import { analyzerRequests } from "../../tools/policy-check/requests";
+import { evaluateStackExport, PACK_VERSION } from "../../tools/policy-eval/evaluate";
+import { resolvePolicyConfig } from "../../tools/policy-eval/policy-config";
+import { analyzerRequests } from "../../tools/policy-eval/requests";
 import { readStackExport } from "../../tools/stack-export";
-import { VerdictCollector } from "../../tools/policy-check/verdicts";
+import { VerdictCollector } from "../../tools/policy-eval/verdicts";
 import { classCases, compliantStack, DEV_CONFIG, MUTATIONS, resource, stackExport } from "./stack-fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -3,7 +3,7 @@
  * field the policies read, for every type they check, goes through the offline evaluator without a policy error.
  */
 import * as assert from "node:assert/strict";
-import { evaluateStackExport } from "../../tools/policy-check/evaluate";
+import { evaluateStackExport } from "../../tools/policy-eval/evaluate";
 
 const TYPES = [
     "kubernetes:core/v1:Pod",

@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError } from "../../tools/cli";
-import { evaluateStackExport, PolicyVerdicts } from "../../tools/policy-check/evaluate";
+import { evaluateStackExport, PolicyVerdicts } from "../../tools/policy-eval/evaluate";
 import { planFixture } from "../support/fixture-stacks";
 import { unknownArrayValue, unknownStringValue } from "../policies/util";
 import {

@@ -37,7 +37,7 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
     const budget = values["max-ms"] === undefined ? undefined : positiveInteger(values["max-ms"], 0, "--max-ms");
 
     // Loaded once the arguments are known to be good: the pack and the Pulumi SDK take seconds to load.
-    const { evaluateStackExport } = require("../policy-check/evaluate") as typeof import("../policy-check/evaluate");
+    const { evaluateStackExport } = require("../policy-eval/evaluate") as typeof import("../policy-eval/evaluate");
     const { syntheticStackExport } = require("./synthetic-export") as typeof import("./synthetic-export");
     const generated = syntheticStackExport(total);
     const text = JSON.stringify(generated);

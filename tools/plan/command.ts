@@ -39,8 +39,8 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     // Loaded once the arguments are known to be good: the program, the provider SDKs and the policy pack take
     // seconds to load, which `--help` and a usage error should not cost.
     const { InvalidConfigError } = require("../../stack-config") as typeof import("../../stack-config");
-    const { evaluateStackExport } = require("../policy-check/evaluate") as typeof import("../policy-check/evaluate");
-    const report = require("../policy-check/report") as typeof import("../policy-check/report");
+    const { evaluateStackExport } = require("../policy-eval/evaluate") as typeof import("../policy-eval/evaluate");
+    const report = require("../policy-eval/report") as typeof import("../policy-eval/report");
     const { planStack, StackConfigError } = require("./plan") as typeof import("./plan");
     const { StackFileMissingError } = require("./stack-config") as typeof import("./stack-config");
     const { formatPlanSummary } = require("./summary") as typeof import("./summary");

@@ -129,10 +129,11 @@ async function runProgram(entry: string): Promise<Record<string, unknown>> {
 
 /**
  * Runs `load` as the root Stack's program and waits until every registration has reached the mock engine. An error
- * the program throws rejects the returned promise (once), as the language host reports it.
+ * the program throws while loading, or later inside an `apply` (a builder refusing its input), rejects the returned
+ * promise (once), as the language host reports it; nothing waits for a registration that will never come.
  */
 async function runInStack(load: () => Record<string, unknown>): Promise<Record<string, unknown>> {
-    ignoreRepeatsOfReportedErrors();
+    const failure = watchForProgramFailure();
     // The Pulumi runtime records `new Error().stack` for every promise it creates (runtime/debuggable.js), only to
     // describe promises still pending at exit. Formatting those traces (through source maps, as tsx runs
     // TypeScript) was most of a plan's time; the plan never prints them, so while the program runs traces are off.
@@ -143,19 +144,26 @@ async function runInStack(load: () => Record<string, unknown>): Promise<Record<s
     Error.stackTraceLimit = 0;
     let programError: unknown;
     try {
-        const outputs = await runInPulumiStack(async () => {
+        const run = runInPulumiStack(async () => {
             try {
                 return load();
             } catch (e) {
                 programError = e;
-                if (typeof e === "object" && e !== null) reportedErrors.add(e);
+                rememberReported(e);
                 throw e;
             }
         });
+        const outputs = await Promise.race([run, failure.failed]);
+        // A rejection nothing awaits (an apply feeding a component's registered outputs) may surface only after the
+        // run settled: drain the RPCs and let Node report pending rejections before trusting the result.
+        await Promise.race([drained(), failure.failed]);
         return stripModuleInternals(outputs ?? {});
     } catch (e) {
-        throw programError ?? e;
+        const error = programError ?? e;
+        rememberReported(error);
+        throw error;
     } finally {
+        failure.stop();
         // Drain this run's RPCs so none of them reaches the monitor of the next plan in this process.
         await disconnect();
         process.setSourceMapsEnabled(sourceMaps);
@@ -164,19 +172,63 @@ async function runInStack(load: () => Record<string, unknown>): Promise<Record<s
 }
 
 /**
- * A program that throws while loading also rejects promises inside the Pulumi runtime (the root Stack's
- * outputs) that nobody awaits. The Pulumi language host reports such an error once and drops its repeats; the
- * offline plan does the same, so an invalid config prints its message without a stack trace.
+ * An error thrown inside an `apply` surfaces only as a rejection nobody handles (the Output, the registration it
+ * fed), while the root Stack keeps waiting for that registration: the first such rejection while a program runs
+ * fails the run. Its repeats (the same error wrapped by each Output and registration it reaches, the root Stack's
+ * outputs) are dropped, as the Pulumi language host reports an error once; any other rejection outside a run is
+ * rethrown as Node would. The listener is (re)installed per run: a test runner may remove process listeners
+ * between files (mocha's parallel workers do), and a run without one would wait forever.
  */
+function watchForProgramFailure() {
+    let fail: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => undefined); // raced in runInStack; a failure after the run ended is only recorded
+    activeRun = {
+        fail: (reason) => {
+            rememberReported(reason);
+            fail(reason);
+        },
+    };
+    if (!process.listeners("unhandledRejection").includes(onUnhandledRejection)) {
+        process.on("unhandledRejection", onUnhandledRejection);
+    }
+    return {
+        failed,
+        stop: () => {
+            activeRun = undefined;
+        },
+    };
+}
+
+let activeRun: { fail: (reason: unknown) => void } | undefined;
 const reportedErrors = new WeakSet<object>();
-let repeatsIgnored = false;
-function ignoreRepeatsOfReportedErrors(): void {
-    if (repeatsIgnored) return;
-    repeatsIgnored = true;
-    process.on("unhandledRejection", (reason: unknown) => {
-        if (typeof reason === "object" && reason !== null && reportedErrors.has(reason)) return;
-        throw reason;
-    });
+const reportedMessages = new Set<string>();
+
+function rememberReported(reason: unknown): void {
+    if (typeof reason === "object" && reason !== null) reportedErrors.add(reason);
+    const message = messageOf(reason);
+    if (message) reportedMessages.add(message);
+}
+
+function isRepeat(reason: unknown): boolean {
+    if (typeof reason === "object" && reason !== null && reportedErrors.has(reason)) return true;
+    const message = messageOf(reason);
+    return message !== "" && [...reportedMessages].some((reported) => message.includes(reported));
+}
+
+function messageOf(reason: unknown): string {
+    return reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "";
+}
+
+function onUnhandledRejection(reason: unknown): void {
+    if (isRepeat(reason)) return;
+    if (activeRun) activeRun.fail(reason);
+    else throw reason;
+}
+
+async function drained(): Promise<void> {
+    await disconnect();
+    await new Promise((resolve) => setImmediate(resolve));
 }
 
 function stripModuleInternals(outputs: Record<string, unknown>): Record<string, unknown> {

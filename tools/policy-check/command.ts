@@ -75,8 +75,8 @@ export async function policyCheckCommand(argv: readonly string[], io: CommandIo)
             ? readJsonFile(options.export, "stack export")
             : await plannedExport(options.stack ?? "", options["stack-dir"], io);
     // Loaded once the arguments are known to be good: the pack and the Pulumi SDK take seconds to load.
-    const { evaluateStackExport } = require("./evaluate") as typeof import("./evaluate");
-    const { formatVerdicts, failsCheck } = require("./report") as typeof import("./report");
+    const { evaluateStackExport } = require("../policy-eval/evaluate") as typeof import("../policy-eval/evaluate");
+    const { formatVerdicts, failsCheck } = require("../policy-eval/report") as typeof import("../policy-eval/report");
     const verdicts = await evaluateStackExport(exported, config, {
         onWarning: (w) => io.stderr(`policy:check: warning: ${w}\n`),
     });

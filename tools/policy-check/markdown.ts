@@ -6,9 +6,9 @@
  * policy message carries is escaped: it comes from the pull request under review.
  */
 import { PACK_NAME } from "../../policies/pack";
-import { PACK_VERSION } from "./evaluate";
-import { CheckOptions, failsCheck, hasMandatoryViolation, verdictSummary } from "./report";
-import { PolicyVerdicts } from "./verdicts";
+import { PACK_VERSION } from "../policy-eval/evaluate";
+import { CheckOptions, failsCheck, hasMandatoryViolation, verdictSummary } from "../policy-eval/report";
+import { PolicyVerdicts } from "../policy-eval/verdicts";
 import { parseUrn } from "../stack-export";
 
 export interface MarkdownContext {

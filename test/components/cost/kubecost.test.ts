@@ -26,7 +26,7 @@ import { buildPoolContract } from "../../../components/vocabulary";
 import { buildPodTemplate } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
-import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";

@@ -12,7 +12,7 @@ import type { ClusterContext } from "../../../components/cluster/cluster-context
 import { base36, EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
-import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const ACCOUNT = "123456789012";

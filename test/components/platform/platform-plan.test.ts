@@ -6,12 +6,13 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { SPARK_ROLES } from "../../../components/vocabulary";
 import { base36, serviceAccountSubject } from "../../../components/emr";
 import { parseSettings } from "../../../stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { MODES, STACKS, allPlans, jsonInput, ofType, planOf } from "../cluster/plan-fixtures";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
@@ -130,7 +131,15 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                         .flatMap((z) => SPARK_ROLES.map((role) => `pod-templates/${team.name}/${z}/${role}.yaml`))
                         .sort(),
                 );
-                for (const t of templates) assert.match(String(t.inputs.content), /name: fluent-bit/);
+                // The wiring in index.ts gives both roles the log sidecar: every driver and every executor template
+                // runs a container named fluent-bit beside Spark (a volume named fluent-bit-… is not one).
+                for (const t of templates) {
+                    const pod = parseYaml(String(t.inputs.content)) as { spec: { containers: { name: string }[] } };
+                    assert.ok(
+                        pod.spec.containers.some((c) => c.name === "fluent-bit"),
+                        `${stack}/${mode} ${String(t.inputs.key)}: no fluent-bit container`,
+                    );
+                }
                 const out = outputs[team.name];
                 assert.equal(out.namespace, team.namespace);
                 assert.equal(out.executionRoleArn, roles[0].outputs.arn);

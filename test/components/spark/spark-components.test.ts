@@ -13,7 +13,7 @@ import {
 } from "../../../components/vocabulary";
 import { PUBLIC_GALLERY_CHART, SPARK_PRIORITY_CLASSES, SparkOperator } from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { packVerdicts } from "../../../tools/policy-check/evaluate";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
 import { withoutSecretWrappers } from "../../support/secrets";
 import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";

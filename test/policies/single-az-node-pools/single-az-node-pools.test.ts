@@ -479,6 +479,32 @@ describe("single-az-node-pools: node groups and Auto Scaling groups", () => {
         );
     });
 
+    // Zero zones is not one zone: an empty placement must never pass as "at most one".
+    it("rejects an Auto Scaling group whose subnets and zones are both empty lists, and passes one zone", async () => {
+        const asg = (name: string, availabilityZones: string[]): StackResourceSpec => ({
+            type: ASG,
+            name,
+            props: { name, vpcZoneIdentifiers: [], availabilityZones },
+        });
+        assertViolations(await run([asg("empty", [])]), [
+            `Auto Scaling group 'empty' has no subnets or availability zones through availabilityZones; ${ONE_AZ}`,
+        ]);
+        assertCompliant(await run([asg("one-zone", ["us-west-2a"])]));
+    });
+
+    it("rejects a node group without subnets whose cluster has none either, and passes one whose cluster has one zone", async () => {
+        const cluster = (subnetIds: string[]): StackResourceSpec => ({
+            type: "aws:eks/cluster:Cluster",
+            name: "spark-dev",
+            props: { name: "spark-dev", vpcConfig: { subnetIds } },
+        });
+        assertViolations(await run([cluster([]), nodeGroup("g", { subnetIds: [] })]), [
+            "EKS node group 'g' has no subnets or availability zones through the subnets it inherits from cluster " +
+                `'spark-dev' (vpcConfig.subnetIds); ${ONE_AZ}`,
+        ]);
+        assertCompliant(await run([cluster(["subnet-a", "subnet-a2"]), nodeGroup("g", { subnetIds: [] })]));
+    });
+
     it("exempts pools by physical name, resource name, or their component parent's name", async () => {
         const wide = { subnetIds: ["subnet-a", "subnet-b"] };
         assertCompliant(await run([nodeGroup("spark-dev-system", wide)], { exemptPools: ["spark-dev-system"] }));

@@ -1,7 +1,7 @@
 /** The policy check's Markdown for the pull request's job summary and sticky comment. */
 import * as assert from "node:assert/strict";
 import { verdictsMarkdown } from "../../../tools/policy-check/markdown";
-import { PolicyVerdicts } from "../../../tools/policy-check/verdicts";
+import { PolicyVerdicts } from "../../../tools/policy-eval/verdicts";
 
 const URN = "urn:pulumi:dev::spark-platform::spark:cluster:Cluster$aws:iam/role:Role::karpenter";
 const POOL = "urn:pulumi:dev::spark-platform::kubernetes:karpenter.sh/v1:NodePool::exec-a";
