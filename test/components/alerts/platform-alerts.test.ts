@@ -15,7 +15,7 @@ import { parseSettings } from "../../../stack-config";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { evaluatePermission } from "../../support/iam-simulation";
 import { waitsFor } from "../../support/plan-graph";
-import { ofType } from "../cluster/plan-fixtures";
+import { ofType } from "../../support/plan-queries";
 
 const ACCOUNT = "111111111111";
 const TOPIC = `arn:aws:sns:us-west-2:${ACCOUNT}:spark-dev-alerts`;
