@@ -14,6 +14,7 @@ import { policyConfigOf, readCiStacks } from "../tools/ci-stacks/ci-stacks";
 import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
 import { compliantStack, DEV_CONFIG, resource, stackExport } from "./policies/stack-fixtures";
 import { runInProcess } from "./support/commands";
+import { nonEmpty } from "./support/non-empty";
 
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const workflowFiles = readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml"));
@@ -216,7 +217,10 @@ describe("GitHub workflows", () => {
         });
 
         it(`${file} gives each action only inputs it declares, and every input it requires`, () => {
-            for (const { step } of steps(read(file)).filter(({ step }) => step.uses !== undefined)) {
+            for (const { step } of nonEmpty(
+                steps(read(file)).filter(({ step }) => step.uses !== undefined),
+                `action step in ${file}`,
+            )) {
                 const known = ACTIONS[actionOf(step.uses as string)];
                 const given = Object.keys(step.with ?? {});
                 for (const input of given)

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { StackExport } from "../../tools/stack-export";
 import { runInProcess, runProcess } from "../support/commands";
 import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
+import { nonEmpty } from "../support/non-empty";
 import { PROJECT_DIR } from "../../tools/plan/plan";
 
 describe("npm run plan", function () {
@@ -76,7 +77,7 @@ describe("npm run plan", function () {
                 "provider",
                 "protect",
             ];
-            for (const r of stackExport.deployment.resources) {
+            for (const r of nonEmpty(stackExport.deployment.resources, "exported resource")) {
                 assert.deepEqual(
                     fields.filter((f) => !(f in r)),
                     [],

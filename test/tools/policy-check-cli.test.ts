@@ -16,6 +16,7 @@ import {
     resource,
     stackExport,
 } from "../policies/stack-fixtures";
+import { nonEmpty } from "../support/non-empty";
 
 const policyCheck = (...args: string[]) => runInProcess("policy-check", args);
 
@@ -155,7 +156,7 @@ describe("npm run policy:check", function () {
                 notEvaluated: unknown[];
             };
             assert.deepEqual(Object.keys(verdicts), ["violations", "notEvaluated"]);
-            for (const v of verdicts.violations)
+            for (const v of nonEmpty(verdicts.violations, "violation"))
                 assert.deepEqual(Object.keys(v), ["policy", "urn", "message", "enforcementLevel"]);
             assert.deepEqual(
                 verdicts.violations.map((v) => [v.policy, v.urn.split("::").pop(), v.enforcementLevel]),

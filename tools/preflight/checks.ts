@@ -5,8 +5,10 @@
  */
 import { DescribeAddonVersionsCommand, type EKSClient } from "@aws-sdk/client-eks";
 import { DescribeAvailabilityZonesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import type { AmpClient } from "@aws-sdk/client-amp";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, type IAMClient, NoSuchEntityException, type Tag } from "@aws-sdk/client-iam";
+import type { OpenSearchClient } from "@aws-sdk/client-opensearch";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
@@ -19,6 +21,7 @@ import { IMAGE_CHECK } from "./image-check";
 import { ecrBasicAuth } from "./images";
 import { type Fetch, lookUpChart } from "./registries";
 import { SERVICE_LINKED_ROLE_CHECKS, taggedByStack } from "./service-linked-roles";
+import { SERVICE_CHECKS } from "./services";
 
 export interface AwsClients {
     readonly ec2: EC2Client;
@@ -27,6 +30,8 @@ export interface AwsClients {
     readonly iam: IAMClient;
     readonly quotas: ServiceQuotasClient;
     readonly ecr: ECRClient;
+    readonly amp: AmpClient;
+    readonly opensearch: OpenSearchClient;
     readonly fetch: Fetch;
 }
 
@@ -236,6 +241,7 @@ export const CHECKS: readonly Check[] = [
         },
     },
     ...CAPACITY_CHECKS,
+    ...SERVICE_CHECKS,
     ...PERMISSION_CHECKS,
     {
         id: "emr-registry",

@@ -3,10 +3,12 @@
  * credentials what the offline tests cannot see, and prints pass or fail with a fix for each check as it goes.
  * Exit 0 all pass, 1 a check failed, 2 bad usage, an invalid stack file or no usable credentials.
  */
+import { AmpClient } from "@aws-sdk/client-amp";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { OpenSearchClient } from "@aws-sdk/client-opensearch";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -56,6 +58,8 @@ export function defaultClients(region: string): PreflightClients {
         iam: new IAMClient({ region }),
         quotas: new ServiceQuotasClient({ region }),
         ecr: new ECRClient({ region }),
+        amp: new AmpClient({ region }),
+        opensearch: new OpenSearchClient({ region }),
         fetch: (url, init) => fetch(url, init),
     };
 }

@@ -4,12 +4,13 @@
  */
 import type { ChartPin } from "../../components/charts";
 import { addonVersionsFor } from "../../components/cluster";
-import { dnsSuffixOf } from "../../components/vocabulary";
+import { dnsSuffixOf, logDomainName } from "../../components/vocabulary";
 import { type Settings } from "../../stack-config";
 import { type CapacityPlan, capacityPlan } from "./capacity";
 import { type PermissionRequest, permissionRequests } from "./permissions";
 import { type PinnedImage, pinnedImages } from "./image-check";
 import { type NeededServiceLinkedRole, neededServiceLinkedRoles } from "./service-linked-roles";
+import type { OpenSearchPlan } from "./services";
 
 /** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
 export interface ChartSource {
@@ -52,6 +53,8 @@ export interface PreflightPlan {
     readonly images: readonly PinnedImage[];
     /** Account-wide service-linked roles the stack needs before its first resources, and which it creates. */
     readonly serviceLinkedRoles: readonly NeededServiceLinkedRole[];
+    /** The log domain: name, engine version, data and master instance types. */
+    readonly opensearch: OpenSearchPlan;
 }
 
 /** The SSM parameter Karpenter resolves `al2023@<version>` through (x86_64, standard variant). */
@@ -98,5 +101,11 @@ export function preflightPlan(
         },
         images: pinnedImages(settings),
         serviceLinkedRoles: neededServiceLinkedRoles(settings),
+        opensearch: {
+            domainName: logDomainName(settings.namePrefix),
+            engineVersion: settings.opensearch.engineVersion,
+            dataInstanceType: settings.opensearch.instanceType,
+            masterInstanceType: settings.opensearch.dedicatedMasters?.instanceType,
+        },
     };
 }

@@ -12,10 +12,10 @@ import {
     STACKS,
     allPlans,
     belongsToAutoscaler,
-    ofType,
     planOf,
     subnetZones,
 } from "../cluster/plan-fixtures";
+import { ofType } from "../../support/plan-queries";
 
 /** Every node pool in a plan (NodePools and node groups) with the zones it may place nodes in. */
 function poolZones(plan: PlanResult): Map<string, Set<string>> {

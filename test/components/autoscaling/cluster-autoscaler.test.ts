@@ -10,7 +10,9 @@ import {
 } from "../../../components/autoscaling/cluster-autoscaler";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { STACKS, jsonInput, ofType, one, planOf, subnetZones } from "../cluster/plan-fixtures";
+import { STACKS, planOf, subnetZones } from "../cluster/plan-fixtures";
+import { jsonInput, ofType, one } from "../../support/plan-queries";
+import { nonEmpty } from "../../support/non-empty";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const isSpark = (r: CapturedResource) => r.name.startsWith("cluster-autoscaler-spark-");
@@ -20,7 +22,8 @@ describe("Cluster Autoscaler", () => {
     before(async () => {
         for (const stack of STACKS) plans[stack] = await planOf(stack, "cluster-autoscaler");
     });
-    const groups = (stack: string) => ofType(plans[stack], NODE_GROUP).filter(isSpark);
+    const groups = (stack: string) =>
+        nonEmpty(ofType(plans[stack], NODE_GROUP).filter(isSpark), `${stack} Spark node group`);
     const contractOf = (stack: string) => buildPoolContract(plans[stack].outputs.sparkZones as string[]);
     const groupOf = (stack: string, pool: string) =>
         groups(stack).find((g) => g.name === `cluster-autoscaler-${pool}`)!;
@@ -165,7 +168,10 @@ describe("Cluster Autoscaler", () => {
         });
 
         it("leaves every other action read-only", () => {
-            for (const s of statements().filter((x) => x.Sid !== "ScaleOwnGroupsOnly")) {
+            for (const s of nonEmpty(
+                statements().filter((x) => x.Sid !== "ScaleOwnGroupsOnly"),
+                "other statement",
+            )) {
                 for (const action of [s.Action].flat()) assert.match(action, /:(Describe|Get)/, s.Sid);
             }
             assert.equal(

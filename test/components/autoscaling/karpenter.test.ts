@@ -9,7 +9,9 @@ import {
 import { readChartPin } from "../../../components/charts";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { STACKS, jsonInput, ofType, one, planOf } from "../cluster/plan-fixtures";
+import { STACKS, planOf } from "../cluster/plan-fixtures";
+import { nonEmpty } from "../../support/non-empty";
+import { jsonInput, ofType, one } from "../../support/plan-queries";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
@@ -48,7 +50,7 @@ describe("Karpenter", () => {
         for (const stack of STACKS) plans[stack] = await planOf(stack, "karpenter");
     });
     const zonesOf = (stack: string) => plans[stack].outputs.sparkZones as string[];
-    const pools = (stack: string) => ofType(plans[stack], NODE_POOL);
+    const pools = (stack: string) => nonEmpty(ofType(plans[stack], NODE_POOL), `${stack} NodePool`);
 
     describe("NodePools", () => {
         it("exist once per Spark zone and role, named after the pool contract", () => {
@@ -299,7 +301,10 @@ describe("Karpenter", () => {
         it('leaves Resource "*" only to read-only actions', () => {
             const readOnly =
                 /^(ec2:Describe|pricing:GetProducts|iam:ListInstanceProfiles|arc-zonal-shift:GetManagedResource)/;
-            for (const s of statements().filter((x) => x.Resource === "*")) {
+            for (const s of nonEmpty(
+                statements().filter((x) => x.Resource === "*"),
+                'statement on Resource "*"',
+            )) {
                 for (const action of [s.Action].flat()) assert.match(action, readOnly, s.Sid);
             }
         });

@@ -16,6 +16,7 @@ import {
     readChartPin,
 } from "../../../components/charts";
 import { planProgram } from "../../../tools/plan/plan";
+import { ofType } from "../../support/plan-queries";
 
 describe("chart hooks", () => {
     const operator = readChartPin("spark-operator");
@@ -116,10 +117,7 @@ describe("chart hooks", () => {
         assert.ok(error instanceof pulumi.ResourceError);
         assert.match(error.message, /^chart spark-operator relies on its .* hook operator-service-account/);
         assert.doesNotMatch(error.message, /\n/);
-        assert.deepEqual(
-            plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart"),
-            [],
-        );
+        assert.deepEqual(ofType(plan, "kubernetes:helm.sh/v4:Chart"), []);
     });
 
     describe("in a pin file", () => {

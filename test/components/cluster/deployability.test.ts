@@ -12,7 +12,9 @@ import type { CapturedResource } from "../../../tools/plan/capture";
 import { type PlanResult, planStack } from "../../../tools/plan/plan";
 import { FIXTURE_STACKS_DIR, exclusively, planFixture } from "../../support/fixture-stacks";
 import { waitsFor } from "../../support/plan-graph";
-import { MODES, STACKS, allPlans, jsonInput, ofType, one, planOf } from "./plan-fixtures";
+import { MODES, STACKS, allPlans, planOf } from "./plan-fixtures";
+import { nonEmpty } from "../../support/non-empty";
+import { jsonInput, ofType, one } from "../../support/plan-queries";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
@@ -57,7 +59,8 @@ describe("deployable for real", () => {
         it("lets nothing in the cluster use the Kubernetes provider before the API rules exist", async () => {
             const plan = await planOf("prod", "karpenter");
             const provider = one(plan, "pulumi:providers:kubernetes");
-            for (const r of apiRules(plan)) assert.ok(provider.dependencies.includes(r.urn), r.name);
+            for (const r of nonEmpty(apiRules(plan), "API ingress rule"))
+                assert.ok(provider.dependencies.includes(r.urn), r.name);
         });
 
         it("opens nothing when no runner source is configured (dev reaches the public endpoint)", async () => {
@@ -201,7 +204,7 @@ describe("deployable for real", () => {
     describe("IRSA consumers", () => {
         it("wait for every policy attached to the role they use, not just the role", async () => {
             for (const { stack, mode, plan } of await allPlans()) {
-                for (const irsa of ofType(plan, "spark:iam:IrsaRole")) {
+                for (const irsa of nonEmpty(ofType(plan, "spark:iam:IrsaRole"), `${stack}/${mode} IRSA role`)) {
                     const children = childrenOf(plan, irsa);
                     const role = children.find((c) => c.type === ROLE)!;
                     const policies = children
@@ -355,7 +358,10 @@ describe("deployable for real", () => {
             const independent = [
                 one(plan, "aws:kms/key:Key", "platform-key-key"),
                 one(plan, SPOT_ROLE, "spot"),
-                ...plan.resources.filter((r) => r.type.startsWith("aws:ec2/") && r.parent?.endsWith("::network")),
+                ...nonEmpty(
+                    plan.resources.filter((r) => r.type.startsWith("aws:ec2/") && r.parent?.endsWith("::network")),
+                    "network resource",
+                ),
             ];
             for (const r of independent) assert.ok(!waitsFor(plan, r).has(cluster), `${r.name} waits for the cluster`);
         });
@@ -378,7 +384,7 @@ describe("deployable for real", () => {
         it("opens the API rules right after the cluster, without waiting for nodes or add-ons", async () => {
             const plan = await planOf("prod", "karpenter");
             const index = byUrn(plan);
-            for (const rule of ofType(plan, INGRESS)) {
+            for (const rule of nonEmpty(ofType(plan, INGRESS), "API ingress rule")) {
                 const upstream = [...waitsFor(plan, rule)].map((urn) => index.get(urn)!.type);
                 assert.deepEqual(
                     upstream.filter((t) => t.startsWith("aws:eks/") || t.startsWith("kubernetes:")),

@@ -21,7 +21,9 @@ import { planProgram } from "../../../tools/plan/plan";
 import type { PlanResult } from "../../../tools/plan/plan";
 
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
-import { STACKS, jsonInput, ofType, one, planOf, subnetZones } from "./plan-fixtures";
+import { STACKS, planOf, subnetZones } from "./plan-fixtures";
+import { jsonInput, ofType, one } from "../../support/plan-queries";
+import { nonEmpty } from "../../support/non-empty";
 
 const CLUSTER = "eks:index:Cluster";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
@@ -417,7 +419,10 @@ describe("managed add-ons, storage and the Kubernetes provider", () => {
         ]) {
             assert.ok(deps.includes(n), `provider waits for ${n}`);
         }
-        for (const r of plan.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+        for (const r of nonEmpty(
+            plan.resources.filter((x) => x.type.startsWith("kubernetes:")),
+            "Kubernetes resource",
+        )) {
             assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.name} uses the cluster's provider`);
         }
     });

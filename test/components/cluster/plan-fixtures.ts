@@ -5,6 +5,7 @@
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { planFixture } from "../../support/fixture-stacks";
+import { ofType } from "../../support/plan-queries";
 
 export const STACKS = ["dev", "prod"] as const;
 export const MODES = ["karpenter", "cluster-autoscaler"] as const;
@@ -21,16 +22,6 @@ export async function allPlans(): Promise<{ stack: Stack; mode: Mode; plan: Plan
     const out = [];
     for (const stack of STACKS) for (const mode of MODES) out.push({ stack, mode, plan: await planOf(stack, mode) });
     return out;
-}
-
-export const ofType = (plan: PlanResult, type: string): CapturedResource[] =>
-    plan.resources.filter((r) => r.type === type);
-
-export function one(plan: PlanResult, type: string, name?: string): CapturedResource {
-    const found = ofType(plan, type).filter((r) => name === undefined || r.name === name);
-    if (found.length !== 1)
-        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
-    return found[0];
 }
 
 /** The component types on the path from a resource up to the stack (nearest first). */
@@ -53,9 +44,4 @@ export function belongsToAutoscaler(plan: PlanResult, r: CapturedResource): bool
 /** Zone of each subnet id, from the captured subnets. */
 export function subnetZones(plan: PlanResult): Map<string, string> {
     return new Map(ofType(plan, "aws:ec2/subnet:Subnet").map((s) => [String(s.id), String(s.inputs.availabilityZone)]));
-}
-
-/** The parsed JSON of a string input (IAM documents). */
-export function jsonInput<T = Record<string, unknown>>(r: CapturedResource, key: string): T {
-    return JSON.parse(String(r.inputs[key])) as T;
 }

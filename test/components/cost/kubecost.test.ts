@@ -1,11 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CHARTS_DIR, deepMerge, readBaseValues, readChartPin } from "../../../components/charts";
-import type { ClusterContext } from "../../../components/cluster/cluster-context";
 import {
     AMP_QUERY_ACTIONS,
     AMP_REMOTE_WRITE_ACTIONS,
@@ -27,13 +24,15 @@ import { buildPodTemplate } from "../../../components/emr";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import { packVerdicts } from "../../../tools/policy-eval/evaluate";
+import { SYSTEM_NODE_SELECTOR, handMadeCluster, issuerOf, oidcProviderArnOf } from "../../support/cluster-context";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
+import { ofType } from "../../support/plan-queries";
 
 const ACCOUNT = "123456789012";
-const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
-const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
+const ISSUER = issuerOf("us-west-2");
+const PROVIDER_ARN = oidcProviderArnOf("us-west-2", ACCOUNT);
 const KMS_KEY_ARN = `arn:aws:kms:us-west-2:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
-const SYSTEM_SELECTOR = { "spark-platform/pool": "system" };
+const SYSTEM_SELECTOR = SYSTEM_NODE_SELECTOR;
 const WORKSPACE_ID = "ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 const AMP_US_WEST_2 = "https://aps-workspaces.us-west-2.amazonaws.com/workspaces";
 
@@ -298,19 +297,7 @@ interface Planned {
 function planKubecost(region = "us-west-2"): Promise<Planned> {
     return planProgram(
         () => {
-            const provider = new k8s.Provider("k", { kubeconfig: "{}" });
-            const cluster: ClusterContext = {
-                name: pulumi.output("spark-dev"),
-                kubernetesVersion: "1.34",
-                partition: "aws",
-                region,
-                accountId: ACCOUNT,
-                oidcProviderArn: pulumi.output(PROVIDER_ARN),
-                oidcIssuer: pulumi.output(ISSUER),
-                provider,
-                systemNodeSelector: SYSTEM_SELECTOR,
-                instanceTags: {},
-            };
+            const cluster = handMadeCluster({ region, name: "spark-dev" });
             const kubecost = new Kubecost("kubecost", { cluster, kmsKeyArn: KMS_KEY_ARN });
             return {
                 workspaceId: kubecost.workspaceId,
@@ -324,7 +311,6 @@ function planKubecost(region = "us-west-2"): Promise<Planned> {
     );
 }
 
-const ofType = (plan: Planned, type: string) => plan.resources.filter((r) => r.type === type);
 const parse = <T>(text: unknown): T => JSON.parse(String(text)) as T;
 
 interface TrustDoc {

@@ -8,6 +8,7 @@ import {
     teamPrefixes,
 } from "../../../components/emr";
 import { assumeWithWebIdentity, evaluatePermission } from "../../support/iam-simulation";
+import { nonEmpty } from "../../support/non-empty";
 
 const ACCOUNT = "123456789012";
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
@@ -346,7 +347,7 @@ describe("job execution role permissions", () => {
 
     it("must not contain a wildcard action or a bare * resource", () => {
         const doc = jobRolePolicy({ ...input, glueDatabases: ["sales"] });
-        for (const s of statements(doc)) {
+        for (const s of nonEmpty(statements(doc), "statement")) {
             for (const a of [s.Action].flat()) assert.doesNotMatch(a, /\*/);
             for (const r of [s.Resource].flat()) assert.notEqual(r, "*");
         }

@@ -3,42 +3,27 @@
  * role under independent IAM evaluation, the bucket's posture, the uploaded pod templates, the ready-to-run
  * request, and the policy pack over the captured stack export.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { buildPoolContract } from "../../../components/vocabulary";
-import type { ClusterContext } from "../../../components/cluster/cluster-context";
 import { base36, EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "../../../components/emr";
-import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import { packVerdicts } from "../../../tools/policy-eval/evaluate";
+import { handMadeCluster, issuerOf, oidcProviderArnOf } from "../../support/cluster-context";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
+import { ofType, one } from "../../support/plan-queries";
+import { nonEmpty } from "../../support/non-empty";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-west-2";
-const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
-const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
+const ISSUER = issuerOf(REGION);
+const PROVIDER = oidcProviderArnOf(REGION, ACCOUNT);
 const ZONES = ["us-west-2a", "us-west-2b"];
 const TEAMS = [
     { team: "team-a", namespace: "spark-team-a", serviceAccount: "spark" },
     { team: "analytics", namespace: "analytics", serviceAccount: "spark-jobs" },
 ];
-
-function clusterContext(): ClusterContext {
-    return {
-        name: pulumi.output("spark-dev"),
-        kubernetesVersion: "1.34",
-        partition: "aws",
-        region: REGION,
-        accountId: ACCOUNT,
-        oidcProviderArn: pulumi.output(PROVIDER),
-        oidcIssuer: pulumi.output(ISSUER),
-        provider: new k8s.Provider("k", { kubeconfig: "{}" }),
-        systemNodeSelector: { "spark-platform/node-group": "system" },
-        instanceTags: {},
-    };
-}
 
 interface Options {
     retainOnDelete: boolean;
@@ -53,7 +38,7 @@ async function plan(options: Options = { retainOnDelete: false, sidecar: true })
                 retained.set(args.name, args.opts.retainOnDelete === true);
                 return undefined;
             });
-            const cluster = clusterContext();
+            const cluster = handMadeCluster({ region: REGION, accountId: ACCOUNT, name: "spark-dev" });
             const pools = buildPoolContract(ZONES);
             const bucket = new PlatformBucket("platform", {
                 bucketName: `spark-dev-platform-${ACCOUNT}-${REGION}`,
@@ -107,12 +92,6 @@ async function plan(options: Options = { retainOnDelete: false, sidecar: true })
 }
 
 const sa = (namespace: string) => `system:serviceaccount:${namespace}:`;
-const ofType = (resources: readonly CapturedResource[], type: string) => resources.filter((r) => r.type === type);
-const one = (resources: readonly CapturedResource[], type: string): CapturedResource => {
-    const found = ofType(resources, type);
-    assert.equal(found.length, 1, `exactly one ${type}`);
-    return found[0];
-};
 
 describe("EMR job execution components (planned under mocks)", function () {
     this.timeout(120_000);
@@ -232,7 +211,10 @@ describe("EMR job execution components (planned under mocks)", function () {
 
     it("must create virtual clusters after EMR's access, and upload templates after bucket encryption", () => {
         const association = one(planned.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
-        for (const vc of ofType(planned.resources, "aws:emrcontainers/virtualCluster:VirtualCluster")) {
+        for (const vc of nonEmpty(
+            ofType(planned, "aws:emrcontainers/virtualCluster:VirtualCluster"),
+            "virtual cluster",
+        )) {
             assert.ok(vc.dependencies.includes(association.urn), `${vc.name} waits for ${association.name}`);
         }
         const sse = one(
@@ -240,7 +222,7 @@ describe("EMR job execution components (planned under mocks)", function () {
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         );
         const policy = one(planned.resources, "aws:s3/bucketPolicy:BucketPolicy");
-        for (const o of ofType(planned.resources, "aws:s3/bucketObjectv2:BucketObjectv2")) {
+        for (const o of nonEmpty(ofType(planned, "aws:s3/bucketObjectv2:BucketObjectv2"), "bucket object")) {
             assert.ok(o.dependencies.includes(sse.urn) && o.dependencies.includes(policy.urn), o.name);
         }
     });

@@ -6,7 +6,8 @@ import {
     platformKeyProblems,
 } from "../../../components/encryption";
 import { planProgram } from "../../../tools/plan/plan";
-import { STACKS, allPlans, jsonInput, ofType, one } from "../cluster/plan-fixtures";
+import { STACKS, allPlans } from "../cluster/plan-fixtures";
+import { jsonInput, ofType, one } from "../../support/plan-queries";
 
 const OWN_GROUPS = ["/aws/eks/spark-dev/*", "/aws/opensearch/spark-dev-logs/*"];
 
@@ -89,7 +90,7 @@ describe("PlatformKey", () => {
             },
             { account: { accountId: "111122223333", region: "eu-west-1" } },
         );
-        const keys = plan.resources.filter((r) => r.type === "aws:kms/key:Key");
+        const keys = ofType(plan, "aws:kms/key:Key");
         assert.equal(keys.length, 1);
         assert.equal(keys[0].inputs.enableKeyRotation, true);
         assert.equal(keys[0].inputs.deletionWindowInDays, 30);

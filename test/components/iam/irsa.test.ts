@@ -9,7 +9,8 @@ import {
 } from "../../../components/iam";
 import { kebab } from "../../../components/iam/irsa-role";
 
-import { allPlans, jsonInput, ofType } from "../cluster/plan-fixtures";
+import { allPlans } from "../cluster/plan-fixtures";
+import { jsonInput, ofType } from "../../support/plan-queries";
 
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC123";
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/ABC123";

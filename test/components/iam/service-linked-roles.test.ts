@@ -4,6 +4,8 @@ import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { planFixture } from "../../support/fixture-stacks";
 import { waitsFor } from "../../support/plan-graph";
+import { ofType } from "../../support/plan-queries";
+import { nonEmpty } from "../../support/non-empty";
 
 const SLR = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 
@@ -49,7 +51,7 @@ describe("account-wide service-linked roles a stack creates", () => {
             "EMR access entry",
         );
         assert.ok(waitsFor(plan, entry).has(emrRole.urn), "the EMR access entry does not wait for its role");
-        for (const vc of plan.resources.filter((r) => r.type === "aws:emrcontainers/virtualCluster:VirtualCluster")) {
+        for (const vc of nonEmpty(ofType(plan, "aws:emrcontainers/virtualCluster:VirtualCluster"), "virtual cluster")) {
             assert.ok(waitsFor(plan, vc).has(emrRole.urn), `${vc.name} does not wait for EMR's role`);
         }
         const domain = only(plan, (r) => r.type === "aws:opensearch/domain:Domain", "log domain");
@@ -61,7 +63,7 @@ describe("account-wide service-linked roles a stack creates", () => {
         const domain = only(plan, (r) => r.type === "aws:opensearch/domain:Domain", "log domain");
         const cluster = only(plan, (r) => r.type === "eks:index:Cluster", "EKS cluster");
         assert.ok(!waitsFor(plan, domain).has(cluster.urn), "the log domain waits for the EKS cluster");
-        const roles = new Set(plan.resources.filter((r) => r.type === SLR).map((r) => r.urn));
+        const roles = new Set(ofType(plan, SLR).map((r) => r.urn));
         const allowed = new Set(["aws:eks/accessEntry:AccessEntry", "aws:opensearch/domain:Domain"]);
         for (const r of plan.resources) {
             if (!r.custom || allowed.has(r.type)) continue;
@@ -72,9 +74,6 @@ describe("account-wide service-linked roles a stack creates", () => {
 
     it("are not created unless the stack asks", async () => {
         const plan = await planFixture({ stack: "prod" });
-        assert.deepEqual(
-            plan.resources.filter((r) => r.type === SLR),
-            [],
-        );
+        assert.deepEqual(ofType(plan, SLR), []);
     });
 });

@@ -8,6 +8,7 @@ import {
     fluentBitSidecar,
     sidecarMemoryLimitMiB,
 } from "../../../components/logging";
+import { nonEmpty } from "../../support/non-empty";
 
 interface ModelClass {
     new (data: unknown): { validate(): void };
@@ -60,7 +61,7 @@ describe("Fluent Bit sidecar container", () => {
             const { pod, sidecar } = podWith(role);
             new Pod(pod).validate();
             const volumes = new Set(pod.spec.volumes.map((v) => v.name));
-            for (const mount of (sidecar.container as unknown as Container).volumeMounts)
+            for (const mount of nonEmpty((sidecar.container as unknown as Container).volumeMounts, "volume mount"))
                 assert.ok(volumes.has(mount.name), mount.name);
         });
     }

@@ -13,6 +13,8 @@ import { PROJECT_DIR } from "../../../tools/plan/plan";
 import { readProject } from "../../../tools/plan/stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
+import { ofType, one } from "../../support/plan-queries";
+import { nonEmpty } from "../../support/non-empty";
 
 const ACCOUNT = "111122223333";
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/platform-admin`;
@@ -95,12 +97,6 @@ function program(overrides: Partial<LogDomainArgs> = {}) {
     };
 }
 
-function one(resources: readonly CapturedResource[], type: string): CapturedResource {
-    const found = resources.filter((r) => r.type === type);
-    assert.equal(found.length, 1, `exactly one ${type}`);
-    return found[0];
-}
-
 /** Every URN a resource waits for, directly or through the resources it waits for. */
 function transitiveDependencies(resource: CapturedResource, all: readonly CapturedResource[]): Set<string> {
     const byUrn = new Map(all.map((r) => [r.urn, r]));
@@ -163,7 +159,7 @@ describe("LogDomain", () => {
     it("must not depend on the EKS cluster or the job roles, so the domain and the cluster build at once", () => {
         const domain = one(dev.resources, "aws:opensearch/domain:Domain");
         const cluster = one(dev.resources, "aws:eks/cluster:Cluster");
-        const roles = dev.resources.filter((r) => r.type === "aws:iam/role:Role");
+        const roles = ofType(dev, "aws:iam/role:Role");
         assert.equal(roles.length, TEAMS.length);
         const waitsFor = transitiveDependencies(domain, dev.resources);
         assert.ok(!waitsFor.has(cluster.urn), `the domain waits for the cluster: ${[...waitsFor].join(", ")}`);
@@ -187,8 +183,7 @@ describe("LogDomain", () => {
         assert.ok(transitiveDependencies(rule, dev.resources).has(cluster.urn));
         const policy = one(dev.resources, "aws:opensearch/domainPolicy:DomainPolicy");
         const policyWaitsFor = transitiveDependencies(policy, dev.resources);
-        for (const role of dev.resources.filter((r) => r.type === "aws:iam/role:Role"))
-            assert.ok(policyWaitsFor.has(role.urn));
+        for (const role of nonEmpty(ofType(dev, "aws:iam/role:Role"), "role")) assert.ok(policyWaitsFor.has(role.urn));
         assert.deepEqual(
             { protocol: rule.inputs.ipProtocol, from: rule.inputs.fromPort, to: rule.inputs.toPort },
             { protocol: "tcp", from: 443, to: 443 },
@@ -242,7 +237,7 @@ describe("LogDomain", () => {
         const domain = one(dev.resources, "aws:opensearch/domain:Domain");
         const logTypes = (domain.inputs.logPublishingOptions as { logType: string }[]).map((o) => o.logType).sort();
         assert.deepEqual(logTypes, ["ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS"]);
-        const groups = dev.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup");
+        const groups = ofType(dev, "aws:cloudwatch/logGroup:LogGroup");
         assert.equal(groups.length, 3);
         const keyArn = keyArnOf(dev);
         for (const group of groups)

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { TIMING_ENV } from "../../../components/logging";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { planFixture } from "../../support/fixture-stacks";
-import { ofType } from "../cluster/plan-fixtures";
+import { ofType } from "../../support/plan-queries";
 
 interface PodTemplate {
     spec: { containers: { name: string; env?: { name: string; value?: string }[] }[] };

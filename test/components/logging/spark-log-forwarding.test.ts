@@ -14,6 +14,7 @@ import {
 } from "../../../components/logging";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
+import { ofType } from "../../support/plan-queries";
 
 const ENDPOINT = "vpc-spark-test-logs-abcdefghijklmnopqrstuvwxyz.us-west-2.es.amazonaws.com";
 const TEAMS = [
@@ -72,7 +73,7 @@ describe("createTeamLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
     let configMaps: CapturedResource[];
     before(async () => {
         const plan = await planProgram(program());
-        configMaps = plan.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap");
+        configMaps = ofType(plan, "kubernetes:core/v1:ConfigMap");
     });
     const configMap = (namespace: string, name: string) => {
         const found = configMaps.find((r) => {

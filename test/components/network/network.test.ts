@@ -1,11 +1,12 @@
 import { planFixture } from "../../support/fixture-stacks";
+import { ofType } from "../../support/plan-queries";
 import * as assert from "node:assert/strict";
 import { layoutSubnets } from "../../../components/network";
 import { parseCidr, type Cidr } from "../../../components/vocabulary";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { PlanResult } from "../../../tools/plan/plan";
+import { nonEmpty } from "../../support/non-empty";
 
-const ofType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
 const str = (r: CapturedResource, key: string) => r.inputs[key] as string;
 const tags = (r: CapturedResource) => (r.inputs.tags ?? {}) as Record<string, string>;
 
@@ -108,7 +109,7 @@ describe("network component", () => {
     });
 
     it("tags subnets for load balancer and Karpenter discovery", () => {
-        for (const s of ofType(dev, "aws:ec2/subnet:Subnet")) {
+        for (const s of nonEmpty(ofType(dev, "aws:ec2/subnet:Subnet"), "subnet")) {
             const t = tags(s);
             if (t["kubernetes.io/role/elb"]) {
                 assert.equal(

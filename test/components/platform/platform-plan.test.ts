@@ -14,7 +14,8 @@ import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
-import { MODES, STACKS, allPlans, jsonInput, ofType, planOf } from "../cluster/plan-fixtures";
+import { MODES, STACKS, allPlans, planOf } from "../cluster/plan-fixtures";
+import { jsonInput, ofType } from "../../support/plan-queries";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 
 const CONFIG_DIR = path.resolve(__dirname, "..", "..", "..", "policies", "config");
@@ -73,7 +74,7 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
 
     it("must not make the log domain wait for the EKS cluster (only its ingress rule and access policy do)", async () => {
         for (const { stack, mode, plan } of await allPlans()) {
-            const clusterUrns = plan.resources.filter((r) => r.type === "eks:index:Cluster").map((r) => r.urn);
+            const clusterUrns = ofType(plan, "eks:index:Cluster").map((r) => r.urn);
             assert.equal(clusterUrns.length, 1);
             const [domain] = ofType(plan, "aws:opensearch/domain:Domain");
             const domainDeps = transitiveDependencies(plan, domain.urn);

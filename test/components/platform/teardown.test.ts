@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { planFixture } from "../../support/fixture-stacks";
+import { ofType } from "../../support/plan-queries";
 
 const KMS_KEY = "aws:kms/key:Key";
 
@@ -51,7 +52,7 @@ describe("teardown keeps what it promises", function () {
 
     it("must let the key go with a stack whose bucket goes too", async () => {
         const plan = await planFixture({ stack: "dev", configOverrides: { emrRetainPlatformBucket: false } });
-        const keys = plan.resources.filter((r) => r.type === KMS_KEY);
+        const keys = ofType(plan, KMS_KEY);
         assert.ok(keys.length > 0);
         assert.deepEqual(
             keys.filter((k) => k.retainOnDelete).map((k) => k.name),

@@ -17,9 +17,12 @@ import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
 import { withoutSecretWrappers } from "../../support/secrets";
 import { SPARK_APPLICATION_CRD, crdValidator, schemaErrors } from "./crd-validator";
-import { SparkPlan, TEAMS, handMadeCluster, jobRoleArnOf, ofType, planSpark } from "./spark-plan";
+import { SparkPlan, TEAMS, jobRoleArnOf, planSpark } from "./spark-plan";
+import { handMadeCluster } from "../../support/cluster-context";
+import { ofType } from "../../support/plan-queries";
 import { planProgram } from "../../../tools/plan/plan";
 import * as pulumi from "@pulumi/pulumi";
+import { nonEmpty } from "../../support/non-empty";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const SPARK_APP = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
@@ -209,7 +212,7 @@ describe("Spark components (planned under mocks)", function () {
                 () => {
                     try {
                         new SparkOperator("spark-operator", {
-                            cluster: handMadeCluster("eu-west-9"),
+                            cluster: handMadeCluster({ region: "eu-west-9", networkPolicies: true }),
                             emrRelease: parseEmrReleaseLabel("emr-7.12.0-latest") as EmrReleaseLabel,
                             jobNamespaces: ["spark-a"],
                         });
@@ -338,7 +341,7 @@ describe("Spark components (planned under mocks)", function () {
         it("deploy the sample application only after the operator and the team's RBAC", () => {
             // A dependency on a component reaches the engine as dependencies on the resources inside it.
             const [chart] = ofType(plan, CHART);
-            for (const app of ofType(plan, SPARK_APP)) {
+            for (const app of nonEmpty(ofType(plan, SPARK_APP), "SparkApplication")) {
                 assert.ok(app.dependencies.includes(chart.urn), `${app.name} waits for the operator chart`);
                 const binding = byNamespace(
                     ofType(plan, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
@@ -356,7 +359,7 @@ describe("Spark components (planned under mocks)", function () {
                 (r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== CHART,
             );
             const kinds = new Set<string>();
-            for (const r of objects) {
+            for (const r of nonEmpty(objects, "Kubernetes object")) {
                 kinds.add(r.type);
                 const data = {
                     apiVersion: r.type.split(":")[1].replace(/^core\//, ""),
@@ -456,7 +459,7 @@ describe("Spark components (planned under mocks)", function () {
                     const arn = metaOf(sa).annotations?.["eks.amazonaws.com/role-arn"] ?? "";
                     assert.ok(arn.startsWith(`arn:${partition}:iam::`), `${sa.name}: ${arn}`);
                 }
-                for (const app of ofType(p, SPARK_APP)) {
+                for (const app of nonEmpty(ofType(p, SPARK_APP), "SparkApplication")) {
                     assert.ok(
                         String((app.inputs.spec as { image: string }).image).startsWith(
                             `${account}.dkr.ecr.${region}.${dnsSuffixOf(region)}/spark/emr-7.12.0:`,

@@ -2,22 +2,23 @@
  * Plans the Spark components alone under the plan's mocks (planProgram), with a hand-made ClusterContext for a
  * region, as index.ts would wire them: priority classes, the operator, one TeamNamespace per team.
  */
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import {
     buildPoolContract,
     partitionOf,
-    dnsSuffixOf,
     type TeamSettings,
     parseEmrReleaseLabel,
 } from "../../../components/vocabulary";
-import { VPC_CNI_CONFIGURATION } from "../../../components/cluster/addons";
-import type { ClusterContext } from "../../../components/cluster/cluster-context";
-import { SparkOperator, SparkPriorityClasses, TeamNamespace, type SparkOperatorSource } from "../../../components/spark";
+import {
+    SparkOperator,
+    SparkPriorityClasses,
+    TeamNamespace,
+    type SparkOperatorSource,
+} from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
+import { handMadeCluster, issuerOf } from "../../support/cluster-context";
 
 export interface SparkPlanOptions {
     region?: string;
@@ -40,41 +41,6 @@ export const TEAMS: TeamSettings[] = [
     { name: "data-eng", namespace: "spark-data-eng", quota: { cpu: "32", memory: "128Gi" }, glueDatabases: [] },
     { name: "analytics", namespace: "spark-analytics", quota: { cpu: "64", memory: "256Gi" }, glueDatabases: [] },
 ];
-
-/** Issuer of the hand-made cluster's service-account tokens. */
-export function issuerOf(region: string): string {
-    return `oidc.eks.${region}.${dnsSuffixOf(region)}/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
-}
-
-/**
- * A ClusterContext as the cluster component would hand it over, for a region; must be called inside a program.
- * Its VPC CNI enforces NetworkPolicies unless `networkPolicies` is false.
- */
-export function handMadeCluster(region: string, accountId = "123456789012", networkPolicies = true): ClusterContext {
-    const partition = partitionOf(region);
-    const issuer = issuerOf(region);
-    return {
-        name: pulumi.output("spark-test"),
-        kubernetesVersion: "1.34",
-        partition,
-        region,
-        accountId,
-        oidcProviderArn: pulumi.output(`arn:${partition}:iam::${accountId}:oidc-provider/${issuer}`),
-        oidcIssuer: pulumi.output(issuer),
-        provider: new k8s.Provider("cluster", { kubeconfig: "{}" }),
-        systemNodeSelector: { "spark-platform/pool": "system" },
-        instanceTags: {},
-        ...(networkPolicies
-            ? {
-                  networkPolicyEnforcer: new aws.eks.Addon("vpc-cni", {
-                      clusterName: "spark-test",
-                      addonName: "vpc-cni",
-                      configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
-                  }),
-              }
-            : {}),
-    };
-}
 
 /** The job role ARN index.ts derives for a team of the hand-made cluster's stack (`spark-test`). */
 export function jobRoleArnOf(partition: string, accountId: string, team: string): string {
@@ -111,7 +77,7 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
                 invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
                 return call(args);
             };
-            const cluster = handMadeCluster(region, accountId, options.networkPolicies ?? true);
+            const cluster = handMadeCluster({ region, accountId, networkPolicies: options.networkPolicies ?? true });
             const pools = buildPoolContract(zones);
             new SparkPriorityClasses("spark-priorities", { cluster });
             const operator = new SparkOperator("spark-operator", {
@@ -171,6 +137,3 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
         issuer,
     };
 }
-
-export const ofType = (plan: { resources: CapturedResource[] }, type: string) =>
-    plan.resources.filter((r) => r.type === type);

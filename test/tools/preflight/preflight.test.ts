@@ -13,6 +13,16 @@ import {
     SimulatePrincipalPolicyCommand,
     type SimulatePrincipalPolicyCommandInput,
 } from "@aws-sdk/client-iam";
+import { AmpClient, AccessDeniedException as AmpAccessDenied, ListWorkspacesCommand } from "@aws-sdk/client-amp";
+import {
+    GetCompatibleVersionsCommand,
+    ListInstanceTypeDetailsCommand,
+    ListVersionsCommand,
+    OpenSearchClient,
+    type OpenSearchPartitionInstanceType,
+    ResourceNotFoundException as OpenSearchResourceNotFound,
+    ValidationException as OpenSearchValidation,
+} from "@aws-sdk/client-opensearch";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -48,6 +58,8 @@ function healthyAccount() {
         iam: new IAMClient({ region: "us-west-2" }),
         quotas: new ServiceQuotasClient({ region: "us-west-2" }),
         ecr: new ECRClient({ region: "us-west-2" }),
+        amp: new AmpClient({ region: "us-west-2" }),
+        opensearch: new OpenSearchClient({ region: "us-west-2" }),
     };
     const mocks = {
         sts: mockClient(instances.sts),
@@ -57,6 +69,8 @@ function healthyAccount() {
         iam: mockClient(instances.iam),
         quotas: mockClient(instances.quotas),
         ecr: mockClient(instances.ecr),
+        amp: mockClient(instances.amp),
+        opensearch: mockClient(instances.opensearch),
     };
     mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: DEPLOYER });
     mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({
@@ -90,6 +104,25 @@ function healthyAccount() {
         })),
     }));
     mocks.quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5000 } });
+    mocks.amp.on(ListWorkspacesCommand).resolves({ workspaces: [] });
+    mocks.opensearch
+        .on(ListVersionsCommand)
+        .resolves({ Versions: ["OpenSearch_3.1", "OpenSearch_2.19", "Elasticsearch_7.10"] });
+    mocks.opensearch.on(ListInstanceTypeDetailsCommand).resolves({
+        InstanceTypeDetails: [
+            { InstanceType: "t3.medium.search", InstanceRole: ["Data", "Master"] },
+            // The SDK's enum of instance types lags the service: the 7th-generation types are missing from it.
+            { InstanceType: "r7g.large.search" as OpenSearchPartitionInstanceType, InstanceRole: ["Data", "Master"] },
+            { InstanceType: "m7g.large.search" as OpenSearchPartitionInstanceType, InstanceRole: ["Data", "Master"] },
+        ],
+    });
+    // The log domain does not exist yet: the SDK's own exception class.
+    mocks.opensearch.on(GetCompatibleVersionsCommand).rejects(
+        new OpenSearchResourceNotFound({
+            message: "Domain not found: spark-dev-logs",
+            $metadata: { httpStatusCode: 409 },
+        }),
+    );
     mocks.ecr
         .on(GetAuthorizationTokenCommand)
         .resolves({ authorizationData: [{ authorizationToken: "QVdTOnBhc3N3b3Jk" }] });
@@ -175,8 +208,8 @@ describe("npm run preflight", () => {
                 /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
             );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
-            assert.equal(steps.length, 14, result.stdout);
-            assert.match(result.stdout, /All 14 checks passed\.\n$/);
+            assert.equal(steps.length, 17, result.stdout);
+            assert.match(result.stdout, /All 17 checks passed\.\n$/);
         });
 
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
@@ -203,9 +236,9 @@ describe("npm run preflight", () => {
             assert.equal(report.caller.accountId, ACCOUNT);
             assert.deepEqual(
                 report.checks.map((c) => c.status),
-                Array(14).fill("pass"),
+                Array(17).fill("pass"),
             );
-            assert.match(result.stderr, /\[1\/14\]/);
+            assert.match(result.stderr, /\[1\/17\]/);
         });
     });
 
@@ -633,5 +666,103 @@ describe("npm run preflight gives right answers (day two)", () => {
             check?.detail,
             `${roleArn} may not: kms:PutKeyPolicy: explicitDeny; iam:CreateServiceLinkedRole (iam:AWSServiceName=eks-nodegroup.amazonaws.com): implicitDeny`,
         );
+    });
+});
+
+describe("npm run preflight checks the region's instance types, AMP and OpenSearch", () => {
+    it("passes an account whose region offers all of them", async () => {
+        const checks = await checksOf(healthyAccount());
+        for (const id of ["instance-types", "amp", "opensearch"]) assert.equal(checks.get(id)?.status, "pass", id);
+        assert.equal(checks.get("opensearch")?.detail, "OpenSearch_2.19 with t3.medium.search is offered in us-west-2");
+    });
+
+    it("names an instance type the region does not offer", async () => {
+        const account = healthyAccount();
+        account.mocks.ec2
+            .on(DescribeInstanceTypeOfferingsCommand, { LocationType: "region" })
+            .callsFake((input: { Filters?: { Name?: string; Values?: string[] }[] }) => ({
+                InstanceTypeOfferings: (input.Filters?.[0]?.Values ?? [])
+                    .filter((t) => t !== "r5d.2xlarge")
+                    .map((InstanceType) => ({ InstanceType })),
+            }));
+        const check = (await checksOf(account)).get("instance-types");
+        assert.equal(check?.status, "fail");
+        assert.equal(check?.detail, "not an instance type EC2 offers in us-west-2: r5d.2xlarge");
+    });
+
+    it("fails AMP in a region without its endpoint, and reports AMP's AccessDeniedException as a permission to grant", async () => {
+        const account = healthyAccount();
+        account.mocks.amp
+            .on(ListWorkspacesCommand)
+            .rejects(
+                Object.assign(new Error("getaddrinfo ENOTFOUND aps.us-west-2.amazonaws.com"), { code: "ENOTFOUND" }),
+            );
+        const missing = (await checksOf(account)).get("amp");
+        assert.equal(missing?.status, "fail");
+        assert.equal(missing?.detail, "Amazon Managed Service for Prometheus has no endpoint in us-west-2");
+        account.mocks.amp.on(ListWorkspacesCommand).rejects(
+            new AmpAccessDenied({
+                message: "User is not authorized to perform: aps:ListWorkspaces",
+                $metadata: {},
+            }),
+        );
+        const denied = (await checksOf(account)).get("amp");
+        assert.equal(denied?.status, "fail");
+        assert.equal(denied?.detail, "AccessDeniedException: User is not authorized to perform: aps:ListWorkspaces");
+        assert.match(denied?.fix ?? "", /grant the caller the read permission named in the error/);
+    });
+
+    it("fails an engine version OpenSearch does not offer, naming the newest it does", async () => {
+        const account = healthyAccount();
+        account.mocks.opensearch.on(ListVersionsCommand).resolves({ Versions: ["OpenSearch_2.17", "OpenSearch_2.15"] });
+        const check = (await checksOf(account)).get("opensearch");
+        assert.equal(check?.status, "fail");
+        assert.equal(
+            check?.detail,
+            "OpenSearch_2.19 is not an engine version OpenSearch offers in us-west-2 (newest: OpenSearch_2.17, OpenSearch_2.15)",
+        );
+    });
+
+    it("fails a data or master instance type the engine version does not offer in that role", async () => {
+        const account = healthyAccount();
+        account.mocks.opensearch.on(ListInstanceTypeDetailsCommand).resolves({
+            InstanceTypeDetails: [{ InstanceType: "t3.medium.search", InstanceRole: ["Master"] }],
+        });
+        const check = (await checksOf(account)).get("opensearch");
+        assert.equal(check?.status, "fail");
+        assert.equal(check?.detail, "opensearchInstanceType t3.medium.search cannot be a Data node (roles: Master)");
+        account.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: "222222222222", Arn: DEPLOYER });
+        const prodChecks = new Map(
+            (JSON.parse((await preflight(account, ["--stack", "prod", "--json"])).stdout) as JsonReport).checks.map(
+                (c) => [c.id, c],
+            ),
+        );
+        assert.equal(
+            prodChecks.get("opensearch")?.detail,
+            "opensearchInstanceType r7g.large.search is not offered for OpenSearch_2.19; opensearchDedicatedMasterType m7g.large.search is not offered for OpenSearch_2.19",
+        );
+    });
+
+    it("fails a version an existing domain cannot be upgraded to in place", async () => {
+        const account = healthyAccount();
+        account.mocks.opensearch.on(GetCompatibleVersionsCommand).resolves({
+            CompatibleVersions: [{ SourceVersion: "OpenSearch_1.3", TargetVersions: ["OpenSearch_2.3"] }],
+        });
+        const check = (await checksOf(account)).get("opensearch");
+        assert.equal(check?.status, "fail");
+        assert.equal(
+            check?.detail,
+            "domain spark-dev-logs runs OpenSearch_1.3, which cannot be upgraded to OpenSearch_2.19 in place (targets: OpenSearch_2.3)",
+        );
+    });
+
+    it("reports OpenSearch's ValidationException as a failed check, not a stack trace", async () => {
+        const account = healthyAccount();
+        account.mocks.opensearch
+            .on(ListInstanceTypeDetailsCommand)
+            .rejects(new OpenSearchValidation({ message: "Invalid engine version", $metadata: {} }));
+        const check = (await checksOf(account)).get("opensearch");
+        assert.equal(check?.status, "fail");
+        assert.equal(check?.detail, "ValidationException: Invalid engine version");
     });
 });

@@ -24,6 +24,7 @@ import {
     warning,
     withWorld,
 } from "./world";
+import { nonEmpty } from "../../support/non-empty";
 
 const APP = `smoke-${RUN_ID}`;
 const APP_PATH = `/apis/sparkoperator.k8s.io/v1beta2/namespaces/${NAMESPACE}/sparkapplications/${APP}`;
@@ -113,7 +114,7 @@ describe("npm run smoke", () => {
             assert.equal(pod.securityContext.runAsNonRoot, true);
             assert.ok(pod.securityContext.runAsUser > 0);
             assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
-            for (const c of pod.containers) {
+            for (const c of nonEmpty(pod.containers, "container")) {
                 assert.equal(c.securityContext.allowPrivilegeEscalation, false);
                 assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"]);
                 assert.match(c.image, /:\d+\.\d+\.\d+$/, "pinned image");
