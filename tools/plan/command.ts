@@ -44,6 +44,7 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     const { planStack, StackConfigError } = require("./plan") as typeof import("./plan");
     const { StackFileMissingError } = require("./stack-config") as typeof import("./stack-config");
     const { formatPlanSummary } = require("./summary") as typeof import("./summary");
+    const { PROJECT_DIR } = require("./plan") as typeof import("./plan");
 
     let plan: PlanResult;
     try {
@@ -79,6 +80,11 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
         ? `policy config ${path.relative(process.cwd(), configFile)}`
         : "no policy config (pack defaults)";
     io.stdout(`\n${configNote}\n${report.formatVerdicts(verdicts, resources)}`);
+    // What the stack costs, from the settings the plan ran with (the stack file parsed above).
+    const { estimateStack } = require("../cost/command") as typeof import("../cost/command");
+    const { formatCostEstimate } = require("../cost/format") as typeof import("../cost/format");
+    const stackDir = options["stack-dir"] === undefined ? PROJECT_DIR : path.resolve(options["stack-dir"]);
+    io.stdout(`\n${formatCostEstimate(estimateStack(PROJECT_DIR, stackDir, options.stack))}`);
     const seconds = (from: bigint) => (Number(process.hrtime.bigint() - from) / 1e9).toFixed(2);
     const planned = (plan.elapsedMs / 1000).toFixed(2);
     const checked = seconds(checkStarted);
