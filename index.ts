@@ -312,6 +312,8 @@ const logDomain = new LogDomain(
         })),
         adminArns: settings.opensearch.adminArns,
         logRetentionDays: settings.opensearch.logRetentionDays,
+        // The teams' indices hold the same container logs as the bucket and the team log groups: one retention.
+        indexRetention: { cluster: clusterContext, retentionDays: settings.emr.logRetentionDays },
         deletionProtection: settings.opensearch.deletionProtection,
         createServiceLinkedRole: settings.opensearch.createServiceLinkedRole,
     },

@@ -23,6 +23,16 @@ export interface IndexWriter {
     indexPrefix: string;
 }
 
+/** The principal that applies the log retention ISM policy, and what it applies it to. */
+export interface RetentionManager {
+    /** ARN of the IAM role of the Job that applies the policy. */
+    roleArn: string;
+    /** Id of the ISM policy (`LOG_RETENTION_POLICY_ID`). */
+    policyId: string;
+    /** Index patterns the policy is attached to (`retentionIndexPatterns`). */
+    indexPatterns: readonly string[];
+}
+
 export interface DomainAccessPolicyInput {
     /** ARN of the domain (see `domainArn`). */
     domainArn: string;
@@ -30,6 +40,8 @@ export interface DomainAccessPolicyInput {
     writers: readonly IndexWriter[];
     /** Principals with full HTTP access to the domain (operators, dashboards). */
     adminArns: readonly string[];
+    /** The retention Job's role: the ISM API calls that apply one policy, and nothing else. */
+    retentionManager?: RetentionManager;
 }
 
 /** HTTP methods Fluent Bit's bulk writes use. */
@@ -45,14 +57,57 @@ export function indexResources(domainArn: string, indexPrefix: string): string[]
 }
 
 /**
+ * What applying the retention policy takes, as statements without a principal: read and write that one ISM policy
+ * (GET, then PUT with its seq_no), and attach it (`add`) or move the indices on it to its new version
+ * (`change_policy`) for exactly the given index patterns. No document, index, search or cluster path: the role cannot
+ * read or write a team's logs, and only ISM, never the role, deletes an index.
+ *
+ * Limit: the patterns end in `*`, which IAM also reads as a wildcard, so `add/spark-logs-team-a-*` admits any path
+ * that starts with it (e.g. `add/spark-logs-team-a-x,other-index`). The worst such a request can do is attach the
+ * platform's own policy, or another existing policy, to indices it names.
+ */
+export function retentionManagerStatements(domainArn: string, manager: Omit<RetentionManager, "roleArn">) {
+    return [
+        {
+            Sid: "WriteRetentionPolicy",
+            Effect: "Allow",
+            Action: [...ISM_POLICY_ACTIONS],
+            Resource: [`${domainArn}/_plugins/_ism/policies/${manager.policyId}`],
+        },
+        {
+            Sid: "AttachRetentionPolicy",
+            Effect: "Allow",
+            Action: [...ISM_ATTACH_ACTIONS],
+            Resource: manager.indexPatterns.flatMap((pattern) =>
+                ISM_ATTACH_APIS.map((api) => `${domainArn}/_plugins/_ism/${api}/${pattern}`),
+            ),
+        },
+    ];
+}
+
+/** HTTP methods of reading and writing the ISM policy document. */
+export const ISM_POLICY_ACTIONS = ["es:ESHttpGet", "es:ESHttpPut"] as const;
+/** HTTP method of the ISM APIs that attach a policy to indices. */
+export const ISM_ATTACH_ACTIONS = ["es:ESHttpPost"] as const;
+/** The ISM APIs that attach the policy: to unmanaged indices, and to a new version for managed ones. */
+const ISM_ATTACH_APIS = ["add", "change_policy"] as const;
+
+/** Identity policy of the retention Job's role: the same statements as its part of the domain's policy. */
+export function retentionManagerPolicy(domainArn: string, manager: Omit<RetentionManager, "roleArn">) {
+    return { Version: "2012-10-17", Statement: retentionManagerStatements(domainArn, manager) };
+}
+
+/**
  * The domain's resource policy: admins get `es:ESHttp*` on the whole domain, each job role POST/PUT on its own
- * index and nothing else. Never a `*` principal: the principals are exactly the ARNs given.
+ * index and nothing else, the retention Job's role the ISM calls of its one policy. Never a `*` principal: the principals are exactly the ARNs given.
  */
 export function domainAccessPolicy(input: DomainAccessPolicyInput) {
     if (input.adminArns.length === 0 && input.writers.length === 0) {
         throw new Error("the log domain's access policy needs at least one admin or job role; none was given");
     }
-    for (const arn of [...input.adminArns, ...input.writers.map((w) => w.roleArn)]) {
+    const principals = [...input.adminArns, ...input.writers.map((w) => w.roleArn)];
+    if (input.retentionManager) principals.push(input.retentionManager.roleArn);
+    for (const arn of principals) {
         if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) {
             throw new Error(
                 `"${arn}" is not an IAM principal ARN; the log domain's access policy names principals by ARN`,
@@ -78,6 +133,12 @@ export function domainAccessPolicy(input: DomainAccessPolicyInput) {
             Resource: indexResources(input.domainArn, writer.indexPrefix),
         }),
     );
+    const manager = input.retentionManager;
+    if (manager) {
+        for (const statement of retentionManagerStatements(input.domainArn, manager)) {
+            statements.push({ ...statement, Principal: { AWS: manager.roleArn } });
+        }
+    }
     return { Version: "2012-10-17", Statement: statements };
 }
 

@@ -9,8 +9,30 @@ export {
     domainLogDeliveryPolicy,
     indexWritePolicy,
     INDEX_WRITE_ACTIONS,
+    ISM_ATTACH_ACTIONS,
+    ISM_POLICY_ACTIONS,
+    retentionManagerPolicy,
+    retentionManagerStatements,
 } from "./domain-access-policy";
-export type { DomainAccessPolicyInput, IndexWriter } from "./domain-access-policy";
+export type { DomainAccessPolicyInput, IndexWriter, RetentionManager } from "./domain-access-policy";
+export {
+    RETENTION_STATES,
+    RETENTION_TEMPLATE_PRIORITY,
+    retentionIndexPatterns,
+    retentionPolicy,
+    retentionPolicyProblems,
+} from "./ism-policy";
+export type { RetentionPolicyInput } from "./ism-policy";
+export {
+    CURL_IMAGE,
+    IndexRetentionJob,
+    RETENTION_NAMESPACE,
+    RETENTION_SERVICE_ACCOUNT,
+    SIGV4_PROXY_IMAGE,
+    retentionJobManifest,
+    retentionNamespaceManifest,
+} from "./index-retention";
+export type { IndexRetentionJobArgs, RetentionJobInput } from "./index-retention";
 export {
     CHUNK_SIZE_MIB,
     DEFAULT_OUTPUT_LIMITS,

@@ -1,8 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterContext } from "../cluster";
 import { createServiceLinkedRole } from "../iam";
-import { Partition, domainArn } from "../vocabulary";
+import { LOG_RETENTION_POLICY_ID, Partition, domainArn } from "../vocabulary";
 import { IndexWriter, domainAccessPolicy, domainLogDeliveryPolicy } from "./domain-access-policy";
+import { IndexRetentionJob, createRetentionRole } from "./index-retention";
+import { retentionIndexPatterns, retentionPolicyProblems } from "./ism-policy";
 import {
     DomainSizing,
     NodeGroupSize,
@@ -70,6 +73,13 @@ export interface LogDomainArgs {
      * @default false
      */
     deletionProtection?: boolean;
+    /**
+     * Delete the writers' dated indices `retentionDays` after they were created: an ISM policy that a Job in
+     * `cluster` applies (the domain is VPC-only), running as its own IRSA role that the access policy allows the ISM
+     * calls of that one policy and nothing else. Only the role, the access policy and the Job wait for the cluster.
+     * @default undefined (indices are kept until deleted by hand)
+     */
+    indexRetention?: { cluster: ClusterContext; retentionDays: number };
     /**
      * Create the account's OpenSearch service-linked role, which a VPC domain needs (the domain waits for it). Only
      * once per account: leave false when the account already has `AWSServiceRoleForAmazonOpenSearchService`. It is
@@ -186,19 +196,40 @@ export class LogDomain extends pulumi.ComponentResource {
             );
         }
 
+        // No fine-grained access control: the access policy alone (IAM, request paths) decides every request, the
+        // retention Job's ISM calls included; ISM then deletes indices as the domain's own system user.
+        const indexPrefixes = a.writers.map((w) => w.indexPrefix);
+        const retentionRole = a.indexRetention
+            ? createRetentionRole(
+                  `${name}-retention-role`,
+                  { cluster: a.indexRetention.cluster, domainArn: arn, indexPrefixes },
+                  this,
+              )
+            : undefined;
+
         // The access policy is its own resource: it names the job roles, which wait for the cluster's OIDC
         // provider, and a principal that does not exist yet can make the policy invalid. Until it is applied the
         // domain has no policy and so allows no one.
         const policy = pulumi
-            .all([arn, pulumi.all(a.writers.map((w) => w.roleArn)), pulumi.all([...a.adminArns])])
-            .apply(([domainArnValue, writerArns, adminArns]) => {
+            .all([arn, pulumi.all(a.writers.map((w) => w.roleArn)), pulumi.all([...a.adminArns]), retentionRole?.arn])
+            .apply(([domainArnValue, writerArns, adminArns, retentionRoleArn]) => {
                 const writers: IndexWriter[] = writerArns.map((roleArn, i) => ({
                     roleArn,
                     indexPrefix: a.writers[i].indexPrefix,
                 }));
-                return JSON.stringify(domainAccessPolicy({ domainArn: domainArnValue, writers, adminArns }));
+                const retentionManager =
+                    retentionRoleArn === undefined
+                        ? undefined
+                        : {
+                              roleArn: retentionRoleArn,
+                              policyId: LOG_RETENTION_POLICY_ID,
+                              indexPatterns: retentionIndexPatterns(indexPrefixes),
+                          };
+                return JSON.stringify(
+                    domainAccessPolicy({ domainArn: domainArnValue, writers, adminArns, retentionManager }),
+                );
             });
-        new aws.opensearch.DomainPolicy(
+        const accessPolicy = new aws.opensearch.DomainPolicy(
             `${name}-access-policy`,
             {
                 domainName: domain.domainName,
@@ -206,6 +237,22 @@ export class LogDomain extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        // Only the Job waits for both chains: the domain (its endpoint) and the cluster (its provider and role).
+        if (a.indexRetention && retentionRole) {
+            new IndexRetentionJob(
+                `${name}-retention`,
+                {
+                    cluster: a.indexRetention.cluster,
+                    roleArn: retentionRole.arn,
+                    domainEndpoint: domain.endpoint,
+                    retentionDays: a.indexRetention.retentionDays,
+                    indexPrefixes,
+                    accessPolicy,
+                },
+                { parent: this },
+            );
+        }
 
         this.domainName = domain.domainName;
         this.arn = domain.arn;
@@ -238,6 +285,14 @@ export function logDomainProblems(args: LogDomainArgs): string[] {
     if (!RETENTION_DAYS.includes(a.logRetentionDays)) {
         problems.push(
             `logRetentionDays is ${a.logRetentionDays}; CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}`,
+        );
+    }
+    if (a.indexRetention) {
+        problems.push(
+            ...retentionPolicyProblems({
+                retentionDays: a.indexRetention.retentionDays,
+                indexPrefixes: a.writers.map((w) => w.indexPrefix),
+            }).map((p) => `indexRetention: ${p}`),
         );
     }
     if (a.adminArns.length === 0 && a.writers.length === 0) {

@@ -28,3 +28,5 @@ export {
     teamNamespaceManifest,
 } from "./team-manifests";
 export { sparkPlatformConfigProblems } from "./config-check";
+export { podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
+export type { PodSecurityLevel } from "./pod-security";

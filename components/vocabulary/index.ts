@@ -24,10 +24,12 @@ export {
 export {
     LOG_INDEX_DATE_FORMAT,
     LOG_INDEX_PREFIX,
+    LOG_RETENTION_POLICY_ID,
     datedLogIndex,
     datedLogIndexPattern,
     domainArn,
     logIndexPrefix,
+    logIndexWildcard,
     roleArn,
 } from "./names";
 export {

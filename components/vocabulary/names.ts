@@ -42,6 +42,17 @@ export function datedLogIndexPattern(prefix: string): string {
     return `${prefix}-${DATE_WILDCARD}`;
 }
 
+/**
+ * OpenSearch wildcard of every index under a team's prefix (OpenSearch's `*`, as index patterns and the ISM API read
+ * it): its dated indices, and nothing outside the platform's `spark-logs-` indices.
+ */
+export function logIndexWildcard(prefix: string): string {
+    return `${prefix}-*`;
+}
+
+/** Id of the ISM policy that deletes the teams' dated log indices after the stack's log retention. */
+export const LOG_RETENTION_POLICY_ID = "spark-logs-retention";
+
 /** ARN of an OpenSearch domain, built from its name so policies need not wait for the domain. */
 export function domainArn(partition: string, region: string, accountId: string, domainName: string): string {
     return `arn:${partition}:es:${region}:${accountId}:domain/${domainName}`;

@@ -3,7 +3,7 @@
  * exist leaves a pod in ImagePullBackOff long after `pulumi up` reported success, so it is asked before.
  */
 import { readChartPin } from "../../components/charts";
-import { FLUENT_BIT_IMAGE } from "../../components/logging";
+import { CURL_IMAGE, FLUENT_BIT_IMAGE, SIGV4_PROXY_IMAGE } from "../../components/logging";
 import type { Settings } from "../../stack-config";
 import { emrRegistryOf, emrSparkImage } from "../../components/spark";
 import type { Check } from "./checks";
@@ -26,7 +26,7 @@ function installedCharts(settings: Settings): string[] {
 
 /**
  * Every pinned image the stack pulls: the EMR Spark image of the release (drivers, executors, the samples), the
- * Fluent Bit sidecar, and the images of the third-party charts it installs (their pins list them). The Spark
+ * Fluent Bit sidecar, the log retention Job's two, and the images of the third-party charts it installs (their pins list them). The Spark
  * Operator's own image comes with its chart from the EMR registry (the chart check covers it).
  */
 export function pinnedImages(settings: Settings): PinnedImage[] {
@@ -49,6 +49,16 @@ export function pinnedImages(settings: Settings): PinnedImage[] {
         pulledBy: "the Fluent Bit log sidecar",
         fix: "pin a published tag in components/logging/fluent-bit-sidecar.ts (FLUENT_BIT_IMAGE)",
     });
+    for (const [image, constant] of [
+        [SIGV4_PROXY_IMAGE, "SIGV4_PROXY_IMAGE"],
+        [CURL_IMAGE, "CURL_IMAGE"],
+    ] as const) {
+        images.push({
+            image,
+            pulledBy: "the Job that applies the log retention policy",
+            fix: `pin a published tag in components/logging/index-retention.ts (${constant})`,
+        });
+    }
     for (const chart of installedCharts(settings)) {
         for (const image of readChartPin(chart).images) {
             images.push({

@@ -68,6 +68,7 @@ describe("Kubernetes objects the program authors", () => {
             }
         }
         assert.deepEqual([...seen].sort(), [
+            "kubernetes:batch/v1:Job",
             "kubernetes:core/v1:ConfigMap",
             "kubernetes:core/v1:LimitRange",
             "kubernetes:core/v1:Namespace",

@@ -128,6 +128,7 @@ describe("IAM roles in the planned stacks", () => {
                 "kube-system:karpenter",
                 "kubecost:kubecost-cost-analyzer",
                 "kubecost:kubecost-prometheus-server",
+                "logging:log-retention",
             ],
             "cluster-autoscaler": [
                 "kube-system:aws-node",
@@ -135,6 +136,7 @@ describe("IAM roles in the planned stacks", () => {
                 "kube-system:ebs-csi-controller-sa",
                 "kubecost:kubecost-cost-analyzer",
                 "kubecost:kubecost-prometheus-server",
+                "logging:log-retention",
             ],
         };
         for (const { stack, mode, plan } of await allPlans()) {

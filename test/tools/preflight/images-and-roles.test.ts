@@ -3,7 +3,7 @@ import { GetRoleCommand, IAMClient, NoSuchEntityException, type Role, type Tag }
 import { mockClient } from "aws-sdk-client-mock";
 import * as assert from "node:assert/strict";
 import { readChartPin } from "../../../components/charts";
-import { FLUENT_BIT_IMAGE } from "../../../components/logging/fluent-bit-sidecar";
+import { CURL_IMAGE, FLUENT_BIT_IMAGE, SIGV4_PROXY_IMAGE } from "../../../components/logging";
 import { type Settings, parseSettings } from "../../../stack-config";
 import { type AwsClients, CHECKS, type CheckResult, runCheck } from "../../../tools/preflight/checks";
 import { IMAGE_MANIFEST_TYPES, parseImageReference } from "../../../tools/preflight/images";
@@ -109,9 +109,9 @@ const noSuchRole = (name: string) =>
 
 describe("preflight: every pinned image the stack pulls exists", () => {
     const chartImages = [...readChartPin("karpenter").images, ...readChartPin("cost-analyzer").images];
-    const allImages = [EMR_IMAGE, FLUENT_BIT_IMAGE, ...chartImages];
+    const allImages = [EMR_IMAGE, FLUENT_BIT_IMAGE, SIGV4_PROXY_IMAGE, CURL_IMAGE, ...chartImages];
 
-    it("lists the EMR image of the release, the sidecar and the images of the charts the stack installs", () => {
+    it("lists the EMR image of the release, the sidecar, the retention Job's and the images of the charts the stack installs", () => {
         const plan = preflightPlan(devSettings(), [], false);
         assert.deepEqual(
             plan.images.map((i) => i.image),
@@ -153,6 +153,17 @@ describe("preflight: every pinned image the stack pulls exists", () => {
             result.fix ?? "",
             /^set spark-platform:emrImageTag to a build the release has \(aws ecr list-images --region us-west-2 --registry-id 895885662937 --repository-name spark\/emr-7\.12\.0\)$/,
         );
+    });
+
+    it("fails on a retention Job image its registry does not have, naming the constant to fix", async () => {
+        const registry = registries(allImages.filter((i) => i !== CURL_IMAGE));
+        const result = await check("images", devSettings(), clients(registry.fetch));
+        assert.equal(result.status, "fail");
+        assert.equal(
+            result.detail,
+            `${CURL_IMAGE} does not exist in quay.io (pulled by the Job that applies the log retention policy)`,
+        );
+        assert.match(result.fix ?? "", /components\/logging\/index-retention\.ts \(CURL_IMAGE\)/);
     });
 
     it("fails on a chart image its registry does not have, naming the image and the pin to fix", async () => {
