@@ -456,7 +456,7 @@ describe("GitHub workflows", () => {
         assert.ok(cost > 0, "the cost difference goes into the stack's verdict file");
         assert.ok(cost < policy.indexOf('cat "$RUNNER_TEMP/policy-$stack.md" >> "$GITHUB_STEP_SUMMARY"'));
         assert.ok(
-            offline.steps.indexOf(base as Step) > offline.steps.findIndex((s) => s.run === "npm test"),
+            offline.steps.indexOf(base) > offline.steps.findIndex((s) => s.run === "npm test"),
             "nothing of the base branch is on disk while the change's tests and lint run",
         );
     });

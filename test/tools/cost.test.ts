@@ -18,7 +18,20 @@ import { readProject, readStackConfig } from "../../tools/plan/stack-config";
 import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
 
 /** The table as plain YAML, read independently of the estimator. */
-const table = parse(readFileSync(PRICE_TABLE_FILE, "utf8"));
+interface RawTable {
+    spotFractionOfOnDemand: number;
+    regions: Record<string, RawRegion>;
+}
+interface RawRegion {
+    eks: { clusterHour: number };
+    natGatewayHour: number;
+    kmsKeyMonth: number;
+    cloudwatchLogs: { ingestGiB: number };
+    amp: { per10MSamples: number; storeGiBMonth: number };
+    opensearch: { gp3GiBMonth: number; instanceHour: Record<string, number> };
+    ec2: Record<string, [number, number, number]>;
+}
+const table = parse(readFileSync(PRICE_TABLE_FILE, "utf8")) as RawTable;
 const oregon = table.regions["us-west-2"];
 const H = 730;
 const ec2 = (type: string): number => oregon.ec2[type][2];
@@ -55,7 +68,9 @@ describe("the offline cost estimate", () => {
         assert.deepEqual(Object.keys(read.regions).sort(), ["us-east-1", "us-west-2"]);
         assert.ok(read.confirmed.length > 0);
         for (const confirmed of read.confirmed) {
-            const value = confirmed.split(".").reduce((v: Record<string, unknown>, k) => v?.[k] as never, oregon);
+            const value = confirmed
+                .split(".")
+                .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], oregon);
             assert.equal(typeof value, "number", `confirmed ${confirmed} names no price of the table`);
         }
     });

@@ -39,8 +39,13 @@ function signed(n: number, format: (n: number) => string): string {
 }
 
 /** Rows of the comparison: name → [base, head] values, each absent where that side has no such row. */
-function rows(estimate: CostEstimate): Map<string, { value: number; format: (n: number) => string }> {
-    const out = new Map<string, { value: number; format: (n: number) => string }>();
+interface Row {
+    readonly value: number;
+    readonly format: (n: number) => string;
+}
+
+function rows(estimate: CostEstimate): Map<string, Row> {
+    const out = new Map<string, Row>();
     if (!estimate.covered) return out;
     out.set("**idle, per month**", { value: estimate.idleMonthly, format: money });
     for (const l of estimate.idle) out.set(l.item, { value: l.monthly, format: money });
@@ -65,7 +70,7 @@ function rows(estimate: CostEstimate): Map<string, { value: number; format: (n: 
 export function costDiffMarkdown(stack: string, base: CostEstimate | undefined, head: CostEstimate): string {
     const out = [`#### Estimated cost of \`${stack}\``, ""];
     if (!head.covered) return `${[...out, `No estimate: ${head.reason}.`].join("\n")}\n`;
-    const before = base === undefined ? new Map() : rows(base);
+    const before = base === undefined ? new Map<string, Row>() : rows(base);
     const after = rows(head);
     out.push("| | base | this change | difference |", "| --- | ---: | ---: | ---: |");
     for (const [name, h] of after) {
