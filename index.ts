@@ -19,6 +19,7 @@ import {
     platformBucketName as bucketNameOf,
     roleArn,
 } from "./components/vocabulary";
+import { PlatformAlerts } from "./components/alerts";
 import { AutoscalerArgs, ClusterAutoscaler, Karpenter } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
 import { createServiceLinkedRole } from "./components/iam";
@@ -341,6 +342,22 @@ const kubecost = new Kubecost(
     { providers: { aws: awsProvider } },
 );
 
+// Alerts: failed EMR job runs and a log domain in trouble, on one encrypted topic. The alarms name the domain without
+// waiting for it; the job-failure rule waits for the teams' virtual clusters.
+const alerts = new PlatformAlerts(
+    "alerts",
+    {
+        namePrefix: settings.namePrefix,
+        partition,
+        region: settings.aws.region,
+        accountId: account.accountId,
+        emailSubscriptions: settings.alerts.emailSubscriptions,
+        emrVirtualClusterIds: emrTeams.map((t) => t.virtualClusterId),
+        logDomain: { domainName: logDomainNameOfStack, volumeSizeGiB: settings.opensearch.volumeSizeGiB },
+    },
+    { providers: { aws: awsProvider } },
+);
+
 export const region = settings.aws.region;
 export const autoscaler = settings.cluster.autoscaler;
 export const vpcId = network.vpcId;
@@ -378,6 +395,8 @@ export const ampWorkspace = {
     queryUrl: kubecost.workspaceUrl,
     remoteWriteUrl: kubecost.remoteWriteUrl,
 };
+/** SNS topic of the stack's alerts (failed EMR job runs, log domain alarms): subscribe chat or paging to it. */
+export const alertTopicArn = alerts.topicArn;
 /** Opens the Kubecost UI on http://localhost:9090. */
 export const kubecostPortForward = kubecost.portForwardCommand;
 /** What a team needs to run Spark jobs the day the stack is up. */

@@ -55,6 +55,7 @@ export const SETTING_KEYS = [
     "opensearchLogRetentionDays",
     "opensearchAdminArns",
     "opensearchCreateServiceLinkedRole",
+    "alertEmails",
     "fluentBitInitialWaitSeconds",
     // Object-valued, so not declared in Pulumi.yaml (its config schema cannot type objects).
     "teams",

@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader, RawConfig } from "./config-reader";
 import { InvalidConfigError } from "./invalid-config-error";
+import { AlertSettings, readAlerts } from "./sections/alerts";
 import { reportUnknownKeys } from "./setting-keys";
 import { AwsSettings, readAws } from "./sections/aws";
 import { CapacitySettings, readCapacity } from "./sections/capacity";
@@ -46,6 +47,8 @@ export interface Settings {
     readonly capacity: CapacitySettings;
     /** EMR on EKS job execution: the platform bucket and log retention (the `emr*` keys). */
     readonly emr: EmrSettings;
+    /** Who gets the platform's alerts. */
+    readonly alerts: AlertSettings;
 }
 
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
@@ -68,6 +71,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const tags = readTags(r);
     const capacity = readCapacity(r);
     const emr = readEmr(r);
+    const alerts = readAlerts(r);
     // Any stack name Pulumi accepts works: every AWS name derived from it is fitted to its limits
     // (components/vocabulary/stack-names.ts).
     if (
@@ -81,7 +85,8 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         !logForwarding ||
         !tags ||
         !capacity ||
-        !emr
+        !emr ||
+        !alerts
     ) {
         throw new InvalidConfigError(r.errors);
     }
@@ -99,6 +104,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         tags,
         capacity,
         emr,
+        alerts,
     };
 }
 

@@ -41,6 +41,12 @@ export const NAME_RULES = {
     sqsQueue: { max: 80, allowed: /[A-Za-z0-9_-]/, lowercase: false },
     /** Amazon Managed Prometheus workspace alias: 1–100. */
     ampWorkspaceAlias: { max: 100, allowed: /[A-Za-z0-9_.-]/, lowercase: false },
+    /** SNS standard topic: 1–256, letters, digits, `-`, `_`. */
+    snsTopic: { max: 256, allowed: /[A-Za-z0-9_-]/, lowercase: false },
+    /** EventBridge rule: 1–64, `[\.\-_A-Za-z0-9]`. */
+    eventRule: { max: 64, allowed: /[.\-_A-Za-z0-9]/, lowercase: false },
+    /** CloudWatch alarm: 1–255 printable characters; kept to the stack's usual ones. */
+    cloudwatchAlarm: { max: 255, allowed: /[A-Za-z0-9_.-]/, lowercase: false },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -120,4 +126,19 @@ export function interruptionQueueName(clusterName: string): string {
 /** Kubecost's AMP workspace alias (and its log group's prefix): `<project>-<stack>-kubecost`. */
 export function kubecostWorkspaceAlias(project: string, stack: string): string {
     return fitName("ampWorkspaceAlias", `${project}-${stack}`, "-kubecost");
+}
+
+/** The stack's alert topic: `<namePrefix>-alerts`. */
+export function alertTopicName(namePrefix: string): string {
+    return fitName("snsTopic", namePrefix, "-alerts");
+}
+
+/** An EventBridge rule of the stack: `<namePrefix>-<what>`. */
+export function eventRuleName(namePrefix: string, what: string): string {
+    return fitName("eventRule", namePrefix, `-${what}`);
+}
+
+/** A CloudWatch alarm of the stack: `<namePrefix>-<what>`. */
+export function alarmName(namePrefix: string, what: string): string {
+    return fitName("cloudwatchAlarm", namePrefix, `-${what}`);
 }

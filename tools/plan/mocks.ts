@@ -193,6 +193,15 @@ const BUILDERS: Record<string, OutputBuilder> = {
         const name = physicalName(ctx);
         return { id: name, state: { name, arn: ctx.arn("events", `rule/${name}`) } };
     },
+    "aws:sns/topic:Topic": (ctx) => {
+        const name = physicalName(ctx);
+        const arn = ctx.arn("sns", name);
+        return { id: arn, state: { name, arn } };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (ctx) => {
+        const name = physicalName(ctx);
+        return { id: name, state: { name, arn: ctx.arn("cloudwatch", `alarm:${name}`) } };
+    },
     "aws:sqs/queue:Queue": (ctx) => {
         const name = physicalName(ctx);
         const url = `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${name}`;

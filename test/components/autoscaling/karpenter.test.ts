@@ -9,7 +9,7 @@ import {
 import { readChartPin } from "../../../components/charts";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { STACKS, planOf } from "../cluster/plan-fixtures";
+import { STACKS, belongsToAutoscaler, planOf } from "../cluster/plan-fixtures";
 import { nonEmpty } from "../../support/non-empty";
 import { jsonInput, ofType, one } from "../../support/plan-queries";
 
@@ -231,7 +231,10 @@ describe("Karpenter", () => {
 
         it("routes all five interruption event kinds to the queue", () => {
             const queue = one(plans.prod, "aws:sqs/queue:Queue");
-            const rules = ofType(plans.prod, "aws:cloudwatch/eventRule:EventRule");
+            // Karpenter's own rules (the stack has other rules, e.g. its alerts').
+            const rules = ofType(plans.prod, "aws:cloudwatch/eventRule:EventRule").filter((r) =>
+                belongsToAutoscaler(plans.prod, r),
+            );
             const targets = ofType(plans.prod, "aws:cloudwatch/eventTarget:EventTarget");
             const patterns = rules.map(
                 (r) => JSON.parse(String(r.inputs.eventPattern)) as { source: string[]; "detail-type": string[] },

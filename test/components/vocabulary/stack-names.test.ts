@@ -29,6 +29,8 @@ const AWS_NAME_RULES: Record<string, Record<string, { min?: number; max: number;
     "aws:cloudwatch/eventRule:EventRule": { name: { max: 64, pattern: /^[.\-_A-Za-z0-9]+$/ } },
     "aws:emrcontainers/virtualCluster:VirtualCluster": { name: { max: 64, pattern: /^[.\-_/#A-Za-z0-9]+$/ } },
     "aws:sqs/queue:Queue": { name: { max: 80, pattern: /^[A-Za-z0-9_-]+$/ } },
+    "aws:sns/topic:Topic": { name: { max: 256, pattern: /^[A-Za-z0-9_-]+$/ } },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { name: { max: 255 } },
     "aws:amp/workspace:Workspace": { alias: { max: 100 } },
     "aws:ec2/securityGroup:SecurityGroup": { name: { max: 255 } },
     // The group EKS creates for a node group (its name comes from the node group's): 1–255.

@@ -1,0 +1,89 @@
+/** The alert topic's resource policy and its key's policy, as pure functions so tests can read them without mocks. */
+import type { Partition } from "../vocabulary";
+
+/** The services that publish alerts to the topic. */
+export const ALERT_PUBLISHERS = {
+    /** EventBridge, for the rule on failed EMR job runs. */
+    eventBridge: "events.amazonaws.com",
+    /** CloudWatch, for the alarms on the log domain. */
+    cloudWatch: "cloudwatch.amazonaws.com",
+} as const;
+
+export interface AlertTopicPolicyInput {
+    partition: Partition;
+    region: string;
+    accountId: string;
+    topicArn: string;
+    /** ARNs of the EventBridge rules that publish to the topic; no other rule may. */
+    eventRuleArns: readonly string[];
+    /** Names of the stack's alarms that publish to the topic; no other alarm may. */
+    alarmNames: readonly string[];
+}
+
+/**
+ * Exactly the stack's EventBridge rules and CloudWatch alarms may publish, each named by its source ARN (and the
+ * stack's account), so no other rule, alarm or account can post to the platform's alert inboxes. The account's own IAM
+ * principals need no statement: in the topic's account an identity policy alone authorises them.
+ */
+export function alertTopicPolicy(input: AlertTopicPolicyInput) {
+    const { partition, region, accountId, topicArn } = input;
+    if (input.eventRuleArns.length === 0) throw new Error("alert topic policy: no EventBridge rule publishes to it");
+    const plain = input.alarmNames.find((n) => !/^[A-Za-z0-9_.-]+$/.test(n));
+    if (plain !== undefined) throw new Error(`alert topic policy: alarm name "${plain}" is not a plain name`);
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "StackEventRulesPublish",
+                Effect: "Allow",
+                Principal: { Service: ALERT_PUBLISHERS.eventBridge },
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: { ArnEquals: { "aws:SourceArn": [...input.eventRuleArns] } },
+            },
+            {
+                Sid: "StackAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: ALERT_PUBLISHERS.cloudWatch },
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: {
+                    ArnEquals: {
+                        "aws:SourceArn": input.alarmNames.map(
+                            (name) => `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}`,
+                        ),
+                    },
+                    StringEquals: { "aws:SourceAccount": accountId },
+                },
+            },
+        ],
+    };
+}
+
+/**
+ * The alert topic's own key: the account administers it, and the publishing services may make and read data keys,
+ * which SNS needs from them to store a message encrypted (SNS developer guide, "Enable compatibility between event
+ * sources from AWS services and encrypted topics"). Its own key, not the platform key, so that key's policy keeps
+ * naming CloudWatch Logs alone; who may publish is decided by the topic policy.
+ */
+export function alertKeyPolicy(input: { partition: Partition; accountId: string }) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministersKey",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${input.partition}:iam::${input.accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "AlertPublishersEncrypt",
+                Effect: "Allow",
+                Principal: { Service: Object.values(ALERT_PUBLISHERS) },
+                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                Resource: "*",
+            },
+        ],
+    };
+}

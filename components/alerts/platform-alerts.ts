@@ -1,0 +1,145 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Partition, alarmName, alertTopicName, eventRuleName, kmsAliasName } from "../vocabulary";
+import { alertKeyPolicy, alertTopicPolicy } from "./alert-policies";
+import { EMR_JOB_FAILURE_MESSAGE, emrJobFailurePattern } from "./emr-job-failures";
+import { logDomainAlarms, logDomainDimensions } from "./log-domain-alarms";
+
+export interface PlatformAlertsArgs {
+    /** `spark-<stack>`: the head of the topic, rule and alarm names. */
+    namePrefix: string;
+    partition: Partition;
+    region: string;
+    accountId: pulumi.Input<string>;
+    /** Addresses that get every alert by e-mail (each confirms its subscription once). */
+    emailSubscriptions: readonly string[];
+    /** The teams' EMR virtual clusters; a failed job run in any of them is an alert. */
+    emrVirtualClusterIds: pulumi.Input<string>[];
+    /**
+     * The log domain, by name: the alarms watch its metrics without waiting for the domain itself (an alarm on a
+     * metric that does not exist yet is valid), so they never hold up the domain's 15–30 minutes.
+     */
+    logDomain: { domainName: string; volumeSizeGiB: number };
+}
+
+/**
+ * Where the platform tells people something is wrong: one KMS-encrypted SNS topic per stack, fed by an EventBridge
+ * rule on the teams' failed EMR job runs and by CloudWatch alarms on the log domain (README "Alerts" has a runbook
+ * line for each).
+ */
+export class PlatformAlerts extends pulumi.ComponentResource {
+    /** The alert topic: subscribe further endpoints (chat, paging) to it. */
+    readonly topicArn: pulumi.Output<string>;
+    /** Names of the alarms on the log domain. */
+    readonly alarmNames: pulumi.Output<string>[];
+
+    constructor(name: string, args: PlatformAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark:alerts:PlatformAlerts", name, {}, opts);
+        const child = { parent: this };
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `${args.namePrefix}: encryption at rest of the platform's alerts`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 7,
+                policy: pulumi
+                    .output(args.accountId)
+                    .apply((accountId) => JSON.stringify(alertKeyPolicy({ partition: args.partition, accountId }))),
+            },
+            child,
+        );
+        new aws.kms.Alias(
+            `${name}-key-alias`,
+            { name: kmsAliasName(args.namePrefix, "alerts"), targetKeyId: key.keyId },
+            child,
+        );
+        const topic = new aws.sns.Topic(
+            `${name}-topic`,
+            { name: alertTopicName(args.namePrefix), kmsMasterKeyId: key.arn },
+            child,
+        );
+        for (const [i, address] of args.emailSubscriptions.entries()) {
+            new aws.sns.TopicSubscription(
+                `${name}-email-${i}`,
+                { topic: topic.arn, protocol: "email", endpoint: address },
+                child,
+            );
+        }
+
+        const domainAlarms = logDomainAlarms({ volumeSizeGiB: args.logDomain.volumeSizeGiB });
+        const jobFailures = new aws.cloudwatch.EventRule(
+            `${name}-emr-job-failed`,
+            {
+                name: eventRuleName(args.namePrefix, "emr-job-failed"),
+                description: "A job run of the stack's EMR virtual clusters failed",
+                eventPattern: pulumi
+                    .all(args.emrVirtualClusterIds)
+                    .apply((ids) => JSON.stringify(emrJobFailurePattern(ids))),
+            },
+            child,
+        );
+        const topicPolicy = new aws.sns.TopicPolicy(
+            `${name}-topic-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi
+                    .all([args.accountId, topic.arn, jobFailures.arn])
+                    .apply(([accountId, topicArn, ruleArn]) =>
+                        JSON.stringify(
+                            alertTopicPolicy({
+                                partition: args.partition,
+                                region: args.region,
+                                accountId,
+                                topicArn,
+                                eventRuleArns: [ruleArn],
+                                alarmNames: domainAlarms.map((alarm) => alarmName(args.namePrefix, alarm.key)),
+                            }),
+                        ),
+                    ),
+            },
+            child,
+        );
+        // The target only once EventBridge may publish: a rule that fires before the policy exists loses its alert.
+        new aws.cloudwatch.EventTarget(
+            `${name}-emr-job-failed-target`,
+            {
+                rule: jobFailures.name,
+                arn: topic.arn,
+                inputTransformer: {
+                    inputPaths: { ...EMR_JOB_FAILURE_MESSAGE.inputPaths },
+                    inputTemplate: EMR_JOB_FAILURE_MESSAGE.inputTemplate,
+                },
+            },
+            { parent: this, dependsOn: [topicPolicy] },
+        );
+
+        const dimensions = pulumi
+            .output(args.accountId)
+            .apply((accountId) => logDomainDimensions(args.logDomain.domainName, accountId));
+        this.alarmNames = [];
+        for (const alarm of domainAlarms) {
+            const metricAlarm = new aws.cloudwatch.MetricAlarm(
+                `${name}-${alarm.key}`,
+                {
+                    name: alarmName(args.namePrefix, alarm.key),
+                    alarmDescription: alarm.description,
+                    namespace: "AWS/ES",
+                    metricName: alarm.metricName,
+                    dimensions,
+                    statistic: alarm.statistic,
+                    period: alarm.periodSeconds,
+                    evaluationPeriods: alarm.evaluationPeriods,
+                    comparisonOperator: alarm.comparisonOperator,
+                    threshold: alarm.threshold,
+                    alarmActions: [topic.arn],
+                    okActions: [topic.arn],
+                },
+                { parent: this, dependsOn: [topicPolicy] },
+            );
+            this.alarmNames.push(metricAlarm.name);
+        }
+
+        this.topicArn = topic.arn;
+        this.registerOutputs({ topicArn: this.topicArn });
+    }
+}

@@ -1,0 +1,223 @@
+/**
+ * Alerts reach people, and only the stack's own sources can raise them: the topic policy under an independent IAM
+ * engine, the alarms against the OpenSearch guide's recommendations, the job-failure rule against sample events, and
+ * the whole program's plan wired end to end.
+ */
+import * as assert from "node:assert/strict";
+import {
+    ALERT_PUBLISHERS,
+    alertKeyPolicy,
+    alertTopicPolicy,
+    emrJobFailurePattern,
+    logDomainAlarms,
+} from "../../../components/alerts";
+import { parseSettings } from "../../../stack-config";
+import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
+import { evaluatePermission } from "../../support/iam-simulation";
+import { waitsFor } from "../../support/plan-graph";
+import { ofType } from "../../support/plan-queries";
+
+const ACCOUNT = "111111111111";
+const TOPIC = `arn:aws:sns:us-west-2:${ACCOUNT}:spark-dev-alerts`;
+const RULE = `arn:aws:events:us-west-2:${ACCOUNT}:rule/spark-dev-emr-job-failed`;
+const ALARM = "spark-dev-logs-cluster-red";
+const alarmArn = (account: string, name: string) => `arn:aws:cloudwatch:us-west-2:${account}:alarm:${name}`;
+
+const topicPolicy = alertTopicPolicy({
+    partition: "aws",
+    region: "us-west-2",
+    accountId: ACCOUNT,
+    topicArn: TOPIC,
+    eventRuleArns: [RULE],
+    alarmNames: [ALARM],
+});
+
+function publish(principal: string, context: Record<string, string>) {
+    return evaluatePermission({
+        principal,
+        action: "sns:Publish",
+        resource: TOPIC,
+        accountId: ACCOUNT,
+        identityPolicies: {},
+        resourcePolicy: topicPolicy,
+        context,
+    });
+}
+
+/** EventBridge's matching for patterns of literal lists: every key present, its value one of the listed. */
+function matchesPattern(pattern: unknown, event: unknown): boolean {
+    if (Array.isArray(pattern)) return pattern.includes(event);
+    if (typeof pattern !== "object" || pattern === null) return false;
+    if (typeof event !== "object" || event === null) return false;
+    return Object.entries(pattern).every(([k, v]) => matchesPattern(v, (event as Record<string, unknown>)[k]));
+}
+
+describe("alerts (components/alerts)", () => {
+    describe("who may publish to the alert topic", () => {
+        it("the stack's job-failure rule and its alarms, each by its own ARN", async () => {
+            assert.equal(await publish(ALERT_PUBLISHERS.eventBridge, { "aws:SourceArn": RULE }), "Allowed");
+            assert.equal(
+                await publish(ALERT_PUBLISHERS.cloudWatch, {
+                    "aws:SourceArn": alarmArn(ACCOUNT, ALARM),
+                    "aws:SourceAccount": ACCOUNT,
+                }),
+                "Allowed",
+            );
+        });
+
+        it("no other rule, no other alarm, no other account's alarm and no other service", async () => {
+            const otherRule = `arn:aws:events:us-west-2:${ACCOUNT}:rule/someone-elses`;
+            assert.equal(
+                await publish(ALERT_PUBLISHERS.eventBridge, { "aws:SourceArn": otherRule }),
+                "ImplicitlyDenied",
+            );
+            // Another stack whose alarm names start like ours ("dev-logs": spark-dev-logs-logs-cluster-red).
+            for (const [account, name] of [
+                [ACCOUNT, "spark-dev-logs-logs-cluster-red"],
+                ["222222222222", ALARM],
+            ]) {
+                assert.equal(
+                    await publish(ALERT_PUBLISHERS.cloudWatch, {
+                        "aws:SourceArn": alarmArn(account, name),
+                        "aws:SourceAccount": account,
+                    }),
+                    "ImplicitlyDenied",
+                    `${account} ${name}`,
+                );
+            }
+            assert.equal(await publish("s3.amazonaws.com", { "aws:SourceArn": RULE }), "ImplicitlyDenied");
+        });
+
+        it("lets exactly the publishers use the topic's key, and the account administer it", () => {
+            const policy = alertKeyPolicy({ partition: "aws-cn", accountId: ACCOUNT });
+            assert.deepEqual(
+                policy.Statement.map((s) => [s.Principal, s.Action]),
+                [
+                    [{ AWS: `arn:aws-cn:iam::${ACCOUNT}:root` }, "kms:*"],
+                    [
+                        { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+                        ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    ],
+                ],
+            );
+        });
+    });
+
+    describe("the alarms on the log domain (OpenSearch developer guide, recommended alarms)", () => {
+        it("raise free storage at a quarter of each node's volume, in MiB", () => {
+            const threshold = (gib: number) =>
+                logDomainAlarms({ volumeSizeGiB: gib }).find((a) => a.metricName === "FreeStorageSpace")?.threshold;
+            assert.equal(threshold(20), 5120); // 20 GiB × 1024 MiB × 25 %
+            assert.equal(threshold(100), 25600);
+            assert.throws(() => logDomainAlarms({ volumeSizeGiB: 0 }), /volumeSizeGiB 0 is not a whole number/);
+        });
+
+        it("watch red status, blocked writes and JVM memory pressure as the guide recommends", () => {
+            const byMetric = Object.fromEntries(
+                logDomainAlarms({ volumeSizeGiB: 20 }).map((a) => [
+                    a.metricName,
+                    [a.statistic, a.periodSeconds, a.evaluationPeriods, a.comparisonOperator, a.threshold],
+                ]),
+            );
+            assert.deepEqual(byMetric, {
+                "ClusterStatus.red": ["Maximum", 60, 1, "GreaterThanOrEqualToThreshold", 1],
+                FreeStorageSpace: ["Minimum", 60, 1, "LessThanOrEqualToThreshold", 5120],
+                ClusterIndexWritesBlocked: ["Maximum", 300, 1, "GreaterThanOrEqualToThreshold", 1],
+                JVMMemoryPressure: ["Maximum", 60, 3, "GreaterThanOrEqualToThreshold", 95],
+            });
+        });
+    });
+
+    describe("the rule on failed EMR job runs", () => {
+        const event = (state: string, virtualClusterId: string, detailType = "EMR Job Run State Change") => ({
+            source: "aws.emr-containers",
+            "detail-type": detailType,
+            detail: { id: "000000031", name: "nightly", state, virtualClusterId },
+        });
+        const pattern = emrJobFailurePattern(["vc-data-eng", "vc-ml"]);
+
+        it("matches a failed run in any of the stack's virtual clusters", () => {
+            assert.ok(matchesPattern(pattern, event("FAILED", "vc-data-eng")));
+            assert.ok(matchesPattern(pattern, event("FAILED", "vc-ml")));
+        });
+
+        it("ignores other states, other virtual clusters and other events", () => {
+            assert.ok(!matchesPattern(pattern, event("COMPLETED", "vc-data-eng")));
+            assert.ok(!matchesPattern(pattern, event("CANCELLED", "vc-data-eng")));
+            assert.ok(!matchesPattern(pattern, event("FAILED", "vc-another-stack")));
+            assert.ok(!matchesPattern(pattern, event("FAILED", "vc-ml", "EMR Job Run New Driver Attempt")));
+            assert.throws(() => emrJobFailurePattern([]), /no virtual cluster to watch/);
+        });
+    });
+
+    describe("in the planned program", function () {
+        this.timeout(120_000);
+        const emails = ["spark-oncall@example.com", "data-eng@example.com"];
+        const plan = () => planFixture({ stack: "dev", configOverrides: { alertEmails: emails } });
+
+        it("encrypts one topic with its own key and subscribes every alertEmails address", async () => {
+            const p = await plan();
+            const [topic] = ofType(p, "aws:sns/topic:Topic");
+            const keys = ofType(p, "aws:kms/key:Key").filter((k) => k.parent?.endsWith("PlatformAlerts::alerts"));
+            assert.equal(keys.length, 1);
+            assert.equal(topic.inputs.kmsMasterKeyId, keys[0].outputs.arn);
+            assert.equal(p.outputs.alertTopicArn, topic.outputs.arn);
+            const subscriptions = ofType(p, "aws:sns/topicSubscription:TopicSubscription");
+            assert.deepEqual(
+                subscriptions.map((s) => [s.inputs.topic, s.inputs.protocol, s.inputs.endpoint]),
+                emails.map((e) => [topic.outputs.arn, "email", e]),
+            );
+        });
+
+        it("watches every team's virtual cluster and the stack's log domain, sending to the topic", async () => {
+            const p = await plan();
+            const [topic] = ofType(p, "aws:sns/topic:Topic");
+            const teams = p.outputs.sparkTeamOutputs as Record<string, { virtualClusterId: string }>;
+            assert.ok(Object.keys(teams).length > 0);
+            const [rule] = ofType(p, "aws:cloudwatch/eventRule:EventRule").filter((r) =>
+                r.parent?.endsWith("PlatformAlerts::alerts"),
+            );
+            assert.deepEqual(
+                JSON.parse(String(rule.inputs.eventPattern)),
+                emrJobFailurePattern(Object.values(teams).map((t) => t.virtualClusterId)),
+            );
+            const [target] = ofType(p, "aws:cloudwatch/eventTarget:EventTarget").filter((t) =>
+                t.parent?.endsWith("PlatformAlerts::alerts"),
+            );
+            assert.equal(target.inputs.arn, topic.outputs.arn);
+            const [domain] = ofType(p, "aws:opensearch/domain:Domain");
+            const alarms = ofType(p, "aws:cloudwatch/metricAlarm:MetricAlarm");
+            assert.equal(alarms.length, 4);
+            for (const alarm of alarms) {
+                assert.deepEqual(alarm.inputs.dimensions, {
+                    DomainName: domain.inputs.domainName,
+                    ClientId: p.account.accountId,
+                });
+                assert.deepEqual(
+                    [alarm.inputs.alarmActions, alarm.inputs.okActions],
+                    [[topic.outputs.arn], [topic.outputs.arn]],
+                );
+                // The alarms name the domain; they never wait for its 15-30 minutes.
+                assert.ok(!waitsFor(p, alarm).has(domain.urn), String(alarm.inputs.name));
+            }
+            // The topic policy admits exactly these alarms.
+            const [policy] = ofType(p, "aws:sns/topicPolicy:TopicPolicy");
+            const statement = JSON.parse(String(policy.inputs.policy)).Statement[1];
+            assert.deepEqual(
+                [...statement.Condition.ArnEquals["aws:SourceArn"]].sort(),
+                alarms.map((a) => a.outputs.arn).sort(),
+            );
+        });
+
+        it("refuses an alertEmails entry that is not an address, with one line", () => {
+            const raw = fixtureStackConfig("dev");
+            raw.set("spark-platform:alertEmails", JSON.stringify(["oncall@example.com", "#spark-alerts"]));
+            assert.throws(
+                () => parseSettings(raw, "spark-platform", "dev"),
+                (e: Error) =>
+                    e.message ===
+                    'invalid stack config: spark-platform:alertEmails: "#spark-alerts" is not an e-mail address (name@example.com); subscribe other endpoints to the alertTopicArn output',
+            );
+        });
+    });
+});
