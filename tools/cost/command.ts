@@ -8,9 +8,9 @@ import { InvalidConfigError, parseSettings } from "../../stack-config";
 import { type CommandIo, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
 import { PROJECT_DIR } from "../plan/plan";
 import { StackConfigError, StackFileMissingError, readProject, readStackConfig } from "../plan/stack-config";
-import { type CostEstimate, estimateCost } from "./estimate";
-import { costDiffMarkdown, formatCostEstimate } from "./format";
-import { readPriceTable } from "./price-table";
+import { type CostEstimate, estimateCost } from "../cost-estimate/estimate";
+import { costDiffMarkdown, formatCostEstimate } from "../cost-estimate/format";
+import { readPriceTable } from "../cost-estimate/price-table";
 
 export const COST_USAGE = `usage: npm run cost -- --stack <name> [--stack-dir <folder>] [--base <checkout>]
 

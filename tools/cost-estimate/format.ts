@@ -23,7 +23,7 @@ export function formatCostEstimate(estimate: CostEstimate): string {
     if (!estimate.covered) return `Estimated cost: none: ${estimate.reason}.\n`;
     const width = Math.max(...estimate.idle.map((l) => l.item.length));
     const lines = [
-        `Estimated cost (an estimate from tools/cost/prices.yaml, ${estimate.region} prices read ${estimate.read}):`,
+        `Estimated cost (an estimate from tools/cost-estimate/prices.yaml, ${estimate.region} prices read ${estimate.read}):`,
         `  idle, per month: ${money(estimate.idleMonthly)}`,
         ...estimate.idle.map((l) => `    ${l.item.padEnd(width)}  ${money(l.monthly).padStart(10)}  ${l.basis}`),
         `  Spark pools, cheapest instance type of each (Spot = on-demand × ${estimate.spotFraction}, an estimate):`,
@@ -86,7 +86,7 @@ export function costDiffMarkdown(stack: string, base: CostEstimate | undefined, 
     if (base === undefined) out.push("The base branch has no such stack: everything is new.");
     else if (!base.covered) out.push(`The base branch's stack has no estimate: ${base.reason}.`);
     out.push(
-        `An estimate from tools/cost/prices.yaml (${head.region} prices read ${head.read}); Spot figures are ` +
+        `An estimate from tools/cost-estimate/prices.yaml (${head.region} prices read ${head.read}); Spot figures are ` +
             `on-demand × ${head.spotFraction}. Assumes ${head.assumptions.join("; ")}.`,
     );
     return `${out.join("\n")}\n`;

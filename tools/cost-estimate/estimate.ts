@@ -1,5 +1,5 @@
 /**
- * The offline cost estimate of a stack, from its settings and the price table (tools/cost/prices.yaml): what the
+ * The offline cost estimate of a stack, from its settings and the price table (tools/cost-estimate/prices.yaml): what the
  * stack costs a month while no Spark job runs, and what each Spark pool costs per vCPU-hour and GiB-hour of the
  * cheapest instance type it may launch. A stack in a region or with an instance type the table does not hold gets
  * the reason instead of a number.

@@ -1,5 +1,5 @@
 /**
- * The price table of the offline cost estimate (tools/cost/prices.yaml): read once, shape-checked, typed.
+ * The price table of the offline cost estimate (tools/cost-estimate/prices.yaml): read once, shape-checked, typed.
  */
 import * as path from "node:path";
 import { isRecord, readYamlFile } from "../cli";
