@@ -99,7 +99,8 @@ export function retentionManagerPolicy(domainArn: string, manager: Omit<Retentio
 
 /**
  * The domain's resource policy: admins get `es:ESHttp*` on the whole domain, each job role POST/PUT on its own
- * index and nothing else, the retention Job's role the ISM calls of its one policy. Never a `*` principal: the principals are exactly the ARNs given.
+ * index and nothing else, the retention Job's role the ISM calls of its one policy. Never a `*` principal: the
+ * principals are exactly the ARNs given.
  */
 export function domainAccessPolicy(input: DomainAccessPolicyInput) {
     if (input.adminArns.length === 0 && input.writers.length === 0) {

@@ -29,8 +29,8 @@ export interface OpenSearchSettings {
 /** How the Fluent Bit sidecar of every Spark pod follows the Spark container (the `fluentBit*` keys). */
 export interface LogForwardingSettings {
     /**
-     * How long the sidecar waits for the Spark container's first heartbeat before it stops (`fluentBitInitialWaitSeconds`):
-     * long enough for a cold pull of the Spark image, or the pod's logs are lost.
+     * How long the sidecar waits for the Spark container's first heartbeat before it stops
+     * (`fluentBitInitialWaitSeconds`): long enough for a cold pull of the Spark image, or the pod's logs are lost.
      */
     readonly sidecarInitialWaitSeconds: number;
 }

@@ -172,6 +172,24 @@ describe("Kubecost chart values", () => {
         });
     }
 
+    it("must list in pin.yaml, for preflight, the images these values pull instead of the chart's defaults", () => {
+        const pinned = readChartPin("cost-analyzer").images;
+        const pulled = [
+            String(at(merged, "sigV4Proxy.image")),
+            `${String(at(merged, "prometheus.server.image.repository"))}:${String(at(merged, "prometheus.server.image.tag"))}`,
+        ];
+        for (const image of pulled) assert.ok(pinned.includes(image), `pin.yaml does not list ${image}`);
+        // The chart renders the config reloader only when it is enabled, which these values leave off.
+        assert.notEqual(at(merged, "prometheus.configmapReload.prometheus.enabled"), true);
+        for (const image of pinned) assert.doesNotMatch(image, /(^|:)latest$/, "an overridden default");
+        const pulledRepositories = new Set(pulled.map((i) => i.slice(0, i.lastIndexOf(":"))));
+        assert.equal(
+            pinned.filter((i) => pulledRepositories.has(i.slice(0, i.lastIndexOf(":")))).length,
+            pulled.length,
+            "one tag per repository: no stale pin of an image the values moved",
+        );
+    });
+
     it("must never name a :latest image anywhere in the values", () => {
         const images = leafPaths(merged)
             .filter((p) => /(^|\.)(image|fullImageName|tag)$/.test(p))
