@@ -57,7 +57,7 @@ describe("npm run plan", function () {
         it("prints the stack's estimated idle month and the cost of each Spark pool, saying it is an estimate", () => {
             assert.match(
                 stdout,
-                /\nEstimated cost \(an estimate from tools\/cost\/prices\.yaml, us-west-2 prices read \d{4}-\d\d-\d\d\):\n {2}idle, per month: \$1367\.28\n/,
+                /\nEstimated cost \(an estimate from tools\/cost-estimate\/prices\.yaml, us-west-2 prices read \d{4}-\d\d-\d\d\):\n {2}idle, per month: \$1367\.28\n/,
             );
             assert.match(
                 stdout,
