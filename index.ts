@@ -11,31 +11,23 @@ import {
     SparkCapacity,
     buildPoolContract,
     summarizePools,
-    jobRoleName,
     domainArn,
     eksClusterName,
     logDomainName,
-    logIndexPrefix,
     platformBucketName as bucketNameOf,
-    roleArn,
 } from "./components/vocabulary";
 import { PlatformAlerts } from "./components/alerts";
 import { AutoscalerArgs, ClusterAutoscaler, Karpenter } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
 import { createServiceLinkedRole } from "./components/iam";
 import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
-import { EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "./components/emr";
+import { EmrClusterAccess, PlatformBucket } from "./components/emr";
 import { PlatformKey } from "./components/encryption";
-import {
-    DEFAULT_SIDECAR_TIMINGS,
-    LogDomain,
-    SparkLogForwarding,
-    fluentBitSidecar,
-    indexWritePolicy,
-} from "./components/logging";
+import { DEFAULT_SIDECAR_TIMINGS, LogDomain } from "./components/logging";
 import { Network } from "./components/network";
 import { loadSettings } from "./stack-config";
-import { SparkOperator, SparkPriorityClasses, SparkTeam } from "./components/spark";
+import { SparkOperator, SparkPriorityClasses } from "./components/spark";
+import { SparkTeam, SparkTeamOutput } from "./components/team";
 
 const settings = loadSettings();
 // Every AWS name derives from the stack's name prefix (`spark-<stack>`), made to fit each service's limits.
@@ -182,13 +174,11 @@ switch (settings.cluster.autoscaler) {
 const clusterContext = cluster.context;
 const partition = settings.aws.partition;
 
-// Names that policies and annotations embed are derived, not read from resources, so nothing waits for IAM or for
-// the 15–30 minute log domain just to learn a name.
+// Names that policies embed are derived, not read from resources, so nothing waits for the 15–30 minute log domain
+// just to learn a name.
 const derivedLogDomainArn = account.accountId.apply((accountId) =>
     domainArn(partition, settings.aws.region, accountId, logDomainNameOfStack),
 );
-const jobRoleArnOf = (team: string) =>
-    account.accountId.apply((accountId) => roleArn(partition, accountId, jobRoleName(settings.namePrefix, team)));
 
 // Spark: cluster-wide priority classes and the EMR Spark Operator, watching exactly the team namespaces.
 const sparkPriorityClasses = new SparkPriorityClasses("spark-priorities", { cluster: clusterContext });
@@ -203,28 +193,7 @@ const sparkOperator = new SparkOperator(
     { providers: { aws: awsProvider } },
 );
 
-// Per team: namespace, quota, policies, RBAC and the Spark service account, annotated with the team's one job role,
-// the EMR job execution role (trusted by that service account and by EMR's job service accounts).
-const sparkTeams = settings.teams.map(
-    (team) =>
-        new SparkTeam(
-            `team-${team.name}`,
-            {
-                cluster: clusterContext,
-                team,
-                jobRoleArn: jobRoleArnOf(team.name),
-                emrRelease: settings.spark.emrRelease,
-                ...(settings.spark.emrImageTag === undefined ? {} : { emrImageTag: settings.spark.emrImageTag }),
-                pools,
-                deploySample: settings.spark.deploySamples,
-                sampleDependsOn: [sparkOperator, sparkPriorityClasses, sparkCapacity],
-            },
-            { providers: { aws: awsProvider } },
-        ),
-);
-
-// EMR on EKS: the platform bucket, EMR's access to the team namespaces, and per team its job execution role,
-// virtual cluster and pod templates (with the Fluent Bit sidecar beside Spark).
+// EMR on EKS: the platform bucket (each team gets its prefixes of it).
 const platformBucket = new PlatformBucket(
     "platform-bucket",
     {
@@ -238,52 +207,60 @@ const platformBucket = new PlatformBucket(
     },
     { providers: { aws: awsProvider } },
 );
-const emrAccess = new EmrClusterAccess(
-    "emr-access",
-    {
-        cluster: clusterContext,
-        namespaces: sparkTeams.map((t) => t.namespace),
-        createServiceLinkedRole: settings.emr.createServiceLinkedRole,
-    },
-    { providers: { aws: awsProvider } },
-);
+
+// Two platform parts and the teams need each other: EMR's access entry is scoped to every team's namespace and each
+// team's virtual cluster waits for it; each team's sidecars write to the log domain, whose access policy names every
+// team's role. The teams are built first with these two as forward references, resolved once the parts exist, so
+// the resource graph has no cycle: the namespaces come before the access entry, the access entry before the virtual
+// clusters, the roles before the domain's access policy (never the domain itself).
+const [emrAccessReady, emrAccessIsReady] = pulumi.deferredOutput<string>();
+const [domainEndpoint, domainEndpointIs] = pulumi.deferredOutput<string>();
+
 // One set of timings for the sidecars' wrapper and the Fluent Bit configuration, so the two cannot disagree.
 const sidecarTimings = {
     ...DEFAULT_SIDECAR_TIMINGS,
     initialWaitSeconds: settings.logForwarding.sidecarInitialWaitSeconds,
 };
-const driverSidecar = fluentBitSidecar({ role: "driver", timings: sidecarTimings });
-const executorSidecar = fluentBitSidecar({ role: "executor", timings: sidecarTimings });
-const emrTeams = settings.teams.map(
-    (team, i) =>
-        new SparkTeamJobs(
-            `${team.name}-emr`,
+
+// Per team, everything it gets (components/team): namespace, quota, policies, RBAC and service account; its one job
+// role, virtual cluster, log group and pod templates with the Fluent Bit sidecar; the sidecar's configuration
+// pointing at its own log index; and its outputs.
+const teams = settings.teams.map(
+    (team) =>
+        new SparkTeam(
+            team.name,
             {
                 cluster: clusterContext,
+                team,
                 namePrefix: settings.namePrefix,
-                team: team.name,
-                namespace: sparkTeams[i].namespace,
-                serviceAccount: sparkTeams[i].serviceAccount,
-                bucket: platformBucket,
-                kmsKeyArn: platformKey.arn,
-                logGroupKmsKeyArn: platformKey.arn,
+                emrRelease: settings.spark.emrRelease,
+                ...(settings.spark.emrImageTag === undefined ? {} : { emrImageTag: settings.spark.emrImageTag }),
                 pools: sparkCapacity.pools,
                 priorityClassNames: { driver: sparkPriorityClasses.driver, executor: sparkPriorityClasses.executor },
-                releaseLabel: settings.spark.emrRelease.label,
-                emrAccessReady: emrAccess.ready,
-                glueDatabases: team.glueDatabases,
-                additionalPolicies: {
-                    "log-index-write": derivedLogDomainArn.apply((arn) =>
-                        JSON.stringify(indexWritePolicy(arn, logIndexPrefix(team.name))),
-                    ),
+                sample: {
+                    deploy: settings.spark.deploySamples,
+                    dependsOn: [sparkOperator, sparkPriorityClasses, sparkCapacity],
                 },
-                sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
-                sidecarVolumes: driverSidecar.volumes,
+                bucket: platformBucket,
+                kmsKeyArn: platformKey.arn,
                 logRetentionDays: settings.emr.logRetentionDays,
+                emrAccessReady,
+                logs: { domainEndpoint, domainArn: derivedLogDomainArn, timings: sidecarTimings },
             },
             { providers: { aws: awsProvider } },
         ),
 );
+
+const emrAccess = new EmrClusterAccess(
+    "emr-access",
+    {
+        cluster: clusterContext,
+        namespaces: teams.map((t) => t.namespace),
+        createServiceLinkedRole: settings.emr.createServiceLinkedRole,
+    },
+    { providers: { aws: awsProvider } },
+);
+emrAccessIsReady(emrAccess.ready);
 
 // Logs: the OpenSearch domain overlaps the EKS cluster's creation (it takes as long). Only its ingress rule from the
 // cluster security group and its access policy (through the job roles) wait for the cluster.
@@ -307,10 +284,7 @@ const logDomain = new LogDomain(
         volumeSizeGiB: settings.opensearch.volumeSizeGiB,
         // The roles themselves, not their derived ARNs: an access policy naming a role that does not exist yet is
         // refused, so the domain's policy (never the domain) waits for them.
-        writers: settings.teams.map((t, i) => ({
-            roleArn: emrTeams[i].executionRoleArn,
-            indexPrefix: logIndexPrefix(t.name),
-        })),
+        writers: teams.map((t) => ({ roleArn: t.executionRoleArn, indexPrefix: t.logIndexPrefix })),
         adminArns: settings.opensearch.adminArns,
         logRetentionDays: settings.opensearch.logRetentionDays,
         // The teams' indices hold the same container logs as the bucket and the team log groups: one retention.
@@ -320,13 +294,7 @@ const logDomain = new LogDomain(
     },
     { providers: { aws: awsProvider } },
 );
-const logForwarding = new SparkLogForwarding("spark-logs", {
-    teams: settings.teams.map((t, i) => ({ name: t.name, namespace: sparkTeams[i].namespace })),
-    domainEndpoint: logDomain.endpoint,
-    region: settings.aws.region,
-    provider: clusterContext.provider,
-    timings: sidecarTimings,
-});
+domainEndpointIs(logDomain.endpoint);
 
 // Cost: Kubecost on an AMP workspace; the capacity-type label is the one the autoscaler puts on Spark nodes.
 const kubecost = new Kubecost(
@@ -352,7 +320,7 @@ const alerts = new PlatformAlerts(
         region: settings.aws.region,
         accountId: account.accountId,
         emailSubscriptions: settings.alerts.emailSubscriptions,
-        emrVirtualClusterIds: emrTeams.map((t) => t.virtualClusterId),
+        emrVirtualClusterIds: teams.map((t) => t.outputs.virtualClusterId),
         logDomain: { domainName: logDomainNameOfStack, volumeSizeGiB: settings.opensearch.volumeSizeGiB },
     },
     { providers: { aws: awsProvider } },
@@ -399,41 +367,7 @@ export const ampWorkspace = {
 export const alertTopicArn = alerts.topicArn;
 /** Opens the Kubecost UI on http://localhost:9090. */
 export const kubecostPortForward = kubecost.portForwardCommand;
-/** What a team needs to run Spark jobs the day the stack is up. */
-interface SparkTeamOutput {
-    namespace: pulumi.Output<string>;
-    /** Service account of SparkApplications, annotated with the execution role. */
-    serviceAccount: string;
-    virtualClusterId: pulumi.Output<string>;
-    /** The team's one job role: EMR job runs and the service account both use it. */
-    executionRoleArn: pulumi.Output<string>;
-    logGroupName: pulumi.Output<string>;
-    /** `s3://` URIs of the team's prefixes of the platform bucket. */
-    prefixes: SparkTeamJobs["prefixes"];
-    /** `s3://` URIs of the driver and executor pod templates, by Spark zone. */
-    podTemplateUris: SparkTeamJobs["podTemplateUris"];
-    /** For `aws emr-containers start-job-run --cli-input-json`. */
-    startJobRunRequest: SparkTeamJobs["startJobRunRequest"];
-    /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
-    sampleSparkApplication: SparkTeam["sampleApplication"];
-    /** Prefix of the OpenSearch indices the team's Spark logs go to: one per day, `<prefix>-YYYY.MM.DD`. */
-    logIndexPrefix: string;
-}
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
 export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
-    settings.teams.map((team, i): [string, SparkTeamOutput] => [
-        team.name,
-        {
-            namespace: sparkTeams[i].namespace,
-            serviceAccount: sparkTeams[i].serviceAccount,
-            virtualClusterId: emrTeams[i].virtualClusterId,
-            executionRoleArn: emrTeams[i].executionRoleArn,
-            logGroupName: emrTeams[i].logGroupName,
-            prefixes: emrTeams[i].prefixes,
-            podTemplateUris: emrTeams[i].podTemplateUris,
-            startJobRunRequest: emrTeams[i].startJobRunRequest,
-            sampleSparkApplication: sparkTeams[i].sampleApplication,
-            logIndexPrefix: logForwarding.indexPrefixes[team.name],
-        },
-    ]),
+    teams.map((t) => [t.teamName, t.outputs]),
 );

@@ -1,7 +1,12 @@
 export { LOG_DOMAIN_DEFAULTS, LogDomain, TLS_SECURITY_POLICY, logDomainProblems } from "./log-domain";
 export type { LogDomainArgs } from "./log-domain";
-export { SparkLogForwarding, SIDECAR_LABELS, logForwardingProblems, sidecarConfigMaps } from "./spark-log-forwarding";
-export type { SparkLogForwardingArgs } from "./spark-log-forwarding";
+export {
+    SIDECAR_LABELS,
+    createTeamLogForwarding,
+    logForwardingProblems,
+    sidecarConfigMaps,
+} from "./spark-log-forwarding";
+export type { TeamLogForwardingArgs } from "./spark-log-forwarding";
 export { OPENSEARCH_ENGINE_VERSION, domainClusterConfig, sizingProblems } from "./domain-sizing";
 export type { DomainSizing, NodeGroupSize } from "./domain-sizing";
 export {

@@ -1,7 +1,7 @@
 export { SparkOperator } from "./spark-operator";
 export type { SparkOperatorArgs } from "./spark-operator";
-export { SparkTeam } from "./spark-team";
-export type { SparkTeamArgs } from "./spark-team";
+export { TeamNamespace } from "./team-namespace";
+export type { TeamNamespaceArgs } from "./team-namespace";
 export { SparkPriorityClasses } from "./spark-priority-classes";
 export type { SparkPriorityClassesArgs } from "./spark-priority-classes";
 export {

@@ -43,6 +43,33 @@ describe("offline plan harness", () => {
         assert.match(String(component.outputs.roleArn), /^arn:aws:iam::123456789012:role\/box-role-[0-9a-f]{7}$/);
     });
 
+    it("resolves aliases as the engine does: a moved component's children inherit its old URN", async () => {
+        await pulumi.runtime.setMocks(new PlatformMocks(account), "harness", "test");
+        const captured = captureRegistrations();
+        const urn = (type: string, name: string) => `urn:pulumi:test::harness::${type}::${name}`;
+        const group = new pulumi.ComponentResource("test:index:Group", "group");
+        // Formerly at the root as test:index:Old; then under the group with a new type.
+        const moved = new pulumi.ComponentResource(
+            "test:index:New",
+            "moved",
+            {},
+            {
+                parent: group,
+                aliases: [{ type: "test:index:Old", parent: pulumi.rootStackResource }],
+            },
+        );
+        new aws.sqs.Queue("queue", {}, { parent: moved });
+        // Formerly under another component, named by URN.
+        new aws.sqs.Queue("adopted", {}, { parent: group, aliases: [{ parent: urn("test:index:Gone", "gone") }] });
+        await pulumi.runtime.disconnect();
+
+        const aliasesOf = (name: string) => captured.find((r) => r.name === name)?.aliases;
+        assert.deepEqual(aliasesOf("group"), []);
+        assert.deepEqual(aliasesOf("moved"), [urn("test:index:Old", "moved")]);
+        assert.deepEqual(aliasesOf("queue"), [urn("test:index:Old$aws:sqs/queue:Queue", "queue")]);
+        assert.deepEqual(aliasesOf("adopted"), [urn("test:index:Gone$aws:sqs/queue:Queue", "adopted")]);
+    });
+
     it("gives the mocked EKS cluster a concrete OIDC issuer in the stack's region", () => {
         assert.match(oidcIssuerFor(account, "cluster"), /^oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
     });

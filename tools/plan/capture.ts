@@ -1,9 +1,10 @@
 /**
  * Records every resource the program registers with the (mocked) engine, with what the public Mocks API leaves
  * out: URN, parent, dependencies, property dependencies, provider reference, protect, retain-on-delete and remote
- * flags, and the outputs a component registers at the end of its constructor.
+ * flags, aliases (as the engine resolves them), and the outputs a component registers at the end of its constructor.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
 import type {
     RegisterResourceOutputsRequest,
     RegisterResourceRequest,
@@ -27,6 +28,11 @@ export interface CapturedResource extends RegisteredResource {
     ignoreChanges: string[];
     /** Inputs as the program passed them (what resource policies see). */
     inputs: Record<string, unknown>;
+    /**
+     * URNs the engine would take this resource to have had before (its `aliases`, and its parent's aliases carried
+     * down to it): a deployed resource at one of them is updated in place, not replaced.
+     */
+    aliases: string[];
 }
 
 type Callback<T> = (err: unknown, response: T) => void;
@@ -54,7 +60,7 @@ export function captureRegistrations(sink: CapturedResource[] = []): CapturedRes
     ) =>
         registerResource(req, (err: unknown, response: RegisterResourceResponse | undefined) => {
             if (!err && response) {
-                const resource = fromRequest(req, response);
+                const resource = fromRequest(req, response, byUrn);
                 captured.push(resource);
                 byUrn.set(resource.urn, resource);
             }
@@ -81,7 +87,11 @@ export function engineUrn(parent: string, type: string, name: string): string {
     return `urn:pulumi:${getStack()}::${getProject()}::${qualifiedType}::${name}`;
 }
 
-function fromRequest(req: RegisterResourceRequest, response: RegisterResourceResponse): CapturedResource {
+function fromRequest(
+    req: RegisterResourceRequest,
+    response: RegisterResourceResponse,
+    registered: ReadonlyMap<string, CapturedResource>,
+): CapturedResource {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => {
         propertyDependencies[key] = deps.getUrnsList();
@@ -105,7 +115,49 @@ function fromRequest(req: RegisterResourceRequest, response: RegisterResourceRes
         inputs: object ? deserializeProperties(object) : {},
         serializedInputs,
         outputs: response.getObject()?.toJavaScript() ?? {},
+        aliases: resolveAliases(req, registered),
     };
+}
+
+/**
+ * The alias URNs of a registration, as the engine computes them (step_generator's generateAliases): each alias
+ * spec filled in from the resource (name, type, parent unless `noParent`), plus, for every alias of its parent,
+ * the URN it would have had under that parent, with its own name and type and with each of its specs'.
+ */
+function resolveAliases(req: RegisterResourceRequest, registered: ReadonlyMap<string, CapturedResource>): string[] {
+    const name = req.getName();
+    const type = req.getType();
+    const parent = req.getParent();
+    const specs = req.getAliasesList().map((alias: Alias) => alias.getSpec());
+    const urns = req
+        .getAliasesList()
+        .map((alias: Alias) => alias.getUrn())
+        .filter((urn) => urn !== "");
+    for (const spec of specs) {
+        if (!spec) continue;
+        const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+        urns.push(urnUnder(aliasParent, spec.getType() || type, spec.getName() || name, spec));
+    }
+    for (const parentAlias of registered.get(parent)?.aliases ?? []) {
+        urns.push(urnUnder(parentAlias, type, name));
+        for (const spec of specs) {
+            // The SDK fills a spec's parent with the resource's own; only a spec naming another parent stays put.
+            if (spec && !spec.getNoparent() && (!spec.getParenturn() || spec.getParenturn() === parent)) {
+                urns.push(urnUnder(parentAlias, spec.getType() || type, spec.getName() || name, spec));
+            }
+        }
+    }
+    const own = engineUrn(parent, type, name);
+    return [...new Set(urns)].filter((urn) => urn !== own);
+}
+
+function urnUnder(parent: string, type: string, name: string, spec?: Alias.Spec): string {
+    const urn = engineUrn(parent, type, name);
+    const stack = spec?.getStack();
+    const project = spec?.getProject();
+    if (!stack && !project) return urn;
+    const rest = urn.split("::").slice(2).join("::");
+    return `urn:pulumi:${stack || getStack()}::${project || getProject()}::${rest}`;
 }
 
 /** Resolves an Output in a test, as `await` would resolve a promise. */

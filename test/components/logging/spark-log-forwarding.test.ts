@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import {
     DEFAULT_OUTPUT_LIMITS,
     DEFAULT_SIDECAR_TIMINGS,
-    SparkLogForwarding,
-    SparkLogForwardingArgs,
+    TeamLogForwardingArgs,
+    createTeamLogForwarding,
     logForwardingProblems,
     renderFluentBitConf,
     renderParsersConf,
@@ -47,17 +48,20 @@ const get = (section: Section, key: string) =>
     section.entries.find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
 const all = (section: Section, key: string) => section.entries.filter(([k]) => k === key).map(([, v]) => v);
 
-function program(overrides: Partial<SparkLogForwardingArgs> = {}) {
+/** Each team's forwarding, as a team's composite creates it: under a parent, with the cluster's provider. */
+function program() {
     return () => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-        const forwarding = new SparkLogForwarding("spark-logs", {
-            teams: TEAMS,
-            domainEndpoint: ENDPOINT,
-            region: "us-west-2",
-            provider,
-            ...overrides,
-        });
-        return { indexPrefixes: forwarding.indexPrefixes };
+        const parent = new pulumi.ComponentResource("spark:test:Team", "team");
+        const indexPrefixes = TEAMS.map(
+            (team) =>
+                createTeamLogForwarding(
+                    `spark-logs-${team.name}`,
+                    { team: team.name, namespace: team.namespace, domainEndpoint: ENDPOINT, region: "us-west-2" },
+                    { parent, provider },
+                ).indexPrefix,
+        );
+        return { indexPrefixes };
     };
 }
 
@@ -65,7 +69,7 @@ interface ModelClass {
     new (data: unknown): { validate(): void };
 }
 
-describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
+describe("createTeamLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
     let configMaps: CapturedResource[];
     before(async () => {
         const plan = await planProgram(program());
@@ -224,18 +228,24 @@ describe("SparkLogForwarding (Fluent Bit sidecar ConfigMaps)", () => {
     });
 
     // Validation is a pure function the constructor calls before registering anything; tested without a plan.
-    it("must refuse unbounded retries, bad and repeated team names, naming each", () => {
-        const provider = undefined as unknown as SparkLogForwardingArgs["provider"];
-        const base: SparkLogForwardingArgs = { teams: TEAMS, domainEndpoint: ENDPOINT, region: "us-west-2", provider };
+    it("must refuse unbounded retries and a team name that cannot name an index, naming each", () => {
+        const base: TeamLogForwardingArgs = {
+            team: "team-a",
+            namespace: "spark-team-a",
+            domainEndpoint: ENDPOINT,
+            region: "us-west-2",
+        };
         assert.deepEqual(logForwardingProblems(base), []);
         const problems = logForwardingProblems({
             ...base,
-            teams: [{ name: "Team_A", namespace: "x" }, ...TEAMS, TEAMS[0]],
+            team: "Team_A",
             limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 },
         }).join("\n");
         assert.match(problems, /team "Team_A" cannot name a log index/);
-        assert.match(problems, /team "team-a" is listed twice/);
-        assert.match(problems, /retryLimit is 0; use 1–20/);
+        assert.match(
+            logForwardingProblems({ ...base, limits: { ...DEFAULT_OUTPUT_LIMITS, retryLimit: 0 } }).join("\n"),
+            /retryLimit is 0; use 1–20/,
+        );
         const unbounded = logForwardingProblems({ ...base, limits: { ...DEFAULT_OUTPUT_LIMITS, maxChunksUp: 500 } });
         assert.match(unbounded.join("\n"), /maxChunksUp is 500; use 4–128/);
     });

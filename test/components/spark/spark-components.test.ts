@@ -315,6 +315,29 @@ describe("Spark components (planned under mocks)", function () {
             }
         });
 
+        it("run the sample application in the sample zone, by default the first Spark zone, and refuse another", async () => {
+            const zonesOf = (p: SparkPlan) =>
+                ofType(p, SPARK_APP).map((app) => {
+                    const spec = app.inputs.spec as Record<
+                        "driver" | "executor",
+                        { nodeSelector: Record<string, string> }
+                    >;
+                    return [spec.driver, spec.executor].map((pod) => pod.nodeSelector["topology.kubernetes.io/zone"]);
+                });
+            assert.deepEqual(zonesOf(plan), [
+                ["us-west-2b", "us-west-2b"],
+                ["us-west-2b", "us-west-2b"],
+            ]);
+            assert.deepEqual(zonesOf(await planSpark({ sampleZone: "us-west-2c" })), [
+                ["us-west-2c", "us-west-2c"],
+                ["us-west-2c", "us-west-2c"],
+            ]);
+            await assert.rejects(
+                planSpark({ sampleZone: "us-west-2z" }),
+                /^Error: Spark team data-eng: sampleZone us-west-2z is not a Spark zone; use one of us-west-2b, us-west-2c$/,
+            );
+        });
+
         it("deploy the sample application only after the operator and the team's RBAC", () => {
             // A dependency on a component reaches the engine as dependencies on the resources inside it.
             const [chart] = ofType(plan, CHART);

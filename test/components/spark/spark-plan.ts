@@ -1,6 +1,6 @@
 /**
  * Plans the Spark components alone under the plan's mocks (planProgram), with a hand-made ClusterContext for a
- * region, as index.ts would wire them: priority classes, the operator, one SparkTeam per team.
+ * region, as index.ts would wire them: priority classes, the operator, one TeamNamespace per team.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
@@ -10,7 +10,12 @@ import {
     type TeamSettings,
     parseEmrReleaseLabel,
 } from "../../../components/vocabulary";
-import { SparkOperator, SparkPriorityClasses, SparkTeam, type SparkOperatorSource } from "../../../components/spark";
+import {
+    SparkOperator,
+    SparkPriorityClasses,
+    TeamNamespace,
+    type SparkOperatorSource,
+} from "../../../components/spark";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import { handMadeCluster, issuerOf } from "../../support/cluster-context";
@@ -23,6 +28,8 @@ export interface SparkPlanOptions {
     emrReleaseLabel?: string;
     emrImageTag?: string;
     source?: SparkOperatorSource;
+    /** Zone of every team's sample application. @default the first of `zones` */
+    sampleZone?: string;
     /** Whether the cluster's CNI enforces NetworkPolicies. @default true */
     networkPolicies?: boolean;
     /** Project and stack names, so the resources can join a fixture stack's export. */
@@ -81,7 +88,7 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
             });
             const sparkTeams = teams.map(
                 (team) =>
-                    new SparkTeam(`team-${team.name}`, {
+                    new TeamNamespace(`team-${team.name}`, {
                         cluster,
                         team,
                         jobRoleArn: jobRoleArnOf(partition, accountId, team.name),
@@ -89,6 +96,7 @@ export async function planSpark(options: SparkPlanOptions = {}): Promise<SparkPl
                         pools,
                         deploySample: true,
                         sampleDependsOn: [operator],
+                        ...(options.sampleZone === undefined ? {} : { sampleZone: options.sampleZone }),
                         ...(options.emrImageTag === undefined && release.label.endsWith("-latest")
                             ? { emrImageTag: "20251111" }
                             : {}),

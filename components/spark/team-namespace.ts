@@ -15,7 +15,7 @@ import {
     teamNamespaceManifest,
 } from "./team-manifests";
 
-export interface SparkTeamArgs {
+export interface TeamNamespaceArgs {
     /** The cluster the team's namespace lives in. */
     cluster: ClusterContext;
     /** The team as configured (`teams[]`: name, namespace, quota). */
@@ -30,7 +30,7 @@ export interface SparkTeamArgs {
     /** The Spark pool contract; the sample application lands on it. */
     pools: PoolContract;
     /**
-     * Zone the sample application's driver and executors share.
+     * Zone the sample application's driver and executors share; one of the zones of `pools`.
      * @default the first zone of `pools`
      */
     sampleZone?: string;
@@ -48,7 +48,7 @@ export interface SparkTeamArgs {
     /** Resources the sample application needs first when deployed: the Spark Operator (its CRDs and webhook). */
     sampleDependsOn?: pulumi.Input<pulumi.Resource>[];
     /**
-     * Whether an EMR on EKS virtual cluster targets the namespace (index.ts gives every team one). Its pods then
+     * Whether an EMR on EKS virtual cluster targets the namespace (the team composite gives every team one). Its pods then
      * cannot all meet Pod Security `restricted`, so the namespace enforces `baseline` and warns and audits
      * `restricted` (team-manifests.ts).
      * @default true
@@ -63,12 +63,13 @@ const defaults = {
 };
 
 /**
- * One Spark team: its namespace (Pod Security `restricted`, enforcing `baseline` when EMR targets it),
- * ResourceQuota and LimitRange from its quota, default-deny network policies with Spark's allows (only on a
- * cluster whose CNI enforces them), the Spark job service account (annotated with the team's job
- * role, which the EMR job execution settings own) and RBAC, and a sample SparkApplication.
+ * A Spark team's place in the cluster: its namespace (Pod Security `restricted`, enforcing `baseline` when EMR
+ * targets it), ResourceQuota and LimitRange from its quota, default-deny network policies with Spark's allows (only
+ * on a cluster whose CNI enforces them), the Spark job service account (annotated with the team's job role, which
+ * the EMR job execution settings own) and RBAC, and a sample SparkApplication. One part of the team's composite
+ * (components/team).
  */
-export class SparkTeam extends pulumi.ComponentResource {
+export class TeamNamespace extends pulumi.ComponentResource {
     /** Name of the team's namespace; resolves once the Namespace exists, so what reads it waits for it. */
     readonly namespace: pulumi.Output<string>;
     readonly serviceAccount: string;
@@ -77,17 +78,24 @@ export class SparkTeam extends pulumi.ComponentResource {
     /** The sample SparkApplication manifest. */
     readonly sampleApplication: ReturnType<typeof sampleSparkApplication>;
 
-    constructor(name: string, args: SparkTeamArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("spark:spark:SparkTeam", name, {}, opts);
+    constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark:spark:TeamNamespace", name, {}, opts);
         const a = { ...defaults, ...args };
         const { team, cluster } = a;
         const image = emrSparkImage(cluster.region, a.emrRelease, a.emrImageTag);
         if (typeof image !== "string") {
             throw new pulumi.ResourceError(`Spark team ${team.name}: ${problemLine(image)}`, this);
         }
-        const zone = a.sampleZone ?? a.pools.pools[0]?.zone;
+        const zones = [...new Set(a.pools.pools.map((p) => p.zone))];
+        const zone = a.sampleZone ?? zones[0];
         if (zone === undefined) {
             throw new pulumi.ResourceError(`Spark team ${team.name}: the pool contract has no zones`, this);
+        }
+        if (!zones.includes(zone)) {
+            throw new pulumi.ResourceError(
+                `Spark team ${team.name}: sampleZone ${zone} is not a Spark zone; use one of ${zones.join(", ")}`,
+                this,
+            );
         }
         const k8sOpts = { parent: this, provider: cluster.provider };
 

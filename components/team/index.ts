@@ -1,0 +1,2 @@
+export { SparkTeam } from "./spark-team";
+export type { SparkTeamArgs, SparkTeamOutput } from "./spark-team";

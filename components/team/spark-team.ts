@@ -1,0 +1,193 @@
+/**
+ * One Spark team, whole: everything the platform gives a team lives under this one component, so a capability every
+ * team gets (a queue, a dashboard…) is added here, once, and index.ts creates one SparkTeam per configured team.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterContext } from "../cluster";
+import { PlatformBucketRef, SparkTeamJobs } from "../emr";
+import { createTeamLogForwarding, fluentBitSidecar, indexWritePolicy, type SidecarTimings } from "../logging";
+import { TeamNamespace } from "../spark";
+import {
+    EmrReleaseLabel,
+    PoolContract,
+    SparkRole,
+    TeamSettings,
+    jobRoleName,
+    logIndexPrefix,
+    roleArn,
+} from "../vocabulary";
+import { formerLocations } from "./former-locations";
+
+export interface SparkTeamArgs {
+    /** The cluster the team's namespace and jobs live in. */
+    cluster: ClusterContext;
+    /** The team as configured (`teams[]`: name, namespace, quota, Glue databases). */
+    team: TeamSettings;
+    /** Prefix of physical names (`spark-<stack>`): names the job role and the virtual cluster. */
+    namePrefix: string;
+    /** EMR release of the stack: the StartJobRun request's label and the sample application's image. */
+    emrRelease: EmrReleaseLabel;
+    /**
+     * Release date that pins the EMR image when the label ends in `-latest` (`emrImageTag`).
+     * @default the label's own date
+     */
+    emrImageTag?: string;
+    /** The Spark pool contract: where drivers and executors of each zone land (the autoscaler's pools). */
+    pools: PoolContract;
+    /** Priority class of each role's pods (SparkPriorityClasses). */
+    priorityClassNames: Readonly<Record<SparkRole, pulumi.Input<string>>>;
+    /** The sample SparkApplication: created in the cluster, or only an output; what it needs first when created. */
+    sample: { deploy: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
+    /** The platform bucket: the team's code, data, logs and pod templates under its prefixes. */
+    bucket: PlatformBucketRef;
+    /** The stack's KMS key: the bucket's and the team's log group's. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** Retention of the team's CloudWatch log group, in days. */
+    logRetentionDays: number;
+    /** EmrClusterAccess.ready: the virtual cluster is created once EMR may use the team's namespace. */
+    emrAccessReady: pulumi.Input<string>;
+    /** Where the team's Spark logs go: the log domain, and how the sidecar follows Spark. */
+    logs: {
+        /** Hostname of the log domain's endpoint (LogDomain.endpoint). */
+        domainEndpoint: pulumi.Input<string>;
+        /** ARN of the log domain, derived from its name, so the job role need not wait for the domain. */
+        domainArn: pulumi.Input<string>;
+        /** One set of timings for the sidecars in the pod templates and the Fluent Bit configuration. */
+        timings: SidecarTimings;
+    };
+}
+
+/** What a team needs to run Spark jobs the day the stack is up (the stack output `sparkTeamOutputs.<team>`). */
+export interface SparkTeamOutput {
+    namespace: pulumi.Output<string>;
+    /** Service account of SparkApplications, annotated with the execution role. */
+    serviceAccount: string;
+    virtualClusterId: pulumi.Output<string>;
+    /** The team's one job role: EMR job runs and the service account both use it. */
+    executionRoleArn: pulumi.Output<string>;
+    logGroupName: pulumi.Output<string>;
+    /** `s3://` URIs of the team's prefixes of the platform bucket. */
+    prefixes: SparkTeamJobs["prefixes"];
+    /** `s3://` URIs of the driver and executor pod templates, by Spark zone. */
+    podTemplateUris: SparkTeamJobs["podTemplateUris"];
+    /** For `aws emr-containers start-job-run --cli-input-json`. */
+    startJobRunRequest: SparkTeamJobs["startJobRunRequest"];
+    /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
+    sampleSparkApplication: TeamNamespace["sampleApplication"];
+    /** Prefix of the OpenSearch indices the team's Spark logs go to: one per day, `<prefix>-YYYY.MM.DD`. */
+    logIndexPrefix: string;
+}
+
+/**
+ * A Spark team: its namespace, quota, network policies, RBAC and service account (TeamNamespace), its job execution
+ * role, virtual cluster, log group and pod templates with the Fluent Bit sidecar (SparkTeamJobs), the sidecar's
+ * ConfigMaps pointing at its own log index, and its outputs. Named after the team.
+ *
+ * The parts keep the names (and, through aliases, the URNs) they had before they were gathered here, so a deployed
+ * stack updates in place (former-locations.ts).
+ */
+export class SparkTeam extends pulumi.ComponentResource {
+    /** The team's name (`teams[].name`). */
+    readonly teamName: string;
+    /** Name of the team's namespace; resolves once the Namespace exists (EMR's access entry is scoped to it). */
+    readonly namespace: pulumi.Output<string>;
+    /** ARN of the team's job execution role; resolves once the role exists (the log domain's policy names it). */
+    readonly executionRoleArn: pulumi.Output<string>;
+    /** Prefix of the team's log indices; the only indices its role may write. */
+    readonly logIndexPrefix: string;
+    /** Everything the team needs to run jobs, for the stack output. */
+    readonly outputs: SparkTeamOutput;
+
+    constructor(name: string, args: SparkTeamArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spark:team:SparkTeam", name, {}, opts);
+        const { cluster, team } = args;
+        const formerly = formerLocations(team.name);
+        const indexPrefix = logIndexPrefix(team.name);
+        // The ARN the role will have, from its deterministic name: the service account is annotated with it without
+        // waiting for IAM.
+        const jobRoleArn = pulumi
+            .output(cluster.accountId)
+            .apply((accountId) => roleArn(cluster.partition, accountId, jobRoleName(args.namePrefix, team.name)));
+
+        const space = new TeamNamespace(
+            formerly.namespace.name,
+            {
+                cluster,
+                team,
+                jobRoleArn,
+                emrRelease: args.emrRelease,
+                ...(args.emrImageTag === undefined ? {} : { emrImageTag: args.emrImageTag }),
+                pools: args.pools,
+                deploySample: args.sample.deploy,
+                sampleDependsOn: args.sample.dependsOn,
+            },
+            { parent: this, aliases: formerly.namespace.aliases },
+        );
+
+        const sidecar = (role: SparkRole) => fluentBitSidecar({ role, timings: args.logs.timings });
+        const [driverSidecar, executorSidecar] = [sidecar("driver"), sidecar("executor")];
+        const jobs = new SparkTeamJobs(
+            formerly.jobs.name,
+            {
+                cluster,
+                namePrefix: args.namePrefix,
+                team: team.name,
+                namespace: space.namespace,
+                serviceAccount: space.serviceAccount,
+                bucket: args.bucket,
+                kmsKeyArn: args.kmsKeyArn,
+                logGroupKmsKeyArn: args.kmsKeyArn,
+                pools: args.pools,
+                priorityClassNames: args.priorityClassNames,
+                releaseLabel: args.emrRelease.label,
+                emrAccessReady: args.emrAccessReady,
+                glueDatabases: team.glueDatabases,
+                additionalPolicies: {
+                    "log-index-write": pulumi
+                        .output(args.logs.domainArn)
+                        .apply((arn) => JSON.stringify(indexWritePolicy(arn, indexPrefix))),
+                },
+                sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
+                sidecarVolumes: driverSidecar.volumes,
+                logRetentionDays: args.logRetentionDays,
+            },
+            { parent: this, aliases: formerly.jobs.aliases },
+        );
+
+        createTeamLogForwarding(
+            formerly.logForwarding.name,
+            {
+                team: team.name,
+                namespace: space.namespace,
+                domainEndpoint: args.logs.domainEndpoint,
+                region: cluster.region,
+                timings: args.logs.timings,
+            },
+            { parent: this, provider: cluster.provider, aliases: formerly.logForwarding.aliases },
+        );
+
+        this.teamName = team.name;
+        this.namespace = space.namespace;
+        this.executionRoleArn = jobs.executionRoleArn;
+        this.logIndexPrefix = indexPrefix;
+        this.outputs = {
+            namespace: space.namespace,
+            serviceAccount: space.serviceAccount,
+            virtualClusterId: jobs.virtualClusterId,
+            executionRoleArn: jobs.executionRoleArn,
+            logGroupName: jobs.logGroupName,
+            prefixes: jobs.prefixes,
+            podTemplateUris: jobs.podTemplateUris,
+            startJobRunRequest: jobs.startJobRunRequest,
+            sampleSparkApplication: space.sampleApplication,
+            logIndexPrefix: indexPrefix,
+        };
+        this.registerOutputs({
+            teamName: this.teamName,
+            namespace: this.namespace,
+            executionRoleArn: this.executionRoleArn,
+            logIndexPrefix: this.logIndexPrefix,
+            outputs: this.outputs,
+        });
+    }
+}

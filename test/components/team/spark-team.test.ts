@@ -1,0 +1,103 @@
+/**
+ * One composite per team (components/team), planned through index.ts for the fixture stacks: everything a team gets
+ * sits under its SparkTeam, and a stack deployed before the composite existed keeps every resource, because each
+ * moved part declares its former URN as an alias.
+ */
+import * as assert from "node:assert/strict";
+import { parseSettings } from "../../../stack-config";
+import type { CapturedResource } from "../../../tools/plan/capture";
+import type { PlanResult } from "../../../tools/plan/plan";
+import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
+
+const COMPOSITE = "spark:team:SparkTeam";
+
+/** `urn:pulumi:<stack>::<project>::<type chain>::<name>` → its parts. */
+function urnParts(urn: string) {
+    const [stack, project, chain, ...name] = urn.split("::");
+    return { prefix: `${stack}::${project}`, chain, name: name.join("::") };
+}
+
+/**
+ * Where a team's resources were before the composite, as the stacks deployed then hold them: the namespace side
+ * at the root as spark:spark:SparkTeam, the EMR side at the root as spark:emr:SparkTeamJobs, the sidecar
+ * ConfigMaps under the one spark:logging:SparkLogForwarding `spark-logs`.
+ */
+const FORMER_CHAINS: [RegExp, string][] = [
+    [/^spark:team:SparkTeam\$spark:spark:TeamNamespace(?=\$|$)/, "spark:spark:SparkTeam"],
+    [/^spark:team:SparkTeam\$spark:emr:SparkTeamJobs(?=\$|$)/, "spark:emr:SparkTeamJobs"],
+    [
+        /^spark:team:SparkTeam\$kubernetes:core\/v1:ConfigMap$/,
+        "spark:logging:SparkLogForwarding$kubernetes:core/v1:ConfigMap",
+    ],
+];
+
+function formerUrn(r: CapturedResource): string {
+    const { prefix, chain, name } = urnParts(r.urn);
+    const rule = FORMER_CHAINS.find(([pattern]) => pattern.test(chain));
+    assert.ok(rule, `${r.urn}: a team part this test does not know the former place of`);
+    return `${prefix}::${chain.replace(rule[0], rule[1])}::${name}`;
+}
+
+function descendants(plan: PlanResult, root: CapturedResource): CapturedResource[] {
+    const children = new Map<string, CapturedResource[]>();
+    for (const r of plan.resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    const found: CapturedResource[] = [];
+    const queue = [root.urn];
+    while (queue.length > 0) {
+        for (const child of children.get(queue.pop()!) ?? []) {
+            found.push(child);
+            queue.push(child.urn);
+        }
+    }
+    return found;
+}
+
+describe("one SparkTeam per team (index.ts planned for the fixture stacks)", function () {
+    this.timeout(60_000);
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: every resource a team owns sits under its one SparkTeam`, async () => {
+            const plan = await planFixture({ stack });
+            const teams = parseSettings(fixtureStackConfig(stack), "spark-platform", stack).teams;
+            const composites = plan.resources.filter((r) => r.type === COMPOSITE);
+            assert.deepEqual(composites.map((c) => c.name).sort(), teams.map((t) => t.name).sort());
+            for (const team of teams) {
+                const composite = composites.find((c) => c.name === team.name)!;
+                const owned = new Set(descendants(plan, composite).map((r) => r.urn));
+                const ofTeam = plan.resources.filter(
+                    (r) =>
+                        (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === team.namespace ||
+                        r.inputs.name === `spark-${stack}-${team.name}-emr-job` ||
+                        (r.type === "aws:emrcontainers/virtualCluster:VirtualCluster" &&
+                            String(r.inputs.name).includes(team.name)),
+                );
+                // The namespaced objects (quota, limits, policies, RBAC, ConfigMaps), the role, the virtual cluster.
+                assert.ok(ofTeam.length >= 8, `${stack} ${team.name}: only ${ofTeam.length} resources found`);
+                for (const r of ofTeam) assert.ok(owned.has(r.urn), `${r.urn} is not under team ${team.name}`);
+            }
+        });
+
+        it(`${stack}: a stack deployed before the composite keeps every team resource (aliases to former URNs)`, async () => {
+            const plan = await planFixture({ stack });
+            const claimed = new Map<string, string>();
+            let moved = 0;
+            for (const composite of plan.resources.filter((r) => r.type === COMPOSITE)) {
+                for (const r of descendants(plan, composite)) {
+                    const former = formerUrn(r);
+                    assert.ok(r.aliases.includes(former), `${r.urn} does not alias ${former}: ${r.aliases.join(", ")}`);
+                    moved++;
+                }
+            }
+            // The engine refuses two resources claiming one former URN, and a former URN still in use.
+            const urns = new Set(plan.resources.map((r) => r.urn));
+            for (const r of plan.resources) {
+                for (const alias of r.aliases) {
+                    assert.ok(!claimed.has(alias), `${alias} is claimed by ${claimed.get(alias)} and ${r.urn}`);
+                    assert.ok(!urns.has(alias), `${alias} is an alias of ${r.urn} and a resource of its own`);
+                    claimed.set(alias, r.urn);
+                }
+            }
+            assert.ok(moved > 20, `${stack}: only ${moved} team resources`);
+        });
+    }
+});
