@@ -444,6 +444,23 @@ describe("GitHub workflows", () => {
         assert.equal(comment.steps[0].env?.VERDICTS, "${{ needs.offline.outputs.policy }}");
     });
 
+    it("adds each stack's cost difference (base branch vs this change) to its verdict, reading only the base's files", () => {
+        const offline = read("pull-request.yml").jobs.offline;
+        const base = offline.steps.find((s) => s.with?.path === ".base");
+        assert.ok(base?.uses?.startsWith("actions/checkout@"), "the base branch is checked out beside the change");
+        assert.equal(base?.with?.ref, "${{ github.event.pull_request.base.sha }}");
+        const policy = offline.steps.find((s) => s.id === "policy")?.run ?? "";
+        const cost = policy.indexOf(
+            'npm run --silent cost -- --stack "$stack" --base .base >> "$RUNNER_TEMP/policy-$stack.md"',
+        );
+        assert.ok(cost > 0, "the cost difference goes into the stack's verdict file");
+        assert.ok(cost < policy.indexOf('cat "$RUNNER_TEMP/policy-$stack.md" >> "$GITHUB_STEP_SUMMARY"'));
+        assert.ok(
+            offline.steps.indexOf(base) > offline.steps.findIndex((s) => s.run === "npm test"),
+            "nothing of the base branch is on disk while the change's tests and lint run",
+        );
+    });
+
     it("shows what the offline policy check could not evaluate, without failing on it", async () => {
         const policy = read("pull-request.yml").jobs.offline.steps.find((s) => s.id === "policy");
         const run = policy?.run ?? "";

@@ -79,6 +79,17 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
         ? `policy config ${path.relative(process.cwd(), configFile)}`
         : "no policy config (pack defaults)";
     io.stdout(`\n${configNote}\n${report.formatVerdicts(verdicts, resources)}`);
+    // What the stack costs, from the settings the plan ran with.
+    const { estimateCost } = require("../cost-estimate/estimate") as typeof import("../cost-estimate/estimate");
+    const { formatCostEstimate } = require("../cost-estimate/format") as typeof import("../cost-estimate/format");
+    const { readPriceTable } = require("../cost-estimate/price-table") as typeof import("../cost-estimate/price-table");
+    const { parseSettings } = require("../../stack-config") as typeof import("../../stack-config");
+    const { readProject, readStackConfig } = require("./stack-config") as typeof import("./stack-config");
+    const { PROJECT_DIR } = require("./plan") as typeof import("./plan");
+    const project = readProject(PROJECT_DIR);
+    const stackDir = options["stack-dir"] === undefined ? PROJECT_DIR : path.resolve(options["stack-dir"]);
+    const settings = parseSettings(readStackConfig(stackDir, project, options.stack), project.name, options.stack);
+    io.stdout(`\n${formatCostEstimate(estimateCost(settings, readPriceTable()))}`);
     const seconds = (from: bigint) => (Number(process.hrtime.bigint() - from) / 1e9).toFixed(2);
     const planned = (plan.elapsedMs / 1000).toFixed(2);
     const checked = seconds(checkStarted);

@@ -54,6 +54,17 @@ describe("npm run plan", function () {
             assert.match(stdout, /Planned in \d+\.\d\d s, policy check in \d+\.\d\d s \(\d+\.\d\d s in all\)\./);
         });
 
+        it("prints the stack's estimated idle month and the cost of each Spark pool, saying it is an estimate", () => {
+            assert.match(
+                stdout,
+                /\nEstimated cost \(an estimate from tools\/cost-estimate\/prices\.yaml, us-west-2 prices read \d{4}-\d\d-\d\d\):\n {2}idle, per month: \$1367\.28\n/,
+            );
+            assert.match(
+                stdout,
+                /\n {4}executor \(Spot\): Spot estimate \$0\.0252 per vCPU-hour, \$0\.0031 per GiB-hour\n/,
+            );
+        });
+
         it("ends with the policy pack's verdicts under the stack's policy config", () => {
             assert.match(
                 stdout,
