@@ -30,8 +30,6 @@ export interface PlatformAlertsArgs {
 export class PlatformAlerts extends pulumi.ComponentResource {
     /** The alert topic: subscribe further endpoints (chat, paging) to it. */
     readonly topicArn: pulumi.Output<string>;
-    /** Names of the alarms on the log domain. */
-    readonly alarmNames: pulumi.Output<string>[];
 
     constructor(name: string, args: PlatformAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:alerts:PlatformAlerts", name, {}, opts);
@@ -58,9 +56,11 @@ export class PlatformAlerts extends pulumi.ComponentResource {
             { name: alertTopicName(args.namePrefix), kmsMasterKeyId: key.arn },
             child,
         );
-        for (const [i, address] of args.emailSubscriptions.entries()) {
+        // Named by address, not position: removing one address from the list leaves the others' confirmed
+        // subscriptions alone.
+        for (const address of args.emailSubscriptions) {
             new aws.sns.TopicSubscription(
-                `${name}-email-${i}`,
+                `${name}-email-${address}`,
                 { topic: topic.arn, protocol: "email", endpoint: address },
                 child,
             );
@@ -116,9 +116,8 @@ export class PlatformAlerts extends pulumi.ComponentResource {
         const dimensions = pulumi
             .output(args.accountId)
             .apply((accountId) => logDomainDimensions(args.logDomain.domainName, accountId));
-        this.alarmNames = [];
         for (const alarm of domainAlarms) {
-            const metricAlarm = new aws.cloudwatch.MetricAlarm(
+            new aws.cloudwatch.MetricAlarm(
                 `${name}-${alarm.key}`,
                 {
                     name: alarmName(args.namePrefix, alarm.key),
@@ -136,7 +135,6 @@ export class PlatformAlerts extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [topicPolicy] },
             );
-            this.alarmNames.push(metricAlarm.name);
         }
 
         this.topicArn = topic.arn;

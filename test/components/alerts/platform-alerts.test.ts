@@ -167,6 +167,11 @@ describe("alerts (components/alerts)", () => {
                 subscriptions.map((s) => [s.inputs.topic, s.inputs.protocol, s.inputs.endpoint]),
                 emails.map((e) => [topic.outputs.arn, "email", e]),
             );
+            // Named by address: dropping one address leaves the others' confirmed subscriptions in place.
+            assert.deepEqual(
+                subscriptions.map((s) => s.name),
+                emails.map((e) => `alerts-email-${e}`),
+            );
         });
 
         it("watches every team's virtual cluster and the stack's log domain, sending to the topic", async () => {
