@@ -2,7 +2,7 @@
  * The Kubernetes objects of one Spark team, as pure functions of its settings: namespace, quota and limits,
  * network policies and the RBAC of its Spark service account.
  */
-import type { TeamSettings } from "../vocabulary";
+import { SPARK_UI_PORT, type TeamSettings } from "../vocabulary";
 import { SPARK_JOBS_NAMESPACE_LABEL } from "./operator-values";
 import { podSecurityLabels } from "./pod-security";
 import { minQuantity } from "./quantity";
@@ -100,8 +100,28 @@ export const INSTANCE_METADATA_CIDR = "169.254.169.254/32";
  * The operator's webhook is called by the API server, not by team pods; its ingress is opened in the operator's
  * namespace (operator-manifests.ts).
  */
-export function networkPolicyManifests(team: TeamSettings) {
+export function networkPolicyManifests(team: TeamSettings, metricsScrapeCidrs: readonly string[] = []) {
     const meta = (name: string) => ({ name, namespace: team.namespace, labels: teamLabels(team) });
+    // The managed Prometheus collector scrapes drivers from its network interfaces in the VPC's private subnets:
+    // outside the cluster, so only an ipBlock names it.
+    const metricsScrape =
+        metricsScrapeCidrs.length === 0
+            ? {}
+            : {
+                  "spark-metrics-scrape": {
+                      metadata: meta("spark-metrics-scrape"),
+                      spec: {
+                          podSelector: { matchLabels: { [SPARK_ROLE_LABEL]: "driver" } },
+                          policyTypes: ["Ingress"],
+                          ingress: [
+                              {
+                                  from: metricsScrapeCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                                  ports: [{ protocol: "TCP", port: SPARK_UI_PORT }],
+                              },
+                          ],
+                      },
+                  },
+              };
     return {
         "default-deny": {
             metadata: meta("default-deny"),
@@ -150,6 +170,7 @@ export function networkPolicyManifests(team: TeamSettings) {
                 ],
             },
         },
+        ...metricsScrape,
     };
 }
 

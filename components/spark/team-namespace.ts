@@ -54,6 +54,12 @@ export interface TeamNamespaceArgs {
      * @default true
      */
     emrVirtualCluster?: boolean;
+    /**
+     * Where the managed Prometheus collector scrapes drivers from (its subnets' CIDRs): admitted to the driver UI
+     * port by a NetworkPolicy of its own. None: no such policy.
+     * @default []
+     */
+    metricsScrapeCidrs?: readonly string[];
 }
 
 const defaults = {
@@ -109,7 +115,9 @@ export class TeamNamespace extends pulumi.ComponentResource {
         new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeManifest(team), inNamespace);
         const enforcer = cluster.networkPolicyEnforcer;
         if (enforcer) {
-            for (const [policyName, manifest] of Object.entries(networkPolicyManifests(team))) {
+            for (const [policyName, manifest] of Object.entries(
+                networkPolicyManifests(team, a.metricsScrapeCidrs ?? []),
+            )) {
                 new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest, {
                     ...k8sOpts,
                     dependsOn: [namespace, enforcer],

@@ -48,8 +48,18 @@ export {
     logDomainName,
     nodeGroupName,
     platformBucketName,
+    scraperAlias,
     virtualClusterName,
 } from "./stack-names";
+export {
+    DRIVER_METRICS_PATH,
+    EXECUTOR_METRICS_PATH,
+    SPARK_METRICS_NAMESPACE,
+    SPARK_POD_LABELS,
+    SPARK_UI_PORT,
+    SPARK_UI_PORT_NAME,
+    driverMetricName,
+} from "./spark-metrics";
 export {
     type CapacityType,
     type NodeTaint,
