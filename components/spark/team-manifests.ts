@@ -100,28 +100,8 @@ export const INSTANCE_METADATA_CIDR = "169.254.169.254/32";
  * The operator's webhook is called by the API server, not by team pods; its ingress is opened in the operator's
  * namespace (operator-manifests.ts).
  */
-export function networkPolicyManifests(team: TeamSettings, metricsScrapeCidrs: readonly string[] = []) {
+export function networkPolicyManifests(team: TeamSettings) {
     const meta = (name: string) => ({ name, namespace: team.namespace, labels: teamLabels(team) });
-    // The managed Prometheus collector scrapes drivers from its network interfaces in the VPC's private subnets:
-    // outside the cluster, so only an ipBlock names it.
-    const metricsScrape =
-        metricsScrapeCidrs.length === 0
-            ? {}
-            : {
-                  "spark-metrics-scrape": {
-                      metadata: meta("spark-metrics-scrape"),
-                      spec: {
-                          podSelector: { matchLabels: { [SPARK_ROLE_LABEL]: "driver" } },
-                          policyTypes: ["Ingress"],
-                          ingress: [
-                              {
-                                  from: metricsScrapeCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-                                  ports: [{ protocol: "TCP", port: SPARK_UI_PORT }],
-                              },
-                          ],
-                      },
-                  },
-              };
     return {
         "default-deny": {
             metadata: meta("default-deny"),
@@ -170,7 +150,28 @@ export function networkPolicyManifests(team: TeamSettings, metricsScrapeCidrs: r
                 ],
             },
         },
-        ...metricsScrape,
+    };
+}
+
+/**
+ * The one ingress from outside the namespace: the managed Prometheus collector, which scrapes the drivers' UI port
+ * from its network interfaces in the VPC's private subnets (outside the cluster, so only an ipBlock names it).
+ */
+export function metricsScrapePolicyManifest(team: TeamSettings, collectorCidrs: readonly string[]) {
+    if (collectorCidrs.length === 0)
+        throw new Error(`Spark team ${team.name}: no CIDR to admit the metrics collector from`);
+    return {
+        metadata: { name: "spark-metrics-scrape", namespace: team.namespace, labels: teamLabels(team) },
+        spec: {
+            podSelector: { matchLabels: { [SPARK_ROLE_LABEL]: "driver" } },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: collectorCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                    ports: [{ protocol: "TCP", port: SPARK_UI_PORT }],
+                },
+            ],
+        },
     };
 }
 

@@ -6,6 +6,7 @@ import { emrSparkImage, problemLine } from "./operator-chart";
 import { sampleSparkApplication } from "./sample-application";
 import {
     limitRangeManifest,
+    metricsScrapePolicyManifest,
     networkPolicyManifests,
     resourceQuotaManifest,
     sparkRoleBindingManifest,
@@ -115,9 +116,14 @@ export class TeamNamespace extends pulumi.ComponentResource {
         new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeManifest(team), inNamespace);
         const enforcer = cluster.networkPolicyEnforcer;
         if (enforcer) {
-            for (const [policyName, manifest] of Object.entries(
-                networkPolicyManifests(team, a.metricsScrapeCidrs ?? []),
-            )) {
+            const policies: [string, k8s.types.input.networking.v1.NetworkPolicy][] = Object.entries(
+                networkPolicyManifests(team),
+            );
+            const collectorCidrs = a.metricsScrapeCidrs ?? [];
+            if (collectorCidrs.length > 0) {
+                policies.push(["spark-metrics-scrape", metricsScrapePolicyManifest(team, collectorCidrs)]);
+            }
+            for (const [policyName, manifest] of policies) {
                 new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest, {
                     ...k8sOpts,
                     dependsOn: [namespace, enforcer],
