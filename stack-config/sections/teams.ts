@@ -1,3 +1,4 @@
+import { overrideProblem } from "../../components/spark-conf";
 import { TeamSettings, closestName, isRecord } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
 import { isDnsLabel, isPositiveQuantity } from "../validators";
@@ -5,8 +6,9 @@ import { isDnsLabel, isPositiveQuantity } from "../validators";
 /** Namespaces the platform itself uses; a team may not claim them. */
 export const RESERVED_NAMESPACES = ["default", "karpenter", "kubecost", "spark-operator", "logging"] as const;
 
-const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...]}]";
-const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases"];
+const TEAMS_HINT =
+    "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...], sparkConf?: {spark.<key>: value}}]";
+const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases", "sparkConf"];
 const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
 
 export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
@@ -81,6 +83,8 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
             ok = false;
         }
     }
+    const sparkConf = readSparkConf(r, `${key}.sparkConf`, entry.sparkConf ?? {});
+    ok = sparkConf !== undefined && ok;
     if (typeof namespace !== "string" || !isDnsLabel(namespace)) {
         r.report(
             `${key}.namespace`,
@@ -118,5 +122,23 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         namespace: namespace as string,
         quota: { cpu: quota.cpu as string, memory: quota.memory as string },
         glueDatabases: glueDatabases as string[],
+        sparkConf: sparkConf ?? {},
     };
+}
+
+/** The team tier of its jobs' Spark settings: Spark properties, none of those the platform owns. */
+function readSparkConf(r: ConfigReader, key: string, value: unknown): TeamSettings["sparkConf"] | undefined {
+    if (!isRecord(value)) {
+        r.report(key, value, 'is not an object; set sparkConf: {"spark.dynamicAllocation.maxExecutors": 50}');
+        return undefined;
+    }
+    let ok = true;
+    for (const [property, setting] of Object.entries(value)) {
+        const problem = overrideProblem(property, setting);
+        if (problem !== undefined) {
+            r.report(`${key}[${JSON.stringify(property)}]`, setting, problem);
+            ok = false;
+        }
+    }
+    return ok ? (value as TeamSettings["sparkConf"]) : undefined;
 }
