@@ -2,6 +2,17 @@
  * The ground floor: the words every floor above shares (partitions and regions, derived names and ARNs, CIDR
  * blocks, the EMR release label, instance shapes, Spark pools and teams). It imports nothing of the program.
  */
+export {
+    AL2023_AMI_TYPE,
+    ARCHITECTURES,
+    ARCHITECTURE_CHOICES,
+    ARCH_LABEL,
+    type Architecture,
+    DEFAULT_ARCHITECTURES,
+    EC2_ARCHITECTURE,
+    architectureChoice,
+    formatArchitectures,
+} from "./architectures";
 export { type Cidr, cidrContains, cidrsOverlap, formatCidr, parseCidr, subdivideCidr } from "./cidr";
 export { closestName } from "./closest-name";
 export {
@@ -14,10 +25,12 @@ export {
 } from "./cluster-options";
 export { type EmrReleaseLabel, MIN_EMR_RELEASE, parseEmrReleaseLabel } from "./emr-release";
 export {
-    INSTANCE_FAMILY_SIZES,
+    INSTANCE_FAMILIES,
     INSTANCE_SIZE_VCPUS,
+    type InstanceFamily,
     type InstanceShape,
     type InstanceSize,
+    instanceFamilyArchitecture,
     unknownInstanceFamily,
     unknownInstanceType,
 } from "./instance-shapes";
@@ -54,6 +67,8 @@ export {
     type CapacityType,
     type NodeTaint,
     POOL_LABELS,
+    type PoolArchitectures,
+    type PreferredArchitectureAffinity,
     type PoolContract,
     SPARK_ROLES,
     type SparkCapacity,
