@@ -6,7 +6,7 @@
  */
 import { stringify } from "yaml";
 import type { Autoscaler } from "../vocabulary";
-import { SCRAPE_JOBS, SPARK_TARGET_LABELS } from "./scrape-targets";
+import { SCRAPE_JOBS, SPARK_TARGET_LABELS, driverMetricName } from "./scrape-targets";
 
 export interface AlertRule {
     alert: string;
@@ -27,7 +27,7 @@ export interface AlertRulesInput {
     readonly teamNamespaces: readonly string[];
 }
 
-/** Tasks that failed on a job's executors within 10 minutes before its alert fires (Spark retries each 3 times). */
+/** Tasks of one application that failed within 10 minutes before its alert fires (Spark retries each 3 times). */
 export const FAILED_TASKS_THRESHOLD = 5;
 
 const { team, namespace, appId, virtualClusterId, jobRunId } = SPARK_TARGET_LABELS;
@@ -78,7 +78,9 @@ export function alertRuleGroups(input: AlertRulesInput): RuleGroup[] {
     const rules: AlertRule[] = [
         {
             alert: "SparkExecutorFailures",
-            expr: `sum by (${byJob}) (increase(metrics_executor_failedTasks_total{job="${SCRAPE_JOBS.sparkExecutors}"}[10m])) >= ${FAILED_TASKS_THRESHOLD}`,
+            // The driver's application-wide count: it keeps the tasks of executors that died, which the executor
+            // summary (active executors only) forgets together with the executor.
+            expr: `sum by (${byJob}) (increase(${driverMetricName("appStatus", "tasks.failedTasks", "Count")}{job="${SCRAPE_JOBS.sparkDriver}"}[10m])) >= ${FAILED_TASKS_THRESHOLD}`,
             for: "0m",
             labels: { severity: "warning" },
             annotations: {

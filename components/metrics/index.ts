@@ -4,13 +4,7 @@ export { ALERT_RECEIVER, alertManagerConfig, alertManagerDefinition } from "./al
 export type { AlertManagerInput } from "./alert-manager";
 export { FAILED_TASKS_THRESHOLD, alertRuleGroups, alertRulesYaml } from "./alert-rules";
 export type { AlertRule, AlertRulesInput, RuleGroup } from "./alert-rules";
-export {
-    EMR_POD_LABELS,
-    MIN_SCRAPE_INTERVAL_SECONDS,
-    podLabelMeta,
-    scrapeConfig,
-    scrapeConfigYaml,
-} from "./scrape-config";
+export { MIN_SCRAPE_INTERVAL_SECONDS, podLabelMeta, scrapeConfig, scrapeConfigYaml } from "./scrape-config";
 export type { AutoscalerTarget, ScrapeConfig, ScrapeConfigInput, ScrapeJobConfig } from "./scrape-config";
 export {
     METRICS_BY_JOB,
@@ -18,6 +12,7 @@ export {
     SPARK_TARGET_LABELS,
     SYNTHETIC_METRICS,
     collectedMetrics,
+    driverMetricName,
     scrapeJobsFor,
 } from "./scrape-targets";
 export type { ScrapeJob } from "./scrape-targets";

@@ -4,23 +4,12 @@
  * kubernetes_sd_configs, an interval of 30 s or more, the API server as `kubernetes.default.svc`.
  */
 import { stringify } from "yaml";
-import {
-    type Autoscaler,
-    DRIVER_METRICS_PATH,
-    EXECUTOR_METRICS_PATH,
-    SPARK_POD_LABELS,
-    SPARK_UI_PORT_NAME,
-} from "../vocabulary";
+import { JOB_IDENTITY_LABELS, METRICS_PATHS } from "../spark-conf";
+import { type Autoscaler, SPARK_UI_PORT_NAME } from "../vocabulary";
 import { SCRAPE_JOBS, SPARK_TARGET_LABELS, type ScrapeJob } from "./scrape-targets";
 
 /** The collector refuses shorter intervals. */
 export const MIN_SCRAPE_INTERVAL_SECONDS = 30;
-
-/** Labels EMR on EKS puts on the pods of a job run. */
-export const EMR_POD_LABELS = {
-    virtualClusterId: "emr-containers.amazonaws.com/virtual-cluster-id",
-    jobRunId: "emr-containers.amazonaws.com/job.id",
-} as const;
 
 /** Where the autoscaler's metrics are served: its chart's namespace, pod label and metrics port. */
 export interface AutoscalerTarget {
@@ -79,8 +68,8 @@ export function scrapeConfig(input: ScrapeConfigInput): ScrapeConfig {
     return {
         global: { scrape_interval: `${interval}s`, scrape_timeout: "10s" },
         scrape_configs: [
-            sparkJob(SCRAPE_JOBS.sparkDriver, DRIVER_METRICS_PATH, input.teams),
-            sparkJob(SCRAPE_JOBS.sparkExecutors, EXECUTOR_METRICS_PATH, input.teams),
+            sparkJob(SCRAPE_JOBS.sparkDriver, METRICS_PATHS.driver, input.teams),
+            sparkJob(SCRAPE_JOBS.sparkExecutors, METRICS_PATHS.executors, input.teams),
             autoscalerJob(input.autoscaler),
         ],
     };
@@ -101,7 +90,7 @@ function sparkJob(job: ScrapeJob, path: string, teams: ScrapeConfigInput["teams"
         scheme: "http",
         kubernetes_sd_configs: [{ role: "pod", namespaces: { names: teams.map((t) => t.namespace) } }],
         relabel_configs: [
-            { source_labels: [podLabelMeta(SPARK_POD_LABELS.role)], regex: "driver", action: "keep" },
+            { source_labels: [podLabelMeta(JOB_IDENTITY_LABELS.role)], regex: "driver", action: "keep" },
             { source_labels: ["__meta_kubernetes_pod_phase"], regex: "Running", action: "keep" },
             {
                 source_labels: ["__meta_kubernetes_pod_container_port_name"],
@@ -117,9 +106,9 @@ function sparkJob(job: ScrapeJob, path: string, teams: ScrapeConfigInput["teams"
             })),
             copy("__meta_kubernetes_namespace", SPARK_TARGET_LABELS.namespace),
             copy("__meta_kubernetes_pod_name", SPARK_TARGET_LABELS.pod),
-            copy(podLabelMeta(SPARK_POD_LABELS.appSelector), SPARK_TARGET_LABELS.appId),
-            copy(podLabelMeta(EMR_POD_LABELS.virtualClusterId), SPARK_TARGET_LABELS.virtualClusterId),
-            copy(podLabelMeta(EMR_POD_LABELS.jobRunId), SPARK_TARGET_LABELS.jobRunId),
+            copy(podLabelMeta(JOB_IDENTITY_LABELS.application), SPARK_TARGET_LABELS.appId),
+            copy(podLabelMeta(JOB_IDENTITY_LABELS.emrVirtualCluster), SPARK_TARGET_LABELS.virtualClusterId),
+            copy(podLabelMeta(JOB_IDENTITY_LABELS.emrJobRun), SPARK_TARGET_LABELS.jobRunId),
         ],
     };
 }

@@ -3,8 +3,8 @@
  * dashboards may use only names listed here (a test holds them to it), so a rule never waits on a metric nobody
  * produces.
  */
+import { METRICS_NAMESPACE } from "../spark-conf";
 import type { Autoscaler } from "../vocabulary";
-import { driverMetricName } from "../vocabulary";
 
 /** Scrape jobs of the collector, by what they scrape. */
 export const SCRAPE_JOBS = {
@@ -49,13 +49,35 @@ const EXECUTOR_METRICS = [
 ] as const;
 
 /**
+ * A driver metric's name as the PrometheusServlet prints it: the registry key `<namespace>.driver.<source>.<name>`
+ * with every character outside [A-Za-z0-9] made `_`, prefixed `metrics_`, suffixed `_` and the value's kind
+ * (`Value` and `Number` for gauges, `Count` for counters).
+ */
+export function driverMetricName(source: string, metric: string, kind: "Value" | "Number" | "Count"): string {
+    const key = `${METRICS_NAMESPACE}.driver.${source}.${metric}`;
+    return `metrics_${key.replace(/[^a-zA-Z0-9]/g, "_")}_${kind}`;
+}
+
+/**
  * `/metrics/driver/prometheus/` (PrometheusServlet.scala) with `spark.metrics.namespace` fixed: the DAGScheduler
- * source's gauges (DAGSchedulerSource.scala), each as `…_Value` and `…_Number`.
+ * source's gauges (DAGSchedulerSource.scala) and, with `spark.metrics.appStatusSource.enabled` (the platform's
+ * job defaults set it), the application status counters (AppStatusSource.scala): whole-application counts that
+ * keep the tasks of executors that are gone.
  */
 const DRIVER_METRICS = [
     ...["stage.failedStages", "stage.runningStages", "stage.waitingStages", "job.allJobs", "job.activeJobs"].flatMap(
         (m) => [driverMetricName("DAGScheduler", m, "Value"), driverMetricName("DAGScheduler", m, "Number")],
     ),
+    ...[
+        "jobs.succeededJobs",
+        "jobs.failedJobs",
+        "stages.completedStages",
+        "stages.failedStages",
+        "tasks.completedTasks",
+        "tasks.failedTasks",
+        "tasks.killedTasks",
+        "tasks.excludedExecutors",
+    ].map((m) => driverMetricName("appStatus", m, "Count")),
 ];
 
 /** Karpenter 1.14 (website/content/en/v1.14/reference/metrics.md; karpenter_pods_state labels from its pod controller). */

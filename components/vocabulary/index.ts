@@ -64,15 +64,7 @@ export {
     scraperAlias,
     virtualClusterName,
 } from "./stack-names";
-export {
-    DRIVER_METRICS_PATH,
-    EXECUTOR_METRICS_PATH,
-    SPARK_METRICS_NAMESPACE,
-    SPARK_POD_LABELS,
-    SPARK_UI_PORT,
-    SPARK_UI_PORT_NAME,
-    driverMetricName,
-} from "./spark-metrics";
+export { SPARK_UI_PORT, SPARK_UI_PORT_NAME } from "./spark-metrics";
 export {
     type CapacityType,
     type NodeTaint,

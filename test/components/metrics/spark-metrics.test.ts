@@ -14,11 +14,13 @@ import {
     alertManagerDefinition,
     alertRuleGroups,
     alertRulesYaml,
+    driverMetricName,
     scrapeConfigYaml,
     scrapeJobsFor,
 } from "../../../components/metrics";
 import { autoscalerMetricsEndpoint } from "../../../components/autoscaling";
-import { DRIVER_METRICS_PATH, EXECUTOR_METRICS_PATH, SPARK_UI_PORT } from "../../../components/vocabulary";
+import { METRICS_NAMESPACE, platformSparkConf } from "../../../components/spark-conf";
+import { SPARK_UI_PORT } from "../../../components/vocabulary";
 import type { Autoscaler } from "../../../components/vocabulary";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import { planFixture } from "../../support/fixture-stacks";
@@ -30,6 +32,9 @@ const TEAMS = [
     { name: "ml", namespace: "spark-ml" },
 ];
 const AUTOSCALERS: Autoscaler[] = ["karpenter", "cluster-autoscaler"];
+// Spark's own paths, typed out (not imported), so a changed contract fails here.
+const DRIVER_METRICS_PATH = "/metrics/driver/prometheus/";
+const EXECUTOR_METRICS_PATH = "/metrics/executors/prometheus/";
 
 function parsedScrapeConfig(autoscaler: Autoscaler, intervalSeconds?: number): ScrapeConfig {
     const input = { teams: TEAMS, autoscaler: autoscalerMetricsEndpoint(autoscaler) };
@@ -194,6 +199,29 @@ describe("Spark metrics (components/metrics)", () => {
                         port: 8085,
                     },
                 ],
+            );
+        });
+    });
+
+    describe("the metrics contract with the job paths", () => {
+        it("every job's platform settings serve what the scrape reads, under the names the rules use", () => {
+            const conf = platformSparkConf({ team: "ml", eventLogDir: "s3://bucket/spark-events/ml/" });
+            assert.equal(conf["spark.ui.prometheus.enabled"], "true");
+            assert.equal(
+                conf["spark.metrics.conf.*.sink.prometheusServlet.class"],
+                "org.apache.spark.metrics.sink.PrometheusServlet",
+            );
+            assert.equal(conf["spark.metrics.conf.*.sink.prometheusServlet.path"], DRIVER_METRICS_PATH);
+            // The application status counters the executor-failure rule reads.
+            assert.equal(conf["spark.metrics.appStatusSource.enabled"], "true");
+            assert.equal(conf["spark.metrics.namespace"], "spark");
+            assert.equal(
+                driverMetricName("appStatus", "tasks.failedTasks", "Count"),
+                "metrics_spark_driver_appStatus_tasks_failedTasks_Count",
+            );
+            assert.equal(
+                driverMetricName("DAGScheduler", "job.activeJobs", "Value"),
+                `metrics_${METRICS_NAMESPACE}_driver_DAGScheduler_job_activeJobs_Value`,
             );
         });
     });
