@@ -21,7 +21,7 @@ import { planProgram } from "../../../tools/plan/plan";
 import type { PlanResult } from "../../../tools/plan/plan";
 
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
-import { STACKS, planOf, subnetZones } from "./plan-fixtures";
+import { STACKS, planOf, subnetZones } from "../../support/plan-fixtures";
 import { jsonInput, ofType, one } from "../../support/plan-queries";
 import { nonEmpty } from "../../support/non-empty";
 
