@@ -13,7 +13,7 @@ import { planFixture } from "../../support/fixture-stacks";
 import { nonEmpty } from "../../support/non-empty";
 import { ofType, one } from "../../support/plan-queries";
 import { withoutSecretWrappers } from "../../support/secrets";
-import { type Mode, MODES } from "../cluster/plan-fixtures";
+import { type Mode, MODES } from "../../support/plan-fixtures";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
