@@ -3,7 +3,14 @@ import { ConfigReader } from "../config-reader";
 import { isDnsLabel, isPositiveQuantity } from "../validators";
 
 /** Namespaces the platform itself uses; a team may not claim them. */
-export const RESERVED_NAMESPACES = ["default", "karpenter", "kubecost", "spark-operator", "logging"] as const;
+export const RESERVED_NAMESPACES = [
+    "default",
+    "karpenter",
+    "kubecost",
+    "spark-operator",
+    "logging",
+    "spark-history",
+] as const;
 
 const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...]}]";
 const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases"];

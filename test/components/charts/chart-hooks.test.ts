@@ -35,6 +35,7 @@ describe("chart hooks", () => {
             "cost-analyzer": ["basic-health"],
             karpenter: [],
             "spark-operator": [...operatorReplacements, "webhook-cleanup"],
+            "spark-history-server": ["test-connection"],
         });
     });
 
