@@ -25,7 +25,7 @@ import { EmrClusterAccess, PlatformBucket } from "./components/emr";
 import { SparkHistory } from "./components/history";
 import { PlatformKey } from "./components/encryption";
 import { DEFAULT_SIDECAR_TIMINGS, LogDomain } from "./components/logging";
-import { SCRAPER_WORKSPACE_TAGS, SparkMetrics } from "./components/metrics";
+import { MetricsGrafana, SCRAPER_WORKSPACE_TAGS, SparkMetrics } from "./components/metrics";
 import { Network, layoutSubnets } from "./components/network";
 import { loadSettings } from "./stack-config";
 import { SparkOperator, SparkPriorityClasses } from "./components/spark";
@@ -369,6 +369,24 @@ const sparkMetrics = new SparkMetrics(
     { providers: { aws: awsProvider } },
 );
 
+// Dashboards: an optional Amazon Managed Grafana workspace over the same AMP workspace (README "Dashboards").
+const grafanaAuthentication = settings.metrics.grafanaAuthentication;
+const grafana =
+    grafanaAuthentication === undefined
+        ? undefined
+        : new MetricsGrafana(
+              "grafana",
+              {
+                  namePrefix: settings.namePrefix,
+                  partition,
+                  region: settings.aws.region,
+                  accountId: account.accountId,
+                  authentication: grafanaAuthentication,
+                  prometheusWorkspaceArn: kubecost.workspaceArn,
+              },
+              { providers: { aws: awsProvider } },
+          );
+
 export const region = settings.aws.region;
 export const autoscaler = settings.cluster.autoscaler;
 export const vpcId = network.vpcId;
@@ -408,6 +426,8 @@ export const ampWorkspace = {
 };
 /** The managed Prometheus collector of Spark and autoscaler metrics. */
 export const metricsScraperArn = sparkMetrics.scraperArn;
+/** The Amazon Managed Grafana workspace's URL (`grafanaWorkspace`), or "none". */
+export const grafanaWorkspaceUrl = grafana === undefined ? "none" : pulumi.interpolate`https://${grafana.endpoint}`;
 /** SNS topic of the stack's alerts (failed EMR job runs, log domain alarms): subscribe chat or paging to it. */
 export const alertTopicArn = alerts.topicArn;
 /** Opens the Kubecost UI on http://localhost:9090. */

@@ -59,6 +59,7 @@ export const SETTING_KEYS = [
     "opensearchAdminArns",
     "opensearchCreateServiceLinkedRole",
     "alertEmails",
+    "grafanaWorkspace",
     "fluentBitInitialWaitSeconds",
     // Object-valued, so not declared in Pulumi.yaml (its config schema cannot type objects).
     "teams",

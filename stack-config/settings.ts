@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader, RawConfig } from "./config-reader";
 import { InvalidConfigError } from "./invalid-config-error";
 import { AlertSettings, readAlerts } from "./sections/alerts";
+import { MetricsSettings, readMetrics } from "./sections/metrics";
 import { imageArchitectureProblems } from "./pulled-images";
 import { reportUnknownKeys } from "./setting-keys";
 import { AwsSettings, readAws } from "./sections/aws";
@@ -50,6 +51,8 @@ export interface Settings {
     readonly emr: EmrSettings;
     /** Who gets the platform's alerts. */
     readonly alerts: AlertSettings;
+    /** Where people look at the Spark metrics: the optional Grafana workspace. */
+    readonly metrics: MetricsSettings;
 }
 
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
@@ -73,6 +76,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const capacity = readCapacity(r);
     const emr = readEmr(r);
     const alerts = readAlerts(r);
+    const metrics = readMetrics(r);
     // Any stack name Pulumi accepts works: every AWS name derived from it is fitted to its limits
     // (components/vocabulary/stack-names.ts).
     if (
@@ -87,7 +91,8 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         !tags ||
         !capacity ||
         !emr ||
-        !alerts
+        !alerts ||
+        !metrics
     ) {
         throw new InvalidConfigError(r.errors);
     }
@@ -106,6 +111,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         capacity,
         emr,
         alerts,
+        metrics,
     };
     // Last, as it needs the whole stack: which images run where, and on which architectures.
     const imageProblems = imageArchitectureProblems(settings, r.namespace);

@@ -16,3 +16,7 @@ export {
     scrapeJobsFor,
 } from "./scrape-targets";
 export type { ScrapeJob } from "./scrape-targets";
+export { DASHBOARDS, DASHBOARDS_DIR, dashboardFiles } from "./dashboards";
+export { GRAFANA_SERVICE, grafanaAmpPolicy, grafanaTrustPolicy } from "./grafana-policies";
+export { GRAFANA_VERSION, MetricsGrafana } from "./metrics-grafana";
+export type { MetricsGrafanaArgs } from "./metrics-grafana";

@@ -67,6 +67,12 @@ export {
 } from "./stack-names";
 export { SPARK_UI_PORT, SPARK_UI_PORT_NAME } from "./spark-metrics";
 export {
+    GRAFANA_WORKSPACE_OPTIONS,
+    type GrafanaAuthentication,
+    type GrafanaWorkspaceOption,
+    grafanaAuthenticationOf,
+} from "./grafana";
+export {
     type CapacityType,
     type NodeTaint,
     POOL_LABELS,

@@ -43,6 +43,8 @@ export const NAME_RULES = {
     ampWorkspaceAlias: { max: 100, allowed: /[A-Za-z0-9_.-]/, lowercase: false },
     /** Amazon Managed Prometheus scraper alias: 1–100, `[0-9A-Za-z][-.0-9A-Z_a-z]*`. */
     ampScraperAlias: { max: 100, allowed: /[A-Za-z0-9_.-]/, lowercase: false },
+    /** Amazon Managed Grafana workspace: 1–255, `[a-zA-Z0-9-._~]`. */
+    grafanaWorkspace: { max: 255, allowed: /[A-Za-z0-9._~-]/, lowercase: false },
     /** SNS standard topic: 1–256, letters, digits, `-`, `_`. */
     snsTopic: { max: 256, allowed: /[A-Za-z0-9_-]/, lowercase: false },
     /** EventBridge rule: 1–64, `[\.\-_A-Za-z0-9]`. */

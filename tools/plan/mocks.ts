@@ -257,6 +257,16 @@ const BUILDERS: Record<string, OutputBuilder> = {
             },
         };
     },
+    "aws:grafana/workspace:Workspace": (ctx) => {
+        const id = `g-${ctx.hex(10)}`;
+        return {
+            id,
+            state: {
+                arn: ctx.arn("grafana", `/workspaces/${id}`),
+                endpoint: `${id}.grafana-workspace.${ctx.region}.amazonaws.com`,
+            },
+        };
+    },
     "aws:opensearch/domain:Domain": (ctx) => {
         const domainName = physicalName(ctx, "domainName");
         return {

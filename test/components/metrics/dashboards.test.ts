@@ -1,0 +1,202 @@
+/**
+ * The dashboards of `dashboards/` parse as Grafana dashboard JSON and query only what the stack's collector gathers;
+ * the optional Grafana workspace is planned for both autoscalers, reads the stack's AMP workspace and nothing more.
+ */
+import * as assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import {
+    DASHBOARDS,
+    DASHBOARDS_DIR,
+    GRAFANA_SERVICE,
+    METRICS_BY_JOB,
+    SYNTHETIC_METRICS,
+    dashboardFiles,
+    grafanaAmpPolicy,
+    grafanaTrustPolicy,
+    scrapeJobsFor,
+} from "../../../components/metrics";
+import type { Autoscaler } from "../../../components/vocabulary";
+import { parseSettings } from "../../../stack-config";
+import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
+import { evaluatePermission } from "../../support/iam-simulation";
+import { ofType, one } from "../../support/plan-queries";
+import { selectorsOf } from "../../support/promql";
+
+interface Target {
+    expr: string;
+    refId: string;
+    datasource: { type: string; uid: string };
+}
+interface Dashboard {
+    uid: string;
+    title: string;
+    schemaVersion: number;
+    templating: { list: { name: string; type: string; query: unknown; datasource?: unknown }[] };
+    panels: { id: number; title: string; type: string; datasource: unknown; targets: Target[] }[];
+}
+
+const read = (file: string) => JSON.parse(readFileSync(path.join(DASHBOARDS_DIR, file), "utf8")) as Dashboard;
+const DS = { type: "prometheus", uid: "${datasource}" };
+const ACCOUNT = "111111111111";
+const WORKSPACE = `arn:aws:aps:us-west-2:${ACCOUNT}:workspace/ws-0c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8`;
+
+/** Every PromQL a dashboard runs: panel queries and the selectors inside its variables' label_values(). */
+function queriesOf(d: Dashboard): string[] {
+    const variables = d.templating.list
+        .filter((v) => v.type === "query")
+        .map((v) => {
+            const query = (v.query as { query: string }).query;
+            const inner = /^label_values\((.+),\s*\w+\)$/.exec(query);
+            assert.ok(inner, `${d.uid} variable ${v.name}: ${query}`);
+            return inner[1];
+        });
+    return [...d.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...variables];
+}
+
+describe("dashboards (dashboards/*.json)", () => {
+    it("are the dashboards listed, each a Grafana dashboard with a unique uid", () => {
+        assert.deepEqual(readdirSync(DASHBOARDS_DIR).sort(), DASHBOARDS.map((d) => d.file).sort());
+        const uids = DASHBOARDS.map((d) => read(d.file).uid);
+        assert.equal(new Set(uids).size, uids.length);
+        for (const { file } of DASHBOARDS) {
+            const d = read(file);
+            assert.equal(typeof d.title, "string", file);
+            assert.ok(d.schemaVersion >= 36, `${file}: schema ${d.schemaVersion}`);
+            assert.ok(d.panels.length > 0, file);
+            assert.deepEqual(new Set(d.panels.map((p) => p.id)).size, d.panels.length, `${file}: panel ids`);
+            // One data source, chosen on the dashboard: the AMP workspace added to Grafana.
+            const [source] = d.templating.list.filter((v) => v.type === "datasource");
+            assert.deepEqual([source.name, source.query], ["datasource", "prometheus"], file);
+            for (const p of d.panels) {
+                assert.deepEqual(p.datasource, DS, `${file}: ${p.title}`);
+                assert.ok(p.targets.length > 0, `${file}: ${p.title}`);
+                for (const t of p.targets) assert.deepEqual(t.datasource, DS, `${file}: ${p.title}`);
+            }
+        }
+    });
+
+    for (const autoscaler of ["karpenter", "cluster-autoscaler"] as Autoscaler[]) {
+        it(`query, for a ${autoscaler} stack, only metrics its collector gathers, each from its own job`, () => {
+            const files = dashboardFiles(autoscaler).map((f) => path.basename(f));
+            assert.equal(files.length, 3);
+            assert.ok(files.some((f) => f.includes(autoscaler)));
+            const jobs = scrapeJobsFor(autoscaler);
+            for (const file of files) {
+                for (const expr of queriesOf(read(file))) {
+                    const selectors = selectorsOf(expr);
+                    assert.ok(selectors.length > 0, expr);
+                    for (const { metric, job } of selectors) {
+                        assert.ok(job, `${file}: ${metric} names its scrape job`);
+                        for (const name of job.split("|")) {
+                            assert.ok(jobs.includes(name as never), `${file}: job ${name} is not scraped`);
+                            const produced = [
+                                ...SYNTHETIC_METRICS,
+                                ...METRICS_BY_JOB[name as keyof typeof METRICS_BY_JOB],
+                            ];
+                            assert.ok(produced.includes(metric), `${file}: ${name} does not produce ${metric}`);
+                        }
+                    }
+                }
+            }
+        });
+    }
+});
+
+describe("the Grafana workspace (grafanaWorkspace)", () => {
+    describe("its role", () => {
+        const trust = grafanaTrustPolicy({ partition: "aws", region: "us-west-2", accountId: ACCOUNT });
+        const assume = (sourceArn: string, account = ACCOUNT) =>
+            evaluatePermission({
+                principal: GRAFANA_SERVICE,
+                action: "sts:AssumeRole",
+                resource: `arn:aws:iam::${ACCOUNT}:role/spark-dev-grafana`,
+                accountId: ACCOUNT,
+                identityPolicies: {},
+                resourcePolicy: trust,
+                context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": account },
+            });
+
+        it("is assumed by Grafana for the account's workspaces in the stack's region only", async () => {
+            const ws = (region: string, account = ACCOUNT) =>
+                `arn:aws:grafana:${region}:${account}:/workspaces/g-0123456789`;
+            assert.equal(await assume(ws("us-west-2")), "Allowed");
+            assert.equal(await assume(ws("eu-west-1")), "ImplicitlyDenied");
+            assert.equal(await assume(ws("us-west-2", "222222222222"), "222222222222"), "ImplicitlyDenied");
+        });
+
+        it("reads the stack's AMP workspace, and writes to none", async () => {
+            const policy = grafanaAmpPolicy(WORKSPACE);
+            const may = (action: string, resource: string) =>
+                evaluatePermission({
+                    principal: `arn:aws:iam::${ACCOUNT}:role/spark-dev-grafana`,
+                    action,
+                    resource,
+                    accountId: ACCOUNT,
+                    identityPolicies: { "amp-query": policy },
+                });
+            assert.equal(await may("aps:QueryMetrics", WORKSPACE), "Allowed");
+            assert.equal(await may("aps:GetSeries", WORKSPACE), "Allowed");
+            assert.equal(await may("aps:QueryMetrics", WORKSPACE.replace("ws-0c1a", "ws-ffff")), "ImplicitlyDenied");
+            assert.equal(await may("aps:RemoteWrite", WORKSPACE), "ImplicitlyDenied");
+            assert.equal(await may("aps:DeleteWorkspace", WORKSPACE), "ImplicitlyDenied");
+            assert.throws(() => grafanaAmpPolicy("ws-1"), /is not an AMP workspace ARN/);
+        });
+    });
+
+    describe("in the planned program", function () {
+        this.timeout(120_000);
+        const cases = [
+            { stack: "dev", autoscaler: "karpenter", option: "aws-sso", provider: "AWS_SSO" },
+            { stack: "prod", autoscaler: "cluster-autoscaler", option: "saml", provider: "SAML" },
+        ];
+
+        for (const { stack, autoscaler, option, provider } of cases) {
+            it(`${stack} (${autoscaler}): none by default`, async () => {
+                const p = await planFixture({ stack });
+                assert.equal(ofType(p, "aws:grafana/workspace:Workspace").length, 0);
+                assert.equal(p.outputs.grafanaWorkspaceUrl, "none");
+            });
+
+            it(`${stack} (${autoscaler}) with grafanaWorkspace: ${option}, over the stack's AMP workspace`, async () => {
+                const p = await planFixture({ stack, configOverrides: { grafanaWorkspace: option } });
+                const grafana = one(p, "aws:grafana/workspace:Workspace");
+                const role = one(p, "aws:iam/role:Role", "grafana-role");
+                assert.deepEqual(
+                    [
+                        grafana.inputs.authenticationProviders,
+                        grafana.inputs.permissionType,
+                        grafana.inputs.roleArn,
+                        grafana.inputs.dataSources,
+                        grafana.inputs.accountAccessType,
+                    ],
+                    [[provider], "CUSTOMER_MANAGED", role.outputs.arn, ["PROMETHEUS"], "CURRENT_ACCOUNT"],
+                );
+                const [workspace] = ofType(p, "aws:amp/workspace:Workspace");
+                const policy = one(p, "aws:iam/rolePolicy:RolePolicy", "grafana-amp-query");
+                assert.deepEqual(
+                    JSON.parse(String(policy.inputs.policy)),
+                    grafanaAmpPolicy(String(workspace.outputs.arn)),
+                );
+                assert.equal(p.outputs.grafanaWorkspaceUrl, `https://${String(grafana.outputs.endpoint)}`);
+                // Everything else plans as without Grafana.
+                const without = await planFixture({ stack });
+                const others = (plan: typeof p) =>
+                    plan.resources.filter((r) => !r.urn.includes("spark:metrics:MetricsGrafana")).map((r) => r.urn);
+                assert.deepEqual(others(p), others(without));
+            });
+        }
+
+        it("refuses another value, naming the allowed ones", () => {
+            const raw = fixtureStackConfig("dev");
+            raw.set("spark-platform:grafanaWorkspace", "sso");
+            assert.throws(
+                () => parseSettings(raw, "spark-platform", "dev"),
+                (e: Error) =>
+                    /spark-platform:grafanaWorkspace: "sso" is not allowed; use one of: none, aws-sso, saml/.test(
+                        e.message,
+                    ),
+            );
+        });
+    });
+});
