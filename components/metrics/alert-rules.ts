@@ -47,8 +47,8 @@ export function alertRuleGroups(input: AlertRulesInput): RuleGroup[] {
                   annotations: {
                       summary: "Spark pod {{ $labels.namespace }}/{{ $labels.name }} has been pending for 15 minutes",
                       description:
-                          "Karpenter has not placed the pod: its pool is at its limit, no instance type is available " +
-                          "in its zone, or the namespace's quota refuses it.",
+                          "Karpenter has not placed the pod: its pool is at its limit, or no instance type of the pool " +
+                          "is available in its zone.",
                   },
               }
             : {
