@@ -2,6 +2,16 @@
  * The ground floor: the words every floor above shares (partitions and regions, derived names and ARNs, CIDR
  * blocks, the EMR release label, instance shapes, Spark pools and teams). It imports nothing of the program.
  */
+export {
+    BATCH_SCHEDULERS,
+    type BatchScheduler,
+    type PodScheduling,
+    TEAM_QUEUE_PARENT,
+    YUNIKORN_QUEUE_LABEL,
+    YUNIKORN_SCHEDULER_NAME,
+    teamPodScheduling,
+    teamQueueName,
+} from "./batch-scheduler";
 export { type Cidr, cidrContains, cidrsOverlap, formatCidr, parseCidr, subdivideCidr } from "./cidr";
 export { closestName } from "./closest-name";
 export {
@@ -68,4 +78,4 @@ export {
 } from "./pools";
 export { isRecord } from "./records";
 export { EMR_ON_EKS_ECR_ACCOUNTS, type Partition, dnsSuffixOf, partitionOf } from "./regions";
-export type { TeamSettings } from "./teams";
+export { type TeamResources, type TeamSettings, teamCeiling, teamGuarantee } from "./teams";
