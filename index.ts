@@ -119,6 +119,7 @@ const cluster = new EksCluster(
         deletionProtection: settings.cluster.deletionProtection,
         systemNodes: {
             instanceTypes: settings.capacity.systemInstanceTypes,
+            architecture: settings.capacity.systemArchitecture,
             minSize: settings.capacity.systemMinSize,
             maxSize: settings.capacity.systemMaxSize,
         },
@@ -136,7 +137,7 @@ if (settings.capacity.createSpotServiceLinkedRole) {
 
 // Spark capacity: one driver (on-demand) and one executor (spot) pool per Spark zone, each pinned to its zone.
 // Exactly one autoscaler provides them; both implement the same pool contract, so nothing else changes with it.
-const pools = buildPoolContract(settings.spark.zones);
+const pools = buildPoolContract(settings.spark.zones, settings.capacity.architectures);
 const autoscalerArgs: AutoscalerArgs = {
     cluster: cluster.context,
     pools,

@@ -3,7 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { samePrincipal } from "../iam";
-import type { ApiEndpointAccess, KubernetesSupportType, Partition } from "../vocabulary";
+import type { ApiEndpointAccess, Architecture, KubernetesSupportType, Partition } from "../vocabulary";
 import { kmsAliasName, nodeGroupName } from "../vocabulary";
 import { EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
 import { createNetworkingAddons, createWorkloadAddons } from "./addons";
@@ -55,7 +55,13 @@ export interface EksClusterArgs {
      */
     deletionProtection?: boolean;
     /** Size and instance types of the system node group. */
-    systemNodes: { instanceTypes: readonly string[]; minSize: number; maxSize: number };
+    systemNodes: {
+        instanceTypes: readonly string[];
+        /** Architecture of every instance type; the node group boots the AL2023 AMI built for it. */
+        architecture: Architecture;
+        minSize: number;
+        maxSize: number;
+    };
     /** Tags for EC2 instances and volumes of node groups; the provider's default tags do not reach them. */
     instanceTags: Readonly<Record<string, string>>;
     /**
@@ -141,6 +147,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 partition: a.partition,
                 subnetIds: a.privateSubnetIds,
                 instanceTypes: a.systemNodes.instanceTypes,
+                architecture: a.systemNodes.architecture,
                 minSize: a.systemNodes.minSize,
                 maxSize: a.systemNodes.maxSize,
                 labels: a.systemNodeLabels,

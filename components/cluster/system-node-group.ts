@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeRole } from "../iam";
-import type { Partition } from "../vocabulary";
+import { AL2023_AMI_TYPE, type Architecture, type Partition } from "../vocabulary";
 import { nodeLaunchTemplateArgs } from "./launch-template";
 
 /** An autoscaler (or an operator) moves the desired size; a preview must not report that as drift. */
@@ -24,6 +24,8 @@ export interface SystemNodeGroupOptions {
     /** Private subnets of every zone. */
     readonly subnetIds: pulumi.Input<string>[];
     readonly instanceTypes: readonly string[];
+    /** Architecture of every instance type: the node group's AMI type follows it. */
+    readonly architecture: Architecture;
     readonly minSize: number;
     readonly maxSize: number;
     readonly labels: Readonly<Record<string, string>>;
@@ -62,7 +64,7 @@ export function createSystemNodeGroup(
             nodeGroupName: o.nodeGroupName,
             nodeRoleArn: role.arn,
             subnetIds: o.subnetIds,
-            amiType: "AL2023_x86_64_STANDARD",
+            amiType: AL2023_AMI_TYPE[o.architecture],
             capacityType: "ON_DEMAND",
             instanceTypes: [...o.instanceTypes],
             scalingConfig: { minSize: o.minSize, maxSize: o.maxSize, desiredSize: o.minSize },

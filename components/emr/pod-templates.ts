@@ -12,7 +12,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { findPool, isRecord, PoolContract, SparkRole } from "../vocabulary";
+import { findPool, isRecord, PoolContract, type PreferredArchitectureAffinity, SparkRole } from "../vocabulary";
 
 export type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
 export type Volume = pulumi.Unwrap<k8s.types.input.core.v1.Volume>;
@@ -116,6 +116,8 @@ export interface PodTemplate {
     readonly spec: {
         priorityClassName: string;
         nodeSelector: Record<string, string>;
+        /** With a two-architecture pool: the preference for its first architecture. */
+        affinity?: { nodeAffinity: PreferredArchitectureAffinity };
         tolerations: Array<Record<string, string>>;
         volumes: Volume[];
         containers: Container[];
@@ -144,6 +146,7 @@ export function buildPodTemplate(input: PodTemplateInput): PodTemplate {
         spec: {
             priorityClassName: input.priorityClassName,
             nodeSelector: { ...pool.nodeSelector },
+            ...(pool.nodeAffinity ? { affinity: { nodeAffinity: pool.nodeAffinity } } : {}),
             tolerations: pool.tolerations.map((t) => ({ ...t })),
             volumes: [{ name: SPARK_LOCAL_DIR.volume, emptyDir: {} }, ...volumes],
             containers: [main, ...sidecars],

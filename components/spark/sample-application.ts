@@ -39,6 +39,7 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
         return {
             serviceAccount: input.serviceAccount,
             nodeSelector: { ...pool.nodeSelector },
+            ...(pool.nodeAffinity ? { affinity: { nodeAffinity: pool.nodeAffinity } } : {}),
             tolerations: pool.tolerations.map((t) => ({ ...t })),
             ...(Object.keys(pool.podAnnotations).length > 0 ? { annotations: { ...pool.podAnnotations } } : {}),
             labels: { "spark-platform/sample": input.name },

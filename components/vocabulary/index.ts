@@ -12,6 +12,17 @@ export {
     teamPodScheduling,
     teamQueueName,
 } from "./batch-scheduler";
+export {
+    AL2023_AMI_TYPE,
+    ARCHITECTURES,
+    ARCHITECTURE_CHOICES,
+    ARCH_LABEL,
+    type Architecture,
+    DEFAULT_ARCHITECTURES,
+    EC2_ARCHITECTURE,
+    architectureChoice,
+    formatArchitectures,
+} from "./architectures";
 export { type Cidr, cidrContains, cidrsOverlap, formatCidr, parseCidr, subdivideCidr } from "./cidr";
 export { closestName } from "./closest-name";
 export {
@@ -24,10 +35,12 @@ export {
 } from "./cluster-options";
 export { type EmrReleaseLabel, MIN_EMR_RELEASE, parseEmrReleaseLabel } from "./emr-release";
 export {
-    INSTANCE_FAMILY_SIZES,
+    INSTANCE_FAMILIES,
     INSTANCE_SIZE_VCPUS,
+    type InstanceFamily,
     type InstanceShape,
     type InstanceSize,
+    instanceFamilyArchitecture,
     unknownInstanceFamily,
     unknownInstanceType,
 } from "./instance-shapes";
@@ -64,6 +77,8 @@ export {
     type CapacityType,
     type NodeTaint,
     POOL_LABELS,
+    type PoolArchitectures,
+    type PreferredArchitectureAffinity,
     type PoolContract,
     SPARK_ROLES,
     type SparkCapacity,

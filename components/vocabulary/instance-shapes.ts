@@ -1,8 +1,9 @@
+import type { Architecture } from "./architectures";
 import { closestName } from "./closest-name";
 
 /**
  * vCPUs of each instance size. Within the families the Spark pools use (general purpose, memory and compute
- * optimized, x86), a size names the same vCPU count in every family, so node-count limits can be derived from
+ * optimized, x86 and Graviton), a size names the same vCPU count in every family, so node-count limits can be derived from
  * the vCPU budget without an instance-type lookup. Metal sizes vary by family and are left out.
  */
 export const INSTANCE_SIZE_VCPUS = {
@@ -41,60 +42,100 @@ const TO_48XL: readonly InstanceSize[] = [...TO_32XL, "48xlarge"];
 /** The 7th-generation Intel families skip 32xlarge. */
 const INTEL_GEN7: readonly InstanceSize[] = [...TO_24XL, "48xlarge"];
 
+/** The 6th and 7th generation Graviton families (Graviton2, Graviton3) stop at 16xlarge. */
+const GRAVITON_TO_16XL: readonly InstanceSize[] = TO_24XL.filter((s) => s !== "24xlarge");
+/** Graviton4 families (8th generation) add 24xlarge and 48xlarge. */
+const GRAVITON4: readonly InstanceSize[] = [...TO_24XL, "48xlarge"];
+
+/** An instance family: the architecture of its processors and the sizes of INSTANCE_SIZE_VCPUS it comes in. */
+export interface InstanceFamily {
+    readonly architecture: Architecture;
+    readonly sizes: readonly InstanceSize[];
+}
+
+const x86 = (sizes: readonly InstanceSize[]): InstanceFamily => ({ architecture: "amd64", sizes });
+const graviton = (sizes: readonly InstanceSize[]): InstanceFamily => ({ architecture: "arm64", sizes });
+
 /**
- * The x86_64 instance families the program knows, with the sizes of INSTANCE_SIZE_VCPUS each comes in (Amazon EC2
- * Instance Types guide: general purpose, compute, memory and storage optimized, burstable). An instance type outside
- * this table is refused offline as one that may not exist; a family released since is added here (and preflight
- * asks EC2 with DescribeInstanceTypes whatever the table says).
+ * The instance families the program knows, x86_64 (Intel, AMD) and arm64 (AWS Graviton), with the sizes each comes
+ * in (Amazon EC2 Instance Types guide: general purpose, compute, memory and storage optimized, burstable). An
+ * instance type outside this table is refused offline as one that may not exist, and a family is refused for a
+ * pool whose architectures it does not run; a family released since is added here (and preflight asks EC2 with
+ * DescribeInstanceTypes whatever the table says, architecture included).
  */
-export const INSTANCE_FAMILY_SIZES: Readonly<Record<string, readonly InstanceSize[]>> = {
-    m5: TO_24XL,
-    m5a: TO_24XL,
-    m5ad: TO_24XL,
-    m5d: TO_24XL,
-    m5dn: TO_24XL,
-    m5n: TO_24XL,
-    m6a: TO_48XL,
-    m6i: TO_32XL,
-    m6id: TO_32XL,
-    m6idn: TO_32XL,
-    m6in: TO_32XL,
-    m7a: TO_48XL,
-    m7i: INTEL_GEN7,
-    c5: ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"],
-    c5a: TO_24XL,
-    c5ad: TO_24XL,
-    c5d: ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"],
-    c5n: ["large", "xlarge", "2xlarge", "4xlarge"],
-    c6a: TO_48XL,
-    c6i: TO_32XL,
-    c6id: TO_32XL,
-    c6in: TO_32XL,
-    c7a: TO_48XL,
-    c7i: INTEL_GEN7,
-    r5: TO_24XL,
-    r5a: TO_24XL,
-    r5ad: TO_24XL,
-    r5b: TO_24XL,
-    r5d: TO_24XL,
-    r5dn: TO_24XL,
-    r5n: TO_24XL,
-    r6a: TO_48XL,
-    r6i: TO_32XL,
-    r6id: TO_32XL,
-    r6idn: TO_32XL,
-    r6in: TO_32XL,
-    r7a: TO_48XL,
-    r7i: INTEL_GEN7,
-    r7iz: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "32xlarge"],
-    x2idn: ["16xlarge", "24xlarge", "32xlarge"],
-    x2iedn: ["xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge", "24xlarge", "32xlarge"],
-    z1d: ["large", "xlarge", "2xlarge", "12xlarge"],
-    i3: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"],
-    i3en: ["large", "xlarge", "2xlarge", "12xlarge", "24xlarge"],
-    i4i: TO_32XL,
-    t3: ["large", "xlarge", "2xlarge"],
-    t3a: ["large", "xlarge", "2xlarge"],
+export const INSTANCE_FAMILIES: Readonly<Record<string, InstanceFamily>> = {
+    m5: x86(TO_24XL),
+    m5a: x86(TO_24XL),
+    m5ad: x86(TO_24XL),
+    m5d: x86(TO_24XL),
+    m5dn: x86(TO_24XL),
+    m5n: x86(TO_24XL),
+    m6a: x86(TO_48XL),
+    m6i: x86(TO_32XL),
+    m6id: x86(TO_32XL),
+    m6idn: x86(TO_32XL),
+    m6in: x86(TO_32XL),
+    m7a: x86(TO_48XL),
+    m7i: x86(INTEL_GEN7),
+    c5: x86(["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"]),
+    c5a: x86(TO_24XL),
+    c5ad: x86(TO_24XL),
+    c5d: x86(["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"]),
+    c5n: x86(["large", "xlarge", "2xlarge", "4xlarge"]),
+    c6a: x86(TO_48XL),
+    c6i: x86(TO_32XL),
+    c6id: x86(TO_32XL),
+    c6in: x86(TO_32XL),
+    c7a: x86(TO_48XL),
+    c7i: x86(INTEL_GEN7),
+    r5: x86(TO_24XL),
+    r5a: x86(TO_24XL),
+    r5ad: x86(TO_24XL),
+    r5b: x86(TO_24XL),
+    r5d: x86(TO_24XL),
+    r5dn: x86(TO_24XL),
+    r5n: x86(TO_24XL),
+    r6a: x86(TO_48XL),
+    r6i: x86(TO_32XL),
+    r6id: x86(TO_32XL),
+    r6idn: x86(TO_32XL),
+    r6in: x86(TO_32XL),
+    r7a: x86(TO_48XL),
+    r7i: x86(INTEL_GEN7),
+    r7iz: x86(["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "32xlarge"]),
+    x2idn: x86(["16xlarge", "24xlarge", "32xlarge"]),
+    x2iedn: x86(["xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge", "24xlarge", "32xlarge"]),
+    z1d: x86(["large", "xlarge", "2xlarge", "12xlarge"]),
+    i3: x86(["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"]),
+    i3en: x86(["large", "xlarge", "2xlarge", "12xlarge", "24xlarge"]),
+    i4i: x86(TO_32XL),
+    t3: x86(["large", "xlarge", "2xlarge"]),
+    t3a: x86(["large", "xlarge", "2xlarge"]),
+    m6g: graviton(GRAVITON_TO_16XL),
+    m6gd: graviton(GRAVITON_TO_16XL),
+    m7g: graviton(GRAVITON_TO_16XL),
+    m7gd: graviton(GRAVITON_TO_16XL),
+    m8g: graviton(GRAVITON4),
+    m8gd: graviton(GRAVITON4),
+    c6g: graviton(GRAVITON_TO_16XL),
+    c6gd: graviton(GRAVITON_TO_16XL),
+    c6gn: graviton(GRAVITON_TO_16XL),
+    c7g: graviton(GRAVITON_TO_16XL),
+    c7gd: graviton(GRAVITON_TO_16XL),
+    c7gn: graviton(GRAVITON_TO_16XL),
+    c8g: graviton(GRAVITON4),
+    c8gd: graviton(GRAVITON4),
+    r6g: graviton(GRAVITON_TO_16XL),
+    r6gd: graviton(GRAVITON_TO_16XL),
+    r7g: graviton(GRAVITON_TO_16XL),
+    r7gd: graviton(GRAVITON_TO_16XL),
+    r8g: graviton(GRAVITON4),
+    r8gd: graviton(GRAVITON4),
+    x2gd: graviton(GRAVITON_TO_16XL),
+    x8g: graviton(GRAVITON4),
+    i4g: graviton(["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"]),
+    im4gn: graviton(["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"]),
+    t4g: graviton(["large", "xlarge", "2xlarge"]),
 };
 
 /**
@@ -105,7 +146,7 @@ export function unknownInstanceType(instanceType: string): string | undefined {
     const [family, size] = instanceType.split(".");
     const familyProblem = unknownInstanceFamily(family);
     if (familyProblem !== undefined) return familyProblem;
-    const sizes = INSTANCE_FAMILY_SIZES[family];
+    const sizes = INSTANCE_FAMILIES[family].sizes;
     return (sizes as readonly string[]).includes(size)
         ? undefined
         : `${family} has no size ${size}; it comes in ${sizes.join(", ")}`;
@@ -113,10 +154,15 @@ export function unknownInstanceType(instanceType: string): string | undefined {
 
 /** What is wrong with an instance family the table does not know, or undefined when it knows it. */
 export function unknownInstanceFamily(family: string): string | undefined {
-    if (Object.hasOwn(INSTANCE_FAMILY_SIZES, family)) return undefined;
-    const near = closestName(family, Object.keys(INSTANCE_FAMILY_SIZES));
+    if (Object.hasOwn(INSTANCE_FAMILIES, family)) return undefined;
+    const near = closestName(family, Object.keys(INSTANCE_FAMILIES));
     return (
-        `${family} is not an x86_64 instance family this program knows` +
+        `${family} is not an instance family this program knows` +
         (near ? `; did you mean ${near}?` : "; the known ones are listed in components/vocabulary/instance-shapes.ts")
     );
+}
+
+/** Architecture of a family the table knows, or undefined for one it does not. */
+export function instanceFamilyArchitecture(family: string): Architecture | undefined {
+    return Object.hasOwn(INSTANCE_FAMILIES, family) ? INSTANCE_FAMILIES[family].architecture : undefined;
 }

@@ -5,7 +5,12 @@
  *
  * Each pool lives in one zone: a job whose driver and executors share a zone keeps its shuffle traffic (often
  * terabytes) off cross-zone links, which are slower and billed per GB.
+ *
+ * Each role's pools run the architectures the stack gives the role (amd64, arm64, or both with arm64 preferred).
+ * Every image a Spark pod pulls is published for both, so a pod needs no architecture in its nodeSelector; with
+ * two, pod templates carry a preferred node affinity for the first.
  */
+import { ARCH_LABEL, type Architecture, DEFAULT_ARCHITECTURES } from "./architectures";
 
 export const SPARK_ROLES = ["driver", "executor"] as const;
 export type SparkRole = (typeof SPARK_ROLES)[number];
@@ -32,6 +37,16 @@ export interface Toleration {
     readonly effect: "NoSchedule";
 }
 
+/** A preference for nodes of one architecture, as a pod's `affinity.nodeAffinity` spells it. */
+export interface PreferredArchitectureAffinity {
+    readonly preferredDuringSchedulingIgnoredDuringExecution: readonly {
+        readonly weight: number;
+        readonly preference: {
+            readonly matchExpressions: readonly { key: string; operator: "In"; values: readonly string[] }[];
+        };
+    }[];
+}
+
 export interface SparkPool {
     /** Pool name, also the NodePool name and the `spark-platform/pool` label: `spark-<role>-<zone>`. */
     readonly name: string;
@@ -40,6 +55,14 @@ export interface SparkPool {
     readonly role: SparkRole;
     /** Drivers run on on-demand capacity (losing one fails the job); executors on spot. */
     readonly capacityType: CapacityType;
+    /** Architectures the pool's nodes may have, in order of preference: [amd64], [arm64] or [arm64, amd64]. */
+    readonly architectures: readonly Architecture[];
+    /**
+     * Node affinity of the role's pods when the pool runs two architectures: a preference for the first. Karpenter
+     * treats a preference as a requirement and relaxes it only when no node can satisfy it (so arm64 first, amd64
+     * when no Graviton capacity is found); kube-scheduler ranks existing nodes by it. Absent with one architecture.
+     */
+    readonly nodeAffinity?: PreferredArchitectureAffinity;
     /** Labels the autoscaler puts on the pool's nodes (the zone label comes from the kubelet). */
     readonly nodeLabels: Readonly<Record<string, string>>;
     /** Taints on the pool's nodes: only pods of this role land there. */
@@ -71,15 +94,27 @@ export function poolName(role: SparkRole, zone: string): string {
     return `spark-${role}-${zone}`;
 }
 
+/** Architectures of each role's pools, in order of preference; a role left out runs amd64. */
+export type PoolArchitectures = Partial<Readonly<Record<SparkRole, readonly Architecture[]>>>;
+
 /** One driver and one executor pool per Spark zone, in zone order. */
-export function buildPoolContract(zones: readonly string[]): PoolContract {
+export function buildPoolContract(zones: readonly string[], architectures: PoolArchitectures = {}): PoolContract {
     if (zones.length === 0) throw new RangeError("a pool contract needs at least one Spark zone");
     if (new Set(zones).size !== zones.length)
         throw new RangeError(`Spark zones must be distinct, got ${zones.join(", ")}`);
-    return { pools: zones.flatMap((zone) => SPARK_ROLES.map((role) => sparkPool(role, zone))) };
+    for (const role of SPARK_ROLES) {
+        const list = architectures[role];
+        if (list && (list.length === 0 || new Set(list).size !== list.length))
+            throw new RangeError(`the ${role} pools need distinct architectures, got [${list.join(", ")}]`);
+    }
+    return {
+        pools: zones.flatMap((zone) =>
+            SPARK_ROLES.map((role) => sparkPool(role, zone, architectures[role] ?? DEFAULT_ARCHITECTURES)),
+        ),
+    };
 }
 
-function sparkPool(role: SparkRole, zone: string): SparkPool {
+function sparkPool(role: SparkRole, zone: string, architectures: readonly Architecture[]): SparkPool {
     const name = poolName(role, zone);
     const taint: NodeTaint = { key: POOL_LABELS.role, value: role, effect: "NoSchedule" };
     return {
@@ -87,11 +122,24 @@ function sparkPool(role: SparkRole, zone: string): SparkPool {
         zone,
         role,
         capacityType: CAPACITY[role],
+        architectures: [...architectures],
+        ...(architectures.length > 1 ? { nodeAffinity: preferArchitecture(architectures[0]) } : {}),
         nodeLabels: { [POOL_LABELS.role]: role, [POOL_LABELS.pool]: name },
         taints: [taint],
         nodeSelector: { [ZONE_LABEL]: zone, [POOL_LABELS.role]: role },
         tolerations: [{ key: taint.key, operator: "Equal", value: taint.value, effect: taint.effect }],
         podAnnotations: POD_ANNOTATIONS[role],
+    };
+}
+
+function preferArchitecture(architecture: Architecture): PreferredArchitectureAffinity {
+    return {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+                weight: 100,
+                preference: { matchExpressions: [{ key: ARCH_LABEL, operator: "In", values: [architecture] }] },
+            },
+        ],
     };
 }
 

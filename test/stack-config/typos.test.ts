@@ -189,17 +189,17 @@ describe("typos in a stack's configuration", () => {
             [
                 "a family that does not exist",
                 { systemNodeInstanceTypes: ["zz9.large"] },
-                'spark-platform:systemNodeInstanceTypes: "zz9.large" is not an EC2 instance type: zz9 is not an x86_64 instance family this program knows; did you mean z1d?',
+                'spark-platform:systemNodeInstanceTypes: "zz9.large" is not an EC2 instance type: zz9 is not an instance family this program knows; did you mean z1d?',
             ],
             [
                 "a family nothing resembles",
                 { sparkDriverInstanceFamilies: ["quantum42"] },
-                'spark-platform:sparkDriverInstanceFamilies: "quantum42" is not an EC2 instance family: quantum42 is not an x86_64 instance family this program knows; the known ones are listed in components/vocabulary/instance-shapes.ts',
+                'spark-platform:sparkDriverInstanceFamilies: "quantum42" is not an EC2 instance family: quantum42 is not an instance family this program knows; the known ones are listed in components/vocabulary/instance-shapes.ts',
             ],
             [
                 "a misspelt Spark family",
                 { sparkExecutorInstanceFamilies: ["r6idd"] },
-                'spark-platform:sparkExecutorInstanceFamilies: "r6idd" is not an EC2 instance family: r6idd is not an x86_64 instance family this program knows; did you mean r6id?',
+                'spark-platform:sparkExecutorInstanceFamilies: "r6idd" is not an EC2 instance family: r6idd is not an instance family this program knows; did you mean r6id?',
             ],
             [
                 "a size one of the pool's families lacks",

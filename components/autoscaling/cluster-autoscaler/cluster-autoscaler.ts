@@ -6,7 +6,7 @@ import { IrsaRole, NodeRole } from "../../iam";
 import { AutoscalerArgs } from "../autoscaler-args";
 import type { PoolContract, SparkCapacity } from "../../vocabulary";
 import { clusterAutoscalerPolicy } from "./iam-policy";
-import { createSparkNodeGroup } from "./node-groups";
+import { createSparkNodeGroup, sparkNodeGroupName } from "./node-groups";
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, clusterAutoscalerValues } from "./values";
 
 export interface ClusterAutoscalerArgs extends AutoscalerArgs {
@@ -29,8 +29,8 @@ const defaults = { rootVolumeGiB: 100 };
 export class ClusterAutoscaler extends pulumi.ComponentResource implements SparkCapacity {
     readonly pools: PoolContract;
     readonly roleArn: pulumi.Output<string>;
-    /** Names of the Spark node groups, by pool name. */
-    readonly nodeGroupNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Names of the Spark node groups by pool name, the preferred architecture's first. */
+    readonly nodeGroupNames: Readonly<Record<string, pulumi.Output<string>[]>>;
 
     constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
         const pin = readChartPin("cluster-autoscaler");
@@ -63,19 +63,23 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
             }),
             { parent: this },
         );
+        // Per pool one group per architecture, the preferred one first.
         const nodeGroups = a.pools.pools.map((pool) =>
-            createSparkNodeGroup(
-                name,
-                {
-                    clusterName: a.cluster.name,
-                    pool,
-                    shape: pool.role === "driver" ? a.driver : a.executor,
-                    maxVcpuPerPool: a.maxVcpuPerPool,
-                    subnetId: a.privateSubnetIdsByZone[pool.zone],
-                    nodeRoleArn: nodeRole.arn,
-                    launchTemplate,
-                },
-                this,
+            pool.architectures.map((architecture) =>
+                createSparkNodeGroup(
+                    name,
+                    {
+                        clusterName: a.cluster.name,
+                        pool,
+                        architecture,
+                        shape: pool.role === "driver" ? a.driver : a.executor,
+                        maxVcpuPerPool: a.maxVcpuPerPool,
+                        subnetId: a.privateSubnetIdsByZone[pool.zone],
+                        nodeRoleArn: nodeRole.arn,
+                        launchTemplate,
+                    },
+                    this,
+                ),
             ),
         );
 
@@ -86,13 +90,16 @@ export class ClusterAutoscaler extends pulumi.ComponentResource implements Spark
                 region: a.cluster.region,
                 roleArn,
                 nodeSelector: a.cluster.systemNodeSelector,
+                preferredNodeGroups: preferredNodeGroupNames(clusterName, a.pools),
             }),
         );
         installPinnedChart(name, { pin, cluster: a.cluster, values }, { parent: this });
 
         this.pools = a.pools;
         this.roleArn = role.arn;
-        this.nodeGroupNames = Object.fromEntries(a.pools.pools.map((p, i) => [p.name, nodeGroups[i].nodeGroupName]));
+        this.nodeGroupNames = Object.fromEntries(
+            a.pools.pools.map((p, i) => [p.name, nodeGroups[i].map((g) => g.nodeGroupName)]),
+        );
         this.registerOutputs({ pools: this.pools, roleArn: this.roleArn, nodeGroupNames: this.nodeGroupNames });
     }
 }
@@ -126,4 +133,14 @@ function createAutoscalerRole(
         },
         { parent },
     );
+}
+
+/**
+ * Node groups the priority expander grows before any other: the groups of each two-architecture pool's first
+ * architecture. Empty when every pool has one architecture (the expander is then left at its default).
+ */
+export function preferredNodeGroupNames(clusterName: string, pools: PoolContract): string[] {
+    return pools.pools
+        .filter((p) => p.architectures.length > 1)
+        .map((p) => sparkNodeGroupName(clusterName, p, p.architectures[0]));
 }

@@ -1,6 +1,7 @@
 /**
- * Spark node groups for the Cluster Autoscaler path: per Spark zone and role one EKS managed node group in the
- * single private subnet of its zone, scaling from zero.
+ * Spark node groups for the Cluster Autoscaler path: per Spark zone, role and architecture one EKS managed node
+ * group in the single private subnet of its zone, scaling from zero. A managed node group runs one AMI type, so a
+ * pool of two architectures is two groups (the autoscaler's priority expander prefers the first, values.ts).
  *
  * Scale from zero needs the labels and taints of nodes that do not exist yet. The autoscaler reads them from
  * `k8s.io/cluster-autoscaler/node-template/...` tags on the Auto Scaling group. EKS does not copy node-group tags
@@ -11,14 +12,34 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IGNORE_SCALING_DRIFT } from "../../cluster";
-import { INSTANCE_SIZE_VCPUS, InstanceShape, SparkPool, ZONE_LABEL, nodeGroupName } from "../../vocabulary";
+import {
+    AL2023_AMI_TYPE,
+    ARCH_LABEL,
+    type Architecture,
+    DEFAULT_ARCHITECTURES,
+    INSTANCE_SIZE_VCPUS,
+    InstanceShape,
+    SparkPool,
+    ZONE_LABEL,
+    instanceFamilyArchitecture,
+    nodeGroupName,
+} from "../../vocabulary";
 import { instanceTypes } from "../autoscaler-args";
 
 const NODE_TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
 
-/** Tags that describe a pool's future nodes to the autoscaler: labels (zone included) and taints. */
-export function nodeTemplateTags(pool: SparkPool): Record<string, string> {
-    const labels = { ...pool.nodeLabels, [ZONE_LABEL]: pool.zone };
+/**
+ * Tags that describe the future nodes of a pool's group of `architecture` to the autoscaler: labels (zone
+ * included) and taints. The autoscaler reads a template node's architecture off its instance type, and older
+ * releases assumed amd64; the arch label says it outright for arm64 groups (amd64 groups, the default, keep the
+ * tags they always had).
+ */
+export function nodeTemplateTags(pool: SparkPool, architecture: Architecture = "amd64"): Record<string, string> {
+    const labels = {
+        ...pool.nodeLabels,
+        [ZONE_LABEL]: pool.zone,
+        ...(architecture === "amd64" ? {} : { [ARCH_LABEL]: architecture }),
+    };
     return {
         ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`${NODE_TEMPLATE}/label/${k}`, v])),
         ...Object.fromEntries(pool.taints.map((t) => [`${NODE_TEMPLATE}/taint/${t.key}`, `${t.value}:${t.effect}`])),
@@ -36,9 +57,29 @@ export function maxNodes(shape: InstanceShape, maxVcpuPerPool: number): number {
     return Math.max(1, Math.floor(maxVcpuPerPool / INSTANCE_SIZE_VCPUS[shape.sizes[0]]));
 }
 
+/**
+ * What distinguishes a pool's group of `architecture` in names: nothing for amd64 (the names groups had before
+ * pools had architectures, so existing stacks keep them), `-arm64` otherwise.
+ */
+export function architectureSuffix(architecture: Architecture): string {
+    return architecture === DEFAULT_ARCHITECTURES[0] ? "" : `-${architecture}`;
+}
+
+/** The node group name of a pool's group of `architecture`: `<cluster>-<role>-<zone>[-arm64]`. */
+export function sparkNodeGroupName(clusterName: string, pool: SparkPool, architecture: Architecture): string {
+    return nodeGroupName(clusterName, `${pool.role}-${pool.zone}${architectureSuffix(architecture)}`);
+}
+
+/** The shape's families that run `architecture`. */
+export function familiesOf(shape: InstanceShape, architecture: Architecture): InstanceShape {
+    return { ...shape, families: shape.families.filter((f) => instanceFamilyArchitecture(f) === architecture) };
+}
+
 export interface SparkNodeGroupOptions {
     readonly clusterName: pulumi.Input<string>;
     readonly pool: SparkPool;
+    /** The one architecture of this group: its AMI type, and the families of `shape` it uses. */
+    readonly architecture: Architecture;
     readonly shape: InstanceShape;
     readonly maxVcpuPerPool: number;
     /** The private subnet of the pool's zone, and only that one. */
@@ -52,21 +93,25 @@ export function createSparkNodeGroup(
     o: SparkNodeGroupOptions,
     parent: pulumi.Resource,
 ): aws.eks.NodeGroup {
-    const templateTags = nodeTemplateTags(o.pool);
+    const templateTags = nodeTemplateTags(o.pool, o.architecture);
+    const shape = familiesOf(o.shape, o.architecture);
+    const resourceName = `${name}-${o.pool.name}${architectureSuffix(o.architecture)}`;
     const nodeGroup = new aws.eks.NodeGroup(
-        `${name}-${o.pool.name}`,
+        resourceName,
         {
             clusterName: o.clusterName,
             nodeGroupName: pulumi
                 .output(o.clusterName)
-                .apply((clusterName) => nodeGroupName(clusterName, `${o.pool.role}-${o.pool.zone}`)),
+                .apply((clusterName) => sparkNodeGroupName(clusterName, o.pool, o.architecture)),
             nodeRoleArn: o.nodeRoleArn,
             subnetIds: [o.subnetId],
-            amiType: "AL2023_x86_64_STANDARD",
+            amiType: AL2023_AMI_TYPE[o.architecture],
             capacityType: o.pool.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
             // One size only: the autoscaler models a group by its first instance type, so all must be equal in size.
-            instanceTypes: instanceTypes(o.shape, [o.shape.sizes[0]]),
-            scalingConfig: { minSize: 0, maxSize: maxNodes(o.shape, o.maxVcpuPerPool), desiredSize: 0 },
+            instanceTypes: instanceTypes(shape, [shape.sizes[0]]),
+            // Each group of a two-architecture pool may take the whole budget: the fallback group grows only
+            // while the preferred one cannot.
+            scalingConfig: { minSize: 0, maxSize: maxNodes(shape, o.maxVcpuPerPool), desiredSize: 0 },
             updateConfig: { maxUnavailable: 1 },
             labels: { ...o.pool.nodeLabels },
             taints: o.pool.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
@@ -78,7 +123,7 @@ export function createSparkNodeGroup(
     const asgName = nodeGroup.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
     for (const [key, value] of Object.entries(templateTags)) {
         new aws.autoscaling.Tag(
-            `${name}-${o.pool.name}-${tagSlug(key)}`,
+            `${resourceName}-${tagSlug(key)}`,
             {
                 autoscalingGroupName: asgName,
                 tag: { key, value, propagateAtLaunch: false },

@@ -3,7 +3,7 @@
  * the pool contract so tests validate them against the upstream schemas.
  * https://karpenter.sh/docs/concepts/nodepools/ and https://karpenter.sh/docs/concepts/nodeclasses/
  */
-import { type InstanceShape, SparkPool, SparkRole, ZONE_LABEL } from "../../vocabulary";
+import { ARCH_LABEL, type InstanceShape, SparkPool, SparkRole, ZONE_LABEL } from "../../vocabulary";
 
 export interface NodeClassOptions {
     /** Name of the EC2NodeClass every Spark NodePool references. */
@@ -119,7 +119,9 @@ export function nodePoolManifest(pool: SparkPool, o: NodePoolOptions) {
                         // The single-zone pin: the whole point of a Spark pool.
                         { key: ZONE_LABEL, operator: "In" as const, values: [pool.zone] },
                         { key: "karpenter.sh/capacity-type", operator: "In" as const, values: [pool.capacityType] },
-                        { key: "kubernetes.io/arch", operator: "In" as const, values: ["amd64"] },
+                        // Both architectures when the pool falls back: one NodePool keeps one vCPU limit and one
+                        // disruption budget for the pool, and the pods' preferred arch affinity orders them.
+                        { key: ARCH_LABEL, operator: "In" as const, values: [...pool.architectures] },
                         { key: "kubernetes.io/os", operator: "In" as const, values: ["linux"] },
                         {
                             key: "karpenter.k8s.aws/instance-family",

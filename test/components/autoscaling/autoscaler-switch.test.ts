@@ -14,7 +14,7 @@ import {
     belongsToAutoscaler,
     planOf,
     subnetZones,
-} from "../cluster/plan-fixtures";
+} from "../../support/plan-fixtures";
 import { ofType } from "../../support/plan-queries";
 
 /** Every node pool in a plan (NodePools and node groups) with the zones it may place nodes in. */

@@ -10,7 +10,7 @@ import {
 } from "../../../components/autoscaling/cluster-autoscaler";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { STACKS, planOf, subnetZones } from "../cluster/plan-fixtures";
+import { STACKS, planOf, subnetZones } from "../../support/plan-fixtures";
 import { jsonInput, ofType, one } from "../../support/plan-queries";
 import { nonEmpty } from "../../support/non-empty";
 

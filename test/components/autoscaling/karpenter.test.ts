@@ -9,7 +9,7 @@ import {
 import { readChartPin } from "../../../components/charts";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { STACKS, belongsToAutoscaler, planOf } from "../cluster/plan-fixtures";
+import { STACKS, belongsToAutoscaler, planOf } from "../../support/plan-fixtures";
 import { nonEmpty } from "../../support/non-empty";
 import { jsonInput, ofType, one } from "../../support/plan-queries";
 

@@ -21,7 +21,7 @@ import { planProgram } from "../../../tools/plan/plan";
 import type { PlanResult } from "../../../tools/plan/plan";
 
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
-import { STACKS, planOf, subnetZones } from "./plan-fixtures";
+import { STACKS, planOf, subnetZones } from "../../support/plan-fixtures";
 import { jsonInput, ofType, one } from "../../support/plan-queries";
 import { nonEmpty } from "../../support/non-empty";
 
@@ -190,7 +190,7 @@ describe("EKS cluster component, built directly", () => {
         viewerPrincipalArns: [],
         deployerArn: "arn:aws:sts::123456789012:assumed-role/ci-deployer/run-1",
         logKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/00000000-0000-0000-0000-000000000000",
-        systemNodes: { instanceTypes: ["m7i.xlarge"], minSize: 2, maxSize: 3 },
+        systemNodes: { instanceTypes: ["m7i.xlarge"], architecture: "amd64", minSize: 2, maxSize: 3 },
         instanceTags: { team: "platform" },
     });
 

@@ -10,7 +10,7 @@ import { buildPoolContract } from "../../../components/vocabulary";
 import { defaultStorageClassManifest } from "../../../components/cluster";
 import { withoutSecretWrappers } from "../../support/secrets";
 import type { CapturedResource } from "../../../tools/plan/capture";
-import { allPlans } from "./plan-fixtures";
+import { allPlans } from "../../support/plan-fixtures";
 
 interface Validatable {
     validate(): void;

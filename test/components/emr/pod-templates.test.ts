@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { buildPoolContract } from "../../../components/vocabulary";
+import { buildPoolContract, findPool } from "../../../components/vocabulary";
 import { buildPodTemplate, emrTemplateProblems, podTemplateYaml } from "../../../components/emr";
 import type { Container, PodTemplate } from "../../../components/emr/pod-templates";
 
@@ -155,5 +155,21 @@ describe("EMR pod templates", () => {
             t.spec.initContainers = [{ name: "chown", image: "busybox:1.36", securityContext: { runAsUser: 0 } }];
             assert.match(emrTemplateProblems(t).join(), /initContainers\[0\]/);
         });
+    });
+
+    it("must prefer the first architecture of a two-architecture pool, and stay acceptable to EMR and Kubernetes", async () => {
+        const mixed = buildPoolContract(["us-west-2a"], { executor: ["arm64", "amd64"] });
+        const executor = template("executor", "us-west-2a", { pools: mixed });
+        assert.deepEqual(executor.spec.affinity, {
+            nodeAffinity: findPool(mixed, "us-west-2a", "executor").nodeAffinity,
+        });
+        assert.deepEqual(emrTemplateProblems(parse(podTemplateYaml(executor))), []);
+        await validatePod(parse(podTemplateYaml(executor)));
+        assert.equal(
+            template("driver", "us-west-2a", { pools: mixed }).spec.affinity,
+            undefined,
+            "one-architecture pool",
+        );
+        assert.equal(template("executor").spec.affinity, undefined, "amd64 pools, as before");
     });
 });

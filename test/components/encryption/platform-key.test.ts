@@ -6,7 +6,7 @@ import {
     platformKeyProblems,
 } from "../../../components/encryption";
 import { planProgram } from "../../../tools/plan/plan";
-import { STACKS, allPlans } from "../cluster/plan-fixtures";
+import { STACKS, allPlans } from "../../support/plan-fixtures";
 import { jsonInput, ofType, one } from "../../support/plan-queries";
 
 const OWN_GROUPS = ["/aws/eks/spark-dev/*", "/aws/opensearch/spark-dev-logs/*"];

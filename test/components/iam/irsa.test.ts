@@ -9,7 +9,7 @@ import {
 } from "../../../components/iam";
 import { kebab } from "../../../components/iam/irsa-role";
 
-import { allPlans } from "../cluster/plan-fixtures";
+import { allPlans } from "../../support/plan-fixtures";
 import { jsonInput, ofType } from "../../support/plan-queries";
 
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC123";
@@ -145,7 +145,7 @@ describe("IAM roles in the planned stacks", () => {
             const subjects: string[] = [];
             for (const role of ofType(plan, "aws:iam/role:Role")) {
                 // EMR job execution roles also trust EMR's per-job service accounts (a second, StringLike
-                // statement); test/components/platform evaluates their trust in these same plans.
+                // statement); test/program evaluates their trust in these same plans.
                 if (String(role.inputs.name ?? "").endsWith("-emr-job")) continue;
                 const trust = jsonInput<{ Statement: TrustStatement[] }>(role, "assumeRolePolicy");
                 const federated = trust.Statement.filter((s) => s.Principal.Federated !== undefined);

@@ -17,7 +17,7 @@ import type { PlanResult } from "../../../tools/plan/plan";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { waitsFor } from "../../support/plan-graph";
 import { jsonInput, ofType, one } from "../../support/plan-queries";
-import { STACKS, planOf } from "../cluster/plan-fixtures";
+import { STACKS, planOf } from "../../support/plan-fixtures";
 
 interface PodTemplate {
     spec: { containers: { name: string; env?: { name: string; value?: string }[] }[] };

@@ -18,7 +18,7 @@ import { quantityValue } from "../../../components/spark";
 import type { TeamSettings } from "../../../components/vocabulary";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
-import { MODES, STACKS, type Mode, type Stack, ancestorTypes } from "../cluster/plan-fixtures";
+import { MODES, STACKS, type Mode, type Stack, ancestorTypes } from "../../support/plan-fixtures";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { ofType, one } from "../../support/plan-queries";
 

@@ -2,7 +2,7 @@
  * The Spark components planned under the plan's mocks with a hand-made ClusterContext: what they register, every
  * Kubernetes object schema-valid, the policy pack at zero violations. The team's job role is the EMR job
  * execution role (test/components/emr), whose trust is evaluated by an independent IAM engine there and in the
- * whole-stack plan (test/components/platform).
+ * whole-stack plan (test/program).
  */
 import * as assert from "node:assert/strict";
 import {

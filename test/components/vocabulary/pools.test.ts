@@ -66,4 +66,36 @@ describe("Spark pool contract", () => {
         assert.equal(summary["spark-driver-eu-west-1a"].zone, "eu-west-1a");
         assert.equal(JSON.parse(JSON.stringify(summary))["spark-executor-eu-west-1a"].capacityType, "spot");
     });
+
+    it("runs amd64 everywhere unless told otherwise, with no architecture affinity for pods", () => {
+        for (const p of contract.pools) {
+            assert.deepEqual(p.architectures, ["amd64"]);
+            assert.equal(p.nodeAffinity, undefined);
+        }
+    });
+
+    it("gives each role its architectures, and pods of a two-architecture pool a preference for the first", () => {
+        const c = buildPoolContract(["us-west-2a"], { driver: ["arm64"], executor: ["arm64", "amd64"] });
+        const driver = findPool(c, "us-west-2a", "driver");
+        const executor = findPool(c, "us-west-2a", "executor");
+        assert.deepEqual(driver.architectures, ["arm64"]);
+        assert.equal(driver.nodeAffinity, undefined, "one architecture: the pool's nodes have no other");
+        assert.deepEqual(executor.architectures, ["arm64", "amd64"]);
+        assert.deepEqual(executor.nodeAffinity, {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                    weight: 100,
+                    preference: {
+                        matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["arm64"] }],
+                    },
+                },
+            ],
+        });
+        assert.deepEqual(executor.nodeSelector, { [ZONE_LABEL]: "us-west-2a", [POOL_LABELS.role]: "executor" });
+    });
+
+    it("refuses an empty or repeated architecture list", () => {
+        assert.throws(() => buildPoolContract(["us-west-2a"], { driver: [] }), /distinct architectures/);
+        assert.throws(() => buildPoolContract(["us-west-2a"], { executor: ["arm64", "arm64"] }), /distinct/);
+    });
 });

@@ -1,11 +1,11 @@
 /**
  * Offline plans of the shipped stacks in both autoscaler modes, made once per test process and shared by the
- * cluster, autoscaling and IAM tests, plus small helpers to read them.
+ * tests of every component and of the whole program, plus small helpers to read them.
  */
-import type { CapturedResource } from "../../../tools/plan/capture";
-import type { PlanResult } from "../../../tools/plan/plan";
-import { planFixture } from "../../support/fixture-stacks";
-import { ofType } from "../../support/plan-queries";
+import type { CapturedResource } from "../../tools/plan/capture";
+import type { PlanResult } from "../../tools/plan/plan";
+import { planFixture } from "./fixture-stacks";
+import { ofType } from "./plan-queries";
 
 export const STACKS = ["dev", "prod"] as const;
 export const MODES = ["karpenter", "cluster-autoscaler"] as const;

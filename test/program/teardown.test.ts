@@ -4,10 +4,10 @@
  * deletes the key at the end of its deletion window.
  */
 import * as assert from "node:assert/strict";
-import type { CapturedResource } from "../../../tools/plan/capture";
-import type { PlanResult } from "../../../tools/plan/plan";
-import { planFixture } from "../../support/fixture-stacks";
-import { ofType } from "../../support/plan-queries";
+import type { CapturedResource } from "../../tools/plan/capture";
+import type { PlanResult } from "../../tools/plan/plan";
+import { planFixture } from "../support/fixture-stacks";
+import { ofType } from "../support/plan-queries";
 
 const KMS_KEY = "aws:kms/key:Key";
 

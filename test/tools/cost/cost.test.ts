@@ -7,15 +7,15 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { parseSettings } from "../../stack-config";
-import { invokeCommand } from "../../tools/cli";
-import { COST_USAGE, costCommand } from "../../tools/cost/command";
-import { type CostEstimate, estimateCost } from "../../tools/cost-estimate/estimate";
-import { costDiffMarkdown, formatCostEstimate } from "../../tools/cost-estimate/format";
-import { PRICE_TABLE_FILE, readPriceTable } from "../../tools/cost-estimate/price-table";
-import { PROJECT_DIR } from "../../tools/plan/plan";
-import { readProject, readStackConfig } from "../../tools/plan/stack-config";
-import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
+import { parseSettings } from "../../../stack-config";
+import { invokeCommand } from "../../../tools/cli";
+import { COST_USAGE, costCommand } from "../../../tools/cost/command";
+import { type CostEstimate, estimateCost } from "../../../tools/cost-estimate/estimate";
+import { costDiffMarkdown, formatCostEstimate } from "../../../tools/cost-estimate/format";
+import { PRICE_TABLE_FILE, readPriceTable } from "../../../tools/cost-estimate/price-table";
+import { PROJECT_DIR } from "../../../tools/plan/plan";
+import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
+import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
 
 /** The table as plain YAML, read independently of the estimator. */
 interface RawTable {

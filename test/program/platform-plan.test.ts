@@ -7,18 +7,18 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { SPARK_ROLES } from "../../../components/vocabulary";
-import { base36, serviceAccountSubject } from "../../../components/emr";
-import { parseSettings } from "../../../stack-config";
-import type { CapturedResource } from "../../../tools/plan/capture";
-import type { PlanResult } from "../../../tools/plan/plan";
-import { packVerdicts } from "../../../tools/policy-eval/evaluate";
-import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
-import { MODES, STACKS, allPlans, planOf } from "../cluster/plan-fixtures";
-import { jsonInput, ofType } from "../../support/plan-queries";
-import { assumeWithWebIdentity } from "../../support/iam-simulation";
+import { SPARK_ROLES } from "../../components/vocabulary";
+import { base36, serviceAccountSubject } from "../../components/emr";
+import { parseSettings } from "../../stack-config";
+import type { CapturedResource } from "../../tools/plan/capture";
+import type { PlanResult } from "../../tools/plan/plan";
+import { packVerdicts } from "../../tools/policy-eval/evaluate";
+import { fixtureStackConfig, planFixture } from "../support/fixture-stacks";
+import { MODES, STACKS, allPlans, planOf } from "../support/plan-fixtures";
+import { jsonInput, ofType } from "../support/plan-queries";
+import { assumeWithWebIdentity } from "../support/iam-simulation";
 
-const CONFIG_DIR = path.resolve(__dirname, "..", "..", "..", "policies", "config");
+const CONFIG_DIR = path.resolve(__dirname, "..", "..", "policies", "config");
 const policyConfig = (stack: string): unknown =>
     JSON.parse(fs.readFileSync(path.join(CONFIG_DIR, `${stack}.json`), "utf8"));
 

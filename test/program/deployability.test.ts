@@ -6,15 +6,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
-import { karpenterControllerPolicies } from "../../../components/autoscaling/karpenter";
-import { deployerListedProblem } from "../../../components/cluster";
-import type { CapturedResource } from "../../../tools/plan/capture";
-import { type PlanResult, planStack } from "../../../tools/plan/plan";
-import { FIXTURE_STACKS_DIR, exclusively, planFixture } from "../../support/fixture-stacks";
-import { waitsFor } from "../../support/plan-graph";
-import { MODES, STACKS, allPlans, planOf } from "./plan-fixtures";
-import { nonEmpty } from "../../support/non-empty";
-import { jsonInput, ofType, one } from "../../support/plan-queries";
+import { karpenterControllerPolicies } from "../../components/autoscaling/karpenter";
+import { deployerListedProblem } from "../../components/cluster";
+import type { CapturedResource } from "../../tools/plan/capture";
+import { type PlanResult, planStack } from "../../tools/plan/plan";
+import { FIXTURE_STACKS_DIR, exclusively, planFixture } from "../support/fixture-stacks";
+import { waitsFor } from "../support/plan-graph";
+import { MODES, STACKS, allPlans, planOf } from "../support/plan-fixtures";
+import { nonEmpty } from "../support/non-empty";
+import { jsonInput, ofType, one } from "../support/plan-queries";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
