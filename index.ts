@@ -23,6 +23,7 @@ import { EksCluster } from "./components/cluster";
 import { createServiceLinkedRole } from "./components/iam";
 import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket } from "./components/emr";
+import { SparkHistory } from "./components/history";
 import { PlatformKey } from "./components/encryption";
 import { DEFAULT_SIDECAR_TIMINGS, LogDomain } from "./components/logging";
 import { Network } from "./components/network";
@@ -321,6 +322,19 @@ const kubecost = new Kubecost(
     { providers: { aws: awsProvider } },
 );
 
+// Spark UI after the fact: one History Server per team over the team's event-log prefix (components/history says
+// why one per team). Each waits for its team's event-log directory, never for the team's other parts.
+const sparkHistory = new SparkHistory(
+    "spark-history",
+    {
+        cluster: clusterContext,
+        bucketArn: platformBucket.bucketArn,
+        kmsKeyArn: platformKey.arn,
+        teams: teams.map((t) => ({ name: t.teamName, eventLogUri: t.outputs.prefixes.apply((p) => p.sparkEvents) })),
+    },
+    { providers: { aws: awsProvider } },
+);
+
 // Alerts: failed EMR job runs and a log domain in trouble, on one encrypted topic. The alarms name the domain without
 // waiting for it; the job-failure rule waits for the teams' virtual clusters.
 const alerts = new PlatformAlerts(
@@ -388,6 +402,11 @@ export const ampWorkspace = {
 export const alertTopicArn = alerts.topicArn;
 /** Opens the Kubecost UI on http://localhost:9090. */
 export const kubecostPortForward = kubecost.portForwardCommand;
+/**
+ * Per team, by team name: the command that opens the team's Spark History Server on http://localhost:18080 (needs
+ * `pods/portforward` in the spark-history namespace).
+ */
+export const sparkHistoryPortForward = sparkHistory.portForwardCommands;
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
 export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
     teams.map((t) => [t.teamName, t.outputs]),

@@ -126,6 +126,11 @@ export interface PinnedChartArgs {
     version?: string;
     /** Chart reference that replaces the pin's, for charts whose registry depends on the region. */
     chart?: string;
+    /**
+     * Release name that replaces the pin's, for a chart installed once per team in the pin's namespace (the Spark
+     * History Server). A DNS label, like the pin's.
+     */
+    release?: string;
     /** Credentials for a private OCI registry. */
     registryCredentials?: RegistryCredentials;
     /** Directory holding the chart folders. @default CHARTS_DIR */
@@ -153,6 +158,13 @@ export function installPinnedChart(
     const pin = typeof args.pin === "string" ? readChartPin(args.pin, dir) : args.pin;
     requireChartSupports(pin, args.cluster.kubernetesVersion, opts.parent);
     const version = args.version ?? pin.version;
+    const release = args.release ?? pin.release;
+    if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(release)) {
+        throw new pulumi.ResourceError(
+            `chart ${pin.name}: release name ${JSON.stringify(release)} is not a DNS label of at most 53 characters (Helm's limit)`,
+            opts.parent,
+        );
+    }
     if (!EXACT_VERSION.test(version)) {
         throw new pulumi.ResourceError(
             `chart ${pin.name}: version ${JSON.stringify(version)} is not an exact version`,
@@ -178,7 +190,7 @@ export function installPinnedChart(
         {
             chart: args.chart ?? pin.chart,
             version,
-            name: pin.release,
+            name: release,
             namespace: pin.namespace,
             ...(repositoryOpts ? { repositoryOpts } : {}),
             values: pulumi.output(args.values ?? {}).apply((computed) => deepMerge(base, computed as Values)),

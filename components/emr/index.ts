@@ -1,5 +1,5 @@
 export { base36 } from "./base36";
-export { BUCKET_PREFIXES, s3Uri, teamPrefixes } from "./bucket-layout";
+export { BUCKET_PREFIXES, directoryPathKey, s3Uri, teamPrefixes } from "./bucket-layout";
 export type { PrefixKind, TeamPrefixes } from "./bucket-layout";
 export {
     EmrClusterAccess,

@@ -11,6 +11,7 @@ export const RESERVED_NAMESPACES = [
     "spark-operator",
     "logging",
     "yunikorn",
+    "spark-history",
 ] as const;
 
 const TEAMS_HINT =

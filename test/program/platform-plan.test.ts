@@ -225,9 +225,9 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
                 );
                 evaluated++;
             }
-            // Per team an EMR job role; Kubecost's two; the VPC CNI's; the EBS CSI driver's; the autoscaler's; and
-            // the log retention Job's.
-            assert.equal(evaluated, settings.teams.length + 6, `${stack}/${mode}`);
+            // Per team an EMR job role and its History Server's; Kubecost's two; the VPC CNI's; the EBS CSI driver's;
+            // the autoscaler's; and the log retention Job's.
+            assert.equal(evaluated, 2 * settings.teams.length + 6, `${stack}/${mode}`);
         }
     });
 

@@ -21,7 +21,8 @@ export interface PinnedImage {
 
 /** The autoscaler's chart (one of the two) and the charts every stack installs, by charts/ folder. */
 function installedCharts(settings: Settings): string[] {
-    return [settings.cluster.autoscaler === "karpenter" ? "karpenter" : "cluster-autoscaler", "cost-analyzer"];
+    const autoscaler = settings.cluster.autoscaler === "karpenter" ? "karpenter" : "cluster-autoscaler";
+    return [autoscaler, "cost-analyzer", "spark-history-server"];
 }
 
 /**

@@ -50,6 +50,7 @@ describe("chart hooks", () => {
                 "admission-cluster-role-binding",
                 "admission-role-binding",
             ],
+            "spark-history-server": ["test-connection"],
         });
     });
 

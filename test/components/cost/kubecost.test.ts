@@ -1,8 +1,5 @@
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { CHARTS_DIR, deepMerge, readBaseValues, readChartPin } from "../../../components/charts";
+import { deepMerge, readBaseValues, readChartPin } from "../../../components/charts";
 import {
     AMP_QUERY_ACTIONS,
     AMP_REMOTE_WRITE_ACTIONS,
@@ -25,6 +22,7 @@ import type { CapturedResource } from "../../../tools/plan/capture";
 import { planProgram } from "../../../tools/plan/plan";
 import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { SYSTEM_NODE_SELECTOR, handMadeCluster, issuerOf, oidcProviderArnOf } from "../../support/cluster-context";
+import { at, keysOutsideChart, leafPaths, recordedChartKeys } from "../../support/chart-keys";
 import { assumeWithWebIdentity } from "../../support/iam-simulation";
 import { ofType } from "../../support/plan-queries";
 
@@ -53,31 +51,6 @@ const valuesOptions: KubecostValuesOptions = {
 };
 
 type Tree = Record<string, unknown>;
-const isMap = (v: unknown): v is Tree => typeof v === "object" && v !== null && !Array.isArray(v);
-const at = (tree: unknown, path: string): unknown =>
-    path.split(".").reduce<unknown>((t, k) => (isMap(t) ? t[k] : undefined), tree);
-
-/** Every leaf path of a values tree; lists and empty maps are leaves. */
-function leafPaths(tree: Tree, prefix = ""): string[] {
-    return Object.entries(tree).flatMap(([key, value]) => {
-        const path = prefix === "" ? key : `${prefix}.${key}`;
-        return isMap(value) && Object.keys(value).length > 0 ? leafPaths(value, path) : [path];
-    });
-}
-
-/** Paths set in `values` that no recorded chart key covers (a key covers itself and everything beneath it). */
-function keysOutsideChart(values: Tree, chartKeys: readonly string[]): string[] {
-    return leafPaths(values).filter((path) => !chartKeys.some((key) => path === key || path.startsWith(`${key}.`)));
-}
-
-/** The keys pin.yaml records as read in the pinned chart's values.yaml and templates. */
-function recordedChartKeys(): string[] {
-    const pin: unknown = parseYaml(readFileSync(path.join(CHARTS_DIR, "cost-analyzer", "pin.yaml"), "utf8"));
-    const keys = isMap(pin) ? pin.chartKeys : undefined;
-    const valid = Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === "string");
-    assert.ok(valid, "pin.yaml chartKeys is a list of strings");
-    return keys;
-}
 
 describe("AMP addresses", () => {
     it("builds the query, remote-write and proxied URLs from the workspace id and region", () => {
@@ -212,7 +185,7 @@ describe("Kubecost chart values", () => {
     });
 
     it("must set no key outside the pinned chart's recorded values keys", () => {
-        assert.deepEqual(keysOutsideChart(merged, recordedChartKeys()), []);
+        assert.deepEqual(keysOutsideChart(merged, recordedChartKeys("cost-analyzer")), []);
     });
 
     it("the key check catches a misspelt key", () => {
@@ -220,7 +193,7 @@ describe("Kubecost chart values", () => {
             sigv4Proxy: { region: "us-west-2" },
             prometheus: { server: { nodeSelectors: {} } },
         });
-        const outside = keysOutsideChart(misspelt, recordedChartKeys()).sort();
+        const outside = keysOutsideChart(misspelt, recordedChartKeys("cost-analyzer")).sort();
         assert.deepEqual(outside, ["prometheus.server.nodeSelectors", "sigv4Proxy.region"]);
     });
 

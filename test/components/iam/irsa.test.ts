@@ -171,7 +171,11 @@ describe("IAM roles in the planned stacks", () => {
                 assert.match(sub, /^system:serviceaccount:[a-z0-9-]+:[a-z0-9.-]+$/, `${role.name}: one exact subject`);
                 subjects.push(sub.replace("system:serviceaccount:", ""));
             }
-            assert.deepEqual(subjects.sort(), expected[mode], `${stack}/${mode}`);
+            // And one Spark History Server per team, each its own account in the spark-history namespace.
+            const teams = Object.keys(plan.outputs.sparkTeamOutputs as Record<string, unknown>);
+            assert.ok(teams.length > 0);
+            const history = teams.map((team) => `spark-history:spark-history-${team}`);
+            assert.deepEqual(subjects.sort(), [...expected[mode], ...history].sort(), `${stack}/${mode}`);
         }
     });
 

@@ -108,7 +108,11 @@ const noSuchRole = (name: string) =>
     new NoSuchEntityException({ message: `The role with name ${name} cannot be found.`, $metadata: {} });
 
 describe("preflight: every pinned image the stack pulls exists", () => {
-    const chartImages = [...readChartPin("karpenter").images, ...readChartPin("cost-analyzer").images];
+    const chartImages = [
+        ...readChartPin("karpenter").images,
+        ...readChartPin("cost-analyzer").images,
+        ...readChartPin("spark-history-server").images,
+    ];
     const allImages = [EMR_IMAGE, FLUENT_BIT_IMAGE, SIGV4_PROXY_IMAGE, CURL_IMAGE, ...chartImages];
 
     it("lists the EMR image of the release, the sidecar, the retention Job's and the images of the charts the stack installs", () => {
