@@ -2,8 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolContract, EmrReleaseLabel, TeamSettings } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
+import type { SparkConf } from "../spark-conf";
 import { emrSparkImage, problemLine } from "./operator-chart";
-import { sampleSparkApplication } from "./sample-application";
+import { SPARK_APPLICATION_TYPE, sampleSparkApplication } from "./sample-application";
 import {
     limitRangeManifest,
     networkPolicyManifests,
@@ -45,6 +46,12 @@ export interface TeamNamespaceArgs {
      * account need not wait for IAM.
      */
     jobRoleArn: pulumi.Input<string>;
+    /**
+     * The platform's and the team's Spark settings (SparkTeamJobs.sparkConf), the sample application's `sparkConf`;
+     * resolving once the team's event-log directory exists.
+     * @default {}
+     */
+    sparkConf?: pulumi.Input<SparkConf>;
     /** Resources the sample application needs first when deployed: the Spark Operator (its CRDs and webhook). */
     sampleDependsOn?: pulumi.Input<pulumi.Resource>[];
     /**
@@ -60,6 +67,7 @@ const defaults = {
     deploySample: false,
     emrVirtualCluster: true,
     sampleDependsOn: [] as pulumi.Input<pulumi.Resource>[],
+    sparkConf: {} as pulumi.Input<SparkConf>,
 };
 
 /**
@@ -76,7 +84,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
     /** ARN of the job role the service account is annotated with. */
     readonly jobRoleArn: pulumi.Output<string>;
     /** The sample SparkApplication manifest. */
-    readonly sampleApplication: ReturnType<typeof sampleSparkApplication>;
+    readonly sampleApplication: pulumi.Output<ReturnType<typeof sampleSparkApplication>>;
 
     constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:spark:TeamNamespace", name, {}, opts);
@@ -135,20 +143,29 @@ export class TeamNamespace extends pulumi.ComponentResource {
             dependsOn: [namespace, role, sa],
         });
 
-        this.sampleApplication = sampleSparkApplication({
-            name: `${team.name}-spark-pi`,
-            namespace: team.namespace,
-            serviceAccount,
-            image,
-            release: a.emrRelease,
-            pools: a.pools,
-            zone,
-        });
+        this.sampleApplication = pulumi.output(a.sparkConf).apply((sparkConf) =>
+            sampleSparkApplication({
+                name: `${team.name}-spark-pi`,
+                namespace: team.namespace,
+                serviceAccount,
+                image,
+                release: a.emrRelease,
+                pools: a.pools,
+                zone,
+                sparkConf,
+            }),
+        );
         if (a.deploySample) {
-            new k8s.apiextensions.CustomResource(`${name}-sample`, this.sampleApplication, {
-                ...k8sOpts,
-                dependsOn: [binding, ...a.sampleDependsOn],
-            });
+            // The spec waits for the team's Spark settings, and so for its event-log directory.
+            new k8s.apiextensions.CustomResource(
+                `${name}-sample`,
+                {
+                    ...SPARK_APPLICATION_TYPE,
+                    metadata: { name: `${team.name}-spark-pi`, namespace: team.namespace },
+                    spec: this.sampleApplication.spec,
+                },
+                { ...k8sOpts, dependsOn: [binding, ...a.sampleDependsOn] },
+            );
         }
 
         this.namespace = namespace.metadata.name;

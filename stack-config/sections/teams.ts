@@ -1,3 +1,4 @@
+import { overrideProblem } from "../../components/spark-conf";
 import { TeamResources, TeamSettings, closestName, isRecord } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
 import { quantityValue } from "../../components/spark";
@@ -15,8 +16,9 @@ export const RESERVED_NAMESPACES = [
 ] as const;
 
 const TEAMS_HINT =
-    "list teams as [{name, namespace, quota: {cpu, memory, guaranteed?: {cpu, memory}}, glueDatabases?: [db, ...]}]";
-const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases"];
+    "list teams as [{name, namespace, quota: {cpu, memory, guaranteed?: {cpu, memory}}, glueDatabases?: [db, ...], " +
+    "sparkConf?: {spark.<key>: value}}]";
+const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases", "sparkConf"];
 const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
 
 export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
@@ -91,6 +93,8 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
             ok = false;
         }
     }
+    const sparkConf = readSparkConf(r, `${key}.sparkConf`, entry.sparkConf ?? {});
+    ok = sparkConf !== undefined && ok;
     if (typeof namespace !== "string" || !isDnsLabel(namespace)) {
         r.report(
             `${key}.namespace`,
@@ -130,6 +134,7 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         namespace: namespace as string,
         quota: { ...ceiling, ...(guaranteed ? { guaranteed } : {}) },
         glueDatabases: glueDatabases as string[],
+        sparkConf: sparkConf ?? {},
     };
 }
 
@@ -186,4 +191,21 @@ function readGuarantee(
         }
     }
     return ok ? guaranteed : null;
+}
+
+/** The team tier of its jobs' Spark settings: Spark properties, none of those the platform owns. */
+function readSparkConf(r: ConfigReader, key: string, value: unknown): TeamSettings["sparkConf"] | undefined {
+    if (!isRecord(value)) {
+        r.report(key, value, 'is not an object; set sparkConf: {"spark.dynamicAllocation.maxExecutors": 50}');
+        return undefined;
+    }
+    let ok = true;
+    for (const [property, setting] of Object.entries(value)) {
+        const problem = overrideProblem(property, setting);
+        if (problem !== undefined) {
+            r.report(`${key}[${JSON.stringify(property)}]`, setting, problem);
+            ok = false;
+        }
+    }
+    return ok ? (value as TeamSettings["sparkConf"]) : undefined;
 }

@@ -104,8 +104,9 @@ describe("YuniKorn queue configuration", () => {
             namespace: "spark-etl",
             quota: { cpu: "64", memory: "256Gi", guaranteed: { cpu: "16", memory: "64Gi" } },
             glueDatabases: [],
+            sparkConf: {},
         },
-        { name: "ml", namespace: "spark-ml", quota: { cpu: "1.5", memory: "1.5Gi" }, glueDatabases: [] },
+        { name: "ml", namespace: "spark-ml", quota: { cpu: "1.5", memory: "1.5Gi" }, glueDatabases: [], sparkConf: {} },
     ];
 
     it("gives each team one leaf queue under root.teams: guaranteed quota.guaranteed (else the quota), max the quota", () => {
