@@ -61,6 +61,7 @@ export const SETTING_KEYS = [
     "alertEmails",
     "grafanaWorkspace",
     "fluentBitInitialWaitSeconds",
+    "batchScheduler",
     // Object-valued, so not declared in Pulumi.yaml (its config schema cannot type objects).
     "teams",
     "tags",
