@@ -3,6 +3,7 @@
  * exist leaves a pod in ImagePullBackOff long after `pulumi up` reported success, so it is asked before.
  */
 import { readChartPin } from "../../components/charts";
+import { CONTROLLER_CHART } from "../../components/ingress";
 import { CURL_IMAGE, FLUENT_BIT_IMAGE, SIGV4_PROXY_IMAGE } from "../../components/logging";
 import type { Settings } from "../../stack-config";
 import { emrRegistryOf, emrSparkImage } from "../../components/spark";
@@ -19,10 +20,13 @@ export interface PinnedImage {
     readonly ecrRegistryId?: string;
 }
 
-/** The autoscaler's chart (one of the two) and the charts every stack installs, by charts/ folder. */
+/**
+ * The autoscaler's chart (one of the two), the charts every stack installs and, with the login-protected Spark UI,
+ * the load balancer controller's, by charts/ folder.
+ */
 function installedCharts(settings: Settings): string[] {
     const autoscaler = settings.cluster.autoscaler === "karpenter" ? "karpenter" : "cluster-autoscaler";
-    return [autoscaler, "cost-analyzer", "spark-history-server"];
+    return [autoscaler, "cost-analyzer", "spark-history-server", ...(settings.sparkUi ? [CONTROLLER_CHART] : [])];
 }
 
 /**

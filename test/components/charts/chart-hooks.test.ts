@@ -36,6 +36,7 @@ describe("chart hooks", () => {
             karpenter: [],
             "spark-operator": [...operatorReplacements, "webhook-cleanup"],
             "spark-history-server": ["test-connection"],
+            "aws-load-balancer-controller": [],
         });
     });
 
