@@ -416,8 +416,8 @@ export const kubecostPortForward = kubecost.portForwardCommand;
  * `pods/portforward` in the spark-history namespace).
  */
 export const sparkHistoryPortForward = sparkHistory.portForwardCommands;
-/** With sparkUiAuth set: per team, the login-protected address of its History Server (DNS: *.<sparkUiDomain>). */
-export const sparkUiUrls = sparkUi?.urls;
+/** Per team, the login-protected address of its History Server (DNS: *.<sparkUiDomain>); empty without sparkUiAuth. */
+export const sparkUiUrls = sparkUi?.urls ?? {};
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
 export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
     teams.map((t) => [t.teamName, t.outputs]),

@@ -265,7 +265,7 @@ describe("plans with and without the login path", function () {
     it("installs neither the controller nor an Ingress by default", () => {
         assert.ok(!charts(without).includes("aws-load-balancer-controller"));
         assert.equal(ofType(without, "kubernetes:networking.k8s.io/v1:Ingress").length, 0);
-        assert.equal(without.outputs.sparkUiUrls, undefined);
+        assert.deepEqual(without.outputs.sparkUiUrls, {});
     });
 
     it("with the login path: the controller with its published policy, the Ingress and the team URLs", () => {
