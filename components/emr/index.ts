@@ -15,7 +15,8 @@ export { emrServiceAccountPattern, jobRoleTrustPolicy, serviceAccountSubject, ST
 export { lifecycleRules, PlatformBucket, tlsOnlyBucketPolicy } from "./platform-bucket";
 export type { PlatformBucketArgs } from "./platform-bucket";
 export { buildPodTemplate, emrTemplateProblems, podTemplateYaml, SPARK_MAIN_CONTAINER } from "./pod-templates";
-export { SPARK_PI_ENTRY_POINT, startJobRunRequest } from "./start-job-run";
+export { emrApplicationConfiguration } from "./application-configuration";
+export { SPARK_PI_ENTRY_POINT, SPARK_PI_JOB_CONF, startJobRunRequest } from "./start-job-run";
 export type { StartJobRunRequestJson } from "./start-job-run";
 export { SparkTeamJobs } from "./spark-team-jobs";
 export type { PlatformBucketRef, PodTemplateUris, SparkTeamJobsArgs } from "./spark-team-jobs";

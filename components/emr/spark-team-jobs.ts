@@ -8,6 +8,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolContract, SPARK_ROLES, SparkRole, jobRoleName, virtualClusterName } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
+import { platformSparkConf, resolveSparkConf, type SparkConf, type TeamSparkConf } from "../spark-conf";
 import { directoryMarkerKey, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
 import { JobExecutionRole } from "./job-execution-role";
 import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
@@ -65,6 +66,12 @@ export interface SparkTeamJobsArgs {
      */
     sidecarVolumes?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.Volume>[]>;
     /**
+     * The team tier of its jobs' Spark settings (`teams[].sparkConf`), over the platform's defaults; keys the
+     * platform owns are refused.
+     * @default {}
+     */
+    sparkConf?: TeamSparkConf;
+    /**
      * Spark zone the ready-to-run request uses.
      * @default the first zone of the pool contract
      */
@@ -87,6 +94,7 @@ const defaults = {
     sidecars: {} as NonNullable<SparkTeamJobsArgs["sidecars"]>,
     sidecarVolumes: [] as NonNullable<SparkTeamJobsArgs["sidecarVolumes"]>,
     logRetentionDays: 30,
+    sparkConf: {} as TeamSparkConf,
 };
 
 export type PodTemplateUris = Record<string, Record<SparkRole, string>>;
@@ -100,6 +108,11 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
     readonly prefixes: pulumi.Output<Record<keyof TeamPrefixes, string>>;
     /** `s3://` URIs of the pod templates, by zone and role. */
     readonly podTemplateUris: pulumi.Output<PodTemplateUris>;
+    /**
+     * The platform's and the team's Spark settings every job path of the team renders; resolves once the event-log
+     * directory exists (Spark refuses to start without it).
+     */
+    readonly sparkConf: pulumi.Output<SparkConf>;
     /** A complete StartJobRun request (SparkPi), for `aws emr-containers start-job-run --cli-input-json`. */
     readonly startJobRunRequest: pulumi.Output<StartJobRunRequestJson>;
 
@@ -112,6 +125,12 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
         try {
             prefixes = teamPrefixes(a.team);
             roleName = jobRoleName(a.namePrefix, a.team);
+        } catch (e) {
+            throw fail(e instanceof Error ? e.message : String(e));
+        }
+        try {
+            // The team tier alone first, so a refused key stops the program before anything is registered.
+            resolveSparkConf({ platform: {}, team: a.sparkConf });
         } catch (e) {
             throw fail(e instanceof Error ? e.message : String(e));
         }
@@ -238,9 +257,15 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                     ]),
                 ),
             );
+        this.sparkConf = this.prefixes.apply((prefixUris) =>
+            resolveSparkConf({
+                platform: platformSparkConf({ team: a.team, eventLogDir: prefixUris.sparkEvents }),
+                team: a.sparkConf,
+            }),
+        );
         this.startJobRunRequest = pulumi
-            .all([virtualCluster.id, role.arn, logGroup.name, this.prefixes, this.podTemplateUris])
-            .apply(([virtualClusterId, executionRoleArn, logGroupName, prefixUris, templates]) =>
+            .all([virtualCluster.id, role.arn, logGroup.name, this.prefixes, this.podTemplateUris, this.sparkConf])
+            .apply(([virtualClusterId, executionRoleArn, logGroupName, prefixUris, templates, sparkConf]) =>
                 startJobRunRequest({
                     name: `${a.team}-spark-pi`,
                     virtualClusterId,
@@ -248,10 +273,10 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                     releaseLabel: a.releaseLabel,
                     driverPodTemplateUri: templates[jobZone].driver,
                     executorPodTemplateUri: templates[jobZone].executor,
-                    eventLogUri: prefixUris.sparkEvents,
                     logUri: prefixUris.logs,
                     logGroupName,
                     logStreamNamePrefix: a.team,
+                    sparkConf,
                 }),
             );
         this.registerOutputs({
@@ -261,6 +286,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             logGroupName: this.logGroupName,
             prefixes: this.prefixes,
             podTemplateUris: this.podTemplateUris,
+            sparkConf: this.sparkConf,
             startJobRunRequest: this.startJobRunRequest,
         });
     }

@@ -3,7 +3,13 @@
  * builder: `aws emr-containers start-job-run --cli-input-json file://request.json` runs it as is. Its shape is the
  * EMR containers API's request type; tests check it against the AWS SDK's `StartJobRunCommandInput`.
  * `clientToken` is left out: the CLI and SDKs fill the idempotency token themselves.
+ *
+ * The platform's and the team's Spark settings go into the `spark-defaults` classification (with the pod templates
+ * of the job's zone); the job's own settings go on the spark-submit command line, which Spark lets win over
+ * spark-defaults: platform < team < job.
  */
+import { resolveSparkConf, sparkSubmitConfArguments, type SparkConf } from "../spark-conf";
+import { emrApplicationConfiguration } from "./application-configuration";
 
 export interface StartJobRunInput {
     /** Job run name. */
@@ -15,21 +21,31 @@ export interface StartJobRunInput {
     /** `s3://` URIs of the driver and executor pod templates of the zone the job runs in. */
     readonly driverPodTemplateUri: string;
     readonly executorPodTemplateUri: string;
-    /** `s3://…/` prefix for Spark event logs. */
-    readonly eventLogUri: string;
     /** `s3://…/` prefix EMR ships container logs to. */
     readonly logUri: string;
     /** CloudWatch log group EMR ships container logs to, and the stream name prefix (the team). */
     readonly logGroupName: string;
     readonly logStreamNamePrefix: string;
+    /** The platform's and the team's Spark settings (resolveSparkConf of those two tiers). */
+    readonly sparkConf: SparkConf;
 }
 
 /** PySpark Pi from the EMR image's Spark examples: needs no code upload, so it runs the day the stack is up. */
 export const SPARK_PI_ENTRY_POINT = "local:///usr/lib/spark/examples/src/main/python/pi.py";
 
+/** SparkPi's own settings: the job tier, small enough for any quota. */
+export const SPARK_PI_JOB_CONF: SparkConf = {
+    "spark.executor.instances": "2",
+    "spark.executor.cores": "1",
+    "spark.executor.memory": "2G",
+    "spark.driver.cores": "1",
+    "spark.driver.memory": "2G",
+};
+
 /** The request, with the field names and nesting of the EMR containers API (StartJobRunRequest). */
 export function startJobRunRequest(input: StartJobRunInput) {
-    for (const [field, value] of Object.entries(input)) {
+    const { sparkConf, ...fields } = input;
+    for (const [field, value] of Object.entries(fields)) {
         if (typeof value !== "string" || value === "")
             throw new Error(`StartJobRun ${field} must be a non-empty string`);
     }
@@ -42,27 +58,16 @@ export function startJobRunRequest(input: StartJobRunInput) {
             sparkSubmitJobDriver: {
                 entryPoint: SPARK_PI_ENTRY_POINT,
                 entryPointArguments: ["100"],
-                sparkSubmitParameters: [
-                    "--conf spark.executor.instances=2",
-                    "--conf spark.executor.cores=1",
-                    "--conf spark.executor.memory=2G",
-                    "--conf spark.driver.cores=1",
-                    "--conf spark.driver.memory=2G",
-                ].join(" "),
+                sparkSubmitParameters: sparkSubmitConfArguments(
+                    resolveSparkConf({ platform: {}, job: SPARK_PI_JOB_CONF }),
+                ),
             },
         },
         configurationOverrides: {
-            applicationConfiguration: [
-                {
-                    classification: "spark-defaults",
-                    properties: {
-                        "spark.kubernetes.driver.podTemplateFile": input.driverPodTemplateUri,
-                        "spark.kubernetes.executor.podTemplateFile": input.executorPodTemplateUri,
-                        "spark.eventLog.enabled": "true",
-                        "spark.eventLog.dir": input.eventLogUri,
-                    },
-                },
-            ],
+            applicationConfiguration: emrApplicationConfiguration({
+                sparkConf,
+                podTemplates: { driver: input.driverPodTemplateUri, executor: input.executorPodTemplateUri },
+            }),
             monitoringConfiguration: {
                 persistentAppUI: "ENABLED" as const,
                 cloudWatchMonitoringConfiguration: {

@@ -7,6 +7,7 @@
  * (test/fixtures/crds/README.md): no per-role `priorityClassName` and no `seccompProfile`, which that schema lacks.
  */
 import { PoolContract, findPool, type EmrReleaseLabel } from "../vocabulary";
+import type { SparkConf } from "../spark-conf";
 import { nonRootContainerSecurityContext, nonRootPodSecurityContext } from "./pod-security";
 import { SPARK_PRIORITY_CLASSES } from "./priority-classes";
 
@@ -22,6 +23,11 @@ export interface SampleApplicationInput {
     readonly pools: PoolContract;
     /** The one zone driver and executors run in. */
     readonly zone: string;
+    /**
+     * The platform's and the team's Spark settings (components/spark-conf), as on every other job path; the
+     * application's own settings are its fields (cores, memory, instances), the job tier.
+     */
+    readonly sparkConf: SparkConf;
 }
 
 /**
@@ -32,6 +38,9 @@ export function sparkVersionOf(release: Pick<EmrReleaseLabel, "major" | "minor">
     if (release.major >= 7) return "3.5";
     return release.minor >= 12 ? "3.4" : "3.3";
 }
+
+/** API version and kind of the SparkApplications the EMR Spark Operator serves. */
+export const SPARK_APPLICATION_TYPE = { apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "SparkApplication" } as const;
 
 export function sampleSparkApplication(input: SampleApplicationInput) {
     const role = (kind: "driver" | "executor") => {
@@ -48,8 +57,7 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
         };
     };
     return {
-        apiVersion: "sparkoperator.k8s.io/v1beta2",
-        kind: "SparkApplication",
+        ...SPARK_APPLICATION_TYPE,
         metadata: { name: input.name, namespace: input.namespace },
         spec: {
             type: "Scala",
@@ -61,6 +69,7 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
             arguments: ["1000"],
             sparkVersion: sparkVersionOf(input.release),
             restartPolicy: { type: "Never" },
+            sparkConf: { ...input.sparkConf },
             // The 1.1.x API has one priority class per application, which the operator's webhook puts on every pod
             // of it. The driver's: losing a driver fails the job, while the executors it lets preempt cost retried
             // tasks.

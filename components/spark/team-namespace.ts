@@ -2,10 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolContract, EmrReleaseLabel, TeamSettings } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
+import type { SparkConf } from "../spark-conf";
 import { emrSparkImage, problemLine } from "./operator-chart";
-import { sampleSparkApplication } from "./sample-application";
+import { SPARK_APPLICATION_TYPE, sampleSparkApplication } from "./sample-application";
 import {
     limitRangeManifest,
+    metricsScrapePolicyManifest,
     networkPolicyManifests,
     resourceQuotaManifest,
     sparkRoleBindingManifest,
@@ -45,6 +47,12 @@ export interface TeamNamespaceArgs {
      * account need not wait for IAM.
      */
     jobRoleArn: pulumi.Input<string>;
+    /**
+     * The platform's and the team's Spark settings (SparkTeamJobs.sparkConf), the sample application's `sparkConf`;
+     * resolving once the team's event-log directory exists.
+     * @default {}
+     */
+    sparkConf?: pulumi.Input<SparkConf>;
     /** Resources the sample application needs first when deployed: the Spark Operator (its CRDs and webhook). */
     sampleDependsOn?: pulumi.Input<pulumi.Resource>[];
     /**
@@ -54,12 +62,19 @@ export interface TeamNamespaceArgs {
      * @default true
      */
     emrVirtualCluster?: boolean;
+    /**
+     * Where the managed Prometheus collector scrapes drivers from (its subnets' CIDRs): admitted to the driver UI
+     * port by a NetworkPolicy of its own. None: no such policy.
+     * @default []
+     */
+    metricsScrapeCidrs?: readonly string[];
 }
 
 const defaults = {
     deploySample: false,
     emrVirtualCluster: true,
     sampleDependsOn: [] as pulumi.Input<pulumi.Resource>[],
+    sparkConf: {} as pulumi.Input<SparkConf>,
 };
 
 /**
@@ -76,7 +91,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
     /** ARN of the job role the service account is annotated with. */
     readonly jobRoleArn: pulumi.Output<string>;
     /** The sample SparkApplication manifest. */
-    readonly sampleApplication: ReturnType<typeof sampleSparkApplication>;
+    readonly sampleApplication: pulumi.Output<ReturnType<typeof sampleSparkApplication>>;
 
     constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:spark:TeamNamespace", name, {}, opts);
@@ -109,7 +124,14 @@ export class TeamNamespace extends pulumi.ComponentResource {
         new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeManifest(team), inNamespace);
         const enforcer = cluster.networkPolicyEnforcer;
         if (enforcer) {
-            for (const [policyName, manifest] of Object.entries(networkPolicyManifests(team))) {
+            const policies: [string, k8s.types.input.networking.v1.NetworkPolicy][] = Object.entries(
+                networkPolicyManifests(team),
+            );
+            const collectorCidrs = a.metricsScrapeCidrs ?? [];
+            if (collectorCidrs.length > 0) {
+                policies.push(["spark-metrics-scrape", metricsScrapePolicyManifest(team, collectorCidrs)]);
+            }
+            for (const [policyName, manifest] of policies) {
                 new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest, {
                     ...k8sOpts,
                     dependsOn: [namespace, enforcer],
@@ -135,20 +157,29 @@ export class TeamNamespace extends pulumi.ComponentResource {
             dependsOn: [namespace, role, sa],
         });
 
-        this.sampleApplication = sampleSparkApplication({
-            name: `${team.name}-spark-pi`,
-            namespace: team.namespace,
-            serviceAccount,
-            image,
-            release: a.emrRelease,
-            pools: a.pools,
-            zone,
-        });
+        this.sampleApplication = pulumi.output(a.sparkConf).apply((sparkConf) =>
+            sampleSparkApplication({
+                name: `${team.name}-spark-pi`,
+                namespace: team.namespace,
+                serviceAccount,
+                image,
+                release: a.emrRelease,
+                pools: a.pools,
+                zone,
+                sparkConf,
+            }),
+        );
         if (a.deploySample) {
-            new k8s.apiextensions.CustomResource(`${name}-sample`, this.sampleApplication, {
-                ...k8sOpts,
-                dependsOn: [binding, ...a.sampleDependsOn],
-            });
+            // The spec waits for the team's Spark settings, and so for its event-log directory.
+            new k8s.apiextensions.CustomResource(
+                `${name}-sample`,
+                {
+                    ...SPARK_APPLICATION_TYPE,
+                    metadata: { name: `${team.name}-spark-pi`, namespace: team.namespace },
+                    spec: this.sampleApplication.spec,
+                },
+                { ...k8sOpts, dependsOn: [binding, ...a.sampleDependsOn] },
+            );
         }
 
         this.namespace = namespace.metadata.name;

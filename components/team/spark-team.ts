@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "../cluster";
 import { PlatformBucketRef, SparkTeamJobs } from "../emr";
+import type { SparkConf } from "../spark-conf";
 import { createTeamLogForwarding, fluentBitSidecar, indexWritePolicy, type SidecarTimings } from "../logging";
 import { TeamNamespace } from "../spark";
 import {
@@ -55,6 +56,11 @@ export interface SparkTeamArgs {
         /** One set of timings for the sidecars in the pod templates and the Fluent Bit configuration. */
         timings: SidecarTimings;
     };
+    /**
+     * CIDRs the managed Prometheus collector scrapes the team's drivers from (components/metrics).
+     * @default [] (no collector: no NetworkPolicy admits one)
+     */
+    metricsScrapeCidrs?: readonly string[];
 }
 
 /** What a team needs to run Spark jobs the day the stack is up (the stack output `sparkTeamOutputs.<team>`). */
@@ -109,6 +115,8 @@ export class SparkTeam extends pulumi.ComponentResource {
             .output(cluster.accountId)
             .apply((accountId) => roleArn(cluster.partition, accountId, jobRoleName(args.namePrefix, team.name)));
 
+        // The team's Spark settings come from its jobs part (which owns the bucket prefixes), made after the namespace.
+        const [sparkConf, sparkConfIs] = pulumi.deferredOutput<SparkConf>();
         const space = new TeamNamespace(
             formerly.namespace.name,
             {
@@ -120,6 +128,8 @@ export class SparkTeam extends pulumi.ComponentResource {
                 pools: args.pools,
                 deploySample: args.sample.deploy,
                 sampleDependsOn: args.sample.dependsOn,
+                sparkConf,
+                ...(args.metricsScrapeCidrs === undefined ? {} : { metricsScrapeCidrs: args.metricsScrapeCidrs }),
             },
             { parent: this, aliases: formerly.namespace.aliases },
         );
@@ -142,6 +152,7 @@ export class SparkTeam extends pulumi.ComponentResource {
                 releaseLabel: args.emrRelease.label,
                 emrAccessReady: args.emrAccessReady,
                 glueDatabases: team.glueDatabases,
+                sparkConf: team.sparkConf,
                 additionalPolicies: {
                     "log-index-write": pulumi
                         .output(args.logs.domainArn)
@@ -153,6 +164,8 @@ export class SparkTeam extends pulumi.ComponentResource {
             },
             { parent: this, aliases: formerly.jobs.aliases },
         );
+
+        sparkConfIs(jobs.sparkConf);
 
         createTeamLogForwarding(
             formerly.logForwarding.name,

@@ -10,6 +10,7 @@ export {
     type Architecture,
     DEFAULT_ARCHITECTURES,
     EC2_ARCHITECTURE,
+    type ImageArchitectures,
     architectureChoice,
     formatArchitectures,
 } from "./architectures";
@@ -61,8 +62,10 @@ export {
     logDomainName,
     nodeGroupName,
     platformBucketName,
+    scraperAlias,
     virtualClusterName,
 } from "./stack-names";
+export { SPARK_UI_PORT, SPARK_UI_PORT_NAME } from "./spark-metrics";
 export {
     type CapacityType,
     type NodeTaint,

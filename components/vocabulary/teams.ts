@@ -9,4 +9,6 @@ export interface TeamSettings {
     readonly quota: { readonly cpu: string; readonly memory: string };
     /** Glue Data Catalog databases the team's jobs may read (`glueDatabases`, default none). */
     readonly glueDatabases: readonly string[];
+    /** The team tier of its jobs' Spark settings (`sparkConf`, default none), over the platform's defaults. */
+    readonly sparkConf: Readonly<Record<string, string | number | boolean>>;
 }

@@ -1,3 +1,4 @@
+import { overrideProblem } from "../../components/spark-conf";
 import { TeamSettings, closestName, isRecord } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
 import { isDnsLabel, isPositiveQuantity } from "../validators";
@@ -12,8 +13,9 @@ export const RESERVED_NAMESPACES = [
     "spark-history",
 ] as const;
 
-const TEAMS_HINT = "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...]}]";
-const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases"];
+const TEAMS_HINT =
+    "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...], sparkConf?: {spark.<key>: value}}]";
+const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases", "sparkConf"];
 const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
 
 export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
@@ -88,6 +90,8 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
             ok = false;
         }
     }
+    const sparkConf = readSparkConf(r, `${key}.sparkConf`, entry.sparkConf ?? {});
+    ok = sparkConf !== undefined && ok;
     if (typeof namespace !== "string" || !isDnsLabel(namespace)) {
         r.report(
             `${key}.namespace`,
@@ -125,5 +129,23 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         namespace: namespace as string,
         quota: { cpu: quota.cpu as string, memory: quota.memory as string },
         glueDatabases: glueDatabases as string[],
+        sparkConf: sparkConf ?? {},
     };
+}
+
+/** The team tier of its jobs' Spark settings: Spark properties, none of those the platform owns. */
+function readSparkConf(r: ConfigReader, key: string, value: unknown): TeamSettings["sparkConf"] | undefined {
+    if (!isRecord(value)) {
+        r.report(key, value, 'is not an object; set sparkConf: {"spark.dynamicAllocation.maxExecutors": 50}');
+        return undefined;
+    }
+    let ok = true;
+    for (const [property, setting] of Object.entries(value)) {
+        const problem = overrideProblem(property, setting);
+        if (problem !== undefined) {
+            r.report(`${key}[${JSON.stringify(property)}]`, setting, problem);
+            ok = false;
+        }
+    }
+    return ok ? (value as TeamSettings["sparkConf"]) : undefined;
 }

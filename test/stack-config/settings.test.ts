@@ -106,6 +106,17 @@ describe("stack settings", () => {
             assert.deepEqual(custom.teams[0].glueDatabases, ["sales"]);
         });
 
+        it("reads a team's Spark settings, and none when it sets none", () => {
+            const sparkConf = { "spark.dynamicAllocation.maxExecutors": 50, "spark.sql.adaptive.enabled": true };
+            const custom = parseSettings(
+                stackConfig("dev", { teams: [{ ...team("a", "ns-a"), sparkConf }, team("b", "ns-b")] }),
+                "spark-platform",
+                "dev",
+            );
+            assert.deepEqual(custom.teams[0].sparkConf, sparkConf);
+            assert.deepEqual(custom.teams[1].sparkConf, {});
+        });
+
         it("treats tags as optional", () => {
             assert.deepEqual(parseSettings(stackConfig("dev", { tags: undefined }), "spark-platform", "dev").tags, {});
         });
@@ -247,6 +258,21 @@ describe("stack settings", () => {
                 "a release without the Spark Operator",
                 { emrReleaseLabel: "emr-6.9.0-latest" },
                 /^spark-platform:emrReleaseLabel: "emr-6.9.0-latest" is older than emr-6.10.0/,
+            ],
+            [
+                "a team setting of a Spark key the platform owns",
+                { teams: [{ ...team("a", "ns-a"), sparkConf: { "spark.kubernetes.namespace": "ns-b" } }] },
+                /^spark-platform:teams\[0\]\.sparkConf\["spark\.kubernetes\.namespace"\]: "ns-b" is not allowed: the platform owns spark\.kubernetes\.namespace \(the team's namespace\); set any other spark\.\* key$/,
+            ],
+            [
+                "a team setting of its event-log dir",
+                { teams: [{ ...team("a", "ns-a"), sparkConf: { "spark.eventLog.dir": "s3://other/" } }] },
+                /^spark-platform:teams\[0\]\.sparkConf\["spark\.eventLog\.dir"\]: "s3:\/\/other\/" is not allowed: the platform owns spark\.eventLog\.dir \(the team's event-log prefix\)/,
+            ],
+            [
+                "team Spark settings that are not an object",
+                { teams: [{ ...team("a", "ns-a"), sparkConf: ["spark.executor.memory=4g"] }] },
+                /^spark-platform:teams\[0\]\.sparkConf: \["spark\.executor\.memory=4g"\] is not an object; set sparkConf: /,
             ],
             [
                 "duplicate team names",

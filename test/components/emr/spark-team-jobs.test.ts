@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { buildPoolContract } from "../../../components/vocabulary";
 import { base36, EmrClusterAccess, PlatformBucket, SparkTeamJobs } from "../../../components/emr";
+import { platformSparkConf } from "../../../components/spark-conf";
 import { planProgram } from "../../../tools/plan/plan";
 import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { handMadeCluster, issuerOf, oidcProviderArnOf } from "../../support/cluster-context";
@@ -59,6 +60,7 @@ async function plan(options: Options = { retainOnDelete: false, sidecar: true })
                     releaseLabel: "emr-7.12.0-latest",
                     emrAccessReady: access.ready,
                     glueDatabases: t.team === "analytics" ? ["analytics_db"] : [],
+                    sparkConf: t.team === "analytics" ? { "spark.sql.shuffle.partitions": 64 } : {},
                     ...(options.sidecar
                         ? {
                               sidecars: {
@@ -82,6 +84,7 @@ async function plan(options: Options = { retainOnDelete: false, sidecar: true })
                     prefixes: jobs.prefixes,
                     podTemplateUris: jobs.podTemplateUris,
                     startJobRunRequest: jobs.startJobRunRequest,
+                    sparkConf: jobs.sparkConf,
                 };
             }
             return outputs;
@@ -367,11 +370,14 @@ describe("EMR job execution components (planned under mocks)", function () {
             assert.equal(request.releaseLabel, "emr-7.12.0-latest");
             const bucket = `s3://spark-dev-platform-${ACCOUNT}-${REGION}`;
             const templates = `${bucket}/pod-templates/${t.team}/us-west-2a`;
+            const platform = platformSparkConf({ team: t.team, eventLogDir: `${bucket}/spark-events/${t.team}/` });
+            const team = t.team === "analytics" ? { "spark.sql.shuffle.partitions": "64" } : {};
+            assert.deepEqual(out.sparkConf, { ...platform, ...team });
             assert.deepEqual(request.configurationOverrides.applicationConfiguration[0].properties, {
+                ...platform,
+                ...team,
                 "spark.kubernetes.driver.podTemplateFile": `${templates}/driver.yaml`,
                 "spark.kubernetes.executor.podTemplateFile": `${templates}/executor.yaml`,
-                "spark.eventLog.enabled": "true",
-                "spark.eventLog.dir": `${bucket}/spark-events/${t.team}/`,
             });
         }
     });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { StartJobRunCommandInput } from "@aws-sdk/client-emr-containers";
 import { SPARK_PI_ENTRY_POINT, startJobRunRequest, type StartJobRunRequestJson } from "../../../components/emr";
+import { platformSparkConf } from "../../../components/spark-conf";
 
 /** `true` when every key of Actual, at every depth, is a key the SDK's request type declares. */
 type NoExtraKeys<Actual, Allowed> = Actual extends string | number | boolean
@@ -33,10 +34,13 @@ const INPUT = {
     releaseLabel: "emr-7.12.0-latest",
     driverPodTemplateUri: "s3://b/pod-templates/team-a/us-west-2a/driver.yaml",
     executorPodTemplateUri: "s3://b/pod-templates/team-a/us-west-2a/executor.yaml",
-    eventLogUri: "s3://b/spark-events/team-a/",
     logUri: "s3://b/logs/team-a/",
     logGroupName: "/aws/emr-containers/spark-dev/team-a",
     logStreamNamePrefix: "team-a",
+    sparkConf: {
+        ...platformSparkConf({ team: "team-a", eventLogDir: "s3://b/spark-events/team-a/" }),
+        "spark.sql.shuffle.partitions": "400",
+    },
 };
 
 describe("StartJobRun request", () => {
@@ -90,16 +94,23 @@ describe("StartJobRun request", () => {
         assert.match(SPARK_PI_ENTRY_POINT, /^local:\/\/\/usr\/lib\/spark\/examples\/src\/main\/python\/pi\.py$/);
     });
 
-    it("must wire the pod templates, event logs and S3/CloudWatch monitoring", () => {
+    it("must put the job's own settings on the command line, where Spark lets them win over spark-defaults", () => {
+        assert.equal(
+            request.jobDriver.sparkSubmitJobDriver.sparkSubmitParameters,
+            "--conf spark.executor.instances=2 --conf spark.executor.cores=1 --conf spark.executor.memory=2G " +
+                "--conf spark.driver.cores=1 --conf spark.driver.memory=2G",
+        );
+    });
+
+    it("must wire the pod templates, the platform's and team's settings and S3/CloudWatch monitoring", () => {
         assert.deepEqual(request.configurationOverrides, {
             applicationConfiguration: [
                 {
                     classification: "spark-defaults",
                     properties: {
+                        ...INPUT.sparkConf,
                         "spark.kubernetes.driver.podTemplateFile": INPUT.driverPodTemplateUri,
                         "spark.kubernetes.executor.podTemplateFile": INPUT.executorPodTemplateUri,
-                        "spark.eventLog.enabled": "true",
-                        "spark.eventLog.dir": INPUT.eventLogUri,
                     },
                 },
             ],

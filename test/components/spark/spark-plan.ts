@@ -38,8 +38,20 @@ export interface SparkPlanOptions {
 }
 
 export const TEAMS: TeamSettings[] = [
-    { name: "data-eng", namespace: "spark-data-eng", quota: { cpu: "32", memory: "128Gi" }, glueDatabases: [] },
-    { name: "analytics", namespace: "spark-analytics", quota: { cpu: "64", memory: "256Gi" }, glueDatabases: [] },
+    {
+        name: "data-eng",
+        namespace: "spark-data-eng",
+        quota: { cpu: "32", memory: "128Gi" },
+        glueDatabases: [],
+        sparkConf: {},
+    },
+    {
+        name: "analytics",
+        namespace: "spark-analytics",
+        quota: { cpu: "64", memory: "256Gi" },
+        glueDatabases: [],
+        sparkConf: {},
+    },
 ];
 
 /** The job role ARN index.ts derives for a team of the hand-made cluster's stack (`spark-test`). */

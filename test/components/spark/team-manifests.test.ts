@@ -15,6 +15,7 @@ import {
     teamNamespaceManifest,
 } from "../../../components/spark";
 import { minQuantity, quantityValue } from "../../../components/spark/quantity";
+import { platformSparkConf } from "../../../components/spark-conf";
 
 import { readBaseValues, readChartPin } from "../../../components/charts";
 import { OPERATOR_PORTS } from "../../../components/spark";
@@ -24,12 +25,14 @@ const TEAM: TeamSettings = {
     namespace: "spark-data-eng",
     quota: { cpu: "32", memory: "128Gi" },
     glueDatabases: [],
+    sparkConf: {},
 };
 const SMALL: TeamSettings = {
     name: "tiny",
     namespace: "spark-tiny",
     quota: { cpu: "200m", memory: "256Mi" },
     glueDatabases: [],
+    sparkConf: {},
 };
 
 describe("Spark team objects", () => {
@@ -185,6 +188,7 @@ describe("Spark PriorityClasses", () => {
 });
 
 describe("sample SparkApplication", () => {
+    const SPARK_CONF = platformSparkConf({ team: "data-eng", eventLogDir: "s3://b/spark-events/data-eng/" });
     const release = parseEmrReleaseLabel("emr-7.12.0-20251111");
     if (typeof release === "string") throw new Error(release);
     const pools = buildPoolContract(["us-west-2b", "us-west-2c"]);
@@ -196,6 +200,7 @@ describe("sample SparkApplication", () => {
         release,
         pools,
         zone: "us-west-2c",
+        sparkConf: SPARK_CONF,
     });
 
     it("puts the driver on the zone's driver pool and the executors on the same zone's executor pool", () => {
@@ -231,6 +236,11 @@ describe("sample SparkApplication", () => {
         assert.deepEqual(app.spec.batchSchedulerOptions, { priorityClassName: SPARK_PRIORITY_CLASSES.driver.name });
     });
 
+    it("carries the platform's and the team's Spark settings as its sparkConf, unchanged", () => {
+        assert.deepEqual(app.spec.sparkConf, SPARK_CONF);
+        assert.equal(app.spec.sparkConf["spark.eventLog.dir"], "s3://b/spark-events/data-eng/");
+    });
+
     it("uses the pinned image and the release's Spark line", () => {
         assert.doesNotMatch(app.spec.image, /:latest$/);
         assert.equal(app.spec.sparkVersion, "3.5");
@@ -249,6 +259,7 @@ describe("sample SparkApplication", () => {
                     release,
                     pools,
                     zone: "us-west-2a",
+                    sparkConf: SPARK_CONF,
                 }),
             /no Spark driver pool in us-west-2a/,
         );

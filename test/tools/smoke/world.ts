@@ -20,6 +20,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { MetadataBearer } from "@aws-sdk/types";
 import { type AwsStub, type CommandBehavior, mockClient } from "aws-sdk-client-mock";
 import { startJobRunRequest } from "../../../components/emr/start-job-run";
+import { platformSparkConf } from "../../../components/spark-conf";
 import { type CommandIo, invokeCommand } from "../../../tools/cli";
 import { type SmokeDeps, USAGE, smokeCommand } from "../../../tools/smoke/command";
 import { kubeApiFromKubeconfig } from "../../../tools/smoke/kube";
@@ -60,10 +61,10 @@ export function stackOutputs(kubeconfig: string): Record<string, unknown> {
                     releaseLabel: "emr-7.12.0-latest",
                     driverPodTemplateUri: `s3://${BUCKET}/pod-templates/${TEAM}/us-west-2a/driver.yaml`,
                     executorPodTemplateUri: `s3://${BUCKET}/pod-templates/${TEAM}/us-west-2a/executor.yaml`,
-                    eventLogUri: `s3://${BUCKET}/spark-events/${TEAM}/`,
                     logUri: `s3://${BUCKET}/logs/${TEAM}/`,
                     logGroupName: `/spark-dev/emr/${TEAM}`,
                     logStreamNamePrefix: TEAM,
+                    sparkConf: platformSparkConf({ team: TEAM, eventLogDir: `s3://${BUCKET}/spark-events/${TEAM}/` }),
                 }),
                 sampleSparkApplication: {
                     apiVersion: "sparkoperator.k8s.io/v1beta2",

@@ -1,0 +1,95 @@
+import * as assert from "node:assert/strict";
+import {
+    OWNED_KEYS,
+    overrideProblem,
+    platformSparkConf,
+    resolveSparkConf,
+    sparkSubmitConfArguments,
+} from "../../../components/spark-conf";
+
+const PLATFORM = platformSparkConf({ team: "data-eng", eventLogDir: "s3://bucket/spark-events/data-eng/" });
+
+describe("Spark settings in tiers", () => {
+    it("lets the team win over the platform's defaults and the job over both", () => {
+        const resolved = resolveSparkConf({
+            platform: { ...PLATFORM, "spark.sql.shuffle.partitions": "200" },
+            team: { "spark.sql.shuffle.partitions": 400, "spark.executor.memory": "8g" },
+            job: { "spark.executor.memory": "16g", "spark.speculation": true },
+        });
+        assert.equal(resolved["spark.sql.shuffle.partitions"], "400");
+        assert.equal(resolved["spark.executor.memory"], "16g");
+        assert.equal(resolved["spark.speculation"], "true");
+        assert.equal(resolved["spark.eventLog.dir"], "s3://bucket/spark-events/data-eng/");
+    });
+
+    const refused: [string, string, RegExp][] = [
+        [
+            "spark.kubernetes.namespace",
+            "other-team",
+            /the platform owns spark\.kubernetes\.namespace \(the team's namespace\)/,
+        ],
+        [
+            "spark.kubernetes.authenticate.driver.serviceAccountName",
+            "other-sa",
+            /owns every spark\.kubernetes\.authenticate\.\* key \(the team's service account and job role\)/,
+        ],
+        ["spark.kubernetes.driver.podTemplateFile", "s3://x/t.yaml", /zone placement/],
+        ["spark.kubernetes.executor.node.selector.topology.kubernetes.io/zone", "us-west-2b", /zone placement/],
+        ["spark.hadoop.fs.s3a.access.key", "AKIA", /credentials/],
+        ["spark.executorEnv.AWS_SECRET_ACCESS_KEY", "s", /credentials/],
+        ["spark.eventLog.dir", "s3://elsewhere/", /the team's event-log prefix/],
+        ["spark.metrics.namespace", "app", /the metrics contract/],
+        ["spark.metrics.conf.*.sink.prometheusServlet.path", "/x", /the metrics contract/],
+        ["spark.kubernetes.driver.label.spark-platform/team", "other", /the platform's pod labels/],
+    ];
+    for (const [key, value, why] of refused) {
+        it(`refuses a team or job setting of ${key}, in one line naming key, value and what is allowed`, () => {
+            for (const tier of ["team", "job"] as const) {
+                assert.throws(
+                    () => resolveSparkConf({ platform: PLATFORM, [tier]: { [key]: value } }),
+                    (e: Error) => {
+                        assert.ok(!e.message.includes("\n"), e.message);
+                        assert.ok(
+                            e.message.startsWith(
+                                `${tier} Spark setting ${key}: ${JSON.stringify(value)} is not allowed`,
+                            ),
+                        );
+                        assert.match(e.message, why);
+                        assert.match(e.message, /set any other spark\.\* key$/);
+                        return true;
+                    },
+                );
+            }
+        });
+    }
+
+    it("owns every key the platform tier sets for where a job runs and where its files and metrics go", () => {
+        const owned = Object.keys(PLATFORM).filter((k) => overrideProblem(k, "x") !== undefined);
+        assert.deepEqual(owned.sort(), [
+            "spark.eventLog.dir",
+            "spark.eventLog.enabled",
+            "spark.kubernetes.driver.label.spark-platform/team",
+            "spark.kubernetes.executor.label.spark-platform/team",
+            "spark.metrics.conf.*.sink.prometheusServlet.class",
+            "spark.metrics.conf.*.sink.prometheusServlet.path",
+            "spark.metrics.namespace",
+            "spark.ui.prometheus.enabled",
+        ]);
+        assert.ok(OWNED_KEYS.every((o) => o.key.startsWith("spark.")));
+    });
+
+    it("refuses a key that is not a Spark property, a structured value and a multi-line value", () => {
+        assert.match(String(overrideProblem("executor.memory", "4g")), /"executor\.memory" is not a Spark property/);
+        assert.match(String(overrideProblem("spark.executor.memory", { size: 4 })), /string, number or boolean/);
+        assert.match(String(overrideProblem("spark.app.name", "a\nb")), /one line/);
+        assert.equal(overrideProblem("spark.dynamicAllocation.maxExecutors", 50), undefined);
+    });
+
+    it("renders settings as spark-submit --conf arguments and refuses a value with blanks", () => {
+        assert.equal(
+            sparkSubmitConfArguments({ "spark.executor.cores": "2", "spark.driver.memory": "2G" }),
+            "--conf spark.executor.cores=2 --conf spark.driver.memory=2G",
+        );
+        assert.throws(() => sparkSubmitConfArguments({ "spark.app.name": "a b" }), /contains blanks/);
+    });
+});
