@@ -73,6 +73,7 @@ export const SETTING_KEYS = [
     "sparkUiCognitoUserPoolArn",
     "sparkUiCognitoClientId",
     "sparkUiCognitoDomain",
+    "batchScheduler",
     // Object-valued, so not declared in Pulumi.yaml (its config schema cannot type objects).
     "teams",
     "tags",
