@@ -28,6 +28,7 @@ import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
 import { type TeamSettings, queueLabelProblem } from "../components/vocabulary";
 import { readTeams } from "./sections/teams";
+import { SparkUiSettings, readSparkUi } from "./sections/spark-ui";
 
 export interface Settings {
     readonly project: string;
@@ -53,6 +54,8 @@ export interface Settings {
     readonly alerts: AlertSettings;
     /** Where people look at the Spark metrics: the optional Grafana workspace. */
     readonly metrics: MetricsSettings;
+    /** The login-protected Spark UI (the `sparkUi*` keys); undefined when off, the default. */
+    readonly sparkUi?: SparkUiSettings;
 }
 
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
@@ -83,6 +86,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const emr = readEmr(r);
     const alerts = readAlerts(r);
     const metrics = readMetrics(r);
+    const sparkUi = readSparkUi(r, { region: aws?.region, partition: aws?.partition });
     // Any stack name Pulumi accepts works: every AWS name derived from it is fitted to its limits
     // (components/vocabulary/stack-names.ts).
     if (
@@ -98,7 +102,8 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         !capacity ||
         !emr ||
         !alerts ||
-        !metrics
+        !metrics ||
+        sparkUi === null
     ) {
         throw new InvalidConfigError(r.errors);
     }
@@ -118,6 +123,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         emr,
         alerts,
         metrics,
+        ...(sparkUi === undefined ? {} : { sparkUi }),
     };
     // Last, as it needs the whole stack: which images run where, and on which architectures.
     const imageProblems = imageArchitectureProblems(settings, r.namespace);
