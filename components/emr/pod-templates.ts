@@ -13,6 +13,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { findPool, isRecord, PoolContract, type PreferredArchitectureAffinity, SparkRole } from "../vocabulary";
+import { EXECUTOR_TERMINATION_GRACE_SECONDS } from "../spark-conf";
 
 export type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
 export type Volume = pulumi.Unwrap<k8s.types.input.core.v1.Volume>;
@@ -119,6 +120,8 @@ export interface PodTemplate {
         /** With a two-architecture pool: the preference for its first architecture. */
         affinity?: { nodeAffinity: PreferredArchitectureAffinity };
         tolerations: Array<Record<string, string>>;
+        /** Executors: the time a reclaimed Spot executor has to decommission (components/spark-conf). */
+        terminationGracePeriodSeconds?: number;
         volumes: Volume[];
         containers: Container[];
     };
@@ -148,6 +151,7 @@ export function buildPodTemplate(input: PodTemplateInput): PodTemplate {
             nodeSelector: { ...pool.nodeSelector },
             ...(pool.nodeAffinity ? { affinity: { nodeAffinity: pool.nodeAffinity } } : {}),
             tolerations: pool.tolerations.map((t) => ({ ...t })),
+            ...(input.role === "executor" ? { terminationGracePeriodSeconds: EXECUTOR_TERMINATION_GRACE_SECONDS } : {}),
             volumes: [{ name: SPARK_LOCAL_DIR.volume, emptyDir: {} }, ...volumes],
             containers: [main, ...sidecars],
         },

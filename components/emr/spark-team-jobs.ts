@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PoolContract, SPARK_ROLES, SparkRole, jobRoleName, virtualClusterName } from "../vocabulary";
+import { PoolContract, SPARK_ROLES, SparkRole, findPool, jobRoleName, virtualClusterName } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
 import { platformSparkConf, resolveSparkConf, type SparkConf, type TeamSparkConf } from "../spark-conf";
 import { directoryMarkerKey, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
@@ -259,7 +259,11 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             );
         this.sparkConf = this.prefixes.apply((prefixUris) =>
             resolveSparkConf({
-                platform: platformSparkConf({ team: a.team, eventLogDir: prefixUris.sparkEvents }),
+                platform: platformSparkConf({
+                    team: a.team,
+                    eventLogDir: prefixUris.sparkEvents,
+                    fallbackStorageDir: prefixUris.shuffleFallback,
+                }),
                 team: a.sparkConf,
             }),
         );
@@ -277,6 +281,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                     logGroupName,
                     logStreamNamePrefix: a.team,
                     sparkConf,
+                    submitterPool: findPool(a.pools, jobZone, "driver"),
                 }),
             );
         this.registerOutputs({

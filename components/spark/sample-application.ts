@@ -7,7 +7,7 @@
  * (test/fixtures/crds/README.md): no per-role `priorityClassName` and no `seccompProfile`, which that schema lacks.
  */
 import { PoolContract, findPool, type EmrReleaseLabel } from "../vocabulary";
-import type { SparkConf } from "../spark-conf";
+import { EXECUTOR_TERMINATION_GRACE_SECONDS, sparkApplicationConf, type SparkConf } from "../spark-conf";
 import { nonRootContainerSecurityContext, nonRootPodSecurityContext } from "./pod-security";
 import { SPARK_PRIORITY_CLASSES } from "./priority-classes";
 
@@ -69,13 +69,21 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
             arguments: ["1000"],
             sparkVersion: sparkVersionOf(input.release),
             restartPolicy: { type: "Never" },
-            sparkConf: { ...input.sparkConf },
+            // The platform's and team's settings as on the EMR paths, with EMR's spark-hive-site (Glue) as Spark
+            // settings: the 1.1.x operator has no classifications.
+            sparkConf: sparkApplicationConf(input.sparkConf),
             // The 1.1.x API has one priority class per application, which the operator's webhook puts on every pod
             // of it. The driver's: losing a driver fails the job, while the executors it lets preempt cost retried
             // tasks.
             batchSchedulerOptions: { priorityClassName: SPARK_PRIORITY_CLASSES.driver.name },
             driver: { ...role("driver"), cores: 1, coreLimit: "1", memory: "2g" },
-            executor: { ...role("executor"), instances: 2, cores: 2, memory: "4g" },
+            executor: {
+                ...role("executor"),
+                instances: 2,
+                cores: 2,
+                memory: "4g",
+                terminationGracePeriodSeconds: EXECUTOR_TERMINATION_GRACE_SECONDS,
+            },
         },
     };
 }
