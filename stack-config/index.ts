@@ -15,4 +15,5 @@ export type { LogForwardingSettings, OpenSearchNodes, OpenSearchSettings } from 
 export type { EmrSettings } from "./sections/emr";
 export type { RawConfig } from "./config-reader";
 export { MAX_INSTANCE_FAMILIES } from "./sections/capacity";
+export { type PulledImage, architecturesInUse, imageArchitectureProblems, pulledImages } from "./pulled-images";
 export type { CapacitySettings } from "./sections/capacity";

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader, RawConfig } from "./config-reader";
 import { InvalidConfigError } from "./invalid-config-error";
 import { AlertSettings, readAlerts } from "./sections/alerts";
+import { imageArchitectureProblems } from "./pulled-images";
 import { reportUnknownKeys } from "./setting-keys";
 import { AwsSettings, readAws } from "./sections/aws";
 import { CapacitySettings, readCapacity } from "./sections/capacity";
@@ -90,7 +91,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     ) {
         throw new InvalidConfigError(r.errors);
     }
-    return {
+    const settings: Settings = {
         project,
         stack,
         namePrefix: `spark-${stack}`,
@@ -106,6 +107,10 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         emr,
         alerts,
     };
+    // Last, as it needs the whole stack: which images run where, and on which architectures.
+    const imageProblems = imageArchitectureProblems(settings, r.namespace);
+    if (imageProblems.length > 0) throw new InvalidConfigError(imageProblems);
+    return settings;
 }
 
 /** Reads the configuration the engine passed to this program (PULUMI_CONFIG), for `pulumi up` and the offline plan. */

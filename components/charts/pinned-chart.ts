@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { isRecord } from "../vocabulary";
+import { ARCHITECTURES, type ImageArchitectures, isRecord } from "../vocabulary";
 import { ChartHook, chartHookProblems, parseChartHooks } from "./chart-hooks";
 
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "charts");
@@ -32,6 +32,11 @@ export interface ChartPin {
      * the pinned version; preflight asks each registry for them. Empty when the chart's images are not public.
      */
     readonly images: readonly string[];
+    /**
+     * Per image of `images`, the architectures its tag is published for and where that was read (`imageArchitectures`
+     * in pin.yaml). An image left out is treated as published for amd64 only: arm64 nodes refuse to run it.
+     */
+    readonly imageArchitectures: Readonly<Record<string, ImageArchitectures>>;
     /** The chart's Helm hooks at the pinned version (chart-hooks.ts); empty when it has none. */
     readonly hooks: readonly ChartHook[];
 }
@@ -68,6 +73,8 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
     if (!Array.isArray(images) || images.some((image) => typeof image !== "string" || !IMAGE_REFERENCE.test(image))) {
         problems.push("images must be a list of image references such as registry.k8s.io/pause:3.10");
     }
+    const imageArchitectures = parseImageArchitectures(doc.imageArchitectures, Array.isArray(images) ? images : []);
+    if (typeof imageArchitectures === "string") problems.push(imageArchitectures);
     const hooks = parseChartHooks(doc.hooks);
     if (typeof hooks[0] === "string") problems.push(...(hooks as string[]));
     if (pin.version !== undefined && !EXACT_VERSION.test(pin.version)) {
@@ -77,7 +84,36 @@ export function readChartPin(name: string, chartsDir = CHARTS_DIR): ChartPin {
         problems.push(`chart ${JSON.stringify(pin.chart)} needs either an oci:// reference or a repository URL`);
     }
     if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);
-    return { ...pin, hooks, images: images as string[] } as ChartPin;
+    return { ...pin, hooks, images: images as string[], imageArchitectures } as ChartPin;
+}
+
+/** `imageArchitectures:` of a pin: image → `{architectures: [amd64, arm64], source: "…"}`, every image one of `images`. */
+function parseImageArchitectures(
+    value: unknown,
+    images: readonly unknown[],
+): Readonly<Record<string, ImageArchitectures>> | string {
+    if (value === undefined) return {};
+    const usage =
+        "imageArchitectures must map images of `images` to {architectures: [amd64, arm64], source: <where read>}";
+    if (!isRecord(value)) return usage;
+    const parsed: Record<string, ImageArchitectures> = {};
+    for (const [image, entry] of Object.entries(value)) {
+        if (!images.includes(image)) return `imageArchitectures names ${image}, which is not in images`;
+        if (
+            !isRecord(entry) ||
+            !Array.isArray(entry.architectures) ||
+            entry.architectures.length === 0 ||
+            entry.architectures.some((a) => !(ARCHITECTURES as readonly unknown[]).includes(a)) ||
+            typeof entry.source !== "string" ||
+            entry.source === ""
+        )
+            return `${usage} (${image})`;
+        parsed[image] = {
+            architectures: entry.architectures as ImageArchitectures["architectures"],
+            source: entry.source,
+        };
+    }
+    return parsed;
 }
 
 /** The pin of every chart under `chartsDir` (one folder each). */

@@ -17,6 +17,7 @@ import {
     FluentBitOutputLimits,
     sidecarMemoryLimitMiB,
 } from "./fluent-bit-config";
+import type { ImageArchitectures } from "../vocabulary";
 import { DEFAULT_SIDECAR_TIMINGS, SidecarTimings, TIMING_ENV, timingProblems } from "./sidecar-timings";
 
 /**
@@ -25,6 +26,11 @@ import { DEFAULT_SIDECAR_TIMINGS, SidecarTimings, TIMING_ENV, timingProblems } f
  * https://github.com/aws/aws-for-fluent-bit/releases
  */
 export const FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:3.2.1";
+/** It runs in every Spark pod, so on every architecture a Spark pool may have. */
+export const FLUENT_BIT_IMAGE_ARCHITECTURES: ImageArchitectures = {
+    architectures: ["amd64", "arm64"],
+    source: "documented, tag not inspected: aws/aws-for-fluent-bit README (images are published for x86 and arm64 under one multi-arch tag)",
+};
 
 /** Non-root user the sidecar runs as; no user of the image or of EMR's Spark images (hadoop is 999). */
 export const FLUENT_BIT_UID = 10001;

@@ -21,7 +21,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "../cluster";
 import { IrsaRole } from "../iam";
 import { podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../spark";
-import { LOG_RETENTION_POLICY_ID } from "../vocabulary";
+import { type ImageArchitectures, LOG_RETENTION_POLICY_ID } from "../vocabulary";
 import { retentionManagerPolicy } from "./domain-access-policy";
 import { retentionIndexPatterns, retentionPolicy } from "./ism-policy";
 
@@ -38,6 +38,17 @@ export const RETENTION_SERVICE_ACCOUNT = "log-retention";
 export const SIGV4_PROXY_IMAGE = "public.ecr.aws/aws-observability/aws-sigv4-proxy:1.11.1";
 /** The curl project's own image (curl/curl-container, Alpine with busybox sh and sed), 8.17.0. */
 export const CURL_IMAGE = "quay.io/curl/curl:8.17.0";
+/** Both run on the system nodes. */
+export const RETENTION_IMAGE_ARCHITECTURES: Readonly<Record<string, ImageArchitectures>> = {
+    [SIGV4_PROXY_IMAGE]: {
+        architectures: ["amd64", "arm64"],
+        source: "documented, tag not inspected: multi-arch since 1.4 (awslabs/aws-sigv4-proxy#47)",
+    },
+    [CURL_IMAGE]: {
+        architectures: ["amd64", "arm64"],
+        source: "documented, tag not inspected: curl/curl-container releases through its build_latest_release_multi (multiarch) workflow",
+    },
+};
 
 /** Where the proxy listens: loopback only, so nothing but this pod can have requests signed with its role. */
 const PROXY_ADDRESS = "127.0.0.1:8080";

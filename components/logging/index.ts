@@ -31,6 +31,7 @@ export type { RetentionPolicyInput } from "./ism-policy";
 export {
     CURL_IMAGE,
     IndexRetentionJob,
+    RETENTION_IMAGE_ARCHITECTURES,
     RETENTION_NAMESPACE,
     RETENTION_SERVICE_ACCOUNT,
     SIGV4_PROXY_IMAGE,
@@ -50,7 +51,13 @@ export {
     wrapperScriptsData,
 } from "./fluent-bit-config";
 export type { FluentBitConfigInput, FluentBitOutputLimits } from "./fluent-bit-config";
-export { FLUENT_BIT_IMAGE, FLUENT_BIT_UID, MAIN_CONTAINER_MARKERS, fluentBitSidecar } from "./fluent-bit-sidecar";
+export {
+    FLUENT_BIT_IMAGE,
+    FLUENT_BIT_IMAGE_ARCHITECTURES,
+    FLUENT_BIT_UID,
+    MAIN_CONTAINER_MARKERS,
+    fluentBitSidecar,
+} from "./fluent-bit-sidecar";
 export type { FluentBitSidecar, FluentBitSidecarOptions, SparkPodRole } from "./fluent-bit-sidecar";
 export { DEFAULT_SIDECAR_TIMINGS, TIMING_ENV } from "./sidecar-timings";
 export type { SidecarTimings } from "./sidecar-timings";

@@ -5,6 +5,7 @@ export type { TeamNamespaceArgs } from "./team-namespace";
 export { SparkPriorityClasses } from "./spark-priority-classes";
 export type { SparkPriorityClassesArgs } from "./spark-priority-classes";
 export {
+    EMR_IMAGE_ARCHITECTURES,
     PUBLIC_GALLERY_CHART,
     SPARK_OPERATOR_SOURCES,
     emrRegistryOf,

@@ -7,7 +7,7 @@
  * release label without the `emr-` prefix and the `-latest` / date suffix ("Getting started with the Spark
  * operator": emr-6.12.0-java17-latest → 6.12.0-java17); releases before 6.10.0 ship no operator.
  */
-import { EMR_ON_EKS_ECR_ACCOUNTS, EmrReleaseLabel, dnsSuffixOf } from "../vocabulary";
+import { EMR_ON_EKS_ECR_ACCOUNTS, EmrReleaseLabel, type ImageArchitectures, dnsSuffixOf } from "../vocabulary";
 import { emrBuildProblem, newestKnownBuild } from "./emr-image-builds";
 
 /** Where the operator chart is pulled from. */
@@ -88,6 +88,14 @@ export function sparkOperatorChart(
         ? { chart: PUBLIC_GALLERY_CHART, version: release.sparkOperatorChartVersion }
         : { chart: `oci://${registry.host}/spark-operator`, version: release.sparkOperatorChartVersion, registry };
 }
+
+/** The EMR Spark images: one multi-arch manifest list per tag, which drivers and executors pull on either. */
+export const EMR_IMAGE_ARCHITECTURES: ImageArchitectures = {
+    architectures: ["amd64", "arm64"],
+    source:
+        "documented, tag not inspected: EMR on EKS Development Guide, Work with multi-architecture images " +
+        "(docker-custom-images-multi-architecture: the release images are manifest lists of arm64 and amd64)",
+};
 
 /** EMR image tags that never move: the date of a release build, as in emr-7.12.0-20251111. */
 const DATED_TAG = /^\d{8}$/;

@@ -42,3 +42,14 @@ export function formatArchitectures(architectures: readonly Architecture[]): str
 export function architectureChoice(list: readonly string[]): readonly Architecture[] | undefined {
     return ARCHITECTURE_CHOICES.find((c) => c.length === list.length && c.every((a, i) => a === list[i]));
 }
+
+/**
+ * The architectures a pinned image's tag is published for (the platforms of its manifest list), and where that was
+ * read. A node of an architecture its image lacks cannot run the pod, so settings refuse the combination; preflight
+ * asks the registry for each architecture in use.
+ */
+export interface ImageArchitectures {
+    readonly architectures: readonly Architecture[];
+    /** Where the architectures were read; starts with "unverified" when only the project's docs say so. */
+    readonly source: string;
+}

@@ -10,6 +10,7 @@ export {
     type Architecture,
     DEFAULT_ARCHITECTURES,
     EC2_ARCHITECTURE,
+    type ImageArchitectures,
     architectureChoice,
     formatArchitectures,
 } from "./architectures";

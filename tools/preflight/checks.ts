@@ -10,13 +10,14 @@ import type { ECRClient } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, type IAMClient, NoSuchEntityException, type Tag } from "@aws-sdk/client-iam";
 import type { OpenSearchClient } from "@aws-sdk/client-opensearch";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
-import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, ParameterNotFound, type SSMClient } from "@aws-sdk/client-ssm";
 import { firstLine } from "../cli";
 import type { Caller } from "../cli/aws-caller";
 import { SERVICE_LINKED_ROLES, principalOf, samePrincipal } from "../../components/iam";
+import { EC2_ARCHITECTURE } from "../../components/vocabulary";
 import { CAPACITY_CHECKS } from "./capacity";
 import { PERMISSION_CHECKS } from "./permissions";
-import type { PreflightPlan } from "./plan";
+import type { AmiParameter, PreflightPlan } from "./plan";
 import { IMAGE_CHECK } from "./image-check";
 import { ecrBasicAuth } from "./images";
 import { type Fetch, lookUpChart } from "./registries";
@@ -130,22 +131,36 @@ export const CHECKS: readonly Check[] = [
     },
     {
         id: "karpenter-ami",
-        title: "the pinned Karpenter AMI alias resolves",
-        applies: (plan) => plan.karpenterAmiParameter !== undefined,
+        title: "the pinned Karpenter AMI alias resolves for every architecture of the Spark pools",
+        applies: (plan) => plan.karpenterAmiParameters.length > 0,
         async run(plan, clients) {
-            const name = plan.karpenterAmiParameter ?? "";
-            try {
-                const answer = await clients.ssm.send(new GetParameterCommand({ Name: name }));
-                return pass(`${name} → ${answer.Parameter?.Value ?? "(no value)"}`);
-            } catch (e) {
-                if ((e as { name?: string }).name === "ParameterNotFound") {
-                    return fail(
-                        `${name} does not exist in ${plan.region}`,
-                        "set spark-platform:karpenterAmiVersion to a released AL2023 EKS AMI version (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami/<k8s>/amazon-linux-2023/x86_64/standard/)",
-                    );
-                }
-                throw e;
-            }
+            const { found, missing } = await resolveAmis(plan.karpenterAmiParameters, clients);
+            const paths = [...new Set(missing.map((m) => EC2_ARCHITECTURE[m.architecture]))]
+                .map(
+                    (arch) =>
+                        `/aws/service/eks/optimized-ami/${plan.kubernetesVersion}/amazon-linux-2023/${arch}/standard/`,
+                )
+                .join(", ");
+            return missing.length === 0
+                ? pass(found.join("; "))
+                : fail(
+                      missing.map((m) => `${m.parameter} does not exist in ${plan.region} (${m.usedBy})`).join("; "),
+                      `set spark-platform:karpenterAmiVersion to an AL2023 EKS AMI version released for every architecture in use (aws ssm get-parameters-by-path --path ${paths})`,
+                  );
+        },
+    },
+    {
+        id: "node-group-amis",
+        title: "EKS offers an AL2023 AMI of each node group's architecture for the cluster's Kubernetes version",
+        applies: (plan) => plan.nodeGroupAmiParameters.length > 0,
+        async run(plan, clients) {
+            const { found, missing } = await resolveAmis(plan.nodeGroupAmiParameters, clients);
+            return missing.length === 0
+                ? pass(found.join("; "))
+                : fail(
+                      missing.map((m) => `${m.parameter} does not exist in ${plan.region} (${m.usedBy})`).join("; "),
+                      `choose the architectures (systemNodeArchitectures, sparkDriverArchitectures, sparkExecutorArchitectures) or a kubernetesVersion that ${plan.region} has an AL2023 AMI of`,
+                  );
         },
     },
     {
@@ -285,4 +300,24 @@ export async function runCheck(
                     : "retry; if it persists, check the error above",
         };
     }
+}
+
+/** Asks SSM for each AMI parameter: which resolve (`parameter → ami-…`) and which do not exist. */
+async function resolveAmis(
+    amis: readonly AmiParameter[],
+    clients: AwsClients,
+): Promise<{ found: string[]; missing: AmiParameter[] }> {
+    const found: string[] = [];
+    const missing: AmiParameter[] = [];
+    for (const ami of amis) {
+        try {
+            const answer = await clients.ssm.send(new GetParameterCommand({ Name: ami.parameter }));
+            found.push(`${ami.parameter} → ${answer.Parameter?.Value ?? "(no value)"}`);
+        } catch (e) {
+            if (e instanceof ParameterNotFound || (e as { name?: string }).name === "ParameterNotFound")
+                missing.push(ami);
+            else throw e;
+        }
+    }
+    return { found, missing };
 }

@@ -2,79 +2,27 @@
  * Preflight's image check: every pinned image the stack's pods pull exists in its registry. A tag that does not
  * exist leaves a pod in ImagePullBackOff long after `pulumi up` reported success, so it is asked before.
  */
-import { readChartPin } from "../../components/charts";
-import { CURL_IMAGE, FLUENT_BIT_IMAGE, SIGV4_PROXY_IMAGE } from "../../components/logging";
-import type { Settings } from "../../stack-config";
-import { emrRegistryOf, emrSparkImage } from "../../components/spark";
+import type { Architecture } from "../../components/vocabulary";
+import { type PulledImage, type Settings, architecturesInUse, pulledImages } from "../../stack-config";
 import type { Check } from "./checks";
 import { ecrBasicAuth, lookUpImage } from "./images";
 
-/** An image the stack pulls, with what pulls it and how to fix a missing one. */
-export interface PinnedImage {
-    readonly image: string;
-    /** What pulls it, for the message. */
-    readonly pulledBy: string;
-    readonly fix: string;
-    /** A private ECR registry: asked with an ECR token. */
-    readonly ecrRegistryId?: string;
+/** An image the stack pulls, with the architectures of the nodes that pull it (each must be in its manifest list). */
+export interface PinnedImage extends PulledImage {
+    readonly architectures: readonly Architecture[];
 }
 
-/** The autoscaler's chart (one of the two) and the charts every stack installs, by charts/ folder. */
-function installedCharts(settings: Settings): string[] {
-    const autoscaler = settings.cluster.autoscaler === "karpenter" ? "karpenter" : "cluster-autoscaler";
-    return [autoscaler, "cost-analyzer", "spark-history-server"];
-}
-
-/**
- * Every pinned image the stack pulls: the EMR Spark image of the release (drivers, executors, the samples), the
- * Fluent Bit sidecar, the log retention Job's two, and the images of the third-party charts it installs (their pins list them). The Spark
- * Operator's own image comes with its chart from the EMR registry (the chart check covers it).
- */
+/** Every pinned image the stack pulls (stack-config/pulled-images.ts), with the node architectures in use for it. */
 export function pinnedImages(settings: Settings): PinnedImage[] {
-    const images: PinnedImage[] = [];
-    const registry = emrRegistryOf(settings.aws.region);
-    const emr = emrSparkImage(settings.aws.region, settings.spark.emrRelease, settings.spark.emrImageTag);
-    if (typeof emr === "string" && "host" in registry) {
-        const repository = `spark/${settings.spark.emrRelease.imageRepository}`;
-        images.push({
-            image: emr,
-            pulledBy: `EMR release ${settings.spark.emrRelease.label}`,
-            fix:
-                `set spark-platform:emrImageTag to a build the release has ` +
-                `(aws ecr list-images --region ${settings.aws.region} --registry-id ${registry.accountId} --repository-name ${repository})`,
-            ecrRegistryId: registry.accountId,
-        });
-    }
-    images.push({
-        image: FLUENT_BIT_IMAGE,
-        pulledBy: "the Fluent Bit log sidecar",
-        fix: "pin a published tag in components/logging/fluent-bit-sidecar.ts (FLUENT_BIT_IMAGE)",
-    });
-    for (const [image, constant] of [
-        [SIGV4_PROXY_IMAGE, "SIGV4_PROXY_IMAGE"],
-        [CURL_IMAGE, "CURL_IMAGE"],
-    ] as const) {
-        images.push({
-            image,
-            pulledBy: "the Job that applies the log retention policy",
-            fix: `pin a published tag in components/logging/index-retention.ts (${constant})`,
-        });
-    }
-    for (const chart of installedCharts(settings)) {
-        for (const image of readChartPin(chart).images) {
-            images.push({
-                image,
-                pulledBy: `chart ${chart}`,
-                fix: `correct the image in charts/${chart}/pin.yaml (and values.yaml where the program sets it) to what the pinned chart version pulls`,
-            });
-        }
-    }
-    return images;
+    return pulledImages(settings).map((pulled) => ({
+        ...pulled,
+        architectures: [...new Set(architecturesInUse(settings, pulled.runsOn).flatMap((u) => u.architectures))],
+    }));
 }
 
 export const IMAGE_CHECK: Check = {
     id: "images",
-    title: "every pinned image the stack pulls exists in its registry",
+    title: "every pinned image the stack pulls exists in its registry, for every node architecture that pulls it",
     async run(plan, clients) {
         const missing: string[] = [];
         const fixes = new Set<string>();
@@ -86,7 +34,7 @@ export const IMAGE_CHECK: Check = {
                 if (!tokens.has(registryId)) tokens.set(registryId, ecrBasicAuth(clients.ecr, registryId));
                 auth = await tokens.get(registryId);
             }
-            const lookup = await lookUpImage(pinned.image, clients.fetch, auth);
+            const lookup = await lookUpImage(pinned.image, clients.fetch, auth, pinned.architectures);
             if (!lookup.found) {
                 missing.push(`${lookup.detail} (pulled by ${pinned.pulledBy})`);
                 fixes.add(pinned.fix);

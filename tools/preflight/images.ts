@@ -9,6 +9,7 @@
  * realm and the HEAD repeated with it, as `docker pull` does.
  */
 import { GetAuthorizationTokenCommand, type ECRClient } from "@aws-sdk/client-ecr";
+import { isRecord } from "../../components/vocabulary";
 import type { Fetch } from "./registries";
 
 /** Every manifest type a pull accepts: OCI and Docker, single-platform and multi-platform. */
@@ -65,20 +66,28 @@ export function bearerChallenge(header: string | null | undefined): Record<strin
 }
 
 /**
- * Whether `image` exists in its registry. `ecrBasicAuth` is the base64 `AWS:<password>` of a private ECR registry
- * (GetAuthorizationToken); without it the registry is asked anonymously.
+ * Whether `image` exists in its registry and, when `architectures` are given, is published for each: the platforms
+ * of its manifest list (index), or for a single-platform manifest the `architecture` of its config blob.
+ * `ecrBasicAuth` is the base64 `AWS:<password>` of a private ECR registry (GetAuthorizationToken); without it the
+ * registry is asked anonymously.
  */
-export async function lookUpImage(image: string, fetch: Fetch, ecrBasicAuth?: string): Promise<ImageLookup> {
+export async function lookUpImage(
+    image: string,
+    fetch: Fetch,
+    ecrBasicAuth?: string,
+    architectures: readonly string[] = [],
+): Promise<ImageLookup> {
     const ref = parseImageReference(image);
     if (ref === undefined) return { found: false, detail: `${image} is not an image reference` };
     const url = `https://${ref.host}/v2/${ref.repository}/manifests/${ref.reference}`;
-    const head = (authorization?: string) =>
-        fetch(url, {
-            method: "HEAD",
+    let authorization = ecrBasicAuth === undefined ? undefined : `Basic ${ecrBasicAuth}`;
+    const ask = (method: "HEAD" | "GET", target = url) =>
+        fetch(target, {
+            method,
             headers: { Accept: IMAGE_MANIFEST_TYPES, ...(authorization ? { Authorization: authorization } : {}) },
         });
 
-    let response = await head(ecrBasicAuth === undefined ? undefined : `Basic ${ecrBasicAuth}`);
+    let response = await ask("HEAD");
     if (response.status === 401 && ecrBasicAuth === undefined) {
         const challenge = bearerChallenge(response.headers?.get("www-authenticate"));
         if (challenge === undefined) return { found: false, detail: `${image}: ${ref.host} refused an anonymous pull` };
@@ -93,23 +102,66 @@ export async function lookUpImage(image: string, fetch: Fetch, ecrBasicAuth?: st
                 detail: `${image}: ${ref.host} refused an anonymous pull token (HTTP ${tokenResponse.status})`,
             };
         }
-        let token: unknown;
-        try {
-            const body = JSON.parse(await tokenResponse.text()) as { token?: unknown; access_token?: unknown };
-            token = body.token ?? body.access_token;
-        } catch {
-            token = undefined;
-        }
+        const token = jsonField(await tokenResponse.text(), (body) => body.token ?? body.access_token);
         if (typeof token !== "string")
             return { found: false, detail: `${image}: ${ref.host} answered without a token` };
-        response = await head(`Bearer ${token}`);
+        authorization = `Bearer ${token}`;
+        response = await ask("HEAD");
     }
-    if (response.status === 200) return { found: true, detail: image };
+    if (response.status === 200) {
+        if (architectures.length === 0) return { found: true, detail: image };
+        const published = await publishedArchitectures(image, ask, `https://${ref.host}/v2/${ref.repository}/blobs/`);
+        if (typeof published === "string") return { found: false, detail: published };
+        const missing = architectures.filter((a) => !published.includes(a));
+        return missing.length === 0
+            ? { found: true, detail: image }
+            : {
+                  found: false,
+                  detail: `${image} is published for ${published.join(", ") || "no architecture"}, not ${missing.join(", ")}, which nodes of the stack pull it on`,
+              };
+    }
     if (response.status === 404) return { found: false, detail: `${image} does not exist in ${ref.host}` };
     if (response.status === 401 || response.status === 403) {
         return { found: false, detail: `${image}: ${ref.host} refused the pull (HTTP ${response.status})` };
     }
     return { found: false, detail: `${image}: ${ref.host} answered HTTP ${response.status}` };
+}
+
+/**
+ * The architectures a manifest is published for (linux platforms of an index; the config's architecture of a single
+ * manifest), or what went wrong.
+ */
+async function publishedArchitectures(
+    image: string,
+    ask: (method: "HEAD" | "GET", target?: string) => ReturnType<Fetch>,
+    blobsUrl: string,
+): Promise<string[] | string> {
+    const manifest = await ask("GET");
+    if (manifest.status !== 200) return `${image}: reading its manifest answered HTTP ${manifest.status}`;
+    const body = jsonField(await manifest.text(), (b) => b);
+    if (!isRecord(body)) return `${image}: its manifest is not JSON`;
+    if (Array.isArray(body.manifests)) {
+        const platforms = body.manifests
+            .map((m: unknown) => (isRecord(m) && isRecord(m.platform) ? m.platform : undefined))
+            .filter((p): p is Record<string, unknown> => p !== undefined && p.os === "linux")
+            .map((p) => String(p.architecture));
+        return [...new Set(platforms)];
+    }
+    const digest = isRecord(body.config) ? body.config.digest : undefined;
+    if (typeof digest !== "string") return `${image}: its manifest names no config`;
+    const config = await ask("GET", `${blobsUrl}${digest}`);
+    if (config.status !== 200) return `${image}: reading its config answered HTTP ${config.status}`;
+    const architecture = jsonField(await config.text(), (c) => c.architecture);
+    return typeof architecture === "string" ? [architecture] : `${image}: its config names no architecture`;
+}
+
+function jsonField(text: string, pick: (body: Record<string, unknown>) => unknown): unknown {
+    try {
+        const body: unknown = JSON.parse(text);
+        return isRecord(body) ? pick(body) : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** Base64 `AWS:<password>` for a private ECR registry (GetAuthorizationToken), as `docker login` and Helm use it. */

@@ -4,7 +4,7 @@
  */
 import type { ChartPin } from "../../components/charts";
 import { addonVersionsFor } from "../../components/cluster";
-import { dnsSuffixOf, logDomainName } from "../../components/vocabulary";
+import { type Architecture, EC2_ARCHITECTURE, dnsSuffixOf, logDomainName } from "../../components/vocabulary";
 import { type Settings } from "../../stack-config";
 import { type CapacityPlan, capacityPlan } from "./capacity";
 import { type PermissionRequest, permissionRequests } from "./permissions";
@@ -33,8 +33,13 @@ export interface PreflightPlan {
     readonly kubernetesVersion: string;
     /** Pinned add-on versions by add-on name; empty when the version has none pinned (settings refuse that). */
     readonly addonVersions: Readonly<Record<string, string>>;
-    /** SSM parameter of the pinned AL2023 AMI release, when Karpenter launches the Spark nodes. */
-    readonly karpenterAmiParameter?: string;
+    /**
+     * SSM parameters of the pinned AL2023 AMI release for each architecture Karpenter launches Spark nodes of
+     * (`al2023@<version>` resolves through them); empty when Cluster Autoscaler provides the pools.
+     */
+    readonly karpenterAmiParameters: readonly AmiParameter[];
+    /** SSM parameters of the AL2023 AMI EKS gives each managed node group (system, and CAS Spark groups). */
+    readonly nodeGroupAmiParameters: readonly AmiParameter[];
     /** Spot pools are configured (executors always run on Spot). */
     readonly usesSpot: boolean;
     /** The stack creates AWSServiceRoleForEC2Spot itself. */
@@ -57,10 +62,64 @@ export interface PreflightPlan {
     readonly opensearch: OpenSearchPlan;
 }
 
-/** The SSM parameter Karpenter resolves `al2023@<version>` through (x86_64, standard variant). */
-export function al2023AmiParameter(kubernetesVersion: string, amiVersion: string): string {
-    const name = `amazon-eks-node-al2023-x86_64-standard-${kubernetesVersion}-${amiVersion}`;
-    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/x86_64/standard/${name}/image_id`;
+/** An AMI the stack's nodes boot, by the SSM parameter that names it, and which nodes do. */
+export interface AmiParameter {
+    readonly parameter: string;
+    readonly architecture: Architecture;
+    readonly usedBy: string;
+}
+
+/**
+ * The SSM parameter Karpenter resolves `al2023@<version>` through for one architecture (standard variant;
+ * karpenter-provider-aws pkg/providers/amifamily/al2023.go asks x86_64 and arm64 alike).
+ */
+export function al2023AmiParameter(
+    kubernetesVersion: string,
+    amiVersion: string,
+    architecture: Architecture = "amd64",
+): string {
+    const arch = EC2_ARCHITECTURE[architecture];
+    const name = `amazon-eks-node-al2023-${arch}-standard-${kubernetesVersion}-${amiVersion}`;
+    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/${name}/image_id`;
+}
+
+/** The SSM parameter of the AL2023 AMI EKS recommends for an architecture (what a managed node group boots). */
+export function al2023RecommendedAmiParameter(kubernetesVersion: string, architecture: Architecture): string {
+    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${EC2_ARCHITECTURE[architecture]}/standard/recommended/image_id`;
+}
+
+/** The AMIs the stack's nodes boot, per architecture: Karpenter's pinned alias, and the node groups' AMI types. */
+export function amiParameters(
+    settings: Settings,
+): Pick<PreflightPlan, "karpenterAmiParameters" | "nodeGroupAmiParameters"> {
+    const k8s = settings.cluster.kubernetesVersion;
+    const { architectures, systemArchitecture } = settings.capacity;
+    const spark = [...new Set([...architectures.driver, ...architectures.executor])];
+    const karpenter = settings.cluster.autoscaler === "karpenter";
+    const groups: AmiParameter[] = [
+        {
+            parameter: al2023RecommendedAmiParameter(k8s, systemArchitecture),
+            architecture: systemArchitecture,
+            usedBy: "the system node group",
+        },
+        ...(karpenter
+            ? []
+            : spark.map((architecture) => ({
+                  parameter: al2023RecommendedAmiParameter(k8s, architecture),
+                  architecture,
+                  usedBy: `the ${architecture} Spark node groups`,
+              }))),
+    ];
+    return {
+        karpenterAmiParameters: karpenter
+            ? spark.map((architecture) => ({
+                  parameter: al2023AmiParameter(k8s, settings.capacity.karpenterAmiVersion, architecture),
+                  architecture,
+                  usedBy: `Karpenter's ${architecture} Spark nodes`,
+              }))
+            : [],
+        nodeGroupAmiParameters: groups.filter((g, i) => groups.findIndex((h) => h.parameter === g.parameter) === i),
+    };
 }
 
 export function chartSourceOf(pin: ChartPin): ChartSource {
@@ -84,10 +143,7 @@ export function preflightPlan(
         availabilityZones: settings.network.availabilityZones,
         kubernetesVersion: settings.cluster.kubernetesVersion,
         addonVersions: addonVersionsFor(settings.cluster.kubernetesVersion) ?? {},
-        karpenterAmiParameter:
-            settings.cluster.autoscaler === "karpenter"
-                ? al2023AmiParameter(settings.cluster.kubernetesVersion, settings.capacity.karpenterAmiVersion)
-                : undefined,
+        ...amiParameters(settings),
         usesSpot: zones > 0,
         createsSpotServiceLinkedRole,
         adminPrincipalArns: settings.cluster.adminPrincipalArns,

@@ -55,6 +55,32 @@ describe("chart pins", () => {
             assert.throws(() => readChartPin("http", dir), /needs either an oci:\/\/ reference or a repository URL/);
         });
 
+        it("reads the architectures each image is published for, refusing an image or architecture it does not know", () => {
+            const images = `${base}version: 1.0.0\nhooks: []\nimages:\n  - registry.k8s.io/demo:v1\n`;
+            write(
+                "arch",
+                `${images}imageArchitectures:\n  "registry.k8s.io/demo:v1":\n    architectures: [amd64, arm64]\n    source: the demo README\n`,
+            );
+            assert.deepEqual(readChartPin("arch", dir).imageArchitectures, {
+                "registry.k8s.io/demo:v1": { architectures: ["amd64", "arm64"], source: "the demo README" },
+            });
+            write("silent", images);
+            assert.deepEqual(readChartPin("silent", dir).imageArchitectures, {});
+            write(
+                "stranger",
+                `${images}imageArchitectures:\n  "registry.k8s.io/other:v1":\n    architectures: [amd64]\n    source: x\n`,
+            );
+            assert.throws(
+                () => readChartPin("stranger", dir),
+                /names registry\.k8s\.io\/other:v1, which is not in images/,
+            );
+            write(
+                "x86",
+                `${images}imageArchitectures:\n  "registry.k8s.io/demo:v1":\n    architectures: [x86_64]\n    source: x\n`,
+            );
+            assert.throws(() => readChartPin("x86", dir), /imageArchitectures must map images/);
+        });
+
         it("reports a values file that does not parse", () => {
             write("broken", `${base}version: 1.0.0\n`, "a: [\n");
             assert.throws(() => readBaseValues("broken", dir), /values\.yaml: /);

@@ -30,9 +30,15 @@ function devSettings(overrides: Record<string, string> = {}): Settings {
 
 /**
  * Registries as they answer a pull: the EMR ECR registry wants the ECR token (Basic), every other registry answers
- * 401 with a Bearer challenge until asked with the token its realm hands out anonymously. Only `images` exist.
+ * 401 with a Bearer challenge until asked with the token its realm hands out anonymously. Only `images` exist, each
+ * a multi-arch index of the platforms `platformsOf` names (amd64 and arm64 unless told), or with `single` a
+ * single-platform manifest whose config names its one architecture.
  */
-function registries(images: Iterable<string>) {
+function registries(
+    images: Iterable<string>,
+    platformsOf: (image: string) => string[] = () => ["amd64", "arm64"],
+    single: ReadonlySet<string> = new Set(),
+) {
     const existing = new Set(images);
     const requests: { method: string; url: string; headers: Record<string, string> }[] = [];
     const fetch: Fetch = async (url, init) => {
@@ -42,9 +48,9 @@ function registries(images: Iterable<string>) {
         if (token) {
             return { status: 200, text: async () => JSON.stringify({ token: `anon-${token[1]}` }) };
         }
-        const m = /^https:\/\/([^/]+)\/v2\/(.+)\/manifests\/(.+)$/.exec(url);
+        const m = /^https:\/\/([^/]+)\/v2\/(.+)\/(manifests|blobs)\/(.+)$/.exec(url);
         if (!m) return { status: 404, text: async () => "" };
-        const [, host, repository, tag] = m;
+        const [, host, repository, kind, tag] = m;
         const ecr = host.includes(".dkr.ecr.");
         const authorized = ecr
             ? headers.Authorization === `Basic ${ECR_TOKEN}`
@@ -66,8 +72,32 @@ function registries(images: Iterable<string>) {
         if (!String(headers.Accept).includes("application/vnd.oci.image.index.v1+json")) {
             return { status: 404, text: async () => "" };
         }
+        if (kind === "blobs") {
+            // The config blob of a single-platform manifest: its digest encodes the image and architecture.
+            const [image, architecture] = JSON.parse(Buffer.from(tag.slice("sha256:".length), "hex").toString());
+            return { status: 200, text: async () => JSON.stringify({ architecture, os: "linux", image }) };
+        }
         const asPulled = host === "registry-1.docker.io" ? `${repository}:${tag}` : `${host}/${repository}:${tag}`;
-        return { status: existing.has(asPulled) ? 200 : 404, text: async () => "" };
+        if (!existing.has(asPulled)) return { status: 404, text: async () => "" };
+        const platforms = platformsOf(asPulled);
+        const body = single.has(asPulled)
+            ? {
+                  schemaVersion: 2,
+                  mediaType: "application/vnd.oci.image.manifest.v1+json",
+                  config: {
+                      digest: `sha256:${Buffer.from(JSON.stringify([asPulled, platforms[0]])).toString("hex")}`,
+                  },
+              }
+            : {
+                  schemaVersion: 2,
+                  mediaType: "application/vnd.oci.image.index.v1+json",
+                  manifests: [
+                      ...platforms.map((architecture) => ({ platform: { architecture, os: "linux" } })),
+                      // An attestation manifest, as buildx adds one: not a platform.
+                      { platform: { architecture: "unknown", os: "unknown" } },
+                  ],
+              };
+        return { status: 200, text: async () => JSON.stringify(body) };
     };
     return { fetch, requests };
 }
@@ -177,6 +207,62 @@ describe("preflight: every pinned image the stack pulls exists", () => {
         assert.equal(result.status, "fail");
         assert.equal(result.detail, `${gone} does not exist in gcr.io (pulled by chart cost-analyzer)`);
         assert.match(result.fix ?? "", /charts\/cost-analyzer\/pin\.yaml/);
+    });
+
+    it("passes an image published for amd64 only while only amd64 nodes pull it", async () => {
+        const registry = registries(allImages, () => ["amd64"]);
+        const result = await check("images", devSettings(), clients(registry.fetch));
+        assert.equal(result.status, "pass", result.detail);
+    });
+
+    describe("per architecture", () => {
+        const graviton = () =>
+            devSettings({
+                sparkExecutorArchitectures: '["arm64","amd64"]',
+                sparkExecutorInstanceFamilies: '["r7gd","r6id"]',
+                systemNodeArchitectures: '["arm64"]',
+                systemNodeInstanceTypes: '["m7g.large"]',
+            });
+
+        it("passes when every image's manifest list has the architectures of the nodes that pull it", async () => {
+            const result = await check("images", graviton(), clients(registries(allImages).fetch));
+            assert.equal(result.status, "pass", result.detail);
+        });
+
+        it("fails on a Spark image without arm64 when a Spark pool runs arm64, naming the image and the architecture", async () => {
+            const registry = registries(allImages, (image) =>
+                image === FLUENT_BIT_IMAGE ? ["amd64"] : ["amd64", "arm64"],
+            );
+            const result = await check("images", graviton(), clients(registry.fetch));
+            assert.equal(result.status, "fail");
+            assert.equal(
+                result.detail,
+                `${FLUENT_BIT_IMAGE} is published for amd64, not arm64, which nodes of the stack pull it on (pulled by the Fluent Bit log sidecar)`,
+            );
+            // The same registry answer passes a stack whose Spark pools run amd64 only.
+            const amd = await check("images", devSettings(), clients(registry.fetch));
+            assert.equal(amd.status, "pass", amd.detail);
+        });
+
+        it("reads a single-platform image's architecture from its config", async () => {
+            const gone = "quay.io/prometheus/prometheus:v2.55.1";
+            const registry = registries(
+                allImages,
+                (image) => (image === gone ? ["amd64"] : ["amd64", "arm64"]),
+                new Set([gone]),
+            );
+            const result = await check("images", graviton(), clients(registry.fetch));
+            assert.equal(result.status, "fail");
+            assert.equal(
+                result.detail,
+                `${gone} is published for amd64, not arm64, which nodes of the stack pull it on (pulled by chart cost-analyzer)`,
+            );
+            assert.ok(
+                registry.requests.some(
+                    (r) => r.method === "GET" && r.url.includes("/v2/prometheus/prometheus/blobs/sha256:"),
+                ),
+            );
+        });
     });
 
     it("reads image references as a container runtime does", () => {

@@ -24,7 +24,7 @@ import {
     ValidationException as OpenSearchValidation,
 } from "@aws-sdk/client-opensearch";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, ParameterNotFound, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import * as assert from "node:assert/strict";
@@ -138,7 +138,14 @@ function healthyAccount() {
                   .join("")}`
             : url.includes("/token/")
               ? JSON.stringify({ token: "anonymous" })
-              : "";
+              : url.includes("/manifests/")
+                ? // Every image is a multi-arch index of amd64 and arm64.
+                  JSON.stringify({
+                      manifests: ["amd64", "arm64"].map((architecture) => ({
+                          platform: { architecture, os: "linux" },
+                      })),
+                  })
+                : "";
         return { status: statusFor(url), text: async () => body };
     };
     return {
@@ -194,6 +201,28 @@ async function withStackFile<T>(extra: string, use: (stackDir: string) => Promis
     }
 }
 
+/** The dev fixture with the `spark-platform:` keys of `changes` replaced (each value one YAML flow value). */
+function withStackChanges<T>(changes: Record<string, string>, use: (stackDir: string) => Promise<T>): Promise<T> {
+    const dir = mkdtempSync(path.join(tmpdir(), "preflight-stack-"));
+    try {
+        const lines = readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.dev.yaml"), "utf8").trimEnd().split("\n");
+        const kept: string[] = [];
+        let skipping = false;
+        for (const line of lines) {
+            const key = /^ {2}spark-platform:(\w+):/.exec(line)?.[1];
+            if (key !== undefined) skipping = key in changes;
+            else if (!/^ {4}/.test(line)) skipping = false;
+            if (!skipping) kept.push(line);
+        }
+        const added = Object.entries(changes).map(([key, value]) => `  spark-platform:${key}: ${value}`);
+        writeFileSync(path.join(dir, "Pulumi.dev.yaml"), [...kept, ...added, ""].join("\n"));
+        return use(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+    } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+    }
+}
+
 /** The dev fixture with createSpotServiceLinkedRole on. */
 function withStackCreatingSpotRole<T>(use: (stackDir: string) => Promise<T>): Promise<T> {
     return withStackFile("  spark-platform:createSpotServiceLinkedRole: true\n", use);
@@ -209,8 +238,8 @@ describe("npm run preflight", () => {
                 /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
             );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
-            assert.equal(steps.length, 17, result.stdout);
-            assert.match(result.stdout, /All 17 checks passed\.\n$/);
+            assert.equal(steps.length, 18, result.stdout);
+            assert.match(result.stdout, /All 18 checks passed\.\n$/);
         });
 
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
@@ -237,9 +266,9 @@ describe("npm run preflight", () => {
             assert.equal(report.caller.accountId, ACCOUNT);
             assert.deepEqual(
                 report.checks.map((c) => c.status),
-                Array(17).fill("pass"),
+                Array(18).fill("pass"),
             );
-            assert.match(result.stderr, /\[1\/17\]/);
+            assert.match(result.stderr, /\[1\/18\]/);
         });
     });
 
@@ -286,6 +315,45 @@ describe("npm run preflight", () => {
                 check?.detail ?? "",
                 /amazon-eks-node-al2023-x86_64-standard-1\.34-v20260903\/image_id does not exist/,
             );
+        });
+
+        it("the Karpenter AMI alias has no arm64 AMI while a Spark pool runs arm64", async () => {
+            const account = healthyAccount();
+            const arm = al2023AmiParameter("1.34", "v20260903", "arm64");
+            account.mocks.ssm
+                .on(GetParameterCommand, { Name: arm })
+                .rejects(new ParameterNotFound({ message: `Parameter ${arm} not found.`, $metadata: {} }));
+            const graviton = {
+                sparkExecutorArchitectures: "[arm64, amd64]",
+                sparkExecutorInstanceFamilies: "[r7gd, r6id]",
+            };
+            await withStackChanges(graviton, async (dir) => {
+                const check = (await checksOf(account, dir)).get("karpenter-ami");
+                assert.equal(check?.status, "fail");
+                assert.equal(check?.detail, `${arm} does not exist in us-west-2 (Karpenter's arm64 Spark nodes)`);
+                assert.match(check?.fix ?? "", /amazon-linux-2023\/arm64\/standard\//);
+            });
+            // The same account passes the amd64 stack: only the x86_64 parameter is asked.
+            const amd = (await checksOf(account)).get("karpenter-ami");
+            assert.equal(amd?.status, "pass", amd?.detail);
+            assert.doesNotMatch(amd?.detail ?? "", /arm64/);
+        });
+
+        it("EKS has no AL2023 arm64 AMI for arm64 system nodes", async () => {
+            const account = healthyAccount();
+            const arm = "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/arm64/standard/recommended/image_id";
+            account.mocks.ssm
+                .on(GetParameterCommand, { Name: arm })
+                .rejects(new ParameterNotFound({ message: `Parameter ${arm} not found.`, $metadata: {} }));
+            const graviton = { systemNodeArchitectures: "[arm64]", systemNodeInstanceTypes: "[m7g.large]" };
+            await withStackChanges(graviton, async (dir) => {
+                const check = (await checksOf(account, dir)).get("node-group-amis");
+                assert.equal(check?.status, "fail");
+                assert.equal(check?.detail, `${arm} does not exist in us-west-2 (the system node group)`);
+            });
+            const amd = (await checksOf(account)).get("node-group-amis");
+            assert.equal(amd?.status, "pass", amd?.detail);
+            assert.match(amd?.detail ?? "", /amazon-linux-2023\/x86_64\/standard\/recommended\/image_id → ami-/);
         });
 
         it("the Spot service-linked role is missing and the stack does not create it", async () => {
@@ -458,6 +526,10 @@ describe("preflight's pure parts", () => {
         assert.equal(
             al2023AmiParameter("1.34", "v20260903"),
             "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.34-v20260903/image_id",
+        );
+        assert.equal(
+            al2023AmiParameter("1.34", "v20260903", "arm64"),
+            "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/arm64/standard/amazon-eks-node-al2023-arm64-standard-1.34-v20260903/image_id",
         );
     });
 
