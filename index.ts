@@ -17,7 +17,7 @@ import {
     platformBucketName as bucketNameOf,
 } from "./components/vocabulary";
 import { PlatformAlerts } from "./components/alerts";
-import { AutoscalerArgs, ClusterAutoscaler, Karpenter } from "./components/autoscaling";
+import { AutoscalerArgs, ClusterAutoscaler, Karpenter, autoscalerMetricsEndpoint } from "./components/autoscaling";
 import { EksCluster } from "./components/cluster";
 import { createServiceLinkedRole } from "./components/iam";
 import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
@@ -25,7 +25,8 @@ import { EmrClusterAccess, PlatformBucket } from "./components/emr";
 import { SparkHistory } from "./components/history";
 import { PlatformKey } from "./components/encryption";
 import { DEFAULT_SIDECAR_TIMINGS, LogDomain } from "./components/logging";
-import { Network } from "./components/network";
+import { SCRAPER_WORKSPACE_TAGS, SparkMetrics } from "./components/metrics";
+import { Network, layoutSubnets } from "./components/network";
 import { loadSettings } from "./stack-config";
 import { SparkOperator, SparkPriorityClasses } from "./components/spark";
 import { SparkTeam, SparkTeamOutput } from "./components/team";
@@ -224,6 +225,11 @@ const sidecarTimings = {
     initialWaitSeconds: settings.logForwarding.sidecarInitialWaitSeconds,
 };
 
+// The managed Prometheus collector's network interfaces sit in the private subnets; teams admit them to their drivers.
+const collectorCidrs = layoutSubnets(settings.network.vpcCidr, settings.network.availabilityZones).map(
+    (zone) => zone.privateCidr,
+);
+
 // Per team, everything it gets (components/team): namespace, quota, policies, RBAC and service account; its one job
 // role, virtual cluster, log group and pod templates with the Fluent Bit sidecar; the sidecar's configuration
 // pointing at its own log index; and its outputs.
@@ -248,6 +254,7 @@ const teams = settings.teams.map(
                 logRetentionDays: settings.emr.logRetentionDays,
                 emrAccessReady,
                 logs: { domainEndpoint, domainArn: derivedLogDomainArn, timings: sidecarTimings },
+                metricsScrapeCidrs: collectorCidrs,
             },
             { providers: { aws: awsProvider } },
         ),
@@ -308,6 +315,8 @@ const kubecost = new Kubecost(
             settings.cluster.autoscaler === "karpenter"
                 ? CAPACITY_TYPE_LABELS.karpenter
                 : CAPACITY_TYPE_LABELS.managedNodeGroup,
+        // The Spark metrics collector below writes this tag on the workspace itself.
+        workspaceTags: SCRAPER_WORKSPACE_TAGS,
     },
     { providers: { aws: awsProvider } },
 );
@@ -337,6 +346,25 @@ const alerts = new PlatformAlerts(
         emailSubscriptions: settings.alerts.emailSubscriptions,
         emrVirtualClusterIds: teams.map((t) => t.outputs.virtualClusterId),
         logDomain: { domainName: logDomainNameOfStack, volumeSizeGiB: settings.opensearch.volumeSizeGiB },
+        prometheusWorkspaceArn: kubecost.workspaceArn,
+    },
+    { providers: { aws: awsProvider } },
+);
+
+// Spark metrics: the managed collector scrapes the teams' drivers and the autoscaler into the stack's one AMP
+// workspace (Kubecost's: one data source for Grafana, one place for rules), whose alert manager feeds the topic.
+const sparkMetrics = new SparkMetrics(
+    "spark-metrics",
+    {
+        namePrefix: settings.namePrefix,
+        cluster: clusterContext,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        workspace: { id: kubecost.workspaceId, arn: kubecost.workspaceArn },
+        teams: settings.teams.map((t) => ({ name: t.name, namespace: t.namespace })),
+        autoscaler: autoscalerMetricsEndpoint(settings.cluster.autoscaler),
+        alertTopicArn: alerts.publishableTopicArn,
     },
     { providers: { aws: awsProvider } },
 );
@@ -371,13 +399,15 @@ export const platformBucketName = platformBucket.bucketName;
 /** HTTPS endpoint (VPC) of the OpenSearch domain Spark logs go to. */
 export const logDomainEndpoint = logDomain.endpoint;
 export const logDomainArn = logDomain.arn;
-/** Amazon Managed Prometheus workspace Kubecost writes to and queries. */
+/** Amazon Managed Prometheus workspace of Kubecost's and the Spark metrics, with the Spark alert rules. */
 export const ampWorkspace = {
     id: kubecost.workspaceId,
     arn: kubecost.workspaceArn,
     queryUrl: kubecost.workspaceUrl,
     remoteWriteUrl: kubecost.remoteWriteUrl,
 };
+/** The managed Prometheus collector of Spark and autoscaler metrics. */
+export const metricsScraperArn = sparkMetrics.scraperArn;
 /** SNS topic of the stack's alerts (failed EMR job runs, log domain alarms): subscribe chat or paging to it. */
 export const alertTopicArn = alerts.topicArn;
 /** Opens the Kubecost UI on http://localhost:9090. */

@@ -7,6 +7,8 @@ export const ALERT_PUBLISHERS = {
     eventBridge: "events.amazonaws.com",
     /** CloudWatch, for the alarms on the log domain. */
     cloudWatch: "cloudwatch.amazonaws.com",
+    /** Amazon Managed Service for Prometheus, for the alert manager of the stack's workspace (Spark alerts). */
+    prometheus: "aps.amazonaws.com",
 } as const;
 
 export interface AlertTopicPolicyInput {
@@ -18,11 +20,15 @@ export interface AlertTopicPolicyInput {
     eventRuleArns: readonly string[];
     /** Names of the stack's alarms that publish to the topic; no other alarm may. */
     alarmNames: readonly string[];
+    /** ARNs of the AMP workspaces whose alert manager publishes to the topic; no other workspace may. */
+    prometheusWorkspaceArns: readonly string[];
 }
 
 /**
- * Exactly the stack's EventBridge rules and CloudWatch alarms may publish, each named by its source ARN (and the
- * stack's account), so no other rule, alarm or account can post to the platform's alert inboxes. The account's own IAM
+ * Exactly the stack's EventBridge rules, CloudWatch alarms and AMP workspace may publish, each named by its source
+ * ARN (and the stack's account), so no other rule, alarm, workspace or account can post to the platform's alert
+ * inboxes. AMP also reads the topic's attributes before it publishes (AMP user guide, "Giving Amazon Managed Service
+ * for Prometheus permission to send messages to your Amazon SNS topic"). The account's own IAM
  * principals need no statement: in the topic's account an identity policy alone authorises them.
  */
 export function alertTopicPolicy(input: AlertTopicPolicyInput) {
@@ -30,6 +36,9 @@ export function alertTopicPolicy(input: AlertTopicPolicyInput) {
     if (input.eventRuleArns.length === 0) throw new Error("alert topic policy: no EventBridge rule publishes to it");
     const plain = input.alarmNames.find((n) => !/^[A-Za-z0-9_.-]+$/.test(n));
     if (plain !== undefined) throw new Error(`alert topic policy: alarm name "${plain}" is not a plain name`);
+    if (input.prometheusWorkspaceArns.length === 0) {
+        throw new Error("alert topic policy: no AMP workspace publishes to it");
+    }
     return {
         Version: "2012-10-17",
         Statement: [
@@ -53,6 +62,17 @@ export function alertTopicPolicy(input: AlertTopicPolicyInput) {
                             (name) => `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}`,
                         ),
                     },
+                    StringEquals: { "aws:SourceAccount": accountId },
+                },
+            },
+            {
+                Sid: "StackPrometheusAlertsPublish",
+                Effect: "Allow",
+                Principal: { Service: ALERT_PUBLISHERS.prometheus },
+                Action: ["sns:Publish", "sns:GetTopicAttributes"],
+                Resource: topicArn,
+                Condition: {
+                    ArnEquals: { "aws:SourceArn": [...input.prometheusWorkspaceArns] },
                     StringEquals: { "aws:SourceAccount": accountId },
                 },
             },

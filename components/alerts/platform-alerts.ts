@@ -20,16 +20,21 @@ export interface PlatformAlertsArgs {
      * metric that does not exist yet is valid), so they never hold up the domain's 15–30 minutes.
      */
     logDomain: { domainName: string; volumeSizeGiB: number };
+    /** The AMP workspace whose alert manager sends the Spark alerts to the topic. */
+    prometheusWorkspaceArn: pulumi.Input<string>;
 }
 
 /**
  * Where the platform tells people something is wrong: one KMS-encrypted SNS topic per stack, fed by an EventBridge
- * rule on the teams' failed EMR job runs and by CloudWatch alarms on the log domain (README "Alerts" has a runbook
+ * rule on the teams' failed EMR job runs, by CloudWatch alarms on the log domain and by the alert manager of the
+ * stack's AMP workspace (its rules: components/metrics) (README "Alerts" has a runbook
  * line for each).
  */
 export class PlatformAlerts extends pulumi.ComponentResource {
     /** The alert topic: subscribe further endpoints (chat, paging) to it. */
     readonly topicArn: pulumi.Output<string>;
+    /** The topic's ARN once its policy lets the stack's publishers in: what a publisher is configured with. */
+    readonly publishableTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: PlatformAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:alerts:PlatformAlerts", name, {}, opts);
@@ -83,8 +88,8 @@ export class PlatformAlerts extends pulumi.ComponentResource {
             {
                 arn: topic.arn,
                 policy: pulumi
-                    .all([args.accountId, topic.arn, jobFailures.arn])
-                    .apply(([accountId, topicArn, ruleArn]) =>
+                    .all([args.accountId, topic.arn, jobFailures.arn, args.prometheusWorkspaceArn])
+                    .apply(([accountId, topicArn, ruleArn, workspaceArn]) =>
                         JSON.stringify(
                             alertTopicPolicy({
                                 partition: args.partition,
@@ -93,6 +98,7 @@ export class PlatformAlerts extends pulumi.ComponentResource {
                                 topicArn,
                                 eventRuleArns: [ruleArn],
                                 alarmNames: domainAlarms.map((alarm) => alarmName(args.namePrefix, alarm.key)),
+                                prometheusWorkspaceArns: [workspaceArn],
                             }),
                         ),
                     ),
@@ -138,6 +144,7 @@ export class PlatformAlerts extends pulumi.ComponentResource {
         }
 
         this.topicArn = topic.arn;
-        this.registerOutputs({ topicArn: this.topicArn });
+        this.publishableTopicArn = pulumi.all([topic.arn, topicPolicy.id]).apply(([arn]) => arn);
+        this.registerOutputs({ topicArn: this.topicArn, publishableTopicArn: this.publishableTopicArn });
     }
 }

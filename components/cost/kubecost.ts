@@ -40,6 +40,12 @@ export interface KubecostArgs {
      * @default {}
      */
     tags?: Readonly<Record<string, string>>;
+    /**
+     * Tags of the workspace alone, over `tags`: those a service writes on it itself (a managed collector adds
+     * `AMPAgentlessScraper`), so that a refresh finds no drift.
+     * @default {}
+     */
+    workspaceTags?: Readonly<Record<string, string>>;
 }
 
 const defaults = {
@@ -47,10 +53,11 @@ const defaults = {
     teamLabel: TEAM_POD_LABEL as string,
     logRetentionDays: 30,
     tags: {} as Readonly<Record<string, string>>,
+    workspaceTags: {} as Readonly<Record<string, string>>,
 };
 
 /**
- * Cost visibility per team and per pool: an AMP workspace (no alert manager, no rule groups) logging to a
+ * Cost visibility per team and per pool: an AMP workspace (the stack's one; Spark metrics and alerts use it too) logging to a
  * KMS-encrypted log group, and Kubecost in its native AMP mode — the bundled Prometheus remote-writes to the
  * workspace with one IRSA role, the cost model queries it through the SigV4 proxy with another. Both roles trust
  * exactly one service account each (IRSA, not Pod Identity: the SigV4 proxy does not support Pod Identity,
@@ -88,13 +95,13 @@ export class Kubecost extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        // Alert manager and rule groups are deliberately not defined: Kubecost needs neither.
+        // Kubecost needs no alert manager or rule groups; the stack's Spark alerts define them (components/metrics).
         const workspace = new aws.amp.Workspace(
             `${name}-workspace`,
             {
                 alias: baseName,
                 loggingConfiguration: { logGroupArn: pulumi.interpolate`${logGroup.arn}:*` },
-                tags: a.tags,
+                tags: { ...a.tags, ...a.workspaceTags },
             },
             { parent: this },
         );

@@ -20,6 +20,7 @@ export { SPARK_PRIORITY_CLASSES, priorityClassManifest } from "./priority-classe
 export { sampleSparkApplication, sparkVersionOf } from "./sample-application";
 export {
     limitRangeManifest,
+    metricsScrapePolicyManifest,
     networkPolicyManifests,
     resourceQuotaManifest,
     sparkRoleBindingManifest,

@@ -2,7 +2,7 @@
  * The Kubernetes objects of one Spark team, as pure functions of its settings: namespace, quota and limits,
  * network policies and the RBAC of its Spark service account.
  */
-import type { TeamSettings } from "../vocabulary";
+import { SPARK_UI_PORT, type TeamSettings } from "../vocabulary";
 import { SPARK_JOBS_NAMESPACE_LABEL } from "./operator-values";
 import { podSecurityLabels } from "./pod-security";
 import { minQuantity } from "./quantity";
@@ -149,6 +149,28 @@ export function networkPolicyManifests(team: TeamSettings) {
                     },
                 ],
             },
+        },
+    };
+}
+
+/**
+ * The one ingress from outside the namespace: the managed Prometheus collector, which scrapes the drivers' UI port
+ * from its network interfaces in the VPC's private subnets (outside the cluster, so only an ipBlock names it).
+ */
+export function metricsScrapePolicyManifest(team: TeamSettings, collectorCidrs: readonly string[]) {
+    if (collectorCidrs.length === 0)
+        throw new Error(`Spark team ${team.name}: no CIDR to admit the metrics collector from`);
+    return {
+        metadata: { name: "spark-metrics-scrape", namespace: team.namespace, labels: teamLabels(team) },
+        spec: {
+            podSelector: { matchLabels: { [SPARK_ROLE_LABEL]: "driver" } },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: collectorCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                    ports: [{ protocol: "TCP", port: SPARK_UI_PORT }],
+                },
+            ],
         },
     };
 }

@@ -7,6 +7,7 @@ import { emrSparkImage, problemLine } from "./operator-chart";
 import { SPARK_APPLICATION_TYPE, sampleSparkApplication } from "./sample-application";
 import {
     limitRangeManifest,
+    metricsScrapePolicyManifest,
     networkPolicyManifests,
     resourceQuotaManifest,
     sparkRoleBindingManifest,
@@ -61,6 +62,12 @@ export interface TeamNamespaceArgs {
      * @default true
      */
     emrVirtualCluster?: boolean;
+    /**
+     * Where the managed Prometheus collector scrapes drivers from (its subnets' CIDRs): admitted to the driver UI
+     * port by a NetworkPolicy of its own. None: no such policy.
+     * @default []
+     */
+    metricsScrapeCidrs?: readonly string[];
 }
 
 const defaults = {
@@ -117,7 +124,14 @@ export class TeamNamespace extends pulumi.ComponentResource {
         new k8s.core.v1.LimitRange(`${name}-limits`, limitRangeManifest(team), inNamespace);
         const enforcer = cluster.networkPolicyEnforcer;
         if (enforcer) {
-            for (const [policyName, manifest] of Object.entries(networkPolicyManifests(team))) {
+            const policies: [string, k8s.types.input.networking.v1.NetworkPolicy][] = Object.entries(
+                networkPolicyManifests(team),
+            );
+            const collectorCidrs = a.metricsScrapeCidrs ?? [];
+            if (collectorCidrs.length > 0) {
+                policies.push(["spark-metrics-scrape", metricsScrapePolicyManifest(team, collectorCidrs)]);
+            }
+            for (const [policyName, manifest] of policies) {
                 new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest, {
                     ...k8sOpts,
                     dependsOn: [namespace, enforcer],

@@ -56,6 +56,11 @@ export interface SparkTeamArgs {
         /** One set of timings for the sidecars in the pod templates and the Fluent Bit configuration. */
         timings: SidecarTimings;
     };
+    /**
+     * CIDRs the managed Prometheus collector scrapes the team's drivers from (components/metrics).
+     * @default [] (no collector: no NetworkPolicy admits one)
+     */
+    metricsScrapeCidrs?: readonly string[];
 }
 
 /** What a team needs to run Spark jobs the day the stack is up (the stack output `sparkTeamOutputs.<team>`). */
@@ -124,6 +129,7 @@ export class SparkTeam extends pulumi.ComponentResource {
                 deploySample: args.sample.deploy,
                 sampleDependsOn: args.sample.dependsOn,
                 sparkConf,
+                ...(args.metricsScrapeCidrs === undefined ? {} : { metricsScrapeCidrs: args.metricsScrapeCidrs }),
             },
             { parent: this, aliases: formerly.namespace.aliases },
         );

@@ -62,8 +62,10 @@ export {
     logDomainName,
     nodeGroupName,
     platformBucketName,
+    scraperAlias,
     virtualClusterName,
 } from "./stack-names";
+export { SPARK_UI_PORT, SPARK_UI_PORT_NAME } from "./spark-metrics";
 export {
     type CapacityType,
     type NodeTaint,

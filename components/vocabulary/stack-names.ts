@@ -41,6 +41,8 @@ export const NAME_RULES = {
     sqsQueue: { max: 80, allowed: /[A-Za-z0-9_-]/, lowercase: false },
     /** Amazon Managed Prometheus workspace alias: 1–100. */
     ampWorkspaceAlias: { max: 100, allowed: /[A-Za-z0-9_.-]/, lowercase: false },
+    /** Amazon Managed Prometheus scraper alias: 1–100, `[0-9A-Za-z][-.0-9A-Z_a-z]*`. */
+    ampScraperAlias: { max: 100, allowed: /[A-Za-z0-9_.-]/, lowercase: false },
     /** SNS standard topic: 1–256, letters, digits, `-`, `_`. */
     snsTopic: { max: 256, allowed: /[A-Za-z0-9_-]/, lowercase: false },
     /** EventBridge rule: 1–64, `[\.\-_A-Za-z0-9]`. */
@@ -126,6 +128,11 @@ export function interruptionQueueName(clusterName: string): string {
 /** Kubecost's AMP workspace alias (and its log group's prefix): `<project>-<stack>-kubecost`. */
 export function kubecostWorkspaceAlias(project: string, stack: string): string {
     return fitName("ampWorkspaceAlias", `${project}-${stack}`, "-kubecost");
+}
+
+/** The stack's managed Prometheus collector: `<namePrefix>-spark-metrics`. */
+export function scraperAlias(namePrefix: string): string {
+    return fitName("ampScraperAlias", namePrefix, "-spark-metrics");
 }
 
 /** The stack's alert topic: `<namePrefix>-alerts`. */

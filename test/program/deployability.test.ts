@@ -26,11 +26,16 @@ const CNI_POLICY = /:iam::aws:policy\/AmazonEKS_CNI_Policy$/;
 const eksCluster = (plan: PlanResult) => one(plan, "eks:index:Cluster");
 const byUrn = (plan: PlanResult) => new Map(plan.resources.map((r) => [r.urn, r]));
 
-/** The cluster security group's ingress rules: API access (the log domain's group has rules of its own). */
+/**
+ * The cluster security group's ingress rules for API access by deployers and runners (the log domain's group has
+ * rules of its own; the metrics collector's rules are the metrics tests').
+ */
 function apiRules(plan: PlanResult): CapturedResource[] {
     const groupId = (eksCluster(plan).outputs.eksCluster as { vpcConfig: { clusterSecurityGroupId: string } }).vpcConfig
         .clusterSecurityGroupId;
-    return ofType(plan, INGRESS).filter((r) => r.inputs.securityGroupId === groupId);
+    return ofType(plan, INGRESS).filter(
+        (r) => r.inputs.securityGroupId === groupId && !r.parent?.endsWith("spark:metrics:SparkMetrics::spark-metrics"),
+    );
 }
 
 const childrenOf = (plan: PlanResult, parent: CapturedResource) =>

@@ -242,6 +242,21 @@ const BUILDERS: Record<string, OutputBuilder> = {
             },
         };
     },
+    "aws:amp/scraper:Scraper": (ctx) => {
+        const id = `s-${uuidOf(ctx)}`;
+        return {
+            id,
+            state: {
+                arn: ctx.arn("aps", `scraper/${id}`),
+                // The collector's service-linked role (AMP user guide, "AMP-collector-how-to").
+                roleArn: ctx.arn(
+                    "iam",
+                    `role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_${ctx.hex(7)}`,
+                    { global: true },
+                ),
+            },
+        };
+    },
     "aws:opensearch/domain:Domain": (ctx) => {
         const domainName = physicalName(ctx, "domainName");
         return {

@@ -21,6 +21,7 @@ const ACCOUNT = "111111111111";
 const TOPIC = `arn:aws:sns:us-west-2:${ACCOUNT}:spark-dev-alerts`;
 const RULE = `arn:aws:events:us-west-2:${ACCOUNT}:rule/spark-dev-emr-job-failed`;
 const ALARM = "spark-dev-logs-cluster-red";
+const WORKSPACE = `arn:aws:aps:us-west-2:${ACCOUNT}:workspace/ws-0c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8`;
 const alarmArn = (account: string, name: string) => `arn:aws:cloudwatch:us-west-2:${account}:alarm:${name}`;
 
 const topicPolicy = alertTopicPolicy({
@@ -30,12 +31,13 @@ const topicPolicy = alertTopicPolicy({
     topicArn: TOPIC,
     eventRuleArns: [RULE],
     alarmNames: [ALARM],
+    prometheusWorkspaceArns: [WORKSPACE],
 });
 
-function publish(principal: string, context: Record<string, string>) {
+function publish(principal: string, context: Record<string, string>, action = "sns:Publish") {
     return evaluatePermission({
         principal,
-        action: "sns:Publish",
+        action,
         resource: TOPIC,
         accountId: ACCOUNT,
         identityPolicies: {},
@@ -62,6 +64,65 @@ describe("alerts (components/alerts)", () => {
                     "aws:SourceAccount": ACCOUNT,
                 }),
                 "Allowed",
+            );
+        });
+
+        it("the stack's AMP workspace, which reads the topic's attributes before it publishes", async () => {
+            const amp = { "aws:SourceArn": WORKSPACE, "aws:SourceAccount": ACCOUNT };
+            assert.equal(await publish(ALERT_PUBLISHERS.prometheus, amp), "Allowed");
+            assert.equal(await publish(ALERT_PUBLISHERS.prometheus, amp, "sns:GetTopicAttributes"), "Allowed");
+            // Nothing else of the topic: AMP may not change who is subscribed.
+            assert.equal(await publish(ALERT_PUBLISHERS.prometheus, amp, "sns:Subscribe"), "ImplicitlyDenied");
+        });
+
+        it("no other workspace, nor a workspace of another account", async () => {
+            const other = WORKSPACE.replace("ws-0c1a", "ws-ffff");
+            for (const [arn, account] of [
+                [other, ACCOUNT],
+                [WORKSPACE.replace(ACCOUNT, "222222222222"), "222222222222"],
+                [WORKSPACE, "222222222222"],
+            ]) {
+                assert.equal(
+                    await publish(ALERT_PUBLISHERS.prometheus, { "aws:SourceArn": arn, "aws:SourceAccount": account }),
+                    "ImplicitlyDenied",
+                    `${arn} ${account}`,
+                );
+            }
+            // A rule's or an alarm's ARN does not let AMP in, nor the workspace's ARN another service.
+            assert.equal(
+                await publish(ALERT_PUBLISHERS.prometheus, { "aws:SourceArn": RULE, "aws:SourceAccount": ACCOUNT }),
+                "ImplicitlyDenied",
+            );
+            assert.equal(
+                await publish(ALERT_PUBLISHERS.eventBridge, {
+                    "aws:SourceArn": WORKSPACE,
+                    "aws:SourceAccount": ACCOUNT,
+                }),
+                "ImplicitlyDenied",
+            );
+        });
+
+        it("exactly EventBridge, CloudWatch and AMP, each with its own source condition", () => {
+            assert.deepEqual(
+                topicPolicy.Statement.map((s) => [s.Principal.Service, Object.keys(s.Condition.ArnEquals)]),
+                [
+                    ["events.amazonaws.com", ["aws:SourceArn"]],
+                    ["cloudwatch.amazonaws.com", ["aws:SourceArn"]],
+                    ["aps.amazonaws.com", ["aws:SourceArn"]],
+                ],
+            );
+            assert.throws(
+                () =>
+                    alertTopicPolicy({
+                        partition: "aws",
+                        region: "us-west-2",
+                        accountId: ACCOUNT,
+                        topicArn: TOPIC,
+                        eventRuleArns: [RULE],
+                        alarmNames: [ALARM],
+                        prometheusWorkspaceArns: [],
+                    }),
+                /no AMP workspace publishes to it/,
             );
         });
 
@@ -95,7 +156,7 @@ describe("alerts (components/alerts)", () => {
                 [
                     [{ AWS: `arn:aws-cn:iam::${ACCOUNT}:root` }, "kms:*"],
                     [
-                        { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+                        { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com", "aps.amazonaws.com"] },
                         ["kms:GenerateDataKey*", "kms:Decrypt"],
                     ],
                 ],
@@ -205,13 +266,15 @@ describe("alerts (components/alerts)", () => {
                 // The alarms name the domain; they never wait for its 15-30 minutes.
                 assert.ok(!waitsFor(p, alarm).has(domain.urn), String(alarm.inputs.name));
             }
-            // The topic policy admits exactly these alarms.
+            // The topic policy admits exactly these alarms, and the stack's one AMP workspace.
             const [policy] = ofType(p, "aws:sns/topicPolicy:TopicPolicy");
-            const statement = JSON.parse(String(policy.inputs.policy)).Statement[1];
+            const statements = JSON.parse(String(policy.inputs.policy)).Statement;
             assert.deepEqual(
-                [...statement.Condition.ArnEquals["aws:SourceArn"]].sort(),
+                [...statements[1].Condition.ArnEquals["aws:SourceArn"]].sort(),
                 alarms.map((a) => a.outputs.arn).sort(),
             );
+            const [workspace] = ofType(p, "aws:amp/workspace:Workspace");
+            assert.deepEqual(statements[2].Condition.ArnEquals["aws:SourceArn"], [workspace.outputs.arn]);
         });
 
         it("refuses an alertEmails entry that is not an address, with one line", () => {

@@ -32,6 +32,7 @@ const AWS_NAME_RULES: Record<string, Record<string, { min?: number; max: number;
     "aws:sns/topic:Topic": { name: { max: 256, pattern: /^[A-Za-z0-9_-]+$/ } },
     "aws:cloudwatch/metricAlarm:MetricAlarm": { name: { max: 255 } },
     "aws:amp/workspace:Workspace": { alias: { max: 100 } },
+    "aws:amp/scraper:Scraper": { alias: { max: 100, pattern: /^[0-9A-Za-z][-.0-9A-Z_a-z]*$/ } },
     "aws:ec2/securityGroup:SecurityGroup": { name: { max: 255 } },
     // The group EKS creates for a node group (its name comes from the node group's): 1–255.
     "aws:autoscaling/tag:Tag": { autoscalingGroupName: { max: 255 } },
