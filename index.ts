@@ -15,6 +15,7 @@ import {
     eksClusterName,
     logDomainName,
     platformBucketName as bucketNameOf,
+    teamQueueName,
 } from "./components/vocabulary";
 import { PlatformAlerts } from "./components/alerts";
 import { AutoscalerArgs, ClusterAutoscaler, Karpenter, autoscalerMetricsEndpoint } from "./components/autoscaling";
@@ -28,6 +29,7 @@ import { DEFAULT_SIDECAR_TIMINGS, LogDomain } from "./components/logging";
 import { SCRAPER_WORKSPACE_TAGS, SparkMetrics } from "./components/metrics";
 import { Network, layoutSubnets } from "./components/network";
 import { loadSettings } from "./stack-config";
+import { YuniKorn } from "./components/scheduling";
 import { SparkOperator, SparkPriorityClasses } from "./components/spark";
 import { SparkTeam, SparkTeamOutput } from "./components/team";
 
@@ -196,6 +198,13 @@ const sparkOperator = new SparkOperator(
     { providers: { aws: awsProvider } },
 );
 
+// Team queues (batchScheduler: yunikorn): Apache YuniKorn with one queue per team under root.teams, its admission
+// controller sending the team namespaces' pods (and no others) to it. With the default scheduler, nothing.
+const yunikorn =
+    settings.spark.batchScheduler === "yunikorn"
+        ? new YuniKorn("yunikorn", { cluster: clusterContext, teams: settings.teams })
+        : undefined;
+
 // EMR on EKS: the platform bucket (each team gets its prefixes of it).
 const platformBucket = new PlatformBucket(
     "platform-bucket",
@@ -247,7 +256,8 @@ const teams = settings.teams.map(
                 priorityClassNames: { driver: sparkPriorityClasses.driver, executor: sparkPriorityClasses.executor },
                 sample: {
                     deploy: settings.spark.deploySamples,
-                    dependsOn: [sparkOperator, sparkPriorityClasses, sparkCapacity],
+                    // With YuniKorn, its admission controller first, or the sample's pods bypass the team queue.
+                    dependsOn: [sparkOperator, sparkPriorityClasses, sparkCapacity, ...(yunikorn ? [yunikorn] : [])],
                 },
                 bucket: platformBucket,
                 kmsKeyArn: platformKey.arn,
@@ -371,6 +381,16 @@ const sparkMetrics = new SparkMetrics(
 
 export const region = settings.aws.region;
 export const autoscaler = settings.cluster.autoscaler;
+/** Scheduler of the teams' Spark pods (`batchScheduler`), and with YuniKorn each team's queue by team name. */
+export const batchScheduler = {
+    scheduler: settings.spark.batchScheduler,
+    ...(yunikorn
+        ? {
+              namespace: yunikorn.namespace,
+              queues: Object.fromEntries(settings.teams.map((t) => [t.name, teamQueueName(t)])),
+          }
+        : {}),
+};
 export const vpcId = network.vpcId;
 export const privateSubnetIdsByZone = network.privateSubnetIdsByZone;
 export const publicSubnetIdsByZone = network.publicSubnetIdsByZone;

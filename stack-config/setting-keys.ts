@@ -60,6 +60,7 @@ export const SETTING_KEYS = [
     "opensearchCreateServiceLinkedRole",
     "alertEmails",
     "fluentBitInitialWaitSeconds",
+    "batchScheduler",
     // Object-valued, so not declared in Pulumi.yaml (its config schema cannot type objects).
     "teams",
     "tags",

@@ -3,11 +3,11 @@ export {
     EXACT_VERSION,
     deepMerge,
     installPinnedChart,
+    chartSupportProblem,
     kubernetesRangeIncludes,
     readAllChartPins,
     readBaseValues,
     readChartPin,
-    requireChartSupports,
 } from "./pinned-chart";
 export type { ChartPin, PinnedChartArgs, RegistryCredentials, Values } from "./pinned-chart";
 export { HOOK_NEEDS, chartHookProblems, hookRendered, parseChartHooks } from "./chart-hooks";

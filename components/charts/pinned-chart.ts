@@ -192,7 +192,8 @@ export function installPinnedChart(
 ): k8s.helm.v4.Chart {
     const dir = args.chartsDir ?? CHARTS_DIR;
     const pin = typeof args.pin === "string" ? readChartPin(args.pin, dir) : args.pin;
-    requireChartSupports(pin, args.cluster.kubernetesVersion, opts.parent);
+    const unsupported = chartSupportProblem(pin, args.cluster.kubernetesVersion);
+    if (unsupported) throw new pulumi.ResourceError(unsupported, opts.parent);
     const version = args.version ?? pin.version;
     const release = args.release ?? pin.release;
     if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(release)) {
@@ -259,14 +260,13 @@ export function kubernetesRangeIncludes(range: string, version: string): boolean
     return v >= minor(low) && v <= minor(high);
 }
 
-/** Fails the deployment with an error on `resource` when the pinned chart does not support the cluster's minor. */
-export function requireChartSupports(pin: ChartPin, kubernetesVersion: string, resource: pulumi.Resource): void {
-    if (!kubernetesRangeIncludes(pin.kubernetes, kubernetesVersion)) {
-        throw new pulumi.ResourceError(
-            `the pinned ${pin.name} chart ${pin.version} supports Kubernetes ${pin.kubernetes}, not ${kubernetesVersion}; pin a matching chart in charts/${pin.name}/pin.yaml`,
-            resource,
-        );
-    }
+/**
+ * Why a pin cannot be installed on a cluster of `kubernetesVersion`, or undefined when its Kubernetes range covers
+ * that minor.
+ */
+export function chartSupportProblem(pin: ChartPin, kubernetesVersion: string): string | undefined {
+    if (kubernetesRangeIncludes(pin.kubernetes, kubernetesVersion)) return undefined;
+    return `the pinned ${pin.name} chart ${pin.version} supports Kubernetes ${pin.kubernetes}, not ${kubernetesVersion}; pin a matching chart in charts/${pin.name}/pin.yaml`;
 }
 
 function readYamlMap(file: string): Values {

@@ -32,3 +32,4 @@ export {
 export { sparkPlatformConfigProblems } from "./config-check";
 export { podSecurityLabels, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
 export type { PodSecurityLevel } from "./pod-security";
+export { minQuantity, quantityValue } from "./quantity";

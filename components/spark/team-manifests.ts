@@ -2,7 +2,7 @@
  * The Kubernetes objects of one Spark team, as pure functions of its settings: namespace, quota and limits,
  * network policies and the RBAC of its Spark service account.
  */
-import { SPARK_UI_PORT, type TeamSettings } from "../vocabulary";
+import { SPARK_UI_PORT, type TeamSettings, teamCeiling } from "../vocabulary";
 import { SPARK_JOBS_NAMESPACE_LABEL } from "./operator-values";
 import { podSecurityLabels } from "./pod-security";
 import { minQuantity } from "./quantity";
@@ -38,16 +38,18 @@ export function teamNamespaceManifest(team: TeamSettings, kubernetesVersion: str
 /**
  * The team's share of the cluster. CPU is bounded by requests only: Spark sets no CPU limit unless a job asks for
  * one, and a quota on `limits.cpu` would reject every such pod. Memory is bounded by requests and limits (Spark
- * always sets a memory limit; the LimitRange gives other containers one).
+ * always sets a memory limit; the LimitRange gives other containers one). The hard ceiling whichever scheduler
+ * runs: made from the same `teamCeiling` as the team's YuniKorn queue maximum.
  */
 export function resourceQuotaManifest(team: TeamSettings) {
+    const ceiling = teamCeiling(team);
     return {
         metadata: { name: "spark-quota", namespace: team.namespace, labels: teamLabels(team) },
         spec: {
             hard: {
-                "requests.cpu": team.quota.cpu,
-                "requests.memory": team.quota.memory,
-                "limits.memory": team.quota.memory,
+                "requests.cpu": ceiling.cpu,
+                "requests.memory": ceiling.memory,
+                "limits.memory": ceiling.memory,
             },
         },
     };

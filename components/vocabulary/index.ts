@@ -3,6 +3,16 @@
  * blocks, the EMR release label, instance shapes, Spark pools and teams). It imports nothing of the program.
  */
 export {
+    BATCH_SCHEDULERS,
+    type BatchScheduler,
+    type PodScheduling,
+    TEAM_QUEUE_PARENT,
+    YUNIKORN_QUEUE_LABEL,
+    YUNIKORN_SCHEDULER_NAME,
+    teamPodScheduling,
+    teamQueueName,
+} from "./batch-scheduler";
+export {
     AL2023_AMI_TYPE,
     ARCHITECTURES,
     ARCHITECTURE_CHOICES,
@@ -86,4 +96,4 @@ export {
 } from "./pools";
 export { isRecord } from "./records";
 export { EMR_ON_EKS_ECR_ACCOUNTS, type Partition, dnsSuffixOf, partitionOf } from "./regions";
-export type { TeamSettings } from "./teams";
+export { type TeamResources, type TeamSettings, teamCeiling, teamGuarantee } from "./teams";

@@ -1,14 +1,36 @@
 /** A team as the platform knows it: the namespace its Spark jobs run in and what the team may use. */
 
+/** CPU and memory as Kubernetes quantities ("32", "500m", "128Gi"). */
+export interface TeamResources {
+    readonly cpu: string;
+    readonly memory: string;
+}
+
 export interface TeamSettings {
     /** Team name, used in resource names (a DNS label). */
     readonly name: string;
     /** Kubernetes namespace the team's Spark jobs run in (a DNS label). */
     readonly namespace: string;
-    /** ResourceQuota for the namespace, as Kubernetes quantities. */
-    readonly quota: { readonly cpu: string; readonly memory: string };
+    /**
+     * The team's hard ceiling (its ResourceQuota and, under YuniKorn, its queue's maximum), and what its queue is
+     * guaranteed (`quota.guaranteed`; absent: the whole ceiling).
+     */
+    readonly quota: TeamResources & { readonly guaranteed?: TeamResources };
     /** Glue Data Catalog databases the team's jobs may read (`glueDatabases`, default none). */
     readonly glueDatabases: readonly string[];
     /** The team tier of its jobs' Spark settings (`sparkConf`, default none), over the platform's defaults. */
     readonly sparkConf: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * The most a team's pods may request at once: the one derivation both the namespace's ResourceQuota and the team's
+ * YuniKorn queue maximum are made from, so neither can be raised without the other.
+ */
+export function teamCeiling(team: Pick<TeamSettings, "quota">): TeamResources {
+    return { cpu: team.quota.cpu, memory: team.quota.memory };
+}
+
+/** What the team's queue is guaranteed: `quota.guaranteed`, or the whole ceiling. */
+export function teamGuarantee(team: Pick<TeamSettings, "quota">): TeamResources {
+    return team.quota.guaranteed ?? teamCeiling(team);
 }

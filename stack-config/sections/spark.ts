@@ -1,5 +1,10 @@
 import { SPARK_OPERATOR_SOURCES, SparkOperatorSource, sparkPlatformConfigProblems } from "../../components/spark";
-import { EmrReleaseLabel, parseEmrReleaseLabel } from "../../components/vocabulary";
+import {
+    BATCH_SCHEDULERS,
+    type BatchScheduler,
+    EmrReleaseLabel,
+    parseEmrReleaseLabel,
+} from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
 
 export interface SparkSettings {
@@ -15,6 +20,8 @@ export interface SparkSettings {
     readonly emrImageTag?: string;
     /** Create each team's sample SparkApplication in the cluster (`deploySparkSamples`). */
     readonly deploySamples: boolean;
+    /** Who places the teams' Spark pods (`batchScheduler`): the default scheduler, or YuniKorn with team queues. */
+    readonly batchScheduler: BatchScheduler;
 }
 
 export function readSpark(
@@ -40,6 +47,7 @@ export function readSpark(
     const operatorSource = r.oneOf("sparkOperatorSource", SPARK_OPERATOR_SOURCES);
     const emrImageTag = r.optionalString("emrImageTag");
     const deploySamples = r.boolean("deploySparkSamples");
+    const batchScheduler = r.oneOf("batchScheduler", BATCH_SCHEDULERS);
     // The region, release, source and image tag together: a registry for the region, a chart version for the
     // release, an immutable image tag. Checked once here so a bad combination fails before anything is created.
     let platformOk = true;
@@ -55,7 +63,7 @@ export function readSpark(
     }
     if (!zones || !inVpc || release === undefined || typeof release === "string") return undefined;
     if (maxVcpuPerZone === undefined || maxMemoryGiBPerZone === undefined) return undefined;
-    if (!operatorSource || deploySamples === undefined || !platformOk) return undefined;
+    if (!operatorSource || deploySamples === undefined || !platformOk || !batchScheduler) return undefined;
     return {
         zones,
         emrRelease: release,
@@ -64,5 +72,6 @@ export function readSpark(
         operatorSource,
         ...(emrImageTag === undefined ? {} : { emrImageTag }),
         deploySamples,
+        batchScheduler,
     };
 }

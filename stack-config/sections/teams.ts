@@ -1,6 +1,7 @@
 import { overrideProblem } from "../../components/spark-conf";
-import { TeamSettings, closestName, isRecord } from "../../components/vocabulary";
+import { TeamResources, TeamSettings, closestName, isRecord } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
+import { quantityValue } from "../../components/spark";
 import { isDnsLabel, isPositiveQuantity } from "../validators";
 
 /** Namespaces the platform itself uses; a team may not claim them. */
@@ -10,11 +11,13 @@ export const RESERVED_NAMESPACES = [
     "kubecost",
     "spark-operator",
     "logging",
+    "yunikorn",
     "spark-history",
 ] as const;
 
 const TEAMS_HINT =
-    "list teams as [{name, namespace, quota: {cpu, memory}, glueDatabases?: [db, ...], sparkConf?: {spark.<key>: value}}]";
+    "list teams as [{name, namespace, quota: {cpu, memory, guaranteed?: {cpu, memory}}, glueDatabases?: [db, ...], " +
+    "sparkConf?: {spark.<key>: value}}]";
 const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases", "sparkConf"];
 const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
 
@@ -112,25 +115,82 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         r.report(`${key}.quota`, quota, 'is not an object; set quota: {cpu: "64", memory: "256Gi"}');
         return undefined;
     }
+    const ceiling = readResources(r, `${key}.quota`, quota);
+    const guaranteed =
+        quota.guaranteed === undefined
+            ? undefined
+            : readGuarantee(r, `${key}.quota.guaranteed`, quota.guaranteed, ceiling);
+    const unknownQuotaField = Object.keys(quota).find((k) => !QUOTA_FIELDS.includes(k));
+    if (unknownQuotaField !== undefined) {
+        r.report(
+            `${key}.quota.${unknownQuotaField}`,
+            quota[unknownQuotaField],
+            `is not a quota setting; use ${QUOTA_FIELDS.join(", ")}`,
+        );
+    }
+    if (!ok || ceiling === undefined || guaranteed === null || unknownQuotaField !== undefined) return undefined;
+    return {
+        name: name as string,
+        namespace: namespace as string,
+        quota: { ...ceiling, ...(guaranteed ? { guaranteed } : {}) },
+        glueDatabases: glueDatabases as string[],
+        sparkConf: sparkConf ?? {},
+    };
+}
+
+const QUOTA_FIELDS = ["cpu", "memory", "guaranteed"];
+
+/** `{cpu, memory}` as positive Kubernetes quantities, or undefined after reporting what is wrong. */
+function readResources(r: ConfigReader, key: string, value: Record<string, unknown>): TeamResources | undefined {
+    let ok = true;
     for (const field of ["cpu", "memory"] as const) {
-        const q = quota[field];
+        const q = value[field];
         if (typeof q !== "string" || !isPositiveQuantity(q)) {
             r.report(
-                `${key}.quota.${field}`,
+                `${key}.${field}`,
                 q,
                 'is not a Kubernetes quantity; use a quoted value such as "64", "500m" or "256Gi"',
             );
             ok = false;
         }
     }
-    if (!ok) return undefined;
-    return {
-        name: name as string,
-        namespace: namespace as string,
-        quota: { cpu: quota.cpu as string, memory: quota.memory as string },
-        glueDatabases: glueDatabases as string[],
-        sparkConf: sparkConf ?? {},
-    };
+    return ok ? { cpu: value.cpu as string, memory: value.memory as string } : undefined;
+}
+
+/**
+ * What the team's queue is guaranteed (YuniKorn `guaranteed`): at most the quota, which is the queue's maximum
+ * (YuniKorn refuses a queue whose guarantee exceeds its maximum). Null after reporting a problem.
+ */
+function readGuarantee(
+    r: ConfigReader,
+    key: string,
+    value: unknown,
+    ceiling: TeamResources | undefined,
+): TeamResources | null {
+    if (!isRecord(value)) {
+        r.report(key, value, 'is not an object; set guaranteed: {cpu: "16", memory: "64Gi"} (at most the quota)');
+        return null;
+    }
+    const unknownField = Object.keys(value).find((k) => k !== "cpu" && k !== "memory");
+    if (unknownField !== undefined) {
+        r.report(`${key}.${unknownField}`, value[unknownField], "is not a guaranteed setting; use cpu, memory");
+        return null;
+    }
+    const guaranteed = readResources(r, key, value);
+    if (guaranteed === undefined) return null;
+    if (ceiling === undefined) return guaranteed;
+    let ok = true;
+    for (const field of ["cpu", "memory"] as const) {
+        if (quantityValue(guaranteed[field]) > quantityValue(ceiling[field])) {
+            r.report(
+                `${key}.${field}`,
+                guaranteed[field],
+                `exceeds quota.${field} ${ceiling[field]}; a queue's guarantee must be at most its maximum (the quota)`,
+            );
+            ok = false;
+        }
+    }
+    return ok ? guaranteed : null;
 }
 
 /** The team tier of its jobs' Spark settings: Spark properties, none of those the platform owns. */

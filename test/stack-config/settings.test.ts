@@ -300,6 +300,40 @@ describe("stack settings", () => {
                 /^spark-platform:teams\[0\].quota.cpu: "lots" is not a Kubernetes quantity/,
             ],
             [
+                "a queue guarantee above the quota",
+                {
+                    teams: [
+                        {
+                            ...team("a", "ns-a"),
+                            quota: { cpu: "8", memory: "32Gi", guaranteed: { cpu: "8", memory: "33Gi" } },
+                        },
+                    ],
+                },
+                /^spark-platform:teams\[0\].quota.guaranteed.memory: "33Gi" exceeds quota.memory 32Gi; a queue's guarantee must be at most its maximum/,
+            ],
+            [
+                "a queue guarantee that is not a quantity",
+                {
+                    teams: [
+                        {
+                            ...team("a", "ns-a"),
+                            quota: { cpu: "8", memory: "32Gi", guaranteed: { cpu: "half", memory: "1Gi" } },
+                        },
+                    ],
+                },
+                /^spark-platform:teams\[0\].quota.guaranteed.cpu: "half" is not a Kubernetes quantity/,
+            ],
+            [
+                "an unknown quota setting",
+                { teams: [{ ...team("a", "ns-a"), quota: { cpu: "8", memory: "32Gi", max: { cpu: "9" } } }] },
+                /^spark-platform:teams\[0\].quota.max: \{"cpu":"9"\} is not a quota setting; use cpu, memory, guaranteed$/,
+            ],
+            [
+                "an unknown batch scheduler",
+                { batchScheduler: "volcano" },
+                /^spark-platform:batchScheduler: "volcano" is not allowed; use one of: default, yunikorn$/,
+            ],
+            [
                 "an unknown team setting",
                 { teams: [{ ...team("a", "ns-a"), quotas: {} }] },
                 /^spark-platform:teams\[0\].quotas: \{\} is not a team setting/,

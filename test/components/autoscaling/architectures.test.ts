@@ -5,10 +5,13 @@
  * and the priority expander prefers the first architecture's group.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { autoScalingGroupPattern } from "../../../components/autoscaling/cluster-autoscaler";
 import { ARCH_LABEL, type Architecture, INSTANCE_FAMILIES } from "../../../components/vocabulary";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { planFixture } from "../../support/fixture-stacks";
 import { nonEmpty } from "../../support/non-empty";
 import { ofType, one } from "../../support/plan-queries";
@@ -169,6 +172,22 @@ describe("Spark pools by architecture", () => {
         it("escapes a node group name in its Auto Scaling group pattern", () => {
             assert.ok(!new RegExp(autoScalingGroupPattern("a.b")).test("eks-axb-4ec7a1b2-1c3d-4e5f-8a9b-0c1d2e3f4a5b"));
         });
+    });
+
+    describe("the policy pack", () => {
+        const devPolicyConfig = JSON.parse(
+            readFileSync(path.resolve(__dirname, "..", "..", "..", "policies", "config", "dev.json"), "utf8"),
+        ) as unknown;
+        for (const choice of CHOICES.filter((c) => c !== "amd64")) {
+            for (const mode of MODES) {
+                it(`finds no violation in the [${choice}] plan with ${mode}: every arm64 pool stays in one zone`, async () => {
+                    assert.deepEqual(await packVerdicts(planOf(choice, mode).stackExport, devPolicyConfig), {
+                        violations: [],
+                        notEvaluated: [],
+                    });
+                });
+            }
+        }
     });
 
     describe("system nodes", () => {

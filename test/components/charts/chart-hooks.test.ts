@@ -35,6 +35,21 @@ describe("chart hooks", () => {
             "cost-analyzer": ["basic-health"],
             karpenter: [],
             "spark-operator": [...operatorReplacements, "webhook-cleanup"],
+            // templates/rbac.yaml and admission-controller-rbac.yaml of apache/yunikorn-release v1.8.0.
+            yunikorn: [
+                "scheduler-service-account",
+                "scheduler-cluster-role",
+                "scheduler-role",
+                "scheduler-cluster-role-binding",
+                "scheduler-kube-scheduler-binding",
+                "scheduler-volume-scheduler-binding",
+                "scheduler-role-binding",
+                "admission-service-account",
+                "admission-cluster-role",
+                "admission-role",
+                "admission-cluster-role-binding",
+                "admission-role-binding",
+            ],
             "spark-history-server": ["test-connection"],
         });
     });

@@ -2,7 +2,11 @@ import * as assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { CHARTS_DIR, deepMerge, readBaseValues, readChartPin } from "../../../components/charts";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS_DIR, deepMerge, installPinnedChart, readBaseValues, readChartPin } from "../../../components/charts";
+import { planProgram } from "../../../tools/plan/plan";
+import { handMadeCluster } from "../../support/cluster-context";
+import { ofType } from "../../support/plan-queries";
 
 describe("chart pins", () => {
     const charts = existsSync(CHARTS_DIR)
@@ -85,6 +89,30 @@ describe("chart pins", () => {
             write("broken", `${base}version: 1.0.0\n`, "a: [\n");
             assert.throws(() => readBaseValues("broken", dir), /values\.yaml: /);
         });
+    });
+
+    it("fails the deployment on the installing component, before any chart is registered, for a cluster minor its pin does not support", async () => {
+        const pin = { ...readChartPin("cost-analyzer"), kubernetes: "1.30-1.31" };
+        let error: unknown;
+        const plan = await planProgram(() => {
+            const parent = new pulumi.ComponentResource("spark:test:Installer", "installer");
+            try {
+                installPinnedChart(
+                    "kubecost",
+                    { pin, cluster: { ...handMadeCluster(), kubernetesVersion: "1.34" } },
+                    { parent },
+                );
+            } catch (e) {
+                error = e;
+            }
+        });
+        assert.ok(error instanceof pulumi.ResourceError, String(error));
+        assert.equal(
+            error.message,
+            `the pinned cost-analyzer chart ${pin.version} supports Kubernetes 1.30-1.31, not 1.34; pin a matching chart in charts/cost-analyzer/pin.yaml`,
+        );
+        assert.ok(error.resource instanceof pulumi.ComponentResource);
+        assert.deepEqual(ofType(plan, "kubernetes:helm.sh/v4:Chart"), []);
     });
 
     it("deep-merges computed values over base values, replacing lists", () => {
