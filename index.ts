@@ -254,6 +254,7 @@ const teams = settings.teams.map(
                 ...(settings.spark.emrImageTag === undefined ? {} : { emrImageTag: settings.spark.emrImageTag }),
                 pools: sparkCapacity.pools,
                 priorityClassNames: { driver: sparkPriorityClasses.driver, executor: sparkPriorityClasses.executor },
+                batchScheduler: settings.spark.batchScheduler,
                 sample: {
                     deploy: settings.spark.deploySamples,
                     // With YuniKorn, its admission controller first, or the sample's pods bypass the team queue.

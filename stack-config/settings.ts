@@ -25,7 +25,7 @@ import {
 } from "./sections/observability";
 import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
-import type { TeamSettings } from "../components/vocabulary";
+import { type TeamSettings, queueLabelProblem } from "../components/vocabulary";
 import { readTeams } from "./sections/teams";
 
 export interface Settings {
@@ -63,6 +63,12 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const cluster = readCluster(r, network?.vpcCidr, aws?.partition);
     const spark = readSpark(r, network?.availabilityZones, aws?.region);
     const teams = readTeams(r);
+    if (spark?.batchScheduler === "yunikorn") {
+        teams?.forEach((team, i) => {
+            const problem = queueLabelProblem(team);
+            if (problem !== undefined) r.report(`teams[${i}].namespace`, team.namespace, problem);
+        });
+    }
     const opensearch = readObservability(r, {
         vpcZones: network?.availabilityZones,
         clusterAdmins: cluster?.adminPrincipalArns,

@@ -12,7 +12,14 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { findPool, isRecord, PoolContract, type PreferredArchitectureAffinity, SparkRole } from "../vocabulary";
+import {
+    findPool,
+    isRecord,
+    type PodScheduling,
+    PoolContract,
+    type PreferredArchitectureAffinity,
+    SparkRole,
+} from "../vocabulary";
 import { EXECUTOR_TERMINATION_GRACE_SECONDS } from "../spark-conf";
 
 export type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
@@ -108,6 +115,11 @@ export interface PodTemplateInput {
     readonly sidecars?: readonly Container[];
     /** Volumes the sidecars need (ConfigMaps…); not EMR's reserved ones, which EMR adds itself. */
     readonly volumes?: readonly Volume[];
+    /**
+     * The stack's batch scheduler for the team's pods (`schedulerName` is on EMR's allow-list) and its labels (the
+     * team's queue). Absent: the default scheduler, and the template is what it was.
+     */
+    readonly scheduling?: PodScheduling;
 }
 
 export interface PodTemplate {
@@ -115,6 +127,8 @@ export interface PodTemplate {
     readonly kind: "Pod";
     readonly metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
     readonly spec: {
+        /** With a batch scheduler (YuniKorn): its name, so the pod reaches it even without its admission webhook. */
+        schedulerName?: string;
         priorityClassName: string;
         nodeSelector: Record<string, string>;
         /** With a two-architecture pool: the preference for its first architecture. */
@@ -143,10 +157,15 @@ export function buildPodTemplate(input: PodTemplateInput): PodTemplate {
         apiVersion: "v1",
         kind: "Pod",
         metadata: {
-            labels: { "spark-platform/team": input.team, "spark-platform/spark-role": input.role },
+            labels: {
+                "spark-platform/team": input.team,
+                "spark-platform/spark-role": input.role,
+                ...input.scheduling?.labels,
+            },
             ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
         spec: {
+            ...(input.scheduling ? { schedulerName: input.scheduling.schedulerName } : {}),
             priorityClassName: input.priorityClassName,
             nodeSelector: { ...pool.nodeSelector },
             ...(pool.nodeAffinity ? { affinity: { nodeAffinity: pool.nodeAffinity } } : {}),

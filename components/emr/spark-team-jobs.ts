@@ -6,7 +6,15 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PoolContract, SPARK_ROLES, SparkRole, findPool, jobRoleName, virtualClusterName } from "../vocabulary";
+import {
+    type PodScheduling,
+    PoolContract,
+    SPARK_ROLES,
+    SparkRole,
+    findPool,
+    jobRoleName,
+    virtualClusterName,
+} from "../vocabulary";
 import type { ClusterContext } from "../cluster";
 import { platformSparkConf, resolveSparkConf, type SparkConf, type TeamSparkConf } from "../spark-conf";
 import { directoryMarkerKey, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
@@ -65,6 +73,12 @@ export interface SparkTeamJobsArgs {
      * @default []
      */
     sidecarVolumes?: pulumi.Input<pulumi.Input<k8s.types.input.core.v1.Volume>[]>;
+    /**
+     * The stack's batch scheduler for the team's pods (YuniKorn: its name and the team's queue label), in every
+     * template.
+     * @default the default scheduler
+     */
+    scheduling?: PodScheduling;
     /**
      * The team tier of its jobs' Spark settings (`teams[].sparkConf`), over the platform's defaults; keys the
      * platform owns are refused.
@@ -211,6 +225,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                                     team: a.team,
                                     sidecars,
                                     volumes,
+                                    ...(a.scheduling ? { scheduling: a.scheduling } : {}),
                                 }),
                             );
                         } catch (e) {

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PoolContract, EmrReleaseLabel, TeamSettings } from "../vocabulary";
+import type { PodScheduling, PoolContract, EmrReleaseLabel, TeamSettings } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
 import type { SparkConf } from "../spark-conf";
 import { emrSparkImage, problemLine } from "./operator-chart";
@@ -53,6 +53,12 @@ export interface TeamNamespaceArgs {
      * @default {}
      */
     sparkConf?: pulumi.Input<SparkConf>;
+    /**
+     * The stack's batch scheduler for the team's pods (YuniKorn: its name, the team's queue label); the sample
+     * application then carries them and asks for gang scheduling.
+     * @default the default scheduler
+     */
+    scheduling?: PodScheduling;
     /** Resources the sample application needs first when deployed: the Spark Operator (its CRDs and webhook). */
     sampleDependsOn?: pulumi.Input<pulumi.Resource>[];
     /**
@@ -167,6 +173,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
                 pools: a.pools,
                 zone,
                 sparkConf,
+                ...(a.scheduling ? { scheduling: a.scheduling } : {}),
             }),
         );
         if (a.deploySample) {

@@ -9,6 +9,7 @@ import type { SparkConf } from "../spark-conf";
 import { createTeamLogForwarding, fluentBitSidecar, indexWritePolicy, type SidecarTimings } from "../logging";
 import { TeamNamespace } from "../spark";
 import {
+    type BatchScheduler,
     EmrReleaseLabel,
     PoolContract,
     SparkRole,
@@ -16,6 +17,7 @@ import {
     jobRoleName,
     logIndexPrefix,
     roleArn,
+    teamPodScheduling,
 } from "../vocabulary";
 import { formerLocations } from "./former-locations";
 
@@ -39,6 +41,12 @@ export interface SparkTeamArgs {
     priorityClassNames: Readonly<Record<SparkRole, pulumi.Input<string>>>;
     /** The sample SparkApplication: created in the cluster, or only an output; what it needs first when created. */
     sample: { deploy: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
+    /**
+     * Who places the team's Spark pods (`batchScheduler`). With YuniKorn, both job paths name it and the team's
+     * queue: the EMR pod templates and the sample SparkApplication (which also asks for gang scheduling).
+     * @default "default"
+     */
+    batchScheduler?: BatchScheduler;
     /** The platform bucket: the team's code, data, logs and pod templates under its prefixes. */
     bucket: PlatformBucketRef;
     /** The stack's KMS key: the bucket's and the team's log group's. */
@@ -108,6 +116,7 @@ export class SparkTeam extends pulumi.ComponentResource {
         super("spark:team:SparkTeam", name, {}, opts);
         const { cluster, team } = args;
         const formerly = formerLocations(team.name);
+        const scheduling = teamPodScheduling(args.batchScheduler ?? "default", team);
         const indexPrefix = logIndexPrefix(team.name);
         // The ARN the role will have, from its deterministic name: the service account is annotated with it without
         // waiting for IAM.
@@ -128,6 +137,7 @@ export class SparkTeam extends pulumi.ComponentResource {
                 pools: args.pools,
                 deploySample: args.sample.deploy,
                 sampleDependsOn: args.sample.dependsOn,
+                ...(scheduling ? { scheduling } : {}),
                 sparkConf,
                 ...(args.metricsScrapeCidrs === undefined ? {} : { metricsScrapeCidrs: args.metricsScrapeCidrs }),
             },
@@ -160,6 +170,7 @@ export class SparkTeam extends pulumi.ComponentResource {
                 },
                 sidecars: { driver: [driverSidecar.container], executor: [executorSidecar.container] },
                 sidecarVolumes: driverSidecar.volumes,
+                ...(scheduling ? { scheduling } : {}),
                 logRetentionDays: args.logRetentionDays,
             },
             { parent: this, aliases: formerly.jobs.aliases },

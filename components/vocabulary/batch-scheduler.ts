@@ -40,3 +40,15 @@ export function teamPodScheduling(
     if (scheduler === "default") return undefined;
     return { schedulerName: YUNIKORN_SCHEDULER_NAME, labels: { [YUNIKORN_QUEUE_LABEL]: teamQueueName(team) } };
 }
+
+/** Kubernetes label values are at most 63 characters; the queue label holds `root.teams.<namespace>`. */
+export const MAX_QUEUED_NAMESPACE_LENGTH = 63 - `${TEAM_QUEUE_PARENT}.`.length;
+
+/** Why a team's namespace cannot carry its queue label under YuniKorn, or undefined when it can. */
+export function queueLabelProblem(team: Pick<TeamSettings, "namespace">): string | undefined {
+    if (team.namespace.length <= MAX_QUEUED_NAMESPACE_LENGTH) return undefined;
+    return (
+        `is longer than ${MAX_QUEUED_NAMESPACE_LENGTH} characters, too long for batchScheduler yunikorn: its pods' ` +
+        `queue label ${YUNIKORN_QUEUE_LABEL}=${teamQueueName(team)} would exceed a label value's 63 characters`
+    );
+}

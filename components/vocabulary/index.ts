@@ -9,6 +9,8 @@ export {
     TEAM_QUEUE_PARENT,
     YUNIKORN_QUEUE_LABEL,
     YUNIKORN_SCHEDULER_NAME,
+    MAX_QUEUED_NAMESPACE_LENGTH,
+    queueLabelProblem,
     teamPodScheduling,
     teamQueueName,
 } from "./batch-scheduler";

@@ -329,6 +329,11 @@ describe("stack settings", () => {
                 /^spark-platform:teams\[0\].quota.max: \{"cpu":"9"\} is not a quota setting; use cpu, memory, guaranteed$/,
             ],
             [
+                "a namespace too long for its YuniKorn queue label",
+                { batchScheduler: "yunikorn", teams: [team("a", `ns-${"a".repeat(50)}`)] },
+                /^spark-platform:teams\[0\].namespace: "ns-a+" is longer than 52 characters, too long for batchScheduler yunikorn: its pods' queue label yunikorn.apache.org\/queue=root.teams.ns-a+ would exceed a label value's 63 characters$/,
+            ],
+            [
                 "an unknown batch scheduler",
                 { batchScheduler: "volcano" },
                 /^spark-platform:batchScheduler: "volcano" is not allowed; use one of: default, yunikorn$/,

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { buildPoolContract, findPool } from "../../../components/vocabulary";
+import { buildPoolContract, findPool, teamPodScheduling } from "../../../components/vocabulary";
 import { buildPodTemplate, emrTemplateProblems, podTemplateYaml } from "../../../components/emr";
 import type { Container, PodTemplate } from "../../../components/emr/pod-templates";
 
@@ -66,6 +66,27 @@ describe("EMR pod templates", () => {
             });
             assert.deepEqual(emrTemplateProblems(withSidecar), []);
             assert.equal(withSidecar.spec.containers[1].name, "fluent-bit");
+        });
+
+        it(`must name YuniKorn and the team's own queue in the ${role} template only when the stack uses it`, async () => {
+            const scheduling = teamPodScheduling("yunikorn", { namespace: "spark-team-a" });
+            assert.ok(scheduling);
+            const t = template(role, "us-west-2a", { scheduling });
+            assert.equal(t.spec.schedulerName, "yunikorn");
+            assert.equal(t.metadata.labels["yunikorn.apache.org/queue"], "root.teams.spark-team-a");
+            // schedulerName is on EMR's pod-template allow-list, and the template stays a valid Pod.
+            assert.deepEqual(emrTemplateProblems(t), []);
+            await validatePod(parse(podTemplateYaml(t)));
+            // Only those two: everything else is the default-scheduler template.
+            const plain = template(role, "us-west-2a");
+            const { schedulerName: _name, ...spec } = t.spec;
+            assert.deepEqual(spec, plain.spec);
+            assert.equal(plain.spec.schedulerName, undefined);
+            assert.equal(teamPodScheduling("default", { namespace: "spark-team-a" }), undefined);
+            assert.deepEqual(t.metadata.labels, {
+                ...plain.metadata.labels,
+                "yunikorn.apache.org/queue": "root.teams.spark-team-a",
+            });
         });
 
         it(`must be a schema-valid Pod (${role}), also as the YAML uploaded to S3`, async () => {

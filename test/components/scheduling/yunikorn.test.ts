@@ -335,13 +335,54 @@ describe("YuniKorn in the plan", () => {
                 const other = b.get(urn)!;
                 return JSON.stringify(other.serializedInputs) !== JSON.stringify(r.serializedInputs);
             });
-            assert.deepEqual(
-                changed.map(([urn]) => urn),
-                [],
+            // What must change: every EMR pod template (the scheduler's name and the team's queue), nothing else.
+            const templates = [...a.values()].filter(
+                (r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && String(r.inputs.key).endsWith(".yaml"),
             );
-            const { batchScheduler: _a, ...restBefore } = before.outputs;
-            const { batchScheduler: _b, ...restAfter } = after.outputs;
-            assert.deepEqual(restAfter, restBefore, "only the batchScheduler output differs");
+            assert.ok(templates.length >= 2);
+            assert.deepEqual(changed.map(([urn]) => urn).sort(), templates.map((r) => r.urn).sort());
+            for (const template of templates) {
+                const old = parse(String(template.inputs.content)) as Tree;
+                const now = parse(String(b.get(template.urn)!.inputs.content)) as Tree;
+                const namespace = String(at(now, "metadata.labels")!["yunikorn.apache.org/queue" as keyof object]);
+                assert.match(namespace, /^root\.teams\./, template.name);
+                assert.deepEqual(
+                    now,
+                    {
+                        ...old,
+                        metadata: {
+                            ...(old.metadata as Tree),
+                            labels: {
+                                ...(at(old, "metadata.labels") as Tree),
+                                "yunikorn.apache.org/queue": namespace,
+                            },
+                        },
+                        spec: { schedulerName: "yunikorn", ...(old.spec as Tree) },
+                    },
+                    template.name,
+                );
+            }
+            // Dependencies unchanged outside the samples (which wait for YuniKorn's admission controller).
+            for (const [urn, r] of a) {
+                if (
+                    urn.endsWith("::" + r.name) &&
+                    r.type === "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication"
+                )
+                    continue;
+                assert.deepEqual([...b.get(urn)!.dependencies].sort(), [...r.dependencies].sort(), urn);
+            }
+            // Outputs: the batchScheduler summary, and each team's sample SparkApplication (queue, gang).
+            const strip = (outputs: Tree) => {
+                const { batchScheduler: _s, sparkTeamOutputs, ...rest } = outputs;
+                const teams = Object.fromEntries(
+                    Object.entries(sparkTeamOutputs as Record<string, Tree>).map(([team, o]) => {
+                        const { sampleSparkApplication: _app, ...others } = o;
+                        return [team, others];
+                    }),
+                );
+                return { ...rest, sparkTeamOutputs: teams };
+            };
+            assert.deepEqual(strip(after.outputs), strip(before.outputs));
         });
     }
 });
