@@ -44,6 +44,47 @@ export const YUNIKORN_SERVICE_ACCOUNTS = {
 } as const;
 
 /**
+ * The ServiceAccounts and RBAC the chart renders only as hooks, per Deployment, under the chart's names; each
+ * object replaces the pin.yaml hook `<hookPrefix>-<kind>`.
+ */
+const HOOK_RBAC = [
+    {
+        hookPrefix: "scheduler",
+        account: YUNIKORN_SERVICE_ACCOUNTS.scheduler,
+        clusterRole: "yunikorn-scheduler",
+        clusterRules: SCHEDULER_CLUSTER_RULES,
+        clusterRoleBinding: "yunikorn-rbac",
+        role: "yunikorn-scheduler",
+        roleBinding: "yunikorn-rbac",
+        // The scheduler also holds kube-scheduler's and the volume scheduler's rights.
+        systemBindings: [
+            {
+                hook: "scheduler-kube-scheduler-binding",
+                id: "kube-scheduler-binding",
+                binding: "yunikorn-rbac-kube-scheduler",
+                clusterRole: "system:kube-scheduler",
+            },
+            {
+                hook: "scheduler-volume-scheduler-binding",
+                id: "volume-scheduler-binding",
+                binding: "yunikorn-rbac-volume-scheduler",
+                clusterRole: "system:volume-scheduler",
+            },
+        ],
+    },
+    {
+        hookPrefix: "admission",
+        account: YUNIKORN_SERVICE_ACCOUNTS.admission,
+        clusterRole: "yunikorn-admission-controller-cluster-role",
+        clusterRules: ADMISSION_CLUSTER_RULES,
+        clusterRoleBinding: "yunikorn-admission-controller-cluster-rbac",
+        role: "yunikorn-admission-controller-role",
+        roleBinding: "yunikorn-admission-controller-rbac",
+        systemBindings: [],
+    },
+] as const;
+
+/**
  * Apache YuniKorn in its own namespace (Pod Security `restricted`), on the system nodes: the scheduler with its web
  * UI, and the admission controller, which sends the pods of the team namespaces (and only those) to YuniKorn. The
  * partition has one queue per team under `root.teams` (yunikorn-queues.ts). The chart's ServiceAccounts and RBAC are
@@ -67,100 +108,57 @@ export class YuniKorn extends pulumi.ComponentResource {
         );
         const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
         const meta = (objectName: string) => ({ name: objectName, namespace: pin.namespace });
-        const subject = (sa: string) => [{ kind: "ServiceAccount", name: sa, namespace: pin.namespace }];
-        const roleRef = (kind: "Role" | "ClusterRole", roleName: string) => ({
-            apiGroup: "rbac.authorization.k8s.io",
-            kind,
-            name: roleName,
-        });
-        const { scheduler, admission } = YUNIKORN_SERVICE_ACCOUNTS;
+        const clusterBinding = (id: string, bindingName: string, account: string, clusterRole: string) =>
+            new k8s.rbac.v1.ClusterRoleBinding(
+                id,
+                {
+                    metadata: { name: bindingName },
+                    subjects: [{ kind: "ServiceAccount", name: account, namespace: pin.namespace }],
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole },
+                },
+                k8sOpts,
+            );
 
-        const replacements: Record<string, pulumi.Resource> = {
-            "scheduler-service-account": new k8s.core.v1.ServiceAccount(
-                `${name}-scheduler-sa`,
-                { metadata: meta(scheduler) },
+        const replacements: Record<string, pulumi.Resource> = {};
+        for (const rbac of HOOK_RBAC) {
+            const id = `${name}-${rbac.hookPrefix}`;
+            const sa = new k8s.core.v1.ServiceAccount(`${id}-sa`, { metadata: meta(rbac.account) }, inNamespace);
+            const role = new k8s.rbac.v1.Role(
+                `${id}-role`,
+                { metadata: meta(rbac.role), rules: NAMESPACE_RULES },
                 inNamespace,
-            ),
-            "scheduler-cluster-role": new k8s.rbac.v1.ClusterRole(
-                `${name}-scheduler`,
-                { metadata: { name: "yunikorn-scheduler" }, rules: SCHEDULER_CLUSTER_RULES },
+            );
+            replacements[`${rbac.hookPrefix}-service-account`] = sa;
+            replacements[`${rbac.hookPrefix}-cluster-role`] = new k8s.rbac.v1.ClusterRole(
+                id,
+                { metadata: { name: rbac.clusterRole }, rules: rbac.clusterRules },
                 k8sOpts,
-            ),
-            "scheduler-role": new k8s.rbac.v1.Role(
-                `${name}-scheduler-role`,
-                { metadata: meta("yunikorn-scheduler"), rules: NAMESPACE_RULES },
-                inNamespace,
-            ),
-            "scheduler-cluster-role-binding": new k8s.rbac.v1.ClusterRoleBinding(
-                `${name}-scheduler-binding`,
+            );
+            replacements[`${rbac.hookPrefix}-role`] = role;
+            replacements[`${rbac.hookPrefix}-cluster-role-binding`] = clusterBinding(
+                `${id}-binding`,
+                rbac.clusterRoleBinding,
+                rbac.account,
+                rbac.clusterRole,
+            );
+            replacements[`${rbac.hookPrefix}-role-binding`] = new k8s.rbac.v1.RoleBinding(
+                `${id}-role-binding`,
                 {
-                    metadata: { name: "yunikorn-rbac" },
-                    subjects: subject(scheduler),
-                    roleRef: roleRef("ClusterRole", "yunikorn-scheduler"),
-                },
-                k8sOpts,
-            ),
-            "scheduler-kube-scheduler-binding": new k8s.rbac.v1.ClusterRoleBinding(
-                `${name}-kube-scheduler-binding`,
-                {
-                    metadata: { name: "yunikorn-rbac-kube-scheduler" },
-                    subjects: subject(scheduler),
-                    roleRef: roleRef("ClusterRole", "system:kube-scheduler"),
-                },
-                k8sOpts,
-            ),
-            "scheduler-volume-scheduler-binding": new k8s.rbac.v1.ClusterRoleBinding(
-                `${name}-volume-scheduler-binding`,
-                {
-                    metadata: { name: "yunikorn-rbac-volume-scheduler" },
-                    subjects: subject(scheduler),
-                    roleRef: roleRef("ClusterRole", "system:volume-scheduler"),
-                },
-                k8sOpts,
-            ),
-            "scheduler-role-binding": new k8s.rbac.v1.RoleBinding(
-                `${name}-scheduler-role-binding`,
-                {
-                    metadata: meta("yunikorn-rbac"),
-                    subjects: subject(scheduler),
-                    roleRef: roleRef("Role", "yunikorn-scheduler"),
+                    metadata: meta(rbac.roleBinding),
+                    subjects: [{ kind: "ServiceAccount", name: rbac.account, namespace: pin.namespace }],
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: rbac.role },
                 },
                 inNamespace,
-            ),
-            "admission-service-account": new k8s.core.v1.ServiceAccount(
-                `${name}-admission-sa`,
-                { metadata: meta(admission) },
-                inNamespace,
-            ),
-            "admission-cluster-role": new k8s.rbac.v1.ClusterRole(
-                `${name}-admission`,
-                { metadata: { name: "yunikorn-admission-controller-cluster-role" }, rules: ADMISSION_CLUSTER_RULES },
-                k8sOpts,
-            ),
-            "admission-role": new k8s.rbac.v1.Role(
-                `${name}-admission-role`,
-                { metadata: meta("yunikorn-admission-controller-role"), rules: NAMESPACE_RULES },
-                inNamespace,
-            ),
-            "admission-cluster-role-binding": new k8s.rbac.v1.ClusterRoleBinding(
-                `${name}-admission-binding`,
-                {
-                    metadata: { name: "yunikorn-admission-controller-cluster-rbac" },
-                    subjects: subject(admission),
-                    roleRef: roleRef("ClusterRole", "yunikorn-admission-controller-cluster-role"),
-                },
-                k8sOpts,
-            ),
-            "admission-role-binding": new k8s.rbac.v1.RoleBinding(
-                `${name}-admission-role-binding`,
-                {
-                    metadata: meta("yunikorn-admission-controller-rbac"),
-                    subjects: subject(admission),
-                    roleRef: roleRef("Role", "yunikorn-admission-controller-role"),
-                },
-                inNamespace,
-            ),
-        };
+            );
+            for (const extra of rbac.systemBindings) {
+                replacements[extra.hook] = clusterBinding(
+                    `${name}-${extra.id}`,
+                    extra.binding,
+                    rbac.account,
+                    extra.clusterRole,
+                );
+            }
+        }
 
         installPinnedChart(
             name,
