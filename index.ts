@@ -23,7 +23,8 @@ import { EksCluster } from "./components/cluster";
 import { createServiceLinkedRole } from "./components/iam";
 import { CAPACITY_TYPE_LABELS, Kubecost, kubecostLogGroupNamePrefix } from "./components/cost";
 import { EmrClusterAccess, PlatformBucket } from "./components/emr";
-import { SparkHistory } from "./components/history";
+import { SparkHistory, SparkUiIngress } from "./components/history";
+import { LoadBalancerController } from "./components/ingress";
 import { PlatformKey } from "./components/encryption";
 import { DEFAULT_SIDECAR_TIMINGS, LogDomain } from "./components/logging";
 import { SCRAPER_WORKSPACE_TAGS, SparkMetrics } from "./components/metrics";
@@ -345,6 +346,34 @@ const sparkHistory = new SparkHistory(
     { providers: { aws: awsProvider } },
 );
 
+// The login-protected Spark UI (sparkUi* settings, off by default): the AWS Load Balancer Controller and one internal
+// ALB authenticating every request (OIDC or Cognito) before it reaches a team's History Server at <team>.<domain>.
+let sparkUi: SparkUiIngress | undefined;
+if (settings.sparkUi) {
+    const controller = new LoadBalancerController(
+        "aws-load-balancer-controller",
+        { cluster: clusterContext, vpcId: network.vpcId },
+        { providers: { aws: awsProvider } },
+    );
+    sparkUi = new SparkUiIngress("spark-ui", {
+        provider: clusterContext.provider,
+        options: {
+            namespace: sparkHistory.namespace,
+            endpoints: sparkHistory.endpoints,
+            domain: settings.sparkUi.domain,
+            certificateArn: settings.sparkUi.certificateArn,
+            allowedCidrs: settings.sparkUi.allowedCidrs,
+            login: settings.sparkUi.auth,
+            ingressClassName: controller.ingressClassName,
+        },
+        controller: {
+            namespace: controller.namespace,
+            serviceAccount: controller.serviceAccount,
+            ready: [controller.chart, sparkHistory],
+        },
+    });
+}
+
 // Alerts: failed EMR job runs and a log domain in trouble, on one encrypted topic. The alarms name the domain without
 // waiting for it; the job-failure rule waits for the teams' virtual clusters.
 const alerts = new PlatformAlerts(
@@ -438,6 +467,8 @@ export const kubecostPortForward = kubecost.portForwardCommand;
  * `pods/portforward` in the spark-history namespace).
  */
 export const sparkHistoryPortForward = sparkHistory.portForwardCommands;
+/** Per team, the login-protected address of its History Server (DNS: *.<sparkUiDomain>); empty without sparkUiAuth. */
+export const sparkUiUrls = sparkUi?.urls ?? {};
 /** Per team, by team name: everything needed to run Spark jobs the day the stack is up. */
 export const sparkTeamOutputs: Record<string, SparkTeamOutput> = Object.fromEntries(
     teams.map((t) => [t.teamName, t.outputs]),

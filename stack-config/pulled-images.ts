@@ -4,6 +4,7 @@
  * registries for the same list (tools/preflight/image-check.ts).
  */
 import { readChartPin } from "../components/charts";
+import { CONTROLLER_CHART } from "../components/ingress";
 import {
     CURL_IMAGE,
     FLUENT_BIT_IMAGE,
@@ -31,10 +32,13 @@ export interface PulledImage {
     readonly pinnedIn: string;
 }
 
-/** The autoscaler's chart (one of the two) and the charts every stack installs, by charts/ folder. */
+/**
+ * The autoscaler's chart (one of the two), the charts every stack installs and, with the login-protected Spark UI,
+ * the load balancer controller's, by charts/ folder.
+ */
 function installedCharts(settings: Settings): string[] {
     const autoscaler = settings.cluster.autoscaler === "karpenter" ? "karpenter" : "cluster-autoscaler";
-    return [autoscaler, "cost-analyzer", "spark-history-server"];
+    return [autoscaler, "cost-analyzer", "spark-history-server", ...(settings.sparkUi ? [CONTROLLER_CHART] : [])];
 }
 
 /**

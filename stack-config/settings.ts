@@ -27,6 +27,7 @@ import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
 import { type TeamSettings, queueLabelProblem } from "../components/vocabulary";
 import { readTeams } from "./sections/teams";
+import { SparkUiSettings, readSparkUi } from "./sections/spark-ui";
 
 export interface Settings {
     readonly project: string;
@@ -50,6 +51,8 @@ export interface Settings {
     readonly emr: EmrSettings;
     /** Who gets the platform's alerts. */
     readonly alerts: AlertSettings;
+    /** The login-protected Spark UI (the `sparkUi*` keys); undefined when off, the default. */
+    readonly sparkUi?: SparkUiSettings;
 }
 
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
@@ -79,6 +82,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const capacity = readCapacity(r);
     const emr = readEmr(r);
     const alerts = readAlerts(r);
+    const sparkUi = readSparkUi(r, { region: aws?.region, partition: aws?.partition });
     // Any stack name Pulumi accepts works: every AWS name derived from it is fitted to its limits
     // (components/vocabulary/stack-names.ts).
     if (
@@ -93,7 +97,8 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         !tags ||
         !capacity ||
         !emr ||
-        !alerts
+        !alerts ||
+        sparkUi === null
     ) {
         throw new InvalidConfigError(r.errors);
     }
@@ -112,6 +117,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
         capacity,
         emr,
         alerts,
+        ...(sparkUi === undefined ? {} : { sparkUi }),
     };
     // Last, as it needs the whole stack: which images run where, and on which architectures.
     const imageProblems = imageArchitectureProblems(settings, r.namespace);

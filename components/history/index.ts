@@ -11,3 +11,11 @@ export {
     historySparkConf,
 } from "./history-values";
 export type { HistoryServerValuesOptions } from "./history-values";
+export {
+    SPARK_UI_NAME,
+    SPARK_UI_SSL_POLICY,
+    SparkUiIngress,
+    sparkUiHost,
+    sparkUiIngressManifest,
+} from "./spark-ui-ingress";
+export type { SparkUiIngressArgs, SparkUiIngressOptions, SparkUiLogin } from "./spark-ui-ingress";

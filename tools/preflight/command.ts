@@ -14,6 +14,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { readdirSync } from "node:fs";
 import { CHARTS_DIR, readChartPin } from "../../components/charts";
+import { CONTROLLER_CHART } from "../../components/ingress";
 import { problemLine, sparkOperatorChart } from "../../components/spark";
 import { AUTOSCALERS } from "../../components/vocabulary";
 import { InvalidConfigError, type Settings, parseSettings } from "../../stack-config";
@@ -131,6 +132,8 @@ function pinnedCharts(settings: Settings): ChartSource[] {
             .map((d) => readChartPin(d.name))
             // Only the autoscaler the stack runs is installed; the other's chart is never pulled.
             .filter((pin) => !isAutoscaler(pin.name) || pin.name === settings.cluster.autoscaler)
+            // The load balancer controller serves only the login-protected Spark UI.
+            .filter((pin) => pin.name !== CONTROLLER_CHART || settings.sparkUi !== undefined)
             .map((pin) => {
                 if (pin.name !== SPARK_OPERATOR_PIN) return chartSourceOf(pin);
                 const operator = sparkOperatorChart(

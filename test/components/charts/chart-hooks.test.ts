@@ -51,6 +51,7 @@ describe("chart hooks", () => {
                 "admission-role-binding",
             ],
             "spark-history-server": ["test-connection"],
+            "aws-load-balancer-controller": [],
         });
     });
 
