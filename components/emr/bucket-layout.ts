@@ -16,6 +16,12 @@ export const BUCKET_PREFIXES = {
     sparkEvents: "spark-events/",
     /** The team's working data: what its jobs read and write. */
     data: "data/",
+    /**
+     * Spark's fallback storage (`spark.storage.decommission.fallbackStorage.path`): shuffle blocks a reclaimed Spot
+     * executor could hand to no peer. Spark removes them at the end of a job; a lifecycle rule removes what a failed
+     * driver left behind.
+     */
+    shuffleFallback: "shuffle-fallback/",
 } as const;
 
 export type PrefixKind = keyof typeof BUCKET_PREFIXES;

@@ -28,7 +28,7 @@ const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
 export function jobRolePolicy(input: JobRolePolicyInput) {
     const { partition, region, accountId, bucketArn, prefixes, kmsKeyArn, logGroupName } = input;
     const readOnly = [prefixes.code, prefixes.podTemplates];
-    const readWrite = [prefixes.logs, prefixes.sparkEvents, prefixes.data];
+    const readWrite = [prefixes.logs, prefixes.sparkEvents, prefixes.data, prefixes.shuffleFallback];
     const objects = (list: readonly string[]) => list.map((prefix) => `${bucketArn}/${prefix}*`);
     // Below the event-log prefix, never its directory marker (the prefix itself): `?*` needs one more character.
     const eventLogs = `${bucketArn}/${prefixes.sparkEvents}?*`;
@@ -51,7 +51,7 @@ export function jobRolePolicy(input: JobRolePolicyInput) {
             Sid: "WriteTeamOutputs",
             Effect: "Allow",
             Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-            Resource: [...objects([prefixes.logs, prefixes.data]), eventLogs],
+            Resource: [...objects([prefixes.logs, prefixes.data, prefixes.shuffleFallback]), eventLogs],
         },
         {
             // Spark stats spark.eventLog.dir before it writes: the file system HEADs the path as a file first, and

@@ -55,6 +55,12 @@ export function tlsOnlyBucketPolicy(bucketArn: string) {
     };
 }
 
+/**
+ * Days fallback shuffle blocks are kept: Spark deletes a job's own at its end (`fallbackStorage.cleanUp`), so only
+ * what a driver that died left behind is still there; longer than any job that could still read it.
+ */
+export const SHUFFLE_FALLBACK_RETENTION_DAYS = 7;
+
 export interface LifecycleDays {
     readonly logRetentionDays: number;
     readonly eventLogRetentionDays: number;
@@ -81,6 +87,12 @@ export function lifecycleRules(days: LifecycleDays) {
             status: "Enabled",
             filter: { and: { prefix: BUCKET_PREFIXES.sparkEvents, objectSizeGreaterThan: 0 } },
             expiration: { days: days.eventLogRetentionDays },
+        },
+        {
+            id: "expire-shuffle-fallback",
+            status: "Enabled",
+            filter: { prefix: BUCKET_PREFIXES.shuffleFallback },
+            expiration: { days: SHUFFLE_FALLBACK_RETENTION_DAYS },
         },
         {
             id: "expire-noncurrent-versions",

@@ -20,6 +20,7 @@ import {
     type PreferredArchitectureAffinity,
     SparkRole,
 } from "../vocabulary";
+import { EXECUTOR_TERMINATION_GRACE_SECONDS } from "../spark-conf";
 
 export type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
 export type Volume = pulumi.Unwrap<k8s.types.input.core.v1.Volume>;
@@ -133,6 +134,8 @@ export interface PodTemplate {
         /** With a two-architecture pool: the preference for its first architecture. */
         affinity?: { nodeAffinity: PreferredArchitectureAffinity };
         tolerations: Array<Record<string, string>>;
+        /** Executors: the time a reclaimed Spot executor has to decommission (components/spark-conf). */
+        terminationGracePeriodSeconds?: number;
         volumes: Volume[];
         containers: Container[];
     };
@@ -167,6 +170,7 @@ export function buildPodTemplate(input: PodTemplateInput): PodTemplate {
             nodeSelector: { ...pool.nodeSelector },
             ...(pool.nodeAffinity ? { affinity: { nodeAffinity: pool.nodeAffinity } } : {}),
             tolerations: pool.tolerations.map((t) => ({ ...t })),
+            ...(input.role === "executor" ? { terminationGracePeriodSeconds: EXECUTOR_TERMINATION_GRACE_SECONDS } : {}),
             volumes: [{ name: SPARK_LOCAL_DIR.volume, emptyDir: {} }, ...volumes],
             containers: [main, ...sidecars],
         },

@@ -11,6 +11,7 @@ import {
     PoolContract,
     SPARK_ROLES,
     SparkRole,
+    findPool,
     jobRoleName,
     virtualClusterName,
 } from "../vocabulary";
@@ -273,7 +274,11 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             );
         this.sparkConf = this.prefixes.apply((prefixUris) =>
             resolveSparkConf({
-                platform: platformSparkConf({ team: a.team, eventLogDir: prefixUris.sparkEvents }),
+                platform: platformSparkConf({
+                    team: a.team,
+                    eventLogDir: prefixUris.sparkEvents,
+                    fallbackStorageDir: prefixUris.shuffleFallback,
+                }),
                 team: a.sparkConf,
             }),
         );
@@ -291,6 +296,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                     logGroupName,
                     logStreamNamePrefix: a.team,
                     sparkConf,
+                    submitterPool: findPool(a.pools, jobZone, "driver"),
                 }),
             );
         this.registerOutputs({

@@ -9,7 +9,7 @@
  * spark-defaults: platform < team < job.
  */
 import { resolveSparkConf, sparkSubmitConfArguments, type SparkConf } from "../spark-conf";
-import { emrApplicationConfiguration } from "./application-configuration";
+import { emrApplicationConfiguration, type EmrApplicationConfigurationInput } from "./application-configuration";
 
 export interface StartJobRunInput {
     /** Job run name. */
@@ -28,6 +28,8 @@ export interface StartJobRunInput {
     readonly logStreamNamePrefix: string;
     /** The platform's and the team's Spark settings (resolveSparkConf of those two tiers). */
     readonly sparkConf: SparkConf;
+    /** The driver pool of the job's zone, where EMR's job submitter pod runs. */
+    readonly submitterPool: EmrApplicationConfigurationInput["submitterPool"];
 }
 
 /** PySpark Pi from the EMR image's Spark examples: needs no code upload, so it runs the day the stack is up. */
@@ -44,7 +46,7 @@ export const SPARK_PI_JOB_CONF: SparkConf = {
 
 /** The request, with the field names and nesting of the EMR containers API (StartJobRunRequest). */
 export function startJobRunRequest(input: StartJobRunInput) {
-    const { sparkConf, ...fields } = input;
+    const { sparkConf, submitterPool, ...fields } = input;
     for (const [field, value] of Object.entries(fields)) {
         if (typeof value !== "string" || value === "")
             throw new Error(`StartJobRun ${field} must be a non-empty string`);
@@ -66,6 +68,7 @@ export function startJobRunRequest(input: StartJobRunInput) {
         configurationOverrides: {
             applicationConfiguration: emrApplicationConfiguration({
                 sparkConf,
+                submitterPool,
                 podTemplates: { driver: input.driverPodTemplateUri, executor: input.executorPodTemplateUri },
             }),
             monitoringConfiguration: {

@@ -3,11 +3,16 @@
  * StartJobRun requests, EMR job templates and SparkApplications.
  */
 export {
+    EXECUTOR_TERMINATION_GRACE_SECONDS,
+    GLUE_CLIENT_FACTORY,
+    GLUE_HIVE_SITE,
+    hiveSiteAsSparkConf,
     JOB_IDENTITY_LABELS,
     METRICS_NAMESPACE,
     METRICS_PATHS,
     TEAM_POD_LABEL,
     platformSparkConf,
+    sparkApplicationConf,
     type JobContext,
 } from "./platform-defaults";
 export {

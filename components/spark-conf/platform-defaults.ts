@@ -11,6 +11,17 @@
  *   names the same for every run instead of carrying the application id. `spark.metrics.appStatusSource.enabled`
  *   adds the job, stage and task counters (failed tasks among them). Pods carry the team's label; Spark adds
  *   `spark-role` and `spark-app-selector`, EMR adds its job and virtual-cluster ids (JOB_IDENTITY_LABELS).
+ * - Spot resilience: an executor whose Spot node is reclaimed is decommissioned (`spark.decommission.enabled`,
+ *   Spark ≥ 3.1, EMR ≥ 6.3): it stops taking tasks and migrates its cached RDD and shuffle blocks to peers
+ *   (`spark.storage.decommission.*`), or to the team's fallback prefix when no peer can take them
+ *   (`fallbackStorage.path`, removed at the job's end with `fallbackStorage.cleanUp`). Its pod's
+ *   `terminationGracePeriodSeconds` (EXECUTOR_TERMINATION_GRACE_SECONDS, in the executor pod template and the
+ *   SparkApplication) bounds the migration inside the two-minute Spot notice.
+ * - Dynamic allocation with shuffle tracking (no external shuffle service on Kubernetes): executors come and go with
+ *   the work, and one holding shuffle data a later stage needs is kept. An idle executor leaves after 60 s, less than
+ *   the autoscaler's consolidation delay, so nodes empty before they are removed.
+ * - The Glue Data Catalog as the Hive metastore (GLUE_HIVE_SITE): EMR's `spark-hive-site` classification on EMR, the
+ *   same property as `spark.hadoop.*` for SparkApplications (hiveSiteAsSparkConf).
  */
 import type { SparkConf } from "./tiers";
 
@@ -20,6 +31,33 @@ export interface JobContext {
     readonly team: string;
     /** `s3://<bucket>/spark-events/<team>/`: the team's event-log prefix. */
     readonly eventLogDir: string;
+    /** `s3://<bucket>/shuffle-fallback/<team>/`: where a decommissioned executor leaves blocks no peer took. */
+    readonly fallbackStorageDir: string;
+}
+
+/**
+ * Seconds a Spot executor's pod has to decommission before it is killed: inside EC2's two-minute interruption
+ * notice, with time left for the autoscaler to learn of it (Karpenter's interruption queue) and start the drain.
+ */
+export const EXECUTOR_TERMINATION_GRACE_SECONDS = 90;
+
+/** Class that makes Hive's metastore client the Glue Data Catalog (EMR's Glue connector, in every EMR image). */
+export const GLUE_CLIENT_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory";
+
+/** hive-site.xml properties every job gets (EMR's `spark-hive-site` classification). */
+export const GLUE_HIVE_SITE: SparkConf = { "hive.metastore.client.factory.class": GLUE_CLIENT_FACTORY };
+
+/**
+ * hive-site properties as Spark settings, for job paths without EMR's classifications (SparkApplications): Spark
+ * copies every `spark.hadoop.*` setting into the Hadoop configuration the Hive client reads.
+ */
+export function hiveSiteAsSparkConf(hiveSite: SparkConf): SparkConf {
+    return Object.fromEntries(Object.entries(hiveSite).map(([key, value]) => [`spark.hadoop.${key}`, value]));
+}
+
+/** A SparkApplication's `sparkConf`: the platform's and the team's settings, and the platform's hive-site. */
+export function sparkApplicationConf(sparkConf: SparkConf): SparkConf {
+    return { ...sparkConf, ...hiveSiteAsSparkConf(GLUE_HIVE_SITE) };
 }
 
 /** `spark.metrics.namespace`: metric names start `metrics_spark_` on every run. */
@@ -48,8 +86,13 @@ export const JOB_IDENTITY_LABELS = {
 
 /** The platform's Spark settings for a job of `ctx.team`. */
 export function platformSparkConf(ctx: JobContext): SparkConf {
-    if (!/^s3:\/\/[^/]+\/.+\/$/.test(ctx.eventLogDir))
-        throw new Error(`event-log dir ${JSON.stringify(ctx.eventLogDir)} must be an s3:// prefix ending in /`);
+    for (const [what, dir] of [
+        ["event-log dir", ctx.eventLogDir],
+        ["fallback storage dir", ctx.fallbackStorageDir],
+    ]) {
+        if (!/^s3:\/\/[^/]+\/.+\/$/.test(dir))
+            throw new Error(`${what} ${JSON.stringify(dir)} must be an s3:// prefix ending in /`);
+    }
     return {
         "spark.eventLog.enabled": "true",
         "spark.eventLog.dir": ctx.eventLogDir,
@@ -62,5 +105,14 @@ export function platformSparkConf(ctx: JobContext): SparkConf {
         "spark.metrics.appStatusSource.enabled": "true",
         [`spark.kubernetes.driver.label.${TEAM_POD_LABEL}`]: ctx.team,
         [`spark.kubernetes.executor.label.${TEAM_POD_LABEL}`]: ctx.team,
+        "spark.decommission.enabled": "true",
+        "spark.storage.decommission.enabled": "true",
+        "spark.storage.decommission.rddBlocks.enabled": "true",
+        "spark.storage.decommission.shuffleBlocks.enabled": "true",
+        "spark.storage.decommission.fallbackStorage.path": ctx.fallbackStorageDir,
+        "spark.storage.decommission.fallbackStorage.cleanUp": "true",
+        "spark.dynamicAllocation.enabled": "true",
+        "spark.dynamicAllocation.shuffleTracking.enabled": "true",
+        "spark.dynamicAllocation.executorIdleTimeout": "60s",
     };
 }

@@ -54,6 +54,8 @@ export const OWNED_KEYS: readonly OwnedKey[] = [
         "spark.executorEnv.AWS_",
     ),
     ...exact("the team's event-log prefix", "spark.eventLog.enabled", "spark.eventLog.dir"),
+    ...exact("the team's fallback prefix", "spark.storage.decommission.fallbackStorage.path"),
+    ...exact("the Glue Data Catalog metastore", "spark.hadoop.hive.metastore.client.factory.class"),
     ...exact("the metrics contract", "spark.metrics.namespace", "spark.ui.prometheus.enabled"),
     ...under("the metrics contract", "spark.metrics.conf."),
     ...under(

@@ -7,7 +7,7 @@
  * (test/fixtures/crds/README.md): no per-role `priorityClassName` and no `seccompProfile`, which that schema lacks.
  */
 import { type PodScheduling, PoolContract, type SparkRole, findPool, type EmrReleaseLabel } from "../vocabulary";
-import type { SparkConf } from "../spark-conf";
+import { EXECUTOR_TERMINATION_GRACE_SECONDS, sparkApplicationConf, type SparkConf } from "../spark-conf";
 import { nonRootContainerSecurityContext, nonRootPodSecurityContext } from "./pod-security";
 import { SPARK_PRIORITY_CLASSES } from "./priority-classes";
 
@@ -133,7 +133,9 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
             arguments: ["1000"],
             sparkVersion: sparkVersionOf(input.release),
             restartPolicy: { type: "Never" },
-            sparkConf: { ...input.sparkConf },
+            // The platform's and team's settings as on the EMR paths, with EMR's spark-hive-site (Glue) as Spark
+            // settings: the 1.1.x operator has no classifications.
+            sparkConf: sparkApplicationConf(input.sparkConf),
             // The 1.1.x API has one priority class per application, which the operator's webhook puts on every pod
             // of it. The driver's: losing a driver fails the job, while the executors it lets preempt cost retried
             // tasks.
@@ -151,6 +153,7 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
                 cores: executor.cores,
                 memory: `${executor.memoryMiB / 1024}g`,
                 ...(scheduling ? { memoryOverhead: `${executor.overheadMiB}m` } : {}),
+                terminationGracePeriodSeconds: EXECUTOR_TERMINATION_GRACE_SECONDS,
             },
         },
     };

@@ -254,7 +254,7 @@ describe("job execution role permissions", () => {
         for (const r of s3Objects)
             assert.match(
                 r,
-                /^arn:aws:s3:::spark-dev-platform\/((code|pod-templates|logs|spark-events|data)\/team-a\/\??\*|spark-events\/team-a)$/,
+                /^arn:aws:s3:::spark-dev-platform\/((code|pod-templates|logs|spark-events|data|shuffle-fallback)\/team-a\/\??\*|spark-events\/team-a)$/,
             );
     });
 
@@ -263,6 +263,7 @@ describe("job execution role permissions", () => {
         assert.deepEqual(write?.Resource, [
             `${bucketArn}/logs/team-a/*`,
             `${bucketArn}/data/team-a/*`,
+            `${bucketArn}/shuffle-fallback/team-a/*`,
             `${bucketArn}/spark-events/team-a/?*`,
         ]);
     });

@@ -370,7 +370,11 @@ describe("EMR job execution components (planned under mocks)", function () {
             assert.equal(request.releaseLabel, "emr-7.12.0-latest");
             const bucket = `s3://spark-dev-platform-${ACCOUNT}-${REGION}`;
             const templates = `${bucket}/pod-templates/${t.team}/us-west-2a`;
-            const platform = platformSparkConf({ team: t.team, eventLogDir: `${bucket}/spark-events/${t.team}/` });
+            const platform = platformSparkConf({
+                team: t.team,
+                eventLogDir: `${bucket}/spark-events/${t.team}/`,
+                fallbackStorageDir: `${bucket}/shuffle-fallback/${t.team}/`,
+            });
             const team = t.team === "analytics" ? { "spark.sql.shuffle.partitions": "64" } : {};
             assert.deepEqual(out.sparkConf, { ...platform, ...team });
             assert.deepEqual(request.configurationOverrides.applicationConfiguration[0].properties, {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { StartJobRunCommandInput } from "@aws-sdk/client-emr-containers";
 import { SPARK_PI_ENTRY_POINT, startJobRunRequest, type StartJobRunRequestJson } from "../../../components/emr";
 import { platformSparkConf } from "../../../components/spark-conf";
+import { buildPoolContract, findPool } from "../../../components/vocabulary";
 
 /** `true` when every key of Actual, at every depth, is a key the SDK's request type declares. */
 type NoExtraKeys<Actual, Allowed> = Actual extends string | number | boolean
@@ -38,9 +39,14 @@ const INPUT = {
     logGroupName: "/aws/emr-containers/spark-dev/team-a",
     logStreamNamePrefix: "team-a",
     sparkConf: {
-        ...platformSparkConf({ team: "team-a", eventLogDir: "s3://b/spark-events/team-a/" }),
+        ...platformSparkConf({
+            team: "team-a",
+            eventLogDir: "s3://b/spark-events/team-a/",
+            fallbackStorageDir: "s3://b/shuffle-fallback/team-a/",
+        }),
         "spark.sql.shuffle.partitions": "400",
     },
+    submitterPool: findPool(buildPoolContract(["us-west-2a", "us-west-2b"]), "us-west-2a", "driver"),
 };
 
 describe("StartJobRun request", () => {
@@ -113,6 +119,22 @@ describe("StartJobRun request", () => {
                         "spark.kubernetes.executor.podTemplateFile": INPUT.executorPodTemplateUri,
                     },
                 },
+                {
+                    classification: "spark-hive-site",
+                    properties: {
+                        "hive.metastore.client.factory.class":
+                            "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+                    },
+                },
+                {
+                    classification: "emr-job-submitter",
+                    properties: {
+                        "jobsubmitter.node.selector.spark-platform/role": "driver",
+                        "jobsubmitter.node.selector.topology.kubernetes.io/zone": "us-west-2a",
+                        "jobsubmitter.node.toleration.spark-platform/role": "driver",
+                        "jobsubmitter.node.toleration.spark-platform/role.effect": "NoSchedule",
+                    },
+                },
             ],
             monitoringConfiguration: {
                 persistentAppUI: "ENABLED",
@@ -120,6 +142,11 @@ describe("StartJobRun request", () => {
                 s3MonitoringConfiguration: { logUri: INPUT.logUri },
             },
         });
+    });
+
+    it("must refuse to place the job submitter on Spot capacity", () => {
+        const spot = findPool(buildPoolContract(["us-west-2a"]), "us-west-2a", "executor");
+        assert.throws(() => startJobRunRequest({ ...INPUT, submitterPool: spot }), /on-demand pool/);
     });
 
     it("must refuse an empty field", () => {

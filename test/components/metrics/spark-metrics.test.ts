@@ -205,7 +205,11 @@ describe("Spark metrics (components/metrics)", () => {
 
     describe("the metrics contract with the job paths", () => {
         it("every job's platform settings serve what the scrape reads, under the names the rules use", () => {
-            const conf = platformSparkConf({ team: "ml", eventLogDir: "s3://bucket/spark-events/ml/" });
+            const conf = platformSparkConf({
+                team: "ml",
+                eventLogDir: "s3://bucket/spark-events/ml/",
+                fallbackStorageDir: "s3://bucket/shuffle-fallback/ml/",
+            });
             assert.equal(conf["spark.ui.prometheus.enabled"], "true");
             assert.equal(
                 conf["spark.metrics.conf.*.sink.prometheusServlet.class"],

@@ -1,7 +1,17 @@
 import * as assert from "node:assert/strict";
-import { platformSparkConf } from "../../../components/spark-conf";
+import {
+    EXECUTOR_TERMINATION_GRACE_SECONDS,
+    GLUE_HIVE_SITE,
+    hiveSiteAsSparkConf,
+    platformSparkConf,
+    sparkApplicationConf,
+} from "../../../components/spark-conf";
 
-const PLATFORM = platformSparkConf({ team: "data-eng", eventLogDir: "s3://bucket/spark-events/data-eng/" });
+const PLATFORM = platformSparkConf({
+    team: "data-eng",
+    eventLogDir: "s3://bucket/spark-events/data-eng/",
+    fallbackStorageDir: "s3://bucket/shuffle-fallback/data-eng/",
+});
 
 describe("the platform's Spark defaults", () => {
     it("write a rolling event log to the team's prefix", () => {
@@ -29,8 +39,54 @@ describe("the platform's Spark defaults", () => {
 
     it("refuse an event-log dir that is not an s3:// prefix", () => {
         assert.throws(
-            () => platformSparkConf({ team: "a", eventLogDir: "s3://bucket/spark-events/a" }),
+            () =>
+                platformSparkConf({
+                    team: "a",
+                    eventLogDir: "s3://bucket/spark-events/a",
+                    fallbackStorageDir: "s3://bucket/shuffle-fallback/a",
+                }),
             /must be an s3:\/\/ prefix ending in \//,
         );
+    });
+});
+
+describe("the platform's Spot resilience, dynamic allocation and metastore defaults", () => {
+    it("decommission executors, migrating RDD and shuffle blocks to peers or the team's fallback prefix", () => {
+        for (const key of [
+            "spark.decommission.enabled",
+            "spark.storage.decommission.enabled",
+            "spark.storage.decommission.rddBlocks.enabled",
+            "spark.storage.decommission.shuffleBlocks.enabled",
+            "spark.storage.decommission.fallbackStorage.cleanUp",
+        ])
+            assert.equal(PLATFORM[key], "true", key);
+        // Spark checks that the path ends with a separator (STORAGE_DECOMMISSION_FALLBACK_STORAGE_PATH).
+        assert.equal(
+            PLATFORM["spark.storage.decommission.fallbackStorage.path"],
+            "s3://bucket/shuffle-fallback/data-eng/",
+        );
+    });
+
+    it("give an executor less time to decommission than EC2's two-minute Spot notice", () => {
+        assert.ok(EXECUTOR_TERMINATION_GRACE_SECONDS < 120);
+    });
+
+    it("scale executors with the work, keeping those that hold shuffle data, without an external shuffle service", () => {
+        assert.equal(PLATFORM["spark.dynamicAllocation.enabled"], "true");
+        assert.equal(PLATFORM["spark.dynamicAllocation.shuffleTracking.enabled"], "true");
+        assert.equal(PLATFORM["spark.shuffle.service.enabled"], undefined);
+        assert.equal(PLATFORM["spark.dynamicAllocation.executorIdleTimeout"], "60s");
+    });
+
+    it("make the Glue Data Catalog the metastore: a hive-site property, or its spark.hadoop. form", () => {
+        assert.deepEqual(GLUE_HIVE_SITE, {
+            "hive.metastore.client.factory.class":
+                "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+        });
+        assert.deepEqual(hiveSiteAsSparkConf(GLUE_HIVE_SITE), {
+            "spark.hadoop.hive.metastore.client.factory.class":
+                "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+        });
+        assert.deepEqual(sparkApplicationConf(PLATFORM), { ...PLATFORM, ...hiveSiteAsSparkConf(GLUE_HIVE_SITE) });
     });
 });

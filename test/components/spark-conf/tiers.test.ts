@@ -7,7 +7,11 @@ import {
     sparkSubmitConfArguments,
 } from "../../../components/spark-conf";
 
-const PLATFORM = platformSparkConf({ team: "data-eng", eventLogDir: "s3://bucket/spark-events/data-eng/" });
+const PLATFORM = platformSparkConf({
+    team: "data-eng",
+    eventLogDir: "s3://bucket/spark-events/data-eng/",
+    fallbackStorageDir: "s3://bucket/shuffle-fallback/data-eng/",
+});
 
 describe("Spark settings in tiers", () => {
     it("lets the team win over the platform's defaults and the job over both", () => {
@@ -73,6 +77,7 @@ describe("Spark settings in tiers", () => {
             "spark.metrics.conf.*.sink.prometheusServlet.class",
             "spark.metrics.conf.*.sink.prometheusServlet.path",
             "spark.metrics.namespace",
+            "spark.storage.decommission.fallbackStorage.path",
             "spark.ui.prometheus.enabled",
         ]);
         assert.ok(OWNED_KEYS.every((o) => o.key.startsWith("spark.")));

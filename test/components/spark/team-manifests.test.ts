@@ -188,7 +188,11 @@ describe("Spark PriorityClasses", () => {
 });
 
 describe("sample SparkApplication", () => {
-    const SPARK_CONF = platformSparkConf({ team: "data-eng", eventLogDir: "s3://b/spark-events/data-eng/" });
+    const SPARK_CONF = platformSparkConf({
+        team: "data-eng",
+        eventLogDir: "s3://b/spark-events/data-eng/",
+        fallbackStorageDir: "s3://b/shuffle-fallback/data-eng/",
+    });
     const release = parseEmrReleaseLabel("emr-7.12.0-20251111");
     if (typeof release === "string") throw new Error(release);
     const pools = buildPoolContract(["us-west-2b", "us-west-2c"]);
@@ -236,9 +240,13 @@ describe("sample SparkApplication", () => {
         assert.deepEqual(app.spec.batchSchedulerOptions, { priorityClassName: SPARK_PRIORITY_CLASSES.driver.name });
     });
 
-    it("carries the platform's and the team's Spark settings as its sparkConf, unchanged", () => {
-        assert.deepEqual(app.spec.sparkConf, SPARK_CONF);
+    it("carries the platform's and the team's Spark settings as its sparkConf, with Glue as its metastore", () => {
         assert.equal(app.spec.sparkConf["spark.eventLog.dir"], "s3://b/spark-events/data-eng/");
+        assert.deepEqual(app.spec.sparkConf, {
+            ...SPARK_CONF,
+            "spark.hadoop.hive.metastore.client.factory.class":
+                "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+        });
     });
 
     it("uses the pinned image and the release's Spark line", () => {

@@ -4,7 +4,12 @@
  * platform's, the event log on the team's prefix and the metrics contract.
  */
 import * as assert from "node:assert/strict";
-import { platformSparkConf } from "../../../components/spark-conf";
+import { parse } from "yaml";
+import {
+    EXECUTOR_TERMINATION_GRACE_SECONDS,
+    GLUE_CLIENT_FACTORY,
+    platformSparkConf,
+} from "../../../components/spark-conf";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { planFixture } from "../../support/fixture-stacks";
 import { waitsFor } from "../../support/plan-graph";
@@ -59,11 +64,20 @@ describe("Spark settings of every job path (index.ts planned for the dev fixture
                 delete emr[key];
             }
             const expected = {
-                ...platformSparkConf({ team: team.name, eventLogDir: `s3://${bucket}/spark-events/${team.name}/` }),
+                ...platformSparkConf({
+                    team: team.name,
+                    eventLogDir: `s3://${bucket}/spark-events/${team.name}/`,
+                    fallbackStorageDir: `s3://${bucket}/shuffle-fallback/${team.name}/`,
+                }),
                 ...Object.fromEntries(Object.entries(team.sparkConf ?? {}).map(([k, v]) => [k, String(v)])),
             };
             assert.deepEqual(emr, expected, team.name);
-            assert.deepEqual(out.sampleSparkApplication.spec.sparkConf, expected, team.name);
+            // The operator path has no classifications: EMR's spark-hive-site arrives as spark.hadoop.* settings.
+            assert.deepEqual(
+                out.sampleSparkApplication.spec.sparkConf,
+                { ...expected, "spark.hadoop.hive.metastore.client.factory.class": GLUE_CLIENT_FACTORY },
+                team.name,
+            );
         }
     });
 
@@ -100,6 +114,64 @@ describe("Spark settings of every job path (index.ts planned for the dev fixture
             assert.ok(marker);
             assert.ok(waitsFor(plan, app).has(marker.urn), `${team.name}'s sample waits for its event-log directory`);
         }
+    });
+
+    it("puts EMR's job submitter on the on-demand driver pool of the job's zone and uses Glue as the metastore", () => {
+        for (const team of TEAMS) {
+            const classes = outputs[team.name].startJobRunRequest.configurationOverrides.applicationConfiguration;
+            const of = (name: string) => classes.find((c) => c.classification === name)?.properties;
+            assert.deepEqual(of("spark-hive-site"), { "hive.metastore.client.factory.class": GLUE_CLIENT_FACTORY });
+            assert.deepEqual(of("emr-job-submitter"), {
+                "jobsubmitter.node.selector.topology.kubernetes.io/zone": "us-west-2a",
+                "jobsubmitter.node.selector.spark-platform/role": "driver",
+                "jobsubmitter.node.toleration.spark-platform/role": "driver",
+                "jobsubmitter.node.toleration.spark-platform/role.effect": "NoSchedule",
+            });
+        }
+        // The selector is the one of the pool the stack's autoscaler provides as on-demand capacity in that zone.
+        const pools = ofType(plan, "kubernetes:karpenter.sh/v1:NodePool").filter((p) =>
+            JSON.stringify(p.inputs).includes('"spark-platform/role":"driver"'),
+        );
+        assert.equal(pools.length, 1);
+        assert.match(JSON.stringify(pools[0].inputs), /"values":\["on-demand"\]/);
+    });
+
+    it("lets Spot executors decommission into peers or the team's fallback prefix, inside the Spot notice", () => {
+        for (const team of TEAMS) {
+            const conf = sparkDefaultsOf(outputs[team.name]);
+            assert.equal(conf["spark.decommission.enabled"], "true");
+            assert.equal(conf["spark.storage.decommission.shuffleBlocks.enabled"], "true");
+            assert.equal(
+                conf["spark.storage.decommission.fallbackStorage.path"],
+                `s3://${bucket}/shuffle-fallback/${team.name}/`,
+            );
+            assert.equal(conf["spark.dynamicAllocation.enabled"], "true");
+            assert.equal(conf["spark.dynamicAllocation.shuffleTracking.enabled"], "true");
+        }
+        const templates = ofType(plan, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) =>
+            String(o.inputs.key).startsWith("pod-templates/"),
+        );
+        for (const t of templates) {
+            const pod = parse(String(t.inputs.content)) as { spec: { terminationGracePeriodSeconds?: number } };
+            if (String(t.inputs.key).endsWith("/executor.yaml")) {
+                assert.equal(pod.spec.terminationGracePeriodSeconds, EXECUTOR_TERMINATION_GRACE_SECONDS);
+            } else {
+                assert.equal(pod.spec.terminationGracePeriodSeconds, undefined, "drivers keep Kubernetes' default");
+            }
+        }
+        assert.ok(EXECUTOR_TERMINATION_GRACE_SECONDS >= 30 && EXECUTOR_TERMINATION_GRACE_SECONDS <= 110);
+        for (const team of TEAMS) {
+            const executor = (
+                outputs[team.name].sampleSparkApplication.spec as unknown as {
+                    executor: { terminationGracePeriodSeconds: number };
+                }
+            ).executor;
+            assert.equal(executor.terminationGracePeriodSeconds, EXECUTOR_TERMINATION_GRACE_SECONDS);
+        }
+        const rules = ofType(plan, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs
+            .rules as { id: string; filter: { prefix?: string }; expiration?: { days: number } }[];
+        const fallback = rules.find((r) => r.filter.prefix === "shuffle-fallback/");
+        assert.ok(fallback?.expiration && fallback.expiration.days >= 1, JSON.stringify(rules));
     });
 
     it("stops the plan with one line when a team sets a key the platform owns", async () => {

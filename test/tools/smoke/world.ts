@@ -21,6 +21,7 @@ import type { MetadataBearer } from "@aws-sdk/types";
 import { type AwsStub, type CommandBehavior, mockClient } from "aws-sdk-client-mock";
 import { startJobRunRequest } from "../../../components/emr/start-job-run";
 import { platformSparkConf } from "../../../components/spark-conf";
+import { buildPoolContract, findPool } from "../../../components/vocabulary";
 import { type CommandIo, invokeCommand } from "../../../tools/cli";
 import { type SmokeDeps, USAGE, smokeCommand } from "../../../tools/smoke/command";
 import { kubeApiFromKubeconfig } from "../../../tools/smoke/kube";
@@ -64,7 +65,12 @@ export function stackOutputs(kubeconfig: string): Record<string, unknown> {
                     logUri: `s3://${BUCKET}/logs/${TEAM}/`,
                     logGroupName: `/spark-dev/emr/${TEAM}`,
                     logStreamNamePrefix: TEAM,
-                    sparkConf: platformSparkConf({ team: TEAM, eventLogDir: `s3://${BUCKET}/spark-events/${TEAM}/` }),
+                    submitterPool: findPool(buildPoolContract(["us-west-2a"]), "us-west-2a", "driver"),
+                    sparkConf: platformSparkConf({
+                        team: TEAM,
+                        eventLogDir: `s3://${BUCKET}/spark-events/${TEAM}/`,
+                        fallbackStorageDir: `s3://${BUCKET}/shuffle-fallback/${TEAM}/`,
+                    }),
                 }),
                 sampleSparkApplication: {
                     apiVersion: "sparkoperator.k8s.io/v1beta2",
