@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as tls from "@pulumi/tls";
-import { installPinnedChart, readChartPin } from "../charts";
+import { installPinnedChart, issueWebhookTls, readChartPin } from "../charts";
 import type { ClusterContext } from "../cluster";
 import { IrsaRole } from "../iam";
 import { podSecurityLabels } from "../spark";
@@ -18,9 +17,6 @@ export interface LoadBalancerControllerArgs {
 export const CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 /** The chart's webhook Service: `<namePrefix>-webhook-service`, namePrefix being the chart name without `-controller`. */
 export const CONTROLLER_WEBHOOK_SERVICE = "aws-load-balancer-webhook-service";
-
-const TEN_YEARS_HOURS = 10 * 365 * 24;
-const ONE_YEAR_HOURS = 365 * 24;
 
 /** The DNS names the chart's own certificate would carry (_helpers.tpl "webhookCerts" `$altNames`). */
 export function controllerWebhookDnsNames(namespace: string): string[] {
@@ -65,38 +61,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const parent = { parent: this };
         const dnsNames = controllerWebhookDnsNames(pin.namespace);
-        const caKey = new tls.PrivateKey(`${name}-webhook-ca`, { algorithm: "RSA", rsaBits: 2048 }, parent);
-        const ca = new tls.SelfSignedCert(
-            `${name}-webhook-ca`,
-            {
-                privateKeyPem: caKey.privateKeyPem,
-                subject: { commonName: "aws-load-balancer-controller-ca" },
-                isCaCertificate: true,
-                validityPeriodHours: TEN_YEARS_HOURS,
-                earlyRenewalHours: ONE_YEAR_HOURS,
-                allowedUses: ["certSigning", "crlSigning", "digitalSignature", "keyEncipherment"],
-            },
-            parent,
-        );
-        const serverKey = new tls.PrivateKey(`${name}-webhook-server`, { algorithm: "RSA", rsaBits: 2048 }, parent);
-        const request = new tls.CertRequest(
-            `${name}-webhook-server`,
-            { privateKeyPem: serverKey.privateKeyPem, subject: { commonName: dnsNames[1] }, dnsNames },
-            parent,
-        );
-        const server = new tls.LocallySignedCert(
-            `${name}-webhook-server`,
-            {
-                certRequestPem: request.certRequestPem,
-                caPrivateKeyPem: caKey.privateKeyPem,
-                caCertPem: ca.certPem,
-                validityPeriodHours: TEN_YEARS_HOURS,
-                earlyRenewalHours: ONE_YEAR_HOURS,
-                allowedUses: ["digitalSignature", "keyEncipherment", "serverAuth"],
-            },
-            parent,
+        const { ca, server, serverKey } = issueWebhookTls(
+            name,
+            { caCommonName: "aws-load-balancer-controller-ca", serverCommonName: dnsNames[1], dnsNames },
+            this,
         );
 
         const values = pulumi

@@ -13,12 +13,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as tls from "@pulumi/tls";
 import { createHash } from "node:crypto";
+import { issueWebhookTls } from "../charts";
 import { OperatorIdentity, webhookSecretName, webhookServiceDnsName } from "./operator-access";
-
-const TEN_YEARS_HOURS = 10 * 365 * 24;
-const ONE_YEAR_HOURS = 365 * 24;
 
 /** Pod annotation whose change restarts the operator when its certificates change. */
 export const WEBHOOK_CERT_CHECKSUM_ANNOTATION = "spark-platform/webhook-certs-sha256";
@@ -36,37 +33,10 @@ export function createWebhookCertificate(
     opts: { parent: pulumi.Resource; provider: k8s.Provider; dependsOn: pulumi.Resource[] },
 ): WebhookCertificate {
     const dnsName = webhookServiceDnsName(id);
-    const parent = { parent: opts.parent };
-    const caKey = new tls.PrivateKey(`${name}-webhook-ca`, { algorithm: "RSA", rsaBits: 2048 }, parent);
-    const ca = new tls.SelfSignedCert(
-        `${name}-webhook-ca`,
-        {
-            privateKeyPem: caKey.privateKeyPem,
-            subject: { commonName: `${id.fullname}-webhook-ca` },
-            isCaCertificate: true,
-            validityPeriodHours: TEN_YEARS_HOURS,
-            earlyRenewalHours: ONE_YEAR_HOURS,
-            allowedUses: ["certSigning", "crlSigning", "digitalSignature", "keyEncipherment"],
-        },
-        parent,
-    );
-    const serverKey = new tls.PrivateKey(`${name}-webhook-server`, { algorithm: "RSA", rsaBits: 2048 }, parent);
-    const request = new tls.CertRequest(
-        `${name}-webhook-server`,
-        { privateKeyPem: serverKey.privateKeyPem, subject: { commonName: dnsName }, dnsNames: [dnsName] },
-        parent,
-    );
-    const server = new tls.LocallySignedCert(
-        `${name}-webhook-server`,
-        {
-            certRequestPem: request.certRequestPem,
-            caPrivateKeyPem: caKey.privateKeyPem,
-            caCertPem: ca.certPem,
-            validityPeriodHours: TEN_YEARS_HOURS,
-            earlyRenewalHours: ONE_YEAR_HOURS,
-            allowedUses: ["digitalSignature", "keyEncipherment", "serverAuth"],
-        },
-        parent,
+    const { caKey, ca, serverKey, server } = issueWebhookTls(
+        name,
+        { caCommonName: `${id.fullname}-webhook-ca`, serverCommonName: dnsName, dnsNames: [dnsName] },
+        opts.parent,
     );
     const secret = new k8s.core.v1.Secret(
         `${name}-webhook-certs`,
