@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HISTORY_SERVER_PORT } from "./history-values";
 import type { HistoryServerEndpoint } from "./spark-history";
 
+/** How the ALB logs users in: an OpenID Connect provider (`sparkUiOidc*`) or a Cognito user pool (`sparkUiCognito*`). */
 export type SparkUiLogin =
     | {
           readonly type: "oidc";
@@ -17,9 +18,16 @@ export type SparkUiLogin =
           readonly tokenEndpoint: string;
           readonly userInfoEndpoint: string;
           readonly clientId: string;
+          /** Secret config; never printed. */
           readonly clientSecret: string;
       }
-    | { readonly type: "cognito"; readonly userPoolArn: string; readonly clientId: string; readonly domain: string };
+    | {
+          readonly type: "cognito";
+          readonly userPoolArn: string;
+          readonly clientId: string;
+          /** The user pool's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`) or its custom domain. */
+          readonly domain: string;
+      };
 
 export interface SparkUiIngressOptions {
     /** Namespace of the History Servers (and of the Ingress and the OIDC client Secret). */

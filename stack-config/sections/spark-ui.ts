@@ -1,29 +1,9 @@
 import { parseCidr, type Partition } from "../../components/vocabulary";
+import type { SparkUiLogin } from "../../components/history";
 import { ConfigReader } from "../config-reader";
 
 /** How the Spark UI's load balancer logs users in (`sparkUiAuth`). */
 export const SPARK_UI_AUTH_TYPES = ["oidc", "cognito"] as const;
-
-/** An OpenID Connect identity provider the ALB authenticates against (`sparkUiOidc*`). */
-export interface SparkUiOidc {
-    readonly type: "oidc";
-    readonly issuer: string;
-    readonly authorizationEndpoint: string;
-    readonly tokenEndpoint: string;
-    readonly userInfoEndpoint: string;
-    readonly clientId: string;
-    /** Secret config; never printed. */
-    readonly clientSecret: string;
-}
-
-/** An Amazon Cognito user pool the ALB authenticates against (`sparkUiCognito*`). */
-export interface SparkUiCognito {
-    readonly type: "cognito";
-    readonly userPoolArn: string;
-    readonly clientId: string;
-    /** The user pool's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`) or its custom domain. */
-    readonly domain: string;
-}
 
 /** The login-protected Spark UI (the `sparkUi*` keys); absent when `sparkUiAuth` is not set. */
 export interface SparkUiSettings {
@@ -33,7 +13,7 @@ export interface SparkUiSettings {
     readonly certificateArn: string;
     /** Source CIDRs allowed to reach the internal load balancer. */
     readonly allowedCidrs: readonly string[];
-    readonly auth: SparkUiOidc | SparkUiCognito;
+    readonly auth: SparkUiLogin;
 }
 
 const COMMON_KEYS = ["sparkUiDomain", "sparkUiCertificateArn", "sparkUiAllowedCidrs"] as const;
