@@ -26,6 +26,8 @@ export interface CapturedResource extends RegisteredResource {
     retainOnDelete: boolean;
     /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
     ignoreChanges: string[];
+    /** Deleted before its replacement is created (`deleteBeforeReplace`); not part of a stack export. */
+    deleteBeforeReplace: boolean;
     /** Inputs as the program passed them (what resource policies see). */
     inputs: Record<string, unknown>;
     /**
@@ -110,6 +112,7 @@ function fromRequest(
         protect: req.getProtect() ?? false,
         retainOnDelete: req.getRetainondelete() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
         dependencies: req.getDependenciesList(),
         propertyDependencies,
         inputs: object ? deserializeProperties(object) : {},
