@@ -28,6 +28,8 @@ export interface CapturedResource extends RegisteredResource {
     ignoreChanges: string[];
     /** Deleted before its replacement is created (`deleteBeforeReplace`); not part of a stack export. */
     deleteBeforeReplace: boolean;
+    /** Outputs the engine stores as secrets whatever the provider returns (`additionalSecretOutputs`). */
+    additionalSecretOutputs: string[];
     /** Inputs as the program passed them (what resource policies see). */
     inputs: Record<string, unknown>;
     /**
@@ -113,6 +115,7 @@ function fromRequest(
         retainOnDelete: req.getRetainondelete() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
         deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,
         inputs: object ? deserializeProperties(object) : {},
