@@ -409,7 +409,8 @@ const sparkMetrics = new SparkMetrics(
     { providers: { aws: awsProvider } },
 );
 
-// Dashboards: an optional Amazon Managed Grafana workspace over the same AMP workspace (README "Dashboards").
+// Dashboards: an optional Amazon Managed Grafana workspace over the same AMP workspace, with that workspace as its data
+// source and the stack's dashboards provisioned (README "Dashboards"); nothing in it waits for the cluster.
 const grafanaAuthentication = settings.metrics.grafanaAuthentication;
 const grafana =
     grafanaAuthentication === undefined
@@ -423,6 +424,9 @@ const grafana =
                   accountId: account.accountId,
                   authentication: grafanaAuthentication,
                   prometheusWorkspaceArn: kubecost.workspaceArn,
+                  prometheusQueryUrl: kubecost.workspaceUrl,
+                  autoscaler: settings.cluster.autoscaler,
+                  now: new Date(),
               },
               { providers: { aws: awsProvider } },
           );

@@ -18,5 +18,9 @@ export {
 export type { ScrapeJob } from "./scrape-targets";
 export { DASHBOARDS, DASHBOARDS_DIR, dashboardFiles } from "./dashboards";
 export { GRAFANA_SERVICE, grafanaAmpPolicy, grafanaTrustPolicy } from "./grafana-policies";
+export { AMP_DATA_SOURCE_UID, DASHBOARD_FOLDER_UID, ampDataSource, provisionedDashboard } from "./grafana-content";
+export type { AmpDataSource } from "./grafana-content";
+export { GRAFANA_TOKEN_ROTATION_DAYS, GRAFANA_TOKEN_SECONDS_TO_LIVE, grafanaTokenRotation } from "./grafana-token";
+export type { GrafanaTokenRotation } from "./grafana-token";
 export { GRAFANA_VERSION, MetricsGrafana } from "./metrics-grafana";
 export type { MetricsGrafanaArgs } from "./metrics-grafana";

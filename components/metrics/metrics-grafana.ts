@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type GrafanaAuthentication, type Partition, fitName } from "../vocabulary";
+import * as grafana from "@pulumiverse/grafana";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { type Autoscaler, type GrafanaAuthentication, type Partition, fitName } from "../vocabulary";
+import { dashboardFiles } from "./dashboards";
+import { AMP_DATA_SOURCE_UID, DASHBOARD_FOLDER_UID, ampDataSource, provisionedDashboard } from "./grafana-content";
 import { grafanaAmpPolicy, grafanaTrustPolicy } from "./grafana-policies";
+import { grafanaTokenRotation } from "./grafana-token";
 
 /** Grafana version of the workspace: pinned, so an AMG default change is never a surprise upgrade. */
 export const GRAFANA_VERSION = "10.4";
@@ -16,12 +22,19 @@ export interface MetricsGrafanaArgs {
     authentication: GrafanaAuthentication;
     /** The stack's AMP workspace, the data source. */
     prometheusWorkspaceArn: pulumi.Input<string>;
+    /** Its query URL (`https://aps-workspaces.<region>.<suffix>/workspaces/<id>`), the data source's URL. */
+    prometheusQueryUrl: pulumi.Input<string>;
+    /** The stack's autoscaler: which capacity dashboard is provisioned. */
+    autoscaler: Autoscaler;
+    /** When the program runs: picks the provisioning token's rotation window (grafana-token.ts). */
+    now: Date;
 }
 
 /**
  * An Amazon Managed Grafana workspace over the stack's AMP workspace: customer-managed permissions, its role reading
- * that one workspace. The dashboards of `dashboards/` are imported into it by hand (README "Dashboards"): provisioning
- * them needs the Grafana API, which the program does not call.
+ * that one workspace; in it the AMP workspace as data source and the stack's dashboards of `dashboards/`, provisioned
+ * through the Grafana API with an Admin service account's token (rotated, grafana-token.ts) by a Grafana provider of
+ * this workspace's own. Everything in Grafana waits for the workspace only, never for the cluster.
  */
 export class MetricsGrafana extends pulumi.ComponentResource {
     readonly endpoint: pulumi.Output<string>;
@@ -70,6 +83,72 @@ export class MetricsGrafana extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [policy] },
         );
+
+        // Admin: Grafana lets no lower role add a data source.
+        const serviceAccount = new aws.grafana.WorkspaceServiceAccount(
+            `${name}-provisioner`,
+            { workspaceId: workspace.id, name: "pulumi-provisioner", grafanaRole: "ADMIN" },
+            { parent: this },
+        );
+        const rotation = grafanaTokenRotation(args.now);
+        const token = new aws.grafana.WorkspaceServiceAccountToken(
+            `${name}-provisioner-token`,
+            {
+                workspaceId: workspace.id,
+                serviceAccountId: serviceAccount.serviceAccountId,
+                name: rotation.name,
+                secondsToLive: rotation.secondsToLive,
+            },
+            // The key is a secret output of the resource type already; said again so no SDK change can drop it.
+            { parent: this, additionalSecretOutputs: ["key"] },
+        );
+        const provider = new grafana.Provider(
+            `${name}-grafana`,
+            { url: pulumi.interpolate`https://${workspace.endpoint}`, auth: token.key },
+            { parent: this },
+        );
+        const inGrafana = { parent: this, provider };
+
+        const source = pulumi
+            .output(args.prometheusQueryUrl)
+            .apply((queryUrl) => ampDataSource({ queryUrl, region: args.region }));
+        const dataSource = new grafana.oss.DataSource(
+            `${name}-amp`,
+            {
+                uid: AMP_DATA_SOURCE_UID,
+                name: `${args.namePrefix} AMP`,
+                type: source.type,
+                url: source.url,
+                jsonDataEncoded: source.jsonData.apply((jsonData) => JSON.stringify(jsonData)),
+            },
+            inGrafana,
+        );
+        const folder = new grafana.oss.Folder(
+            `${name}-folder`,
+            { uid: DASHBOARD_FOLDER_UID, title: `Spark platform (${args.namePrefix})` },
+            inGrafana,
+        );
+        for (const file of dashboardFiles(args.autoscaler)) {
+            const base = path.basename(file, ".json");
+            const model = provisionedDashboard(
+                JSON.parse(readFileSync(file, "utf8")),
+                AMP_DATA_SOURCE_UID,
+                path.basename(file),
+            );
+            new grafana.oss.Dashboard(
+                `${name}-${base}`,
+                {
+                    folder: folder.uid,
+                    configJson: JSON.stringify(model),
+                    // Takes over a copy imported by hand earlier (same uid) instead of failing on it.
+                    overwrite: true,
+                    message: "Provisioned by the spark-platform Pulumi program",
+                },
+                // The uid binding is in the model; the dependency makes Grafana hold the data source first.
+                { ...inGrafana, dependsOn: [dataSource] },
+            );
+        }
+
         this.endpoint = workspace.endpoint;
         this.workspaceId = workspace.id;
         this.roleArn = role.arn;

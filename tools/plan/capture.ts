@@ -26,6 +26,8 @@ export interface CapturedResource extends RegisteredResource {
     retainOnDelete: boolean;
     /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
     ignoreChanges: string[];
+    /** Outputs the engine stores as secrets whatever the provider returns (`additionalSecretOutputs`). */
+    additionalSecretOutputs: string[];
     /** Inputs as the program passed them (what resource policies see). */
     inputs: Record<string, unknown>;
     /**
@@ -110,6 +112,7 @@ function fromRequest(
         protect: req.getProtect() ?? false,
         retainOnDelete: req.getRetainondelete() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,
         inputs: object ? deserializeProperties(object) : {},

@@ -267,6 +267,22 @@ const BUILDERS: Record<string, OutputBuilder> = {
             },
         };
     },
+    // Ids as the provider reports them: `<workspace id>,<service account id>[,<token id>]`.
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": (ctx) => {
+        const serviceAccountId = String(parseInt(ctx.hex(4), 16) + 2);
+        return { id: `${String(ctx.inputs.workspaceId)},${serviceAccountId}`, state: { serviceAccountId } };
+    },
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": (ctx) => {
+        const serviceAccountTokenId = String(parseInt(ctx.hex(4), 16) + 1);
+        return {
+            id: `${String(ctx.inputs.workspaceId)},${String(ctx.inputs.serviceAccountId)},${serviceAccountTokenId}`,
+            state: {
+                serviceAccountTokenId,
+                // Grafana service account tokens: `glsa_` and 32 + 8 characters. A stand-in, not a credential.
+                key: `glsa_MOCK${ctx.hex(28)}_${ctx.hex(8)}`,
+            },
+        };
+    },
     "aws:opensearch/domain:Domain": (ctx) => {
         const domainName = physicalName(ctx, "domainName");
         return {

@@ -4,6 +4,8 @@
  * the whole program's plan wired end to end.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import {
     ALERT_PUBLISHERS,
     alertKeyPolicy,
@@ -187,6 +189,16 @@ describe("alerts (components/alerts)", () => {
                 JVMMemoryPressure: ["Maximum", 60, 3, "GreaterThanOrEqualToThreshold", 95],
             });
         });
+    });
+
+    it("each alarm and the job-failure rule have a runbook line in the README's Alerts section", () => {
+        const readme = readFileSync(path.resolve(__dirname, "../../../README.md"), "utf8");
+        const alerts = readme.slice(readme.indexOf("### Alerts"), readme.indexOf("## The offline tools"));
+        const keys = [...logDomainAlarms({ volumeSizeGiB: 20 }).map((a) => a.key), "emr-job-failed"];
+        for (const key of keys) {
+            // A table row: the alert's name, what it means, and a non-empty "do" column.
+            assert.match(alerts, new RegExp(`^\\| \`<spark-stack>-${key}\` [^|]*\\| [^|]+ \\| .+ \\|$`, "m"), key);
+        }
     });
 
     describe("the rule on failed EMR job runs", () => {

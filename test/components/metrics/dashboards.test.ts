@@ -6,13 +6,17 @@ import * as assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import {
+    AMP_DATA_SOURCE_UID,
     DASHBOARDS,
     DASHBOARDS_DIR,
+    DASHBOARD_FOLDER_UID,
     GRAFANA_SERVICE,
+    GRAFANA_TOKEN_SECONDS_TO_LIVE,
     METRICS_BY_JOB,
     SYNTHETIC_METRICS,
     dashboardFiles,
     grafanaAmpPolicy,
+    grafanaTokenRotation,
     grafanaTrustPolicy,
     scrapeJobsFor,
 } from "../../../components/metrics";
@@ -20,8 +24,12 @@ import type { Autoscaler } from "../../../components/vocabulary";
 import { parseSettings } from "../../../stack-config";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
 import { evaluatePermission } from "../../support/iam-simulation";
+import { waitsFor } from "../../support/plan-graph";
 import { ofType, one } from "../../support/plan-queries";
 import { selectorsOf } from "../../support/promql";
+import { PROJECT_DIR } from "../../../tools/plan/plan";
+import { packVerdicts } from "../../../tools/policy-eval/evaluate";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "../../../tools/stack-export";
 
 interface Target {
     expr: string;
@@ -155,6 +163,10 @@ describe("the Grafana workspace (grafanaWorkspace)", () => {
             it(`${stack} (${autoscaler}): none by default`, async () => {
                 const p = await planFixture({ stack });
                 assert.equal(ofType(p, "aws:grafana/workspace:Workspace").length, 0);
+                assert.deepEqual(
+                    p.resources.filter((r) => /^(grafana:|pulumi:providers:grafana)/.test(r.type)).map((r) => r.urn),
+                    [],
+                );
                 assert.equal(p.outputs.grafanaWorkspaceUrl, "none");
             });
 
@@ -184,6 +196,109 @@ describe("the Grafana workspace (grafanaWorkspace)", () => {
                 const others = (plan: typeof p) =>
                     plan.resources.filter((r) => !r.urn.includes("spark:metrics:MetricsGrafana")).map((r) => r.urn);
                 assert.deepEqual(others(p), others(without));
+            });
+
+            it(`${stack} (${autoscaler}) with grafanaWorkspace: ${option}: provisions with a rotated, secret token of an Admin service account`, async () => {
+                const p = await planFixture({ stack, configOverrides: { grafanaWorkspace: option } });
+                const grafana = one(p, "aws:grafana/workspace:Workspace");
+                const account = one(p, "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount");
+                assert.deepEqual([account.inputs.workspaceId, account.inputs.grafanaRole], [grafana.id, "ADMIN"]);
+                const token = one(p, "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken");
+                assert.deepEqual(
+                    [token.inputs.workspaceId, token.inputs.serviceAccountId, token.inputs.secondsToLive],
+                    [grafana.id, account.outputs.serviceAccountId, GRAFANA_TOKEN_SECONDS_TO_LIVE],
+                );
+                assert.ok(GRAFANA_TOKEN_SECONDS_TO_LIVE <= 2_592_000);
+                // Named for the rotation window of the plan (the plan may be up to an hour old in a long run).
+                const windows = [new Date(), new Date(Date.now() - 3_600_000)].map((d) => grafanaTokenRotation(d).name);
+                assert.ok(windows.includes(String(token.inputs.name)), String(token.inputs.name));
+                assert.ok(token.additionalSecretOutputs.includes("key"), "the token's key is a secret in the state");
+
+                // An explicit provider of this workspace, authenticated with the token as a secret; every Grafana
+                // resource uses it, never a default provider configured from the environment.
+                const provider = one(p, "pulumi:providers:grafana");
+                assert.equal(provider.inputs.url, `https://${String(grafana.outputs.endpoint)}`);
+                const auth = provider.serializedInputs.auth as Record<string, unknown>;
+                assert.equal(auth[SPECIAL_SIG_KEY], SECRET_SIG, "the provider's auth is a secret");
+                assert.equal(auth.value, token.outputs.key);
+                const inGrafana = p.resources.filter((r) => r.type.startsWith("grafana:"));
+                assert.equal(inGrafana.length, 2 + dashboardFiles(autoscaler as Autoscaler).length);
+                for (const r of inGrafana) assert.ok(r.provider?.startsWith(`${provider.urn}::`), r.name);
+                // The key is never a stack output.
+                assert.ok(!JSON.stringify(p.outputs).includes(String(token.outputs.key)));
+            });
+
+            it(`${stack} (${autoscaler}) with grafanaWorkspace: ${option}: AMP as data source and the stack's dashboards bound to it`, async () => {
+                const p = await planFixture({ stack, configOverrides: { grafanaWorkspace: option } });
+                const source = one(p, "grafana:oss/dataSource:DataSource");
+                const queryUrl = (p.outputs.ampWorkspace as { queryUrl: string }).queryUrl;
+                assert.match(
+                    queryUrl,
+                    /^https:\/\/aps-workspaces\.[a-z0-9-]+\.amazonaws\.com\/workspaces\/ws-[0-9a-f-]+$/,
+                );
+                assert.deepEqual(
+                    [source.inputs.type, source.inputs.uid, source.inputs.url],
+                    ["prometheus", AMP_DATA_SOURCE_UID, queryUrl],
+                );
+                assert.deepEqual(JSON.parse(String(source.inputs.jsonDataEncoded)), {
+                    httpMethod: "POST",
+                    sigV4Auth: true,
+                    sigV4AuthType: "ec2_iam_role",
+                    sigV4Region: p.account.region,
+                });
+
+                const folder = one(p, "grafana:oss/folder:Folder");
+                assert.equal(folder.inputs.uid, DASHBOARD_FOLDER_UID);
+                assert.match(String(folder.inputs.title), new RegExp(`spark-${stack}`));
+                const provisioned = ofType(p, "grafana:oss/dashboard:Dashboard").map((d) => {
+                    assert.equal(d.inputs.folder, folder.outputs.uid, d.name);
+                    assert.ok(d.dependencies.includes(source.urn), d.name);
+                    return JSON.parse(String(d.inputs.configJson)) as Dashboard;
+                });
+                // Each dashboard of the stack once, by its file's uid.
+                const expected = dashboardFiles(autoscaler as Autoscaler).map((f) => read(path.basename(f)).uid);
+                assert.deepEqual(provisioned.map((d) => d.uid).sort(), [...expected].sort());
+                for (const d of provisioned) {
+                    const bound = { type: "prometheus", uid: AMP_DATA_SOURCE_UID };
+                    for (const panel of d.panels) {
+                        assert.deepEqual(panel.datasource, bound, `${d.uid}: ${panel.title}`);
+                        for (const t of panel.targets)
+                            assert.deepEqual(t.datasource, bound, `${d.uid}: ${panel.title}`);
+                    }
+                    assert.deepEqual(
+                        d.templating.list.filter((v) => v.type === "datasource"),
+                        [],
+                        d.uid,
+                    );
+                    for (const v of d.templating.list) assert.deepEqual(v.datasource, bound, `${d.uid}: ${v.name}`);
+                }
+            });
+
+            it(`${stack} (${autoscaler}) with grafanaWorkspace: ${option}: passes the policy pack`, async () => {
+                const p = await planFixture({ stack, configOverrides: { grafanaWorkspace: option } });
+                const config: unknown = JSON.parse(
+                    readFileSync(path.join(PROJECT_DIR, "policies", "config", `${stack}.json`), "utf8"),
+                );
+                assert.deepEqual((await packVerdicts(p.stackExport, config)).violations, []);
+            });
+
+            it(`${stack} (${autoscaler}) with grafanaWorkspace: ${option}: nothing in Grafana waits for the cluster`, async () => {
+                const p = await planFixture({ stack, configOverrides: { grafanaWorkspace: option } });
+                const index = new Map(p.resources.map((r) => [r.urn, r]));
+                const provisioning = p.resources.filter(
+                    (r) => r.custom && r.urn.includes("spark:metrics:MetricsGrafana$"),
+                );
+                assert.ok(provisioning.length > 8);
+                const allowed =
+                    /^(aws:grafana\/|grafana:oss\/(folder|dataSource):|aws:iam\/role(Policy)?:|aws:amp\/workspace:|aws:cloudwatch\/logGroup:|aws:kms\/|pulumi:providers:(aws|grafana))/;
+                for (const r of provisioning) {
+                    const upstream = [...waitsFor(p, r)].map((urn) => index.get(urn)!.type);
+                    assert.deepEqual(
+                        upstream.filter((t) => !allowed.test(t)),
+                        [],
+                        r.name,
+                    );
+                }
             });
         }
 
