@@ -32,7 +32,7 @@ import { Network, layoutSubnets } from "./components/network";
 import { loadSettings } from "./stack-config";
 import { YuniKorn } from "./components/scheduling";
 import { SparkOperator, SparkPriorityClasses } from "./components/spark";
-import { SparkTeam, SparkTeamOutput } from "./components/team";
+import { SparkTeam, SparkTeamOutput, glueDatabaseOwners } from "./components/team";
 
 const settings = loadSettings();
 // Every AWS name derives from the stack's name prefix (`spark-<stack>`), made to fit each service's limits.
@@ -242,7 +242,8 @@ const collectorCidrs = layoutSubnets(settings.network.vpcCidr, settings.network.
 
 // Per team, everything it gets (components/team): namespace, quota, policies, RBAC and service account; its one job
 // role, virtual cluster, log group and pod templates with the Fluent Bit sidecar; the sidecar's configuration
-// pointing at its own log index; and its outputs.
+// pointing at its own log index; its own Glue databases; and its outputs.
+const glueOwners = glueDatabaseOwners(settings.teams);
 const teams = settings.teams.map(
     (team) =>
         new SparkTeam(
@@ -267,6 +268,8 @@ const teams = settings.teams.map(
                 emrAccessReady,
                 logs: { domainEndpoint, domainArn: derivedLogDomainArn, timings: sidecarTimings },
                 metricsScrapeCidrs: collectorCidrs,
+                glueDatabaseOwners: glueOwners,
+                retainGlueDatabases: settings.emr.retainPlatformBucket,
             },
             { providers: { aws: awsProvider } },
         ),

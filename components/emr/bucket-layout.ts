@@ -3,6 +3,7 @@
  * so a lifecycle rule (whose filter is a literal prefix) covers every team's logs at once, and team second, so a
  * job execution role can be granted exactly its own team's objects.
  */
+import { glueDatabaseProblem } from "../vocabulary";
 
 /** Top-level prefixes; lifecycle rules and IAM grants are written against these. */
 export const BUCKET_PREFIXES = {
@@ -36,6 +37,17 @@ export function teamPrefixes(team: string): TeamPrefixes {
         throw new Error(`team ${JSON.stringify(team)} is not a DNS label; it names the team's bucket prefixes`);
     const entries = Object.entries(BUCKET_PREFIXES).map(([kind, top]) => [kind, `${top}${team}/`]);
     return Object.fromEntries(entries) as Record<PrefixKind, string>;
+}
+
+/**
+ * Location of a Glue database the team owns: `data/<team>/<database>.db/`, Hive's warehouse convention under the
+ * team's data prefix, so the tables Spark creates in it (`<location>/<table>`) are objects the team's role may
+ * write, and no other team's. The `.db` suffix keeps a database apart from a plain folder of the same name.
+ */
+export function glueDatabasePrefix(team: string, database: string): string {
+    const problem = glueDatabaseProblem(database);
+    if (problem !== undefined) throw new Error(`Glue database ${JSON.stringify(database)} ${problem}`);
+    return `${teamPrefixes(team).data}${database}.db/`;
 }
 
 /**

@@ -1,5 +1,5 @@
 export { base36 } from "./base36";
-export { BUCKET_PREFIXES, directoryPathKey, s3Uri, teamPrefixes } from "./bucket-layout";
+export { BUCKET_PREFIXES, directoryPathKey, glueDatabasePrefix, s3Uri, teamPrefixes } from "./bucket-layout";
 export type { PrefixKind, TeamPrefixes } from "./bucket-layout";
 export {
     EmrClusterAccess,
@@ -10,7 +10,13 @@ export {
 export type { EmrClusterAccessArgs } from "./emr-cluster-access";
 export { JobExecutionRole } from "./job-execution-role";
 export type { JobExecutionRoleArgs } from "./job-execution-role";
-export { jobRolePolicy } from "./job-role-policy";
+export {
+    GLUE_READ_ACTIONS,
+    GLUE_WRITE_ACTIONS,
+    jobRolePolicy,
+    policyCharacters,
+    ROLE_INLINE_POLICIES_LIMIT,
+} from "./job-role-policy";
 export { emrServiceAccountPattern, jobRoleTrustPolicy, serviceAccountSubject, STS_AUDIENCE } from "./job-role-trust";
 export { lifecycleRules, PlatformBucket, tlsOnlyBucketPolicy } from "./platform-bucket";
 export type { PlatformBucketArgs } from "./platform-bucket";

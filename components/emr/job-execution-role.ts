@@ -34,6 +34,16 @@ export interface JobExecutionRoleArgs {
      */
     glueDatabases?: readonly string[];
     /**
+     * Glue Data Catalog databases the team owns (read, and write their tables, partitions and functions).
+     * @default []
+     */
+    glueOwnedDatabases?: readonly string[];
+    /**
+     * Prefixes of the platform bucket holding other teams' databases the team reads (read only).
+     * @default []
+     */
+    glueReadPrefixes?: readonly string[];
+    /**
      * Further inline policies (policy JSON), keyed by a kebab-case name other than `team-access`: e.g. the
      * team's log index write access.
      * @default {}
@@ -43,6 +53,8 @@ export interface JobExecutionRoleArgs {
 
 const defaults = {
     glueDatabases: [] as readonly string[],
+    glueOwnedDatabases: [] as readonly string[],
+    glueReadPrefixes: [] as readonly string[],
     additionalPolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
 };
 
@@ -108,6 +120,8 @@ export class JobExecutionRole extends pulumi.ComponentResource {
                         kmsKeyArn,
                         logGroupName,
                         glueDatabases: a.glueDatabases,
+                        glueOwnedDatabases: a.glueOwnedDatabases,
+                        glueReadPrefixes: a.glueReadPrefixes,
                     }),
                 ),
             );

@@ -17,7 +17,7 @@ import {
 } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
 import { platformSparkConf, resolveSparkConf, type SparkConf, type TeamSparkConf } from "../spark-conf";
-import { directoryMarkerKey, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
+import { directoryMarkerKey, glueDatabasePrefix, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
 import { JobExecutionRole } from "./job-execution-role";
 import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
 import { startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
@@ -58,6 +58,24 @@ export interface SparkTeamJobsArgs {
      * @default []
      */
     glueDatabases?: readonly string[];
+    /**
+     * Glue Data Catalog databases the team owns: created here, each at `data/<team>/<database>.db/` of the platform
+     * bucket, and written (tables, partitions, statistics, functions) only by the team's role.
+     * @default []
+     */
+    glueOwnedDatabases?: readonly string[];
+    /**
+     * Prefixes of the platform bucket holding other teams' databases this team reads (`glueDatabases` another team
+     * of the stack owns): the role reads their objects.
+     * @default []
+     */
+    glueReadPrefixes?: readonly string[];
+    /**
+     * Keep the team's Glue databases (and so its table definitions) when they leave the stack, as the platform
+     * bucket keeps its data (`emrRetainPlatformBucket`).
+     * @default false
+     */
+    retainGlueDatabases?: boolean;
     /**
      * Further inline policies of the job execution role (policy JSON), keyed by a kebab-case name.
      * @default {}
@@ -104,6 +122,9 @@ export interface SparkTeamJobsArgs {
 
 const defaults = {
     glueDatabases: [] as readonly string[],
+    glueOwnedDatabases: [] as readonly string[],
+    glueReadPrefixes: [] as readonly string[],
+    retainGlueDatabases: false,
     additionalPolicies: {} as Readonly<Record<string, pulumi.Input<string>>>,
     sidecars: {} as NonNullable<SparkTeamJobsArgs["sidecars"]>,
     sidecarVolumes: [] as NonNullable<SparkTeamJobsArgs["sidecarVolumes"]>,
@@ -129,6 +150,8 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
     readonly sparkConf: pulumi.Output<SparkConf>;
     /** A complete StartJobRun request (SparkPi), for `aws emr-containers start-job-run --cli-input-json`. */
     readonly startJobRunRequest: pulumi.Output<StartJobRunRequestJson>;
+    /** `s3://` location of each Glue database the team owns, by name; resolves once the databases exist. */
+    readonly glueDatabases: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: SparkTeamJobsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:emr:SparkTeamJobs", name, {}, opts);
@@ -175,6 +198,8 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                 kmsKeyArn: a.kmsKeyArn,
                 logGroupName: logGroup.name,
                 glueDatabases: a.glueDatabases,
+                glueOwnedDatabases: a.glueOwnedDatabases,
+                glueReadPrefixes: a.glueReadPrefixes,
                 additionalPolicies: a.additionalPolicies,
             },
             { parent: this },
@@ -204,6 +229,27 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                 contentType: "application/x-directory",
             },
             { parent: this },
+        );
+
+        // The team's own databases, each under its data prefix: the tables Spark creates without a LOCATION go to
+        // `<database location>/<table>`, where the team's role writes and no other team's does.
+        let databasePrefixes: [string, string][];
+        try {
+            databasePrefixes = a.glueOwnedDatabases.map((db) => [db, glueDatabasePrefix(a.team, db)]);
+        } catch (e) {
+            throw fail(e instanceof Error ? e.message : String(e));
+        }
+        const databases = databasePrefixes.map(
+            ([db, prefix]) =>
+                new aws.glue.CatalogDatabase(
+                    `${name}-glue-${db}`,
+                    {
+                        name: db,
+                        locationUri: pulumi.interpolate`s3://${a.bucket.bucketName}/${prefix}`,
+                        description: `Owned by Spark team ${a.team}; only its job role writes it`,
+                    },
+                    { parent: this, retainOnDelete: a.retainGlueDatabases },
+                ),
         );
 
         const uris: PodTemplateUris = {};
@@ -299,7 +345,11 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                     submitterPool: findPool(a.pools, jobZone, "driver"),
                 }),
             );
+        this.glueDatabases = pulumi
+            .all(databases.map((db) => pulumi.all([db.name, db.locationUri])))
+            .apply((pairs) => Object.fromEntries(pairs.map(([db, location]) => [db, location ?? ""])));
         this.registerOutputs({
+            glueDatabases: this.glueDatabases,
             virtualClusterId: this.virtualClusterId,
             executionRoleArn: this.executionRoleArn,
             executionRoleName: this.executionRoleName,

@@ -10,10 +10,13 @@ export {
     JOB_IDENTITY_LABELS,
     METRICS_NAMESPACE,
     METRICS_PATHS,
+    OPERATOR_DEFAULTS_SINCE,
+    operatorRuntimeConf,
     TEAM_POD_LABEL,
     platformSparkConf,
     sparkApplicationConf,
     type JobContext,
+    WEB_IDENTITY_PROVIDER,
 } from "./platform-defaults";
 export {
     OWNED_KEYS,

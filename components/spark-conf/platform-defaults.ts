@@ -22,7 +22,11 @@
  *   the autoscaler's consolidation delay, so nodes empty before they are removed.
  * - The Glue Data Catalog as the Hive metastore (GLUE_HIVE_SITE): EMR's `spark-hive-site` classification on EMR, the
  *   same property as `spark.hadoop.*` for SparkApplications (hiveSiteAsSparkConf).
+ * - S3 and Glue as the team's job role, by web identity, on the operator path too: EMR job runs get their S3 and Glue
+ *   set-up from EMR; a SparkApplication on an image older than emr-7.2.0 gets the settings EMR's Spark operator guide
+ *   prescribes for it (operatorRuntimeConf), which newer images carry themselves.
  */
+import type { EmrReleaseLabel } from "../vocabulary";
 import type { SparkConf } from "./tiers";
 
 /** What the platform tier depends on: the team the job belongs to and where its files go. */
@@ -55,9 +59,71 @@ export function hiveSiteAsSparkConf(hiveSite: SparkConf): SparkConf {
     return Object.fromEntries(Object.entries(hiveSite).map(([key, value]) => [`spark.hadoop.${key}`, value]));
 }
 
-/** A SparkApplication's `sparkConf`: the platform's and the team's settings, and the platform's hive-site. */
-export function sparkApplicationConf(sparkConf: SparkConf): SparkConf {
-    return { ...sparkConf, ...hiveSiteAsSparkConf(GLUE_HIVE_SITE) };
+/**
+ * The first release whose images configure S3 (with the pod's web identity) and the EMR runtime's class path,
+ * the Glue client's among it, for SparkApplications themselves: "If you use Amazon EMR releases 7.2.0 and higher,
+ * the configurations are included by default" (EMR on EKS Development Guide, Spark operator, "Use Amazon S3 for
+ * storage").
+ */
+export const OPERATOR_DEFAULTS_SINCE = { major: 7, minor: 2 } as const;
+
+/** Where the EMR images keep the EMR runtime: EMRFS, the AWS SDK and the Glue catalog client (the same guide). */
+const EMR_RUNTIME_CLASS_PATH = [
+    "/usr/lib/hadoop-lzo/lib/*",
+    "/usr/lib/hadoop/hadoop-aws.jar",
+    "/usr/share/aws/aws-java-sdk/*",
+    "/usr/share/aws/emr/emrfs/conf",
+    "/usr/share/aws/emr/emrfs/lib/*",
+    "/usr/share/aws/emr/emrfs/auxlib/*",
+    "/usr/share/aws/emr/security/conf",
+    "/usr/share/aws/emr/security/lib/*",
+    "/usr/share/aws/hmclient/lib/aws-glue-datacatalog-spark-client.jar",
+    "/usr/share/java/Hive-JSON-Serde/hive-openx-serde.jar",
+    "/usr/share/aws/sagemaker-spark-sdk/lib/sagemaker-spark-sdk.jar",
+    "/home/hadoop/extrajars/*",
+].join(":");
+const EMR_RUNTIME_LIBRARY_PATH = [
+    "/usr/lib/hadoop/lib/native",
+    "/usr/lib/hadoop-lzo/lib/native",
+    "/docker/usr/lib/hadoop/lib/native",
+    "/docker/usr/lib/hadoop-lzo/lib/native",
+].join(":");
+
+/** The AWS SDK (v1) provider that reads the web identity token IRSA mounts in every pod of the team's service account. */
+export const WEB_IDENTITY_PROVIDER = "com.amazonaws.auth.WebIdentityTokenCredentialsProvider";
+
+/**
+ * What a SparkApplication on an image older than emr-7.2.0 needs to reach S3 and the Glue Data Catalog as the team's
+ * job role: `s3://` through EMRFS with the web identity token (the guide's `hadoopConf`), `s3a://` with the same
+ * provider (S3A's default chain ends at the instance's role, which the namespace's NetworkPolicies block), and the
+ * EMR runtime on the driver's and executors' class path, without which the Glue client factory is not found. Newer
+ * images carry these themselves; the settings are rendered for the releases that need them only, so they cannot
+ * shadow a newer image's own.
+ */
+export function operatorRuntimeConf(release: Pick<EmrReleaseLabel, "major" | "minor">): SparkConf {
+    const since = OPERATOR_DEFAULTS_SINCE;
+    if (release.major > since.major || (release.major === since.major && release.minor >= since.minor)) return {};
+    return {
+        "spark.hadoop.fs.s3.customAWSCredentialsProvider": WEB_IDENTITY_PROVIDER,
+        "spark.hadoop.fs.s3.impl": "com.amazon.ws.emr.hadoop.fs.EmrFileSystem",
+        "spark.hadoop.fs.AbstractFileSystem.s3.impl": "org.apache.hadoop.fs.s3.EMRFSDelegate",
+        "spark.hadoop.fs.s3a.aws.credentials.provider": WEB_IDENTITY_PROVIDER,
+        "spark.driver.extraClassPath": EMR_RUNTIME_CLASS_PATH,
+        "spark.executor.extraClassPath": EMR_RUNTIME_CLASS_PATH,
+        "spark.driver.extraLibraryPath": EMR_RUNTIME_LIBRARY_PATH,
+        "spark.executor.extraLibraryPath": EMR_RUNTIME_LIBRARY_PATH,
+    };
+}
+
+/**
+ * A SparkApplication's `sparkConf`: the platform's and the team's settings, the platform's hive-site, and for
+ * releases before emr-7.2.0 the S3 and runtime settings the operator path needs (operatorRuntimeConf).
+ */
+export function sparkApplicationConf(
+    sparkConf: SparkConf,
+    release: Pick<EmrReleaseLabel, "major" | "minor">,
+): SparkConf {
+    return { ...sparkConf, ...hiveSiteAsSparkConf(GLUE_HIVE_SITE), ...operatorRuntimeConf(release) };
 }
 
 /** `spark.metrics.namespace`: metric names start `metrics_spark_` on every run. */

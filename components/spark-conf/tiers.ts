@@ -42,6 +42,7 @@ export const OWNED_KEYS: readonly OwnedKey[] = [
         "spark.hadoop.fs.s3a.secret.key",
         "spark.hadoop.fs.s3a.session.token",
         "spark.hadoop.fs.s3a.aws.credentials.provider",
+        "spark.hadoop.fs.s3.customAWSCredentialsProvider",
         "spark.hadoop.fs.s3.awsAccessKeyId",
         "spark.hadoop.fs.s3.awsSecretAccessKey",
         "spark.hadoop.fs.s3n.awsAccessKeyId",

@@ -134,8 +134,8 @@ export function sampleSparkApplication(input: SampleApplicationInput) {
             sparkVersion: sparkVersionOf(input.release),
             restartPolicy: { type: "Never" },
             // The platform's and team's settings as on the EMR paths, with EMR's spark-hive-site (Glue) as Spark
-            // settings: the 1.1.x operator has no classifications.
-            sparkConf: sparkApplicationConf(input.sparkConf),
+            // settings (the 1.1.x operator has no classifications), and S3 and Glue as the job role on older images.
+            sparkConf: sparkApplicationConf(input.sparkConf, input.release),
             // The 1.1.x API has one priority class per application, which the operator's webhook puts on every pod
             // of it. The driver's: losing a driver fails the job, while the executors it lets preempt cost retried
             // tasks.

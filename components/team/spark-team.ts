@@ -20,6 +20,7 @@ import {
     teamPodScheduling,
 } from "../vocabulary";
 import { formerLocations } from "./former-locations";
+import { type GlueDatabaseOwners, glueReadPrefixes } from "./job-role-policies";
 
 export interface SparkTeamArgs {
     /** The cluster the team's namespace and jobs live in. */
@@ -69,6 +70,17 @@ export interface SparkTeamArgs {
      * @default [] (no collector: no NetworkPolicy admits one)
      */
     metricsScrapeCidrs?: readonly string[];
+    /**
+     * Owner of every Glue database the stack creates (glueDatabaseOwners of all teams): the team's role reads the
+     * objects of the ones it lists in `glueDatabases`.
+     * @default {} (the team reads no other team's database objects)
+     */
+    glueDatabaseOwners?: GlueDatabaseOwners;
+    /**
+     * Keep the team's Glue databases when they leave the stack (`emrRetainPlatformBucket`: table definitions are data).
+     * @default false
+     */
+    retainGlueDatabases?: boolean;
 }
 
 /** What a team needs to run Spark jobs the day the stack is up (the stack output `sparkTeamOutputs.<team>`). */
@@ -90,6 +102,8 @@ export interface SparkTeamOutput {
     sampleSparkApplication: TeamNamespace["sampleApplication"];
     /** Prefix of the OpenSearch indices the team's Spark logs go to: one per day, `<prefix>-YYYY.MM.DD`. */
     logIndexPrefix: string;
+    /** `s3://` location of each Glue database the team owns, by name (`glueOwnedDatabases`). */
+    glueDatabases: SparkTeamJobs["glueDatabases"];
 }
 
 /**
@@ -162,6 +176,9 @@ export class SparkTeam extends pulumi.ComponentResource {
                 releaseLabel: args.emrRelease.label,
                 emrAccessReady: args.emrAccessReady,
                 glueDatabases: team.glueDatabases,
+                glueOwnedDatabases: team.glueOwnedDatabases ?? [],
+                glueReadPrefixes: glueReadPrefixes(team, args.glueDatabaseOwners ?? {}),
+                retainGlueDatabases: args.retainGlueDatabases ?? false,
                 sparkConf: team.sparkConf,
                 additionalPolicies: {
                     "log-index-write": pulumi
@@ -205,6 +222,7 @@ export class SparkTeam extends pulumi.ComponentResource {
             startJobRunRequest: jobs.startJobRunRequest,
             sampleSparkApplication: space.sampleApplication,
             logIndexPrefix: indexPrefix,
+            glueDatabases: jobs.glueDatabases,
         };
         this.registerOutputs({
             teamName: this.teamName,

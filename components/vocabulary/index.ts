@@ -37,6 +37,7 @@ export {
     type KubernetesSupportType,
 } from "./cluster-options";
 export { type EmrReleaseLabel, MIN_EMR_RELEASE, parseEmrReleaseLabel } from "./emr-release";
+export { DEFAULT_GLUE_DATABASE, GLUE_DATABASE_NAME, glueArn, glueDatabaseProblem } from "./glue";
 export {
     INSTANCE_FAMILIES,
     INSTANCE_SIZE_VCPUS,

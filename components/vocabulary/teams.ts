@@ -18,6 +18,11 @@ export interface TeamSettings {
     readonly quota: TeamResources & { readonly guaranteed?: TeamResources };
     /** Glue Data Catalog databases the team's jobs may read (`glueDatabases`, default none). */
     readonly glueDatabases: readonly string[];
+    /**
+     * Glue Data Catalog databases the team owns (`glueOwnedDatabases`, default none): the stack creates them under
+     * the team's data prefix, and only the team's jobs write their tables. Each database has one owner.
+     */
+    readonly glueOwnedDatabases?: readonly string[];
     /** The team tier of its jobs' Spark settings (`sparkConf`, default none), over the platform's defaults. */
     readonly sparkConf: Readonly<Record<string, string | number | boolean>>;
 }

@@ -1,6 +1,15 @@
 import { overrideProblem } from "../../components/spark-conf";
-import { TeamResources, TeamSettings, closestName, isRecord } from "../../components/vocabulary";
+import {
+    DEFAULT_GLUE_DATABASE,
+    TeamResources,
+    TeamSettings,
+    closestName,
+    glueDatabaseProblem,
+    isRecord,
+} from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
+import { ROLE_INLINE_POLICIES_LIMIT } from "../../components/emr";
+import { glueDatabaseOwners, jobRolePoliciesUpperBound } from "../../components/team";
 import { quantityValue } from "../../components/spark";
 import { isDnsLabel, isPositiveQuantity } from "../validators";
 
@@ -17,9 +26,8 @@ export const RESERVED_NAMESPACES = [
 
 const TEAMS_HINT =
     "list teams as [{name, namespace, quota: {cpu, memory, guaranteed?: {cpu, memory}}, glueDatabases?: [db, ...], " +
-    "sparkConf?: {spark.<key>: value}}]";
-const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases", "sparkConf"];
-const GLUE_DATABASE = /^[a-z0-9_]{1,255}$/;
+    "glueOwnedDatabases?: [db, ...], sparkConf?: {spark.<key>: value}}]";
+const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases", "glueOwnedDatabases", "sparkConf"];
 
 export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
     const value = r.json("teams", TEAMS_HINT);
@@ -44,6 +52,33 @@ export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
             seen.add(team[field]);
         });
     }
+    const owners = new Map<string, number>();
+    valid.forEach((team, i) => {
+        for (const db of team.glueOwnedDatabases ?? []) {
+            const first = owners.get(db);
+            if (first === undefined) owners.set(db, i);
+            else
+                r.report(
+                    `teams[${i}].glueOwnedDatabases`,
+                    db,
+                    `is owned by teams[${first}] (${valid[first].name}) too; a Glue database belongs to one team, ` +
+                        `so list it in the glueDatabases of ${team.name} to read it`,
+                );
+        }
+    });
+    const ownerOf = glueDatabaseOwners(valid);
+    valid.forEach((team, i) => {
+        const size = jobRolePoliciesUpperBound(team, ownerOf);
+        if (size > ROLE_INLINE_POLICIES_LIMIT) {
+            const count = team.glueDatabases.length + (team.glueOwnedDatabases ?? []).length;
+            r.report(
+                `teams[${i}]`,
+                team.name,
+                `lists ${count} Glue databases, which make its job role's inline policies up to ${size} characters, ` +
+                    `over IAM's ${ROLE_INLINE_POLICIES_LIMIT}; list fewer (or shorter) glueDatabases and glueOwnedDatabases`,
+            );
+        }
+    });
     return valid;
 }
 
@@ -72,26 +107,25 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         );
         ok = false;
     }
-    const glueDatabases = entry.glueDatabases ?? [];
-    if (!Array.isArray(glueDatabases) || glueDatabases.some((db) => typeof db !== "string")) {
+    const glueDatabases = readGlueDatabases(r, `${key}.glueDatabases`, entry.glueDatabases ?? []);
+    const glueOwnedDatabases = readGlueDatabases(r, `${key}.glueOwnedDatabases`, entry.glueOwnedDatabases ?? []);
+    ok = glueDatabases !== undefined && glueOwnedDatabases !== undefined && ok;
+    if (glueOwnedDatabases?.includes(DEFAULT_GLUE_DATABASE)) {
         r.report(
-            `${key}.glueDatabases`,
-            glueDatabases,
-            "is not a list of Glue database names; use [sales, finance_raw]",
+            `${key}.glueOwnedDatabases`,
+            DEFAULT_GLUE_DATABASE,
+            "is not allowed: every job's Glue client reads the account's default database, so no team may own it",
         );
         ok = false;
-    } else {
-        ok =
-            r.checkEach(`${key}.glueDatabases`, glueDatabases as string[], (db) =>
-                GLUE_DATABASE.test(db)
-                    ? undefined
-                    : "is not a Glue database name; use 1 to 255 lowercase letters, digits and '_'",
-            ) && ok;
-        const duplicate = (glueDatabases as string[]).find((db, i) => glueDatabases.indexOf(db) !== i);
-        if (duplicate !== undefined) {
-            r.report(`${key}.glueDatabases`, glueDatabases, `lists ${JSON.stringify(duplicate)} twice; list each once`);
-            ok = false;
-        }
+    }
+    const readAndOwned = glueDatabases?.find((db) => glueOwnedDatabases?.includes(db));
+    if (readAndOwned !== undefined) {
+        r.report(
+            `${key}.glueDatabases`,
+            readAndOwned,
+            "is in glueOwnedDatabases too; a team reads the databases it owns, list it there only",
+        );
+        ok = false;
     }
     const sparkConf = readSparkConf(r, `${key}.sparkConf`, entry.sparkConf ?? {});
     ok = sparkConf !== undefined && ok;
@@ -133,9 +167,26 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         name: name as string,
         namespace: namespace as string,
         quota: { ...ceiling, ...(guaranteed ? { guaranteed } : {}) },
-        glueDatabases: glueDatabases as string[],
+        glueDatabases: glueDatabases ?? [],
+        glueOwnedDatabases: glueOwnedDatabases ?? [],
         sparkConf: sparkConf ?? {},
     };
+}
+
+/** A list of Glue database names, each once, or undefined after reporting what is wrong. */
+function readGlueDatabases(r: ConfigReader, key: string, value: unknown): string[] | undefined {
+    if (!Array.isArray(value) || value.some((db) => typeof db !== "string")) {
+        r.report(key, value, "is not a list of Glue database names; use [sales, finance_raw]");
+        return undefined;
+    }
+    const names = value as string[];
+    let ok = r.checkEach(key, names, glueDatabaseProblem);
+    const duplicate = names.find((db, i) => names.indexOf(db) !== i);
+    if (duplicate !== undefined) {
+        r.report(key, names, `lists ${JSON.stringify(duplicate)} twice; list each once`);
+        ok = false;
+    }
+    return ok ? names : undefined;
 }
 
 const QUOTA_FIELDS = ["cpu", "memory", "guaranteed"];

@@ -328,10 +328,22 @@ describe("job execution role permissions", () => {
         ]);
     });
 
-    it("must grant no Glue access unless databases are named, and then read-only on those", () => {
-        assert.ok(!statements(jobRolePolicy(input)).some((s) => [s.Action].flat().some((a) => a.startsWith("glue:"))));
+    it("must grant only the Glue client's lookup of default unless databases are named, then read-only on those", () => {
+        const glueStatements = (doc: { Statement: object[] }) =>
+            statements(doc).filter((s) => [s.Action].flat().some((a) => a.startsWith("glue:")));
+        assert.deepEqual(glueStatements(jobRolePolicy(input)), [
+            {
+                Sid: "StartGlueClient",
+                Effect: "Allow",
+                Action: "glue:GetDatabase",
+                Resource: [
+                    `arn:aws:glue:us-west-2:${ACCOUNT}:catalog`,
+                    `arn:aws:glue:us-west-2:${ACCOUNT}:database/default`,
+                ],
+            },
+        ]);
         const glue = statements(jobRolePolicy({ ...input, glueDatabases: ["sales"] })).find(
-            (s) => s.Sid === "ReadGlueCatalog",
+            (s) => s.Sid === "ReadGlueDatabases",
         );
         assert.ok(glue);
         for (const a of [glue.Action].flat()) assert.match(a, /^glue:(Get|BatchGet)/);
@@ -339,15 +351,27 @@ describe("job execution role permissions", () => {
             `arn:aws:glue:us-west-2:${ACCOUNT}:catalog`,
             `arn:aws:glue:us-west-2:${ACCOUNT}:database/sales`,
             `arn:aws:glue:us-west-2:${ACCOUNT}:table/sales/*`,
+            `arn:aws:glue:us-west-2:${ACCOUNT}:userDefinedFunction/sales/*`,
         ]);
     });
 
-    it("must refuse a wildcard Glue database", () => {
+    it("must refuse a wildcard Glue database, owning default, and a database both read and owned", () => {
         assert.throws(() => jobRolePolicy({ ...input, glueDatabases: ["*"] }), /not a Glue database name/);
+        assert.throws(() => jobRolePolicy({ ...input, glueOwnedDatabases: ["sales*"] }), /not a Glue database name/);
+        assert.throws(() => jobRolePolicy({ ...input, glueOwnedDatabases: ["default"] }), /cannot be owned/);
+        assert.throws(
+            () => jobRolePolicy({ ...input, glueDatabases: ["sales"], glueOwnedDatabases: ["sales"] }),
+            /both read and owned/,
+        );
     });
 
     it("must not contain a wildcard action or a bare * resource", () => {
-        const doc = jobRolePolicy({ ...input, glueDatabases: ["sales"] });
+        const doc = jobRolePolicy({
+            ...input,
+            glueDatabases: ["sales"],
+            glueOwnedDatabases: ["team_a"],
+            glueReadPrefixes: ["data/team-b/sales.db/"],
+        });
         for (const s of nonEmpty(statements(doc), "statement")) {
             for (const a of [s.Action].flat()) assert.doesNotMatch(a, /\*/);
             for (const r of [s.Resource].flat()) assert.notEqual(r, "*");

@@ -59,7 +59,9 @@ async function plan(options: Options = { retainOnDelete: false, sidecar: true })
                     priorityClassNames: { driver: "spark-driver", executor: "spark-executor" },
                     releaseLabel: "emr-7.12.0-latest",
                     emrAccessReady: access.ready,
-                    glueDatabases: t.team === "analytics" ? ["analytics_db"] : [],
+                    glueDatabases: t.team === "analytics" ? ["analytics_db", "team_a_curated"] : [],
+                    glueOwnedDatabases: t.team === "team-a" ? ["team_a_curated"] : [],
+                    glueReadPrefixes: t.team === "analytics" ? ["data/team-a/team_a_curated.db/"] : [],
                     sparkConf: t.team === "analytics" ? { "spark.sql.shuffle.partitions": 64 } : {},
                     ...(options.sidecar
                         ? {
@@ -85,6 +87,7 @@ async function plan(options: Options = { retainOnDelete: false, sidecar: true })
                     podTemplateUris: jobs.podTemplateUris,
                     startJobRunRequest: jobs.startJobRunRequest,
                     sparkConf: jobs.sparkConf,
+                    glueDatabases: jobs.glueDatabases,
                 };
             }
             return outputs;
@@ -230,17 +233,43 @@ describe("EMR job execution components (planned under mocks)", function () {
         }
     });
 
-    it("must grant each role only its own team's prefixes", () => {
+    it("must grant each role only its own team's prefixes, and the databases of others it reads", () => {
         for (const t of TEAMS) {
             const policy = ofType(planned.resources, "aws:iam/rolePolicy:RolePolicy").find(
                 (p) => p.name === `${t.team}-jobs-role-access`,
             );
             assert.ok(policy);
-            const text = String(policy.inputs.policy);
+            // analytics reads team-a's database team_a_curated: its objects, and nothing else of team-a.
+            const text = String(policy.inputs.policy).split("data/team-a/team_a_curated.db/").join("");
             for (const other of TEAMS.filter((o) => o !== t))
                 assert.ok(!text.includes(`/${other.team}/`), `${t.team} reaches ${other.team}`);
             assert.ok(text.includes(`/logs/${t.team}/*`));
         }
+    });
+
+    it("must create each owned Glue database under its team's data prefix, and let only that team write it", () => {
+        const databases = ofType(planned.resources, "aws:glue/catalogDatabase:CatalogDatabase");
+        const bucket = `spark-dev-platform-${ACCOUNT}-${REGION}`;
+        assert.deepEqual(
+            databases.map((d) => [d.inputs.name, d.inputs.locationUri]),
+            [["team_a_curated", `s3://${bucket}/data/team-a/team_a_curated.db/`]],
+        );
+        assert.deepEqual((planned.outputs["team-a"] as { glueDatabases: unknown }).glueDatabases, {
+            team_a_curated: `s3://${bucket}/data/team-a/team_a_curated.db/`,
+        });
+        const statementsOf = (team: string) => {
+            const policy = ofType(planned.resources, "aws:iam/rolePolicy:RolePolicy").find(
+                (p) => p.name === `${team}-jobs-role-access`,
+            );
+            return (JSON.parse(String(policy?.inputs.policy)) as { Statement: { Sid: string; Resource: unknown }[] })
+                .Statement;
+        };
+        const database = `arn:aws:glue:${REGION}:${ACCOUNT}:database/team_a_curated`;
+        const writes = (team: string) => statementsOf(team).find((s) => s.Sid === "UseOwnGlueDatabases");
+        assert.ok([writes("team-a")?.Resource].flat().includes(database));
+        assert.equal(writes("analytics"), undefined);
+        const reads = statementsOf("analytics").find((s) => s.Sid === "ReadGlueDatabases");
+        assert.ok([reads?.Resource].flat().includes(database));
     });
 
     it("must keep the bucket encrypted with the stack key, versioned, private, ACL-free and TLS-only", () => {

@@ -3,9 +3,11 @@ import {
     EXECUTOR_TERMINATION_GRACE_SECONDS,
     GLUE_HIVE_SITE,
     hiveSiteAsSparkConf,
+    overrideProblem,
     platformSparkConf,
     sparkApplicationConf,
 } from "../../../components/spark-conf";
+import { parseEmrReleaseLabel } from "../../../components/vocabulary";
 
 const PLATFORM = platformSparkConf({
     team: "data-eng",
@@ -87,6 +89,55 @@ describe("the platform's Spot resilience, dynamic allocation and metastore defau
             "spark.hadoop.hive.metastore.client.factory.class":
                 "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
         });
-        assert.deepEqual(sparkApplicationConf(PLATFORM), { ...PLATFORM, ...hiveSiteAsSparkConf(GLUE_HIVE_SITE) });
+        assert.deepEqual(sparkApplicationConf(PLATFORM, release("emr-7.12.0-latest")), {
+            ...PLATFORM,
+            ...hiveSiteAsSparkConf(GLUE_HIVE_SITE),
+        });
+    });
+});
+
+function release(label: string) {
+    const parsed = parseEmrReleaseLabel(label);
+    if (typeof parsed === "string") throw new Error(parsed);
+    return parsed;
+}
+
+describe("a SparkApplication's S3 and Glue access as the team's job role", () => {
+    const GLUE_JAR = "/usr/share/aws/hmclient/lib/aws-glue-datacatalog-spark-client.jar";
+    const WEB_IDENTITY = "com.amazonaws.auth.WebIdentityTokenCredentialsProvider";
+
+    for (const label of ["emr-6.10.0-latest", "emr-6.12.0-java17-latest", "emr-7.1.0-latest"]) {
+        it(`reaches s3:// and s3a:// with the pod's web identity and finds the Glue client on ${label}`, () => {
+            const conf = sparkApplicationConf(PLATFORM, release(label));
+            // EMR's Spark operator guide, "Use Amazon S3 for storage": EMRFS for s3:// with the web identity token.
+            assert.equal(conf["spark.hadoop.fs.s3.impl"], "com.amazon.ws.emr.hadoop.fs.EmrFileSystem");
+            assert.equal(conf["spark.hadoop.fs.s3.customAWSCredentialsProvider"], WEB_IDENTITY);
+            assert.equal(conf["spark.hadoop.fs.s3a.aws.credentials.provider"], WEB_IDENTITY);
+            for (const role of ["driver", "executor"])
+                assert.ok(conf[`spark.${role}.extraClassPath`].split(":").includes(GLUE_JAR), role);
+            assert.equal(
+                conf["spark.hadoop.hive.metastore.client.factory.class"],
+                "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+            );
+        });
+    }
+
+    for (const label of ["emr-7.2.0-latest", "emr-7.12.0-latest", "emr-7.12.0-20251111"]) {
+        it(`leaves S3 and the class path to the image on ${label}, which carries them`, () => {
+            const conf = sparkApplicationConf(PLATFORM, release(label));
+            for (const key of Object.keys(conf))
+                assert.doesNotMatch(key, /^spark\.hadoop\.fs\.|extraClassPath|extraLibraryPath/, key);
+        });
+    }
+
+    it("never renders static keys, and refuses a team's credentials provider", () => {
+        for (const label of ["emr-6.10.0-latest", "emr-7.12.0-latest"])
+            for (const key of Object.keys(sparkApplicationConf(PLATFORM, release(label))))
+                assert.doesNotMatch(key, /access\.key|secret\.key|session\.token|AccessKeyId|SecretAccessKey|AWS_/);
+        for (const key of [
+            "spark.hadoop.fs.s3.customAWSCredentialsProvider",
+            "spark.hadoop.fs.s3a.aws.credentials.provider",
+        ])
+            assert.match(String(overrideProblem(key, "x.Y")), /the platform owns .* \(credentials/);
     });
 });
