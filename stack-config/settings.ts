@@ -26,7 +26,7 @@ import {
 } from "./sections/observability";
 import { SparkSettings, readSpark } from "./sections/spark";
 import { readTags } from "./sections/tags";
-import { type TeamSettings, queueLabelProblem } from "../components/vocabulary";
+import { type TeamSettings, platformBucketName, queueLabelProblem } from "../components/vocabulary";
 import { readTeams } from "./sections/teams";
 import { SparkUiSettings, readSparkUi } from "./sections/spark-ui";
 
@@ -68,7 +68,11 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const network = readNetwork(r, aws?.region);
     const cluster = readCluster(r, network?.vpcCidr, aws?.partition);
     const spark = readSpark(r, network?.availabilityZones, aws?.region);
-    const teams = readTeams(r, aws?.partition);
+    // The platform bucket is in the stack's account, one of aws:allowedAccountIds (the provider refuses any other).
+    const platformBuckets = aws?.allowedAccountIds.map((account) =>
+        platformBucketName(`spark-${stack}`, account, aws.region),
+    );
+    const teams = readTeams(r, aws?.partition, platformBuckets);
     if (spark?.batchScheduler === "yunikorn") {
         teams?.forEach((team, i) => {
             const problem = queueLabelProblem(team);

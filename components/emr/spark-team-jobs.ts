@@ -7,6 +7,8 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    SAMPLE_JOB_TEMPLATE,
+    type TeamJobTemplate,
     type PodScheduling,
     PoolContract,
     SPARK_ROLES,
@@ -22,7 +24,7 @@ import { directoryMarkerKey, glueDatabasePrefix, s3Uri, teamPrefixes, TeamPrefix
 import { JobExecutionRole } from "./job-execution-role";
 import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
 import { jobTemplateData, jobTemplateVersion, startJobRunFromTemplateRequest } from "./job-template";
-import { startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
+import { type JobSpec, startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
 
 /** The platform bucket as a team sees it (PlatformBucket satisfies it). */
 export interface PlatformBucketRef {
@@ -106,6 +108,12 @@ export interface SparkTeamJobsArgs {
      */
     sparkConf?: TeamSparkConf;
     /**
+     * The team's own jobs (`teams[].jobTemplates`): each an EMR job template like the SparkPi one, with its own
+     * entry point under the team's code prefix, argument and Spark settings (the job tier).
+     * @default []
+     */
+    jobTemplates?: readonly TeamJobTemplate[];
+    /**
      * Spark zone the ready-to-run request uses.
      * @default the first zone of the pool contract
      */
@@ -132,6 +140,7 @@ const defaults = {
     sidecarVolumes: [] as NonNullable<SparkTeamJobsArgs["sidecarVolumes"]>,
     logRetentionDays: 30,
     sparkConf: {} as TeamSparkConf,
+    jobTemplates: [] as readonly TeamJobTemplate[],
 };
 
 export type PodTemplateUris = Record<string, Record<SparkRole, string>>;
@@ -145,6 +154,11 @@ export interface JobTemplateRef {
     readonly arn: string;
     /** Versioned name: changes whenever the template's content does. */
     readonly name: string;
+}
+
+/** A job template the team declared, with the StartJobRun request that starts it (`--cli-input-json`). */
+export interface DeclaredJobTemplateRef extends JobTemplateRef {
+    readonly startJobRunFromTemplateRequest: ReturnType<typeof startJobRunFromTemplateRequest>;
 }
 
 export class SparkTeamJobs extends pulumi.ComponentResource {
@@ -167,6 +181,10 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
     readonly jobTemplate: pulumi.Output<JobTemplateRef>;
     /** A StartJobRun request that starts the job from the template (`--cli-input-json`). */
     readonly startJobRunFromTemplateRequest: pulumi.Output<ReturnType<typeof startJobRunFromTemplateRequest>>;
+    /** The team's declared job templates, by name. */
+    readonly jobTemplates: pulumi.Output<Record<string, DeclaredJobTemplateRef>>;
+    /** ARNs of every template of the team: the sample's and the declared ones. */
+    readonly jobTemplateArns: pulumi.Output<string[]>;
     /** `s3://` location of each Glue database the team owns, by name; resolves once the databases exist. */
     readonly glueDatabases: pulumi.Output<Record<string, string>>;
 
@@ -183,8 +201,12 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             throw fail(e instanceof Error ? e.message : String(e));
         }
         try {
-            // The team tier alone first, so a refused key stops the program before anything is registered.
+            // The team and job tiers alone first, so a refused key stops the program before anything is registered.
             resolveSparkConf({ platform: {}, team: a.sparkConf });
+            for (const t of a.jobTemplates) {
+                if (t.name === SAMPLE_JOB_TEMPLATE) throw new Error(`job template ${t.name} is the sample's name`);
+                resolveSparkConf({ platform: {}, job: t.sparkConf });
+            }
         } catch (e) {
             throw fail(e instanceof Error ? e.message : String(e));
         }
@@ -345,46 +367,72 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                 team: a.sparkConf,
             }),
         );
-        this.startJobRunRequest = pulumi
-            .all([virtualCluster.id, role.arn, logGroup.name, this.prefixes, this.podTemplateUris, this.sparkConf])
-            .apply(([virtualClusterId, executionRoleArn, logGroupName, prefixUris, templates, sparkConf]) =>
-                startJobRunRequest({
-                    name: `${a.team}-spark-pi`,
-                    virtualClusterId,
-                    executionRoleArn,
-                    releaseLabel: a.releaseLabel,
-                    driverPodTemplateUri: templates[jobZone].driver,
-                    executorPodTemplateUri: templates[jobZone].executor,
-                    logUri: prefixUris.logs,
-                    logGroupName,
-                    logStreamNamePrefix: a.team,
-                    sparkConf,
-                    submitterPool: findPool(a.pools, jobZone, "driver"),
-                }),
+        const requestFor = (jobName: string, job?: JobSpec) =>
+            pulumi
+                .all([virtualCluster.id, role.arn, logGroup.name, this.prefixes, this.podTemplateUris, this.sparkConf])
+                .apply(([virtualClusterId, executionRoleArn, logGroupName, prefixUris, templates, sparkConf]) =>
+                    startJobRunRequest({
+                        name: `${a.team}-${jobName}`,
+                        virtualClusterId,
+                        executionRoleArn,
+                        releaseLabel: a.releaseLabel,
+                        driverPodTemplateUri: templates[jobZone].driver,
+                        executorPodTemplateUri: templates[jobZone].executor,
+                        logUri: prefixUris.logs,
+                        logGroupName,
+                        logStreamNamePrefix: a.team,
+                        sparkConf,
+                        submitterPool: findPool(a.pools, jobZone, "driver"),
+                        ...(job ? { job } : {}),
+                    }),
+                );
+        // One source for both job paths: a template is a request's own job. Its name carries a hash of its content
+        // (job-template.ts), so a change creates a new template before the old one is deleted.
+        const templateOf = (jobName: string, request: pulumi.Output<StartJobRunRequestJson>) => {
+            const templateData = request.apply((r) => jobTemplateData(r, { [TEAM_JOB_TAG]: a.team }));
+            const template = new aws.emrcontainers.JobTemplate(
+                `${name}-${jobName}-template`,
+                {
+                    name: templateData.apply((data) =>
+                        jobTemplateName(a.namePrefix, a.team, jobName, jobTemplateVersion(data)),
+                    ),
+                    jobTemplateData: templateData,
+                },
+                { parent: this },
             );
-        // One source for both job paths: the template is the request's own job. Its name carries a hash of its
-        // content (job-template.ts), so a change creates a new template before the old one is deleted.
-        const templateData = this.startJobRunRequest.apply((request) =>
-            jobTemplateData(request, { [TEAM_JOB_TAG]: a.team }),
-        );
-        const template = new aws.emrcontainers.JobTemplate(
-            `${name}-spark-pi-template`,
-            {
-                name: templateData.apply((data) =>
-                    jobTemplateName(a.namePrefix, a.team, "spark-pi", jobTemplateVersion(data)),
-                ),
-                jobTemplateData: templateData,
-            },
-            { parent: this },
-        );
-        this.jobTemplate = pulumi
-            .all([template.id, template.arn, template.name])
-            .apply(([id, arn, templateName]) => ({ id, arn, name: templateName }));
-        this.startJobRunFromTemplateRequest = pulumi
-            .all([virtualCluster.id, template.id])
-            .apply(([virtualClusterId, jobTemplateId]) =>
-                startJobRunFromTemplateRequest({ name: `${a.team}-spark-pi`, virtualClusterId, jobTemplateId }),
-            );
+            const ref = pulumi
+                .all([template.id, template.arn, template.name])
+                .apply(([id, arn, templateName]): JobTemplateRef => ({ id, arn, name: templateName }));
+            const start = pulumi
+                .all([virtualCluster.id, template.id])
+                .apply(([virtualClusterId, jobTemplateId]) =>
+                    startJobRunFromTemplateRequest({ name: `${a.team}-${jobName}`, virtualClusterId, jobTemplateId }),
+                );
+            return { ref, start };
+        };
+        this.startJobRunRequest = requestFor(SAMPLE_JOB_TEMPLATE);
+        const sample = templateOf(SAMPLE_JOB_TEMPLATE, this.startJobRunRequest);
+        this.jobTemplate = sample.ref;
+        this.startJobRunFromTemplateRequest = sample.start;
+        const declared = a.jobTemplates.map((t) => {
+            const job = {
+                entryPoint: t.entryPoint,
+                entryPointArguments: t.entryPointArguments,
+                sparkConf: t.sparkConf,
+            };
+            const request = requestFor(t.name, job);
+            const { ref, start } = templateOf(t.name, request);
+            return pulumi
+                .all([ref, start])
+                .apply(([r, startJobRunFromTemplateRequest]): [string, DeclaredJobTemplateRef] => [
+                    t.name,
+                    { ...r, startJobRunFromTemplateRequest },
+                ]);
+        });
+        this.jobTemplates = pulumi.all(declared).apply((entries) => Object.fromEntries(entries));
+        this.jobTemplateArns = pulumi
+            .all([this.jobTemplate, this.jobTemplates])
+            .apply(([s, d]) => [s.arn, ...Object.values(d).map((t) => t.arn)]);
         this.glueDatabases = pulumi
             .all(databases.map((db) => pulumi.all([db.name, db.locationUri])))
             .apply((pairs) => Object.fromEntries(pairs.map(([db, location]) => [db, location ?? ""])));
@@ -400,6 +448,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             startJobRunRequest: this.startJobRunRequest,
             jobTemplate: this.jobTemplate,
             startJobRunFromTemplateRequest: this.startJobRunFromTemplateRequest,
+            jobTemplates: this.jobTemplates,
         });
     }
 }

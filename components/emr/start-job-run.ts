@@ -1,5 +1,6 @@
 /**
- * A complete, ready-to-run `StartJobRun` request for a team (SparkPi on the team's virtual cluster), as a pure
+ * A complete, ready-to-run `StartJobRun` request for a team (SparkPi, or a job the team declares, on the team's
+ * virtual cluster), as a pure
  * builder: `aws emr-containers start-job-run --cli-input-json file://request.json` runs it as is. Its shape is the
  * EMR containers API's request type; tests check it against the AWS SDK's `StartJobRunCommandInput`.
  * `clientToken` is left out: the CLI and SDKs fill the idempotency token themselves.
@@ -30,6 +31,18 @@ export interface StartJobRunInput {
     readonly sparkConf: SparkConf;
     /** The driver pool of the job's zone, where EMR's job submitter pod runs. */
     readonly submitterPool: EmrApplicationConfigurationInput["submitterPool"];
+    /**
+     * What the job runs, and its own Spark settings (the job tier, over `sparkConf`).
+     * @default SparkPi (SPARK_PI_JOB)
+     */
+    readonly job?: JobSpec;
+}
+
+/** A job's entry point, its arguments, and its own Spark settings. */
+export interface JobSpec {
+    readonly entryPoint: string;
+    readonly entryPointArguments: readonly string[];
+    readonly sparkConf: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** PySpark Pi from the EMR image's Spark examples: needs no code upload, so it runs the day the stack is up. */
@@ -44,9 +57,17 @@ export const SPARK_PI_JOB_CONF: SparkConf = {
     "spark.driver.memory": "2G",
 };
 
+/** SparkPi as a job. */
+export const SPARK_PI_JOB: JobSpec = {
+    entryPoint: SPARK_PI_ENTRY_POINT,
+    entryPointArguments: ["100"],
+    sparkConf: SPARK_PI_JOB_CONF,
+};
+
 /** The request, with the field names and nesting of the EMR containers API (StartJobRunRequest). */
 export function startJobRunRequest(input: StartJobRunInput) {
-    const { sparkConf, submitterPool, ...fields } = input;
+    const { sparkConf, submitterPool, job = SPARK_PI_JOB, ...fields } = input;
+    const jobConf = sparkSubmitConfArguments(resolveSparkConf({ platform: {}, job: job.sparkConf }));
     for (const [field, value] of Object.entries(fields)) {
         if (typeof value !== "string" || value === "")
             throw new Error(`StartJobRun ${field} must be a non-empty string`);
@@ -58,11 +79,10 @@ export function startJobRunRequest(input: StartJobRunInput) {
         releaseLabel: input.releaseLabel,
         jobDriver: {
             sparkSubmitJobDriver: {
-                entryPoint: SPARK_PI_ENTRY_POINT,
-                entryPointArguments: ["100"],
-                sparkSubmitParameters: sparkSubmitConfArguments(
-                    resolveSparkConf({ platform: {}, job: SPARK_PI_JOB_CONF }),
-                ),
+                entryPoint: job.entryPoint,
+                entryPointArguments: [...job.entryPointArguments],
+                // EMR refuses an empty sparkSubmitParameters (at least one character): a job without settings has none.
+                sparkSubmitParameters: jobConf === "" ? undefined : jobConf,
             },
         },
         configurationOverrides: {

@@ -103,6 +103,8 @@ export interface SparkTeamOutput {
     jobTemplate: SparkTeamJobs["jobTemplate"];
     /** Starts the template's job: `aws emr-containers start-job-run --cli-input-json`. */
     startJobRunFromTemplateRequest: SparkTeamJobs["startJobRunFromTemplateRequest"];
+    /** The team's declared job templates (`jobTemplates`), by name, each with the request that starts it. */
+    jobTemplates: SparkTeamJobs["jobTemplates"];
     /** The role the team's submitters assume to run its jobs; absent when the team lists no submitters. */
     submitterRoleArn?: pulumi.Output<string>;
     /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
@@ -187,6 +189,7 @@ export class SparkTeam extends pulumi.ComponentResource {
                 glueReadPrefixes: glueReadPrefixes(team, args.glueDatabaseOwners ?? {}),
                 retainGlueDatabases: args.retainGlueDatabases ?? false,
                 sparkConf: team.sparkConf,
+                jobTemplates: team.jobTemplates ?? [],
                 additionalPolicies: {
                     "log-index-write": pulumi
                         .output(args.logs.domainArn)
@@ -214,7 +217,7 @@ export class SparkTeam extends pulumi.ComponentResource {
                           submitters,
                           virtualClusterId: jobs.virtualClusterId,
                           executionRoleArn: jobs.executionRoleArn,
-                          jobTemplateArns: jobs.jobTemplate.apply((t) => [t.arn]),
+                          jobTemplateArns: jobs.jobTemplateArns,
                           requireJobTemplate: team.requireJobTemplate ?? false,
                           bucketArn: args.bucket.bucketArn,
                           codePrefix: teamPrefixes(team.name).code,
@@ -250,6 +253,7 @@ export class SparkTeam extends pulumi.ComponentResource {
             startJobRunRequest: jobs.startJobRunRequest,
             jobTemplate: jobs.jobTemplate,
             startJobRunFromTemplateRequest: jobs.startJobRunFromTemplateRequest,
+            jobTemplates: jobs.jobTemplates,
             ...(submitter ? { submitterRoleArn: submitter.arn } : {}),
             sampleSparkApplication: space.sampleApplication,
             logIndexPrefix: indexPrefix,

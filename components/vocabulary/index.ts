@@ -107,4 +107,12 @@ export {
 } from "./pools";
 export { isRecord } from "./records";
 export { EMR_ON_EKS_ECR_ACCOUNTS, type Partition, dnsSuffixOf, partitionOf } from "./regions";
-export { type TeamResources, type TeamSettings, teamCeiling, teamGuarantee } from "./teams";
+export {
+    JOB_TEMPLATE_NAME_MAX,
+    SAMPLE_JOB_TEMPLATE,
+    type TeamJobTemplate,
+    type TeamResources,
+    type TeamSettings,
+    teamCeiling,
+    teamGuarantee,
+} from "./teams";

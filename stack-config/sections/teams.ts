@@ -1,6 +1,9 @@
 import { overrideProblem } from "../../components/spark-conf";
 import {
     DEFAULT_GLUE_DATABASE,
+    JOB_TEMPLATE_NAME_MAX,
+    SAMPLE_JOB_TEMPLATE,
+    type TeamJobTemplate,
     type Partition,
     TeamResources,
     TeamSettings,
@@ -28,7 +31,7 @@ export const RESERVED_NAMESPACES = [
 const TEAMS_HINT =
     "list teams as [{name, namespace, quota: {cpu, memory, guaranteed?: {cpu, memory}}, glueDatabases?: [db, ...], " +
     "glueOwnedDatabases?: [db, ...], sparkConf?: {spark.<key>: value}, submitters?: [role or user ARN, ...], " +
-    "requireJobTemplate?: true|false}]";
+    "requireJobTemplate?: true|false, jobTemplates?: [{name, entryPoint, entryPointArguments?, sparkConf?}, ...]}]";
 const TEAM_FIELDS = [
     "name",
     "namespace",
@@ -38,17 +41,26 @@ const TEAM_FIELDS = [
     "sparkConf",
     "submitters",
     "requireJobTemplate",
+    "jobTemplates",
 ];
 
-/** `partition`: the stack's (from aws:region), which every submitter ARN must be in; undefined when unknown. */
-export function readTeams(r: ConfigReader, partition?: Partition): TeamSettings[] | undefined {
+/**
+ * `partition`: the stack's (from aws:region), which every submitter ARN must be in; `platformBuckets`: the names the
+ * platform bucket can have (one per allowed account), which every job template's entry point must be in. Undefined
+ * when unknown.
+ */
+export function readTeams(
+    r: ConfigReader,
+    partition?: Partition,
+    platformBuckets?: readonly string[],
+): TeamSettings[] | undefined {
     const value = r.json("teams", TEAMS_HINT);
     if (value === undefined) return undefined;
     if (!Array.isArray(value) || value.length === 0) {
         r.report("teams", value, `is not a non-empty list; ${TEAMS_HINT}`);
         return undefined;
     }
-    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry, partition));
+    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry, partition, platformBuckets));
     if (teams.some((t) => t === undefined)) return undefined;
     const valid = teams as TeamSettings[];
     for (const field of ["name", "namespace"] as const) {
@@ -99,6 +111,7 @@ function readTeam(
     key: string,
     entry: unknown,
     partition: Partition | undefined,
+    platformBuckets: readonly string[] | undefined,
 ): TeamSettings | undefined {
     if (!isRecord(entry)) {
         r.report(key, entry, `is not an object; ${TEAMS_HINT}`);
@@ -148,6 +161,11 @@ function readTeam(
     ok = sparkConf !== undefined && ok;
     const submission = readSubmission(r, key, entry, partition);
     ok = submission !== undefined && ok;
+    const jobTemplates =
+        typeof name === "string"
+            ? readJobTemplates(r, `${key}.jobTemplates`, entry.jobTemplates ?? [], name, platformBuckets)
+            : [];
+    ok = jobTemplates !== undefined && ok;
     if (typeof namespace !== "string" || !isDnsLabel(namespace)) {
         r.report(
             `${key}.namespace`,
@@ -190,6 +208,136 @@ function readTeam(
         glueOwnedDatabases: glueOwnedDatabases ?? [],
         sparkConf: sparkConf ?? {},
         ...submission,
+        jobTemplates: jobTemplates ?? [],
+    };
+}
+
+const JOB_TEMPLATE_FIELDS = ["name", "entryPoint", "entryPointArguments", "sparkConf"];
+/** Templates a team may declare: their ARNs all go into its submitter role's policy, which IAM caps in size. */
+const JOB_TEMPLATES_MAX = 20;
+const JOB_TEMPLATE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * The team's own jobs, each an EMR job template (`jobTemplates`), or undefined after reporting every problem on a
+ * line of its own. The entry point must be under the platform bucket's `code/<team>/` prefix, the only code the
+ * team's job role can read.
+ */
+function readJobTemplates(
+    r: ConfigReader,
+    key: string,
+    value: unknown,
+    team: string,
+    platformBuckets: readonly string[] | undefined,
+): TeamJobTemplate[] | undefined {
+    const hint = `list jobs as [{name, entryPoint: s3://<platform bucket>/code/${team}/<file>, entryPointArguments?: [arg], sparkConf?: {spark.<key>: value}}]`;
+    if (!Array.isArray(value)) {
+        r.report(key, value, `is not a list; ${hint}`);
+        return undefined;
+    }
+    if (value.length > JOB_TEMPLATES_MAX) {
+        r.report(key, value.length, `templates are too many; declare at most ${JOB_TEMPLATES_MAX}`);
+        return undefined;
+    }
+    const templates = value.map((entry, i) => readJobTemplate(r, `${key}[${i}]`, entry, team, hint, platformBuckets));
+    let ok = templates.every((t) => t !== undefined);
+    const names = value.map((entry) => (isRecord(entry) ? entry.name : undefined));
+    names.forEach((n, i) => {
+        if (typeof n === "string" && names.indexOf(n) !== i) {
+            r.report(`${key}[${i}].name`, n, "is used by another template of the team; give each its own name");
+            ok = false;
+        }
+    });
+    return ok ? (templates as TeamJobTemplate[]) : undefined;
+}
+
+function readJobTemplate(
+    r: ConfigReader,
+    key: string,
+    entry: unknown,
+    team: string,
+    hint: string,
+    platformBuckets: readonly string[] | undefined,
+): TeamJobTemplate | undefined {
+    if (!isRecord(entry)) {
+        r.report(key, entry, `is not an object; ${hint}`);
+        return undefined;
+    }
+    let ok = true;
+    for (const field of Object.keys(entry).filter((k) => !JOB_TEMPLATE_FIELDS.includes(k))) {
+        const near = closestName(field, JOB_TEMPLATE_FIELDS);
+        r.report(
+            `${key}.${field}`,
+            entry[field],
+            `is not a job template setting; ${near ? `did you mean ${near}? ` : ""}(use ${JOB_TEMPLATE_FIELDS.join(", ")})`,
+        );
+        ok = false;
+    }
+    const { name, entryPoint } = entry;
+    if (typeof name !== "string" || !JOB_TEMPLATE_NAME.test(name) || name.length > JOB_TEMPLATE_NAME_MAX) {
+        r.report(
+            `${key}.name`,
+            name,
+            `is not allowed; use at most ${JOB_TEMPLATE_NAME_MAX} lowercase letters, digits and '-', starting and ` +
+                "ending alphanumeric (it names the EMR template, which EMR caps at 64 characters)",
+        );
+        ok = false;
+    } else if (name === SAMPLE_JOB_TEMPLATE) {
+        r.report(`${key}.name`, name, "is the platform's sample job's template; pick another name");
+        ok = false;
+    }
+    const codePrefix = `code/${team}/`;
+    const uri =
+        typeof entryPoint === "string" ? /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(entryPoint) : null;
+    if (uri === null || !uri[2].startsWith(codePrefix) || uri[2].length === codePrefix.length || uri[2].endsWith("/")) {
+        r.report(
+            `${key}.entryPoint`,
+            entryPoint,
+            `is not allowed; use an s3:// URI of a file under the platform bucket's ${codePrefix} prefix, the only ` +
+                "code the team's job role can read",
+        );
+        ok = false;
+    } else if (platformBuckets !== undefined && !platformBuckets.includes(uri[1])) {
+        r.report(
+            `${key}.entryPoint`,
+            entryPoint,
+            `is not in the platform bucket; use s3://${platformBuckets.join(" or s3://")}/${uri[2]}, the only ` +
+                "bucket the team's job role can read code from",
+        );
+        ok = false;
+    }
+    const args = entry.entryPointArguments ?? [];
+    if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) {
+        r.report(`${key}.entryPointArguments`, args, 'is not a list of strings; use ["2026-01-01"]');
+        ok = false;
+    } else if (args.length > 1) {
+        r.report(
+            `${key}.entryPointArguments`,
+            args,
+            "lists more than one argument, whose order the provider would lose (it keeps them as a set); pass one, " +
+                "or pass the rest as Spark settings in sparkConf",
+        );
+        ok = false;
+    }
+    const sparkConf = readSparkConf(r, `${key}.sparkConf`, entry.sparkConf ?? {});
+    if (sparkConf !== undefined) {
+        // The job tier goes on spark-submit's command line, which splits at blanks.
+        for (const [property, setting] of Object.entries(sparkConf)) {
+            if (/\s/.test(String(setting))) {
+                r.report(
+                    `${key}.sparkConf[${JSON.stringify(property)}]`,
+                    setting,
+                    "contains blanks, which spark-submit's command line would split; set it in the team's sparkConf",
+                );
+                ok = false;
+            }
+        }
+    }
+    if (!ok || sparkConf === undefined) return undefined;
+    return {
+        name: name as string,
+        entryPoint: entryPoint as string,
+        entryPointArguments: args as string[],
+        sparkConf,
     };
 }
 

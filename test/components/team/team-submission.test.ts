@@ -1,6 +1,7 @@
 /**
  * Submitting jobs as a team, in the fixture stacks' plans (index.ts under mocks): each team's EMR job template is
- * its StartJobRun request's job, under a versioned name, replaced create-before-delete; each team that lists
+ * its StartJobRun request's job, under a versioned name, replaced create-before-delete; each job a team declares
+ * (`jobTemplates`) is a template like it, with its own entry point, argument and job-tier Spark settings; each team that lists
  * submitters gets a submitter role naming exactly them, scoped to its own virtual cluster, role and templates; a
  * team without submitters gets none.
  */
@@ -11,6 +12,7 @@ import {
     jobTemplateVersion,
     type StartJobRunRequestJson,
 } from "../../../components/emr";
+import { sparkSubmitConfArguments } from "../../../components/spark-conf";
 import { jobTemplateName, submitterRoleName } from "../../../components/vocabulary";
 import { parseSettings } from "../../../stack-config";
 import type { PlanResult } from "../../../tools/plan/plan";
@@ -24,9 +26,14 @@ interface TeamOutput {
     executionRoleArn: string;
     startJobRunRequest: StartJobRunRequestJson;
     jobTemplate: { id: string; arn: string; name: string };
-    startJobRunFromTemplateRequest: { name: string; virtualClusterId: string; jobTemplateId: string };
+    startJobRunFromTemplateRequest: StartFromTemplate;
+    jobTemplates: Record<
+        string,
+        { id: string; arn: string; name: string; startJobRunFromTemplateRequest: StartFromTemplate }
+    >;
     submitterRoleArn?: string;
 }
+type StartFromTemplate = { name: string; virtualClusterId: string; jobTemplateId: string };
 
 const teamOutputs = (plan: PlanResult) => plan.outputs.sparkTeamOutputs as Record<string, TeamOutput>;
 const templateOf = (plan: PlanResult, team: string) => one(plan, TEMPLATE, `${team}-emr-spark-pi-template`);
@@ -42,7 +49,10 @@ describe("submitting jobs as a team (fixture plans)", function () {
 
         it(`${stack}: each team's job template is its StartJobRun request's job, under a versioned name`, async () => {
             const plan = await planFixture({ stack });
-            assert.equal(ofType(plan, TEMPLATE).length, teams.length);
+            assert.equal(
+                ofType(plan, TEMPLATE).length,
+                teams.reduce((n, t) => n + 1 + (t.jobTemplates ?? []).length, 0),
+            );
             for (const team of teams) {
                 const out = teamOutputs(plan)[team.name];
                 const template = templateOf(plan, team.name);
@@ -90,6 +100,51 @@ describe("submitting jobs as a team (fixture plans)", function () {
             }
         });
 
+        it(`${stack}: each declared job is a template like the sample's, with its own entry point and job tier`, async () => {
+            const plan = await planFixture({ stack });
+            for (const team of teams) {
+                const out = teamOutputs(plan)[team.name];
+                const sample = templateOf(plan, team.name).inputs.jobTemplateData as ReturnType<typeof jobTemplateData>;
+                assert.deepEqual(
+                    Object.keys(out.jobTemplates),
+                    (team.jobTemplates ?? []).map((t) => t.name),
+                );
+                for (const declared of team.jobTemplates ?? []) {
+                    const template = one(plan, TEMPLATE, `${team.name}-emr-${declared.name}-template`);
+                    const data = template.inputs.jobTemplateData as ReturnType<typeof jobTemplateData>;
+                    // Role, release, zone's pod templates, platform and team settings, logs: as the sample's.
+                    assert.deepEqual(data, {
+                        ...sample,
+                        jobDriver: {
+                            sparkSubmitJobDriver: {
+                                entryPoint: declared.entryPoint,
+                                entryPointArguments: declared.entryPointArguments,
+                                sparkSubmitParameters: sparkSubmitConfArguments(
+                                    Object.fromEntries(
+                                        Object.entries(declared.sparkConf).map(([k, v]) => [k, String(v)]),
+                                    ),
+                                ),
+                            },
+                        },
+                    });
+                    assert.equal(
+                        template.inputs.name,
+                        jobTemplateName(namePrefix, team.name, declared.name, jobTemplateVersion(data)),
+                    );
+                    assert.deepEqual(out.jobTemplates[declared.name], {
+                        id: template.id,
+                        arn: `arn:aws:emr-containers:us-west-2:${plan.account.accountId}:/jobtemplates/${template.id}`,
+                        name: template.inputs.name,
+                        startJobRunFromTemplateRequest: {
+                            name: `${team.name}-${declared.name}`,
+                            virtualClusterId: out.virtualClusterId,
+                            jobTemplateId: template.id,
+                        },
+                    });
+                }
+            }
+        });
+
         it(`${stack}: a submitter role for exactly the teams that list submitters, trusting exactly them`, async () => {
             const plan = await planFixture({ stack });
             const roles = ofType(plan, "aws:iam/role:Role").filter((r) => String(r.inputs.name).endsWith("-submitter"));
@@ -118,6 +173,8 @@ describe("submitting jobs as a team (fixture plans)", function () {
                 assert.equal(policy.inputs.role, role.inputs.name);
                 const statements = jsonInput<{ Statement: Statement[] }>(policy, "policy").Statement;
                 const vcArn = `arn:aws:emr-containers:us-west-2:${plan.account.accountId}:/virtualclusters/${out.virtualClusterId}`;
+                // The sample's template and every declared one: requireJobTemplate admits exactly these.
+                const arns = [out.jobTemplate.arn, ...Object.values(out.jobTemplates).map((t) => t.arn)];
                 const starts = statements.filter((s) => s.Action === "emr-containers:StartJobRun");
                 assert.deepEqual(
                     starts.map((s) => [s.Resource, s.Condition]),
@@ -125,7 +182,7 @@ describe("submitting jobs as a team (fixture plans)", function () {
                         [
                             vcArn,
                             {
-                                ArnEquals: { "emr-containers:JobTemplateArn": [out.jobTemplate.arn] },
+                                ArnEquals: { "emr-containers:JobTemplateArn": arns },
                                 ArnEqualsIfExists: { "emr-containers:ExecutionRoleArn": out.executionRoleArn },
                             },
                         ],
@@ -143,14 +200,14 @@ describe("submitting jobs as a team (fixture plans)", function () {
                     ],
                 );
                 const describe = statements.find((s) => s.Action === "emr-containers:DescribeJobTemplate")!;
-                assert.deepEqual(describe.Resource, [out.jobTemplate.arn]);
+                assert.deepEqual(describe.Resource, arns);
             }
         });
     }
 
     it("prod lists submitters for a team that requires templates and none for another; dev lists none", () => {
         const teams = parseSettings(fixtureStackConfig("prod"), "spark-platform", "prod").teams;
-        assert.ok(teams.some((t) => t.requireJobTemplate === true));
+        assert.ok(teams.some((t) => t.requireJobTemplate === true && (t.jobTemplates ?? []).length > 0));
         assert.ok(teams.some((t) => (t.submitters ?? []).length === 0));
         const dev = parseSettings(fixtureStackConfig("dev"), "spark-platform", "dev").teams;
         assert.ok(dev.every((t) => (t.submitters ?? []).length === 0));
