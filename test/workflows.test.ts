@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import { InputError } from "../tools/cli";
 import { PROJECT_DIR } from "../tools/plan/plan";
 import { policyConfigOf, readCiStacks } from "../tools/ci-stacks/ci-stacks";
+import { ROTATION_HEADING } from "../tools/drift-report/markdown";
 import { printStackRegion, stackRegion } from "../tools/drift-report/stack-region";
 import { compliantStack, DEV_CONFIG, resource, stackExport } from "./policies/stack-fixtures";
 import { runInProcess } from "./support/commands";
@@ -325,6 +326,9 @@ describe("GitHub workflows", () => {
         // Exit statuses: 0 clean, 3 drift, 1 failed; a non-zero preview is a failure whatever its output says.
         assert.match(report, /0\) verdict=clean ;;\s+3\) verdict=drift ;;\s+1\) verdict=failed ;;/);
         assert.match(report, /if \[ "\$PREVIEW_STATUS" != 0 \]; then verdict=failed; fi/);
+        // A rotation due is clean (exit 0) but gets a notice, found by the heading the report gives it.
+        assert.ok(report.includes(`grep -q '^${ROTATION_HEADING}' "$RUNNER_TEMP/report.md"`), report);
+        assert.match(report, /echo "::notice::A rotation is due in stack \$STACK/);
     });
 
     it("keeps one drift issue per stack: opened or updated on drift, closed when clean, untouched on failure", () => {

@@ -1,11 +1,11 @@
 /**
  * `npm run drift:report -- --preview <file> [--events <file>] [--ignore <file>] [--json]`: the drift report of a
- * `pulumi preview --refresh --json` run. Exit 0 no drift, 3 drift, 1 the preview itself failed, 2 bad usage or
- * unreadable input.
+ * `pulumi preview --refresh --json` run. Exit 0 no drift (a due rotation is reported, not counted as drift), 3 drift,
+ * 1 the preview itself failed, 2 bad usage or unreadable input.
  */
 import * as path from "node:path";
 import { Command, ExitCode, parseOptions, readTextFile, readYamlFile, UsageError } from "../cli";
-import { readIgnoreRules } from "./ignore";
+import { readDriftRules } from "./ignore";
 import { driftMarkdown } from "./markdown";
 import { emptyRun, mergeRuns, readEventLog, readPreview } from "./preview";
 import { buildReport, verdictOf } from "./report";
@@ -20,10 +20,11 @@ export const USAGE = `Usage: npm run drift:report -- --preview <preview.json> [-
 
   --preview <file>  stdout of \`pulumi preview --refresh --json\` (empty when the CLI failed before the engine ran)
   --events <file>   the engine event log of the same run (\`--event-log <file>\`): adds policy findings and diagnostics
-  --ignore <file>   ignore list; defaults to drift-ignore.yaml at the repository root
-  --json            print {"drifted":[…],"ignored":[…],"errors":[…],"policy":[…]} instead of Markdown
+  --ignore <file>   ignore list and rotations; defaults to drift-ignore.yaml at the repository root
+  --json            print {"drifted":[…],"rotations":[…],"ignored":[…],"errors":[…],"policy":[…]} instead of Markdown
 
-Exit status: 0 no drift, 3 drift, 1 the preview failed (its errors are shown), 2 bad usage or unreadable input.`;
+Exit status: 0 no drift (a rotation due is not drift), 3 drift, 1 the preview failed (its errors are shown),
+2 bad usage or unreadable input.`;
 
 export const driftReport: Command = async (argv, io) => {
     const options = parseOptions(argv, {
@@ -41,7 +42,7 @@ export const driftReport: Command = async (argv, io) => {
     if (options.events === "" || options.ignore === "") throw new UsageError("option values must not be empty");
 
     const ignoreFile = options.ignore ?? DEFAULT_IGNORE_FILE;
-    const rules = readIgnoreRules(readYamlFile(ignoreFile, "ignore list"), ignoreFile);
+    const rules = readDriftRules(readYamlFile(ignoreFile, "ignore list"), ignoreFile);
     const preview = readPreview(readTextFile(options.preview, "preview output"), options.preview);
     const events =
         options.events === undefined

@@ -2,10 +2,11 @@
  * The drift ignore list (`drift-ignore.yaml`): changes the report files under `ignored` instead of `drifted`. Each
  * rule names the resources (`type` and/or `urn`, `*` matches anything), a property `path` (the rule also covers
  * everything below it; `[*]` matches any array element) and the `reason`, which is required: an ignore without
- * a reason is a silenced alarm nobody can review.
+ * a reason is a silenced alarm nobody can review. Its `rotations:` list is read by rotation.ts.
  */
 import { InputError } from "../cli";
 import { parsePropertyPath, PathSegment } from "./property-path";
+import { readRotationRules, RotationRule } from "./rotation";
 
 export interface IgnoreRule {
     readonly type?: string;
@@ -26,17 +27,33 @@ const glob = (pattern: string) =>
             .join(".*")}$`,
     );
 
-/** Rules from the parsed YAML document `doc` of `file`; malformed rules are an InputError naming the entry. */
-export function readIgnoreRules(doc: unknown, file: string): CompiledRule[] {
-    if (doc === null || doc === undefined) return [];
+/** What drift-ignore.yaml says: changes to ignore, and resources renamed on a schedule (rotation.ts). */
+export interface DriftRules {
+    readonly ignore: readonly CompiledRule[];
+    readonly rotations: readonly RotationRule[];
+}
+
+export const NO_RULES: DriftRules = { ignore: [], rotations: [] };
+
+/** The rules of the parsed YAML document `doc` of `file`; a malformed rule is an InputError naming the entry. */
+export function readDriftRules(doc: unknown, file: string): DriftRules {
+    if (doc === null || doc === undefined) return NO_RULES;
+    if (typeof doc !== "object" || Array.isArray(doc))
+        throw new InputError(`${file}: the document must be a mapping with \`ignore:\` and/or \`rotations:\` lists`);
+    for (const key of Object.keys(doc)) {
+        if (key !== "ignore" && key !== "rotations")
+            throw new InputError(`${file}: key '${key}' is not known (only \`ignore\` and \`rotations\`)`);
+    }
+    const { ignore, rotations } = doc as { ignore?: unknown; rotations?: unknown };
+    return { ignore: readIgnoreRules(ignore, file), rotations: readRotationRules(rotations, file) };
+}
+
+/** The `ignore:` list; malformed rules are an InputError naming the entry. */
+function readIgnoreRules(list: unknown, file: string): CompiledRule[] {
     const fail = (where: string, message: string): never => {
         throw new InputError(`${file}: ${where} ${message}`);
     };
-    if (typeof doc !== "object" || Array.isArray(doc))
-        return fail("the document", "must be a mapping with an `ignore:` list");
-    const allowedTop = new Set(["ignore"]);
-    for (const key of Object.keys(doc)) if (!allowedTop.has(key)) fail(`key '${key}'`, "is not known (only `ignore`)");
-    const list = (doc as { ignore?: unknown }).ignore ?? [];
+    if (list === undefined || list === null) return [];
     if (!Array.isArray(list)) return fail("`ignore`", "must be a list of rules");
     return list.map((entry: unknown, i) => {
         const where = `ignore[${i}]`;

@@ -1,7 +1,9 @@
 /**
  * The drift report as Markdown, for the job summary and the stack's drift issue: a verdict line, a table of
- * drifted resources, per resource the changed properties (cloud → program), then what was ignored and why.
+ * drifted resources, per resource the changed properties (cloud → program), then any rotation due and what it keeps
+ * the preview from comparing, then what was ignored and why.
  */
+import type { DueRotation } from "./due-rotation";
 import { DriftReport, DriftOp, PolicyNote, PropertyChange, verdictOf } from "./report";
 
 const OP_TEXT: Readonly<Record<DriftOp, string>> = {
@@ -64,6 +66,46 @@ function policyLines(policy: readonly PolicyNote[]): string[] {
     ];
 }
 
+/** The heading of the rotation section; the drift-detection workflow looks for it to put a notice on the run. */
+export const ROTATION_HEADING = "### Rotation due: run `pulumi up`";
+
+function rotationLines(rotations: readonly DueRotation[]): string[] {
+    if (rotations.length === 0) return [];
+    const lines = [
+        "",
+        `${ROTATION_HEADING} (${rotations.length}, see drift-ignore.yaml)`,
+        "",
+        "Not drift: the program renames these on a schedule and the last `pulumi up` ran in an earlier period. " +
+            "`pulumi up` replaces them (the new one is made before the old one is deleted).",
+        "",
+        "| Resource | Type | Property | Cloud | Program | Reason |",
+        "| --- | --- | --- | --- | --- | --- |",
+        ...rotations.map(
+            (r) =>
+                `| ${code(r.name)} | ${code(r.type)} | ${code(r.path)} | ${value(r.old)} | ${value(r.new)} | ` +
+                `${cell(r.reason)} |`,
+        ),
+    ];
+    for (const r of rotations) {
+        if (r.followers.length === 0) continue;
+        lines.push(
+            "",
+            `Until then the preview shows these only because of ${code(r.name)}; the check after \`pulumi up\` ` +
+                "compares them again:",
+            "",
+        );
+        for (const f of r.followers) {
+            const what =
+                f.kind === "configured-from"
+                    ? `${f.properties.map((p) => code(p.path)).join(", ")} take${f.properties.length === 1 ? "s" : ""} ` +
+                      `the new ${code(r.name)}`
+                    : "not compared: its provider is configured from the new value, unknown until `pulumi up`";
+            lines.push(`- ${code(f.name)} (${code(f.type)}): ${what}`);
+        }
+    }
+    return lines;
+}
+
 export function driftMarkdown(report: DriftReport): string {
     const stack = report.stack ? ` in stack \`${report.stack}\`` : "";
     const verdict = verdictOf(report);
@@ -76,10 +118,19 @@ export function driftMarkdown(report: DriftReport): string {
             "",
         );
         for (const e of report.errors) lines.push(`- ${e.urn ? `${code(e.urn)}: ` : ""}${cell(e.message)}`);
+        const hints = [...new Set(report.errors.flatMap((e) => (e.hint ? [e.hint] : [])))];
+        if (hints.length > 0) lines.push("", "What to do:", "", ...hints.map((h) => `- ${cell(h)}`));
         lines.push(...policyLines(report.policy));
         return `${lines.join("\n")}\n`;
     }
-    if (verdict === "clean") {
+    if (verdict === "clean" && report.rotations.length > 0) {
+        lines.push(
+            `## Drift check${stack}: no drift; a rotation is due, run \`pulumi up\``,
+            "",
+            "The cloud matches the program as far as the preview could compare it; `pulumi up` would make the " +
+                "rotation below and nothing else it could see.",
+        );
+    } else if (verdict === "clean") {
         lines.push(
             `## Drift check${stack}: no drift`,
             "",
@@ -104,6 +155,7 @@ export function driftMarkdown(report: DriftReport): string {
                 lines.push("", "_The provider reported no property detail._");
         }
     }
+    lines.push(...rotationLines(report.rotations));
     if (report.ignored.length > 0) {
         lines.push(
             "",

@@ -12,6 +12,10 @@ export interface StepState {
     readonly type?: string;
     readonly inputs: Readonly<Record<string, unknown>>;
     readonly outputs: Readonly<Record<string, unknown>>;
+    /** The provider reference (`<provider URN>::<id>`), when the state names one. */
+    readonly provider?: string;
+    /** Per input, the URNs its value came from (the digest's states carry them; event-log states do not). */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One entry of a step's detailed diff; `kind` is add|add-replace|delete|delete-replace|update|update-replace. */
@@ -25,6 +29,8 @@ export interface EngineStep {
     readonly op: string;
     readonly urn: string;
     readonly type?: string;
+    /** The provider reference of the step (`<provider URN>::<id>`). */
+    readonly provider?: string;
     readonly old?: StepState;
     readonly new?: StepState;
     /** Undefined when the provider gave no detailed diff (`null` in the JSON). */
@@ -101,7 +107,17 @@ class Reader {
             type: this.optionalString(state.type, `${where}.type`),
             inputs: this.bag(state.inputs, `${where}.inputs`),
             outputs: this.bag(state.outputs, `${where}.outputs`),
+            provider: this.optionalString(state.provider, `${where}.provider`) || undefined,
+            propertyDependencies: this.dependencies(state.propertyDependencies, `${where}.propertyDependencies`),
         };
+    }
+
+    dependencies(value: unknown, where: string): Record<string, string[]> | undefined {
+        if (value === undefined || value === null) return undefined;
+        const bag = this.object(value, where);
+        return Object.fromEntries(
+            Object.entries(bag).map(([key, urns]) => [key, this.strings(urns, `${where}[${JSON.stringify(key)}]`)]),
+        );
     }
 
     /** `detailedDiff` of a PreviewStep ({kind, inputDiff}) or of StepEventMetadata ({diffKind, inputDiff}). */
@@ -124,6 +140,7 @@ class Reader {
             op: this.string(s.op, `${where}.op`),
             urn: this.string(s.urn, `${where}.urn`),
             type: this.optionalString(s.type, `${where}.type`),
+            provider: this.optionalString(s.provider, `${where}.provider`) || undefined,
             old: this.state(s[oldKey], `${where}.${oldKey}`),
             new: this.state(s[newKey], `${where}.${newKey}`),
             detailedDiff: this.detailedDiff(s.detailedDiff, `${where}.detailedDiff`),

@@ -1,9 +1,12 @@
 /**
  * The drift report: which resources differ between the cloud (the refreshed state) and the program, how the next
  * `pulumi up` would reconcile them, and per property the cloud value and the program value. A run that did not
- * complete is a failure with its errors and no drift verdict; drift is never an error.
+ * complete is a failure with its errors and no drift verdict; drift is never an error. A rotation falling due
+ * (drift-ignore.yaml `rotations:`, due-rotation.ts) is reported on its own, with what it keeps the preview from
+ * comparing, and is not drift.
  */
-import { CompiledRule } from "./ignore";
+import { DueRotation, dueRotations, PlannedResource, withRotationHints } from "./due-rotation";
+import { DriftRules } from "./ignore";
 import { EngineStep, PreviewRun } from "./preview";
 import { ABSENT, isSecret, parsePropertyPath, SECRET, valueAt } from "./property-path";
 import { parseUrn } from "../stack-export";
@@ -38,6 +41,8 @@ export interface IgnoredChange extends PropertyChange {
 export interface ReportError {
     readonly urn?: string;
     readonly message: string;
+    /** What to do, where the report can tell with certainty (a rotated credential refused with HTTP 401). */
+    readonly hint?: string;
 }
 
 export interface PolicyNote {
@@ -52,6 +57,8 @@ export interface DriftReport {
     /** The stack, from the URNs; undefined when the preview named no resource. */
     readonly stack?: string;
     readonly drifted: DriftedResource[];
+    /** Rotations falling due (drift-ignore.yaml `rotations:`): `pulumi up` makes them; not drift. */
+    readonly rotations: DueRotation[];
     readonly ignored: IgnoredChange[];
     readonly errors: ReportError[];
     /** What the policy pack said (from the event log; `--json` previews omit policy events). */
@@ -136,7 +143,7 @@ function cleanMessage(message: string): string {
         .trim();
 }
 
-export function buildReport(run: PreviewRun, ignoreRules: readonly CompiledRule[]): DriftReport {
+export function buildReport(run: PreviewRun, rules: DriftRules): DriftReport {
     const stacks = new Set(run.steps.map((s) => parseUrn(s.urn)?.stack).filter((s): s is string => s !== undefined));
     const stack = stacks.size === 1 ? [...stacks][0] : undefined;
     const policy = dedupe(
@@ -160,35 +167,47 @@ export function buildReport(run: PreviewRun, ignoreRules: readonly CompiledRule[
     ];
     const uniqueErrors = dedupe(errors, (e) => `${e.urn}|${e.message}`);
     // A failed run gives no drift verdict: its steps stop wherever the engine stopped.
-    if (uniqueErrors.length > 0) return { stack, drifted: [], ignored: [], errors: uniqueErrors, policy };
+    if (uniqueErrors.length > 0) {
+        const hinted = withRotationHints(uniqueErrors, run, rules.rotations);
+        return { stack, drifted: [], rotations: [], ignored: [], errors: hinted, policy };
+    }
 
-    const resources = new Map<
-        string,
-        { type: string; name: string; op: DriftOp; properties: Map<string, PropertyChange> }
-    >();
+    type Entry = PlannedResource & { op: DriftOp; properties: Map<string, PropertyChange>; steps: EngineStep[] };
+    const resources = new Map<string, Entry>();
     for (const step of run.steps) {
         const op = DRIFT_OPS[step.op];
         if (op === undefined) continue;
         const urn = parseUrn(step.urn);
         const type = step.type ?? step.new?.type ?? step.old?.type ?? urn?.type ?? "";
-        const entry = resources.get(step.urn) ?? { type, name: urn?.name ?? step.urn, op, properties: new Map() };
+        const entry: Entry = resources.get(step.urn) ?? {
+            urn: step.urn,
+            type,
+            name: urn?.name ?? step.urn,
+            op,
+            properties: new Map(),
+            steps: [],
+        };
         if (OP_RANK[op] > OP_RANK[entry.op]) entry.op = op;
         if (op === "update" || op === "replace") {
             for (const change of propertyChanges(step))
                 if (!entry.properties.has(change.path)) entry.properties.set(change.path, change);
         }
+        entry.steps.push(step);
         resources.set(step.urn, entry);
     }
+    const sorted = [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    const { rotations, explained } = dueRotations(sorted, run, rules.rotations);
 
     const drifted: DriftedResource[] = [];
     const ignored: IgnoredChange[] = [];
-    for (const [urn, entry] of [...resources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const entry of sorted.filter((r) => !explained.has(r.urn))) {
+        const urn = entry.urn;
         const kept: PropertyChange[] = [];
         for (const change of [...entry.properties.values()].sort(byPath)) {
             // A change that forces a replacement is never ignored: the next `pulumi up` would replace the resource.
             const rule = change.kind.endsWith("-replace")
                 ? undefined
-                : ignoreRules.find((r) => r.matches(entry.type, urn, parsePropertyPath(change.path) ?? [change.path]));
+                : rules.ignore.find((r) => r.matches(entry.type, urn, parsePropertyPath(change.path) ?? [change.path]));
             if (rule) ignored.push({ urn, type: entry.type, op: entry.op, ...change, reason: rule.reason });
             else kept.push(change);
         }
@@ -197,7 +216,7 @@ export function buildReport(run: PreviewRun, ignoreRules: readonly CompiledRule[
         if (wholeResource || !everythingIgnored)
             drifted.push({ urn, type: entry.type, name: entry.name, op: entry.op, properties: kept });
     }
-    return { stack, drifted, ignored, errors: [], policy };
+    return { stack, drifted, rotations, ignored, errors: [], policy };
 }
 
 function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {

@@ -3,12 +3,11 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { InputError, UsageError } from "../../../tools/cli";
-import { DEFAULT_IGNORE_FILE, driftReport } from "../../../tools/drift-report/command";
-import { readIgnoreRules } from "../../../tools/drift-report/ignore";
+import { DEFAULT_IGNORE_FILE } from "../../../tools/drift-report/command";
+import { readDriftRules } from "../../../tools/drift-report/ignore";
 import { DriftReport } from "../../../tools/drift-report/report";
 import {
     BUCKET,
@@ -23,52 +22,7 @@ import {
     SUBNET,
     updateStep,
 } from "./fixtures";
-
-let dir: string;
-let counter = 0;
-
-function file(content: unknown, ext = "json"): string {
-    const target = path.join(dir, `f${counter++}.${ext}`);
-    fs.writeFileSync(target, typeof content === "string" ? content : JSON.stringify(content, null, 4));
-    return target;
-}
-
-interface Run {
-    readonly code: number;
-    readonly stdout: string;
-    readonly stderr: string;
-}
-
-const NO_IGNORES = () => file("ignore: []\n", "yaml");
-
-async function run(...argv: string[]): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const code = await driftReport(argv, {
-        stdout: (t) => {
-            stdout += t;
-        },
-        stderr: (t) => {
-            stderr += t;
-        },
-    });
-    return { code, stdout, stderr };
-}
-
-/** Both outputs of one preview: the JSON report and the Markdown, with the exit code they share. */
-async function report(preview: unknown, options: { events?: string; ignore?: string } = {}) {
-    const args = ["--preview", file(preview), "--ignore", options.ignore ?? NO_IGNORES()];
-    if (options.events !== undefined) args.push("--events", file(options.events, "jsonl"));
-    const json = await run(...args, "--json");
-    const markdown = await run(...args);
-    assert.equal(json.code, markdown.code);
-    return {
-        code: json.code,
-        json: JSON.parse(json.stdout) as DriftReport,
-        markdown: markdown.stdout,
-        stderr: json.stderr,
-    };
-}
+import { reportHarness } from "./harness";
 
 const subnet = state(
     SUBNET,
@@ -84,18 +38,12 @@ const subnet = state(
 );
 
 describe("npm run drift:report", () => {
-    before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "drift-report-"));
-    });
-
-    after(() => {
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { dir, file, noIgnores: NO_IGNORES, run, report } = reportHarness("drift-report-");
 
     it("must report a clean preview (only refresh and same steps) as no drift, exit 0", async () => {
         const r = await report(digest([refreshStep(subnet), refreshStep(state(ROLE, { name: "r" }))]));
         assert.equal(r.code, 0);
-        assert.deepEqual(r.json, { stack: "dev", drifted: [], ignored: [], errors: [], policy: [] });
+        assert.deepEqual(r.json, { stack: "dev", drifted: [], rotations: [], ignored: [], errors: [], policy: [] });
         assert.match(r.markdown, /^## Drift check in stack `dev`: no drift\n/);
     });
 
@@ -511,7 +459,7 @@ describe("npm run drift:report", () => {
         it("must reject a missing file, bad JSON and a preview of the wrong shape, naming file and field", async () => {
             const ignore = NO_IGNORES();
             await assert.rejects(
-                run("--preview", path.join(dir, "missing.json"), "--ignore", ignore),
+                run("--preview", path.join(dir(), "missing.json"), "--ignore", ignore),
                 /cannot read preview output .*missing\.json: no such file/,
             );
             await assert.rejects(
@@ -560,8 +508,9 @@ describe("npm run drift:report", () => {
     });
 
     it("ships an ignore list that parses, every rule with a reason", () => {
-        const rules = readIgnoreRules(parseYaml(fs.readFileSync(DEFAULT_IGNORE_FILE, "utf8")), DEFAULT_IGNORE_FILE);
-        for (const rule of rules) assert.ok(rule.reason.trim().length > 10, `${rule.path}: give a real reason`);
+        const rules = readDriftRules(parseYaml(fs.readFileSync(DEFAULT_IGNORE_FILE, "utf8")), DEFAULT_IGNORE_FILE);
+        for (const rule of [...rules.ignore, ...rules.rotations])
+            assert.ok(rule.reason.trim().length > 10, `${rule.path}: give a real reason`);
         assert.ok(STACK_URN.startsWith("urn:pulumi:dev::"));
     });
 });
