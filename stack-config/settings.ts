@@ -68,7 +68,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const network = readNetwork(r, aws?.region);
     const cluster = readCluster(r, network?.vpcCidr, aws?.partition);
     const spark = readSpark(r, network?.availabilityZones, aws?.region);
-    const teams = readTeams(r);
+    const teams = readTeams(r, aws?.partition);
     if (spark?.batchScheduler === "yunikorn") {
         teams?.forEach((team, i) => {
             const problem = queueLabelProblem(team);

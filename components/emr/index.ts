@@ -24,5 +24,9 @@ export { buildPodTemplate, emrTemplateProblems, podTemplateYaml, SPARK_MAIN_CONT
 export { emrApplicationConfiguration } from "./application-configuration";
 export { SPARK_PI_ENTRY_POINT, SPARK_PI_JOB_CONF, startJobRunRequest } from "./start-job-run";
 export type { StartJobRunRequestJson } from "./start-job-run";
-export { SparkTeamJobs } from "./spark-team-jobs";
-export type { PlatformBucketRef, PodTemplateUris, SparkTeamJobsArgs } from "./spark-team-jobs";
+export { SparkTeamJobs, TEAM_JOB_TAG } from "./spark-team-jobs";
+export type { JobTemplateRef, PlatformBucketRef, PodTemplateUris, SparkTeamJobsArgs } from "./spark-team-jobs";
+export { jobTemplateData, jobTemplateVersion, startJobRunFromTemplateRequest } from "./job-template";
+export { submitterPolicy, submitterTrustPolicy } from "./submitter-policy";
+export { SubmitterRole } from "./submitter-role";
+export type { SubmitterRoleArgs } from "./submitter-role";

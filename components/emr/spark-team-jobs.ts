@@ -13,6 +13,7 @@ import {
     SparkRole,
     findPool,
     jobRoleName,
+    jobTemplateName,
     virtualClusterName,
 } from "../vocabulary";
 import type { ClusterContext } from "../cluster";
@@ -20,6 +21,7 @@ import { platformSparkConf, resolveSparkConf, type SparkConf, type TeamSparkConf
 import { directoryMarkerKey, glueDatabasePrefix, s3Uri, teamPrefixes, TeamPrefixes } from "./bucket-layout";
 import { JobExecutionRole } from "./job-execution-role";
 import { buildPodTemplate, podTemplateYaml } from "./pod-templates";
+import { jobTemplateData, jobTemplateVersion, startJobRunFromTemplateRequest } from "./job-template";
 import { startJobRunRequest, StartJobRunRequestJson } from "./start-job-run";
 
 /** The platform bucket as a team sees it (PlatformBucket satisfies it). */
@@ -134,6 +136,17 @@ const defaults = {
 
 export type PodTemplateUris = Record<string, Record<SparkRole, string>>;
 
+/** Tag every job run started from a team's templates carries: the team. */
+export const TEAM_JOB_TAG = "spark-platform:team";
+
+/** A team's EMR job template, as its outputs name it. */
+export interface JobTemplateRef {
+    readonly id: string;
+    readonly arn: string;
+    /** Versioned name: changes whenever the template's content does. */
+    readonly name: string;
+}
+
 export class SparkTeamJobs extends pulumi.ComponentResource {
     readonly virtualClusterId: pulumi.Output<string>;
     readonly executionRoleArn: pulumi.Output<string>;
@@ -150,6 +163,10 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
     readonly sparkConf: pulumi.Output<SparkConf>;
     /** A complete StartJobRun request (SparkPi), for `aws emr-containers start-job-run --cli-input-json`. */
     readonly startJobRunRequest: pulumi.Output<StartJobRunRequestJson>;
+    /** The team's job template: the same job as startJobRunRequest, stored in EMR. */
+    readonly jobTemplate: pulumi.Output<JobTemplateRef>;
+    /** A StartJobRun request that starts the job from the template (`--cli-input-json`). */
+    readonly startJobRunFromTemplateRequest: pulumi.Output<ReturnType<typeof startJobRunFromTemplateRequest>>;
     /** `s3://` location of each Glue database the team owns, by name; resolves once the databases exist. */
     readonly glueDatabases: pulumi.Output<Record<string, string>>;
 
@@ -345,6 +362,29 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
                     submitterPool: findPool(a.pools, jobZone, "driver"),
                 }),
             );
+        // One source for both job paths: the template is the request's own job. Its name carries a hash of its
+        // content (job-template.ts), so a change creates a new template before the old one is deleted.
+        const templateData = this.startJobRunRequest.apply((request) =>
+            jobTemplateData(request, { [TEAM_JOB_TAG]: a.team }),
+        );
+        const template = new aws.emrcontainers.JobTemplate(
+            `${name}-spark-pi-template`,
+            {
+                name: templateData.apply((data) =>
+                    jobTemplateName(a.namePrefix, a.team, "spark-pi", jobTemplateVersion(data)),
+                ),
+                jobTemplateData: templateData,
+            },
+            { parent: this },
+        );
+        this.jobTemplate = pulumi
+            .all([template.id, template.arn, template.name])
+            .apply(([id, arn, templateName]) => ({ id, arn, name: templateName }));
+        this.startJobRunFromTemplateRequest = pulumi
+            .all([virtualCluster.id, template.id])
+            .apply(([virtualClusterId, jobTemplateId]) =>
+                startJobRunFromTemplateRequest({ name: `${a.team}-spark-pi`, virtualClusterId, jobTemplateId }),
+            );
         this.glueDatabases = pulumi
             .all(databases.map((db) => pulumi.all([db.name, db.locationUri])))
             .apply((pairs) => Object.fromEntries(pairs.map(([db, location]) => [db, location ?? ""])));
@@ -358,6 +398,8 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
             podTemplateUris: this.podTemplateUris,
             sparkConf: this.sparkConf,
             startJobRunRequest: this.startJobRunRequest,
+            jobTemplate: this.jobTemplate,
+            startJobRunFromTemplateRequest: this.startJobRunFromTemplateRequest,
         });
     }
 }

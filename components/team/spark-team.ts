@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "../cluster";
-import { PlatformBucketRef, SparkTeamJobs } from "../emr";
+import { PlatformBucketRef, SparkTeamJobs, SubmitterRole, teamPrefixes } from "../emr";
 import type { SparkConf } from "../spark-conf";
 import { createTeamLogForwarding, fluentBitSidecar, indexWritePolicy, type SidecarTimings } from "../logging";
 import { TeamNamespace } from "../spark";
@@ -17,6 +17,7 @@ import {
     jobRoleName,
     logIndexPrefix,
     roleArn,
+    submitterRoleName,
     teamPodScheduling,
 } from "../vocabulary";
 import { formerLocations } from "./former-locations";
@@ -98,6 +99,12 @@ export interface SparkTeamOutput {
     podTemplateUris: SparkTeamJobs["podTemplateUris"];
     /** For `aws emr-containers start-job-run --cli-input-json`. */
     startJobRunRequest: SparkTeamJobs["startJobRunRequest"];
+    /** The team's EMR job template (id, ARN, versioned name): the same job as startJobRunRequest. */
+    jobTemplate: SparkTeamJobs["jobTemplate"];
+    /** Starts the template's job: `aws emr-containers start-job-run --cli-input-json`. */
+    startJobRunFromTemplateRequest: SparkTeamJobs["startJobRunFromTemplateRequest"];
+    /** The role the team's submitters assume to run its jobs; absent when the team lists no submitters. */
+    submitterRoleArn?: pulumi.Output<string>;
     /** A SparkPi SparkApplication for the Spark Operator (`kubectl apply`). */
     sampleSparkApplication: TeamNamespace["sampleApplication"];
     /** Prefix of the OpenSearch indices the team's Spark logs go to: one per day, `<prefix>-YYYY.MM.DD`. */
@@ -195,6 +202,27 @@ export class SparkTeam extends pulumi.ComponentResource {
 
         sparkConfIs(jobs.sparkConf);
 
+        const submitters = team.submitters ?? [];
+        const submitter =
+            submitters.length === 0
+                ? undefined
+                : new SubmitterRole(
+                      `${team.name}-submitter`,
+                      {
+                          cluster,
+                          roleName: submitterRoleName(args.namePrefix, team.name),
+                          submitters,
+                          virtualClusterId: jobs.virtualClusterId,
+                          executionRoleArn: jobs.executionRoleArn,
+                          jobTemplateArns: jobs.jobTemplate.apply((t) => [t.arn]),
+                          requireJobTemplate: team.requireJobTemplate ?? false,
+                          bucketArn: args.bucket.bucketArn,
+                          codePrefix: teamPrefixes(team.name).code,
+                          kmsKeyArn: args.kmsKeyArn,
+                      },
+                      { parent: this },
+                  );
+
         createTeamLogForwarding(
             formerly.logForwarding.name,
             {
@@ -220,6 +248,9 @@ export class SparkTeam extends pulumi.ComponentResource {
             prefixes: jobs.prefixes,
             podTemplateUris: jobs.podTemplateUris,
             startJobRunRequest: jobs.startJobRunRequest,
+            jobTemplate: jobs.jobTemplate,
+            startJobRunFromTemplateRequest: jobs.startJobRunFromTemplateRequest,
+            ...(submitter ? { submitterRoleArn: submitter.arn } : {}),
             sampleSparkApplication: space.sampleApplication,
             logIndexPrefix: indexPrefix,
             glueDatabases: jobs.glueDatabases,

@@ -70,12 +70,14 @@ export {
     fitName,
     interruptionQueueName,
     jobRoleName,
+    jobTemplateName,
     kmsAliasName,
     kubecostWorkspaceAlias,
     logDomainName,
     nodeGroupName,
     platformBucketName,
     scraperAlias,
+    submitterRoleName,
     virtualClusterName,
 } from "./stack-names";
 export { SPARK_UI_PORT, SPARK_UI_PORT_NAME } from "./spark-metrics";

@@ -37,6 +37,8 @@ export const NAME_RULES = {
     logGroup: { max: 512, allowed: /[.\-_/#A-Za-z0-9]/, lowercase: false },
     /** EMR on EKS virtual cluster: 1–64, `[\.\-_/#A-Za-z0-9]`. */
     emrVirtualCluster: { max: 64, allowed: /[.\-_/#A-Za-z0-9]/, lowercase: false },
+    /** EMR on EKS job template: 1–64, `[\.\-_/#A-Za-z0-9]`. */
+    emrJobTemplate: { max: 64, allowed: /[.\-_/#A-Za-z0-9]/, lowercase: false },
     /** SQS queue: 1–80, letters, digits, `-`, `_`. */
     sqsQueue: { max: 80, allowed: /[A-Za-z0-9_-]/, lowercase: false },
     /** Amazon Managed Prometheus workspace alias: 1–100. */
@@ -100,6 +102,19 @@ export function nodeGroupName(clusterName: string, what: string): string {
 /** A team's EMR job execution role: `<namePrefix>-<team>-emr-job`. */
 export function jobRoleName(namePrefix: string, team: string): string {
     return fitName("iamRole", namePrefix, `-${team}-emr-job`);
+}
+
+/** A team's submitter role, which its people assume to start EMR jobs: `<namePrefix>-<team>-submitter`. */
+export function submitterRoleName(namePrefix: string, team: string): string {
+    return fitName("iamRole", namePrefix, `-${team}-submitter`);
+}
+
+/**
+ * A version of a team's EMR job template: `<namePrefix>-<team>-<what>-<version>`. The version changes with the
+ * template's content, so a changed template is a new template beside the old one, never an edit of it.
+ */
+export function jobTemplateName(namePrefix: string, team: string, what: string, version: string): string {
+    return fitName("emrJobTemplate", namePrefix, `-${team}-${what}-${version}`);
 }
 
 /** A team's EMR virtual cluster: `<namePrefix>-<team>`. */

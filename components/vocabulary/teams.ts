@@ -25,6 +25,13 @@ export interface TeamSettings {
     readonly glueOwnedDatabases?: readonly string[];
     /** The team tier of its jobs' Spark settings (`sparkConf`, default none), over the platform's defaults. */
     readonly sparkConf: Readonly<Record<string, string | number | boolean>>;
+    /**
+     * IAM role or user ARNs that may assume the team's submitter role (`submitters`, default none: no role) to start,
+     * watch and cancel the team's EMR jobs and upload its code.
+     */
+    readonly submitters?: readonly string[];
+    /** Whether the submitter role may start jobs only from the team's job templates (`requireJobTemplate`). */
+    readonly requireJobTemplate?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { overrideProblem } from "../../components/spark-conf";
 import {
     DEFAULT_GLUE_DATABASE,
+    type Partition,
     TeamResources,
     TeamSettings,
     closestName,
@@ -11,7 +12,7 @@ import { ConfigReader } from "../config-reader";
 import { ROLE_INLINE_POLICIES_LIMIT } from "../../components/emr";
 import { glueDatabaseOwners, jobRolePoliciesUpperBound } from "../../components/team";
 import { quantityValue } from "../../components/spark";
-import { isDnsLabel, isPositiveQuantity } from "../validators";
+import { isDnsLabel, isPositiveQuantity, parseIamPrincipalArn } from "../validators";
 
 /** Namespaces the platform itself uses; a team may not claim them. */
 export const RESERVED_NAMESPACES = [
@@ -26,17 +27,28 @@ export const RESERVED_NAMESPACES = [
 
 const TEAMS_HINT =
     "list teams as [{name, namespace, quota: {cpu, memory, guaranteed?: {cpu, memory}}, glueDatabases?: [db, ...], " +
-    "glueOwnedDatabases?: [db, ...], sparkConf?: {spark.<key>: value}}]";
-const TEAM_FIELDS = ["name", "namespace", "quota", "glueDatabases", "glueOwnedDatabases", "sparkConf"];
+    "glueOwnedDatabases?: [db, ...], sparkConf?: {spark.<key>: value}, submitters?: [role or user ARN, ...], " +
+    "requireJobTemplate?: true|false}]";
+const TEAM_FIELDS = [
+    "name",
+    "namespace",
+    "quota",
+    "glueDatabases",
+    "glueOwnedDatabases",
+    "sparkConf",
+    "submitters",
+    "requireJobTemplate",
+];
 
-export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
+/** `partition`: the stack's (from aws:region), which every submitter ARN must be in; undefined when unknown. */
+export function readTeams(r: ConfigReader, partition?: Partition): TeamSettings[] | undefined {
     const value = r.json("teams", TEAMS_HINT);
     if (value === undefined) return undefined;
     if (!Array.isArray(value) || value.length === 0) {
         r.report("teams", value, `is not a non-empty list; ${TEAMS_HINT}`);
         return undefined;
     }
-    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry));
+    const teams = value.map((entry, i) => readTeam(r, `teams[${i}]`, entry, partition));
     if (teams.some((t) => t === undefined)) return undefined;
     const valid = teams as TeamSettings[];
     for (const field of ["name", "namespace"] as const) {
@@ -82,7 +94,12 @@ export function readTeams(r: ConfigReader): TeamSettings[] | undefined {
     return valid;
 }
 
-function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | undefined {
+function readTeam(
+    r: ConfigReader,
+    key: string,
+    entry: unknown,
+    partition: Partition | undefined,
+): TeamSettings | undefined {
     if (!isRecord(entry)) {
         r.report(key, entry, `is not an object; ${TEAMS_HINT}`);
         return undefined;
@@ -129,6 +146,8 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
     }
     const sparkConf = readSparkConf(r, `${key}.sparkConf`, entry.sparkConf ?? {});
     ok = sparkConf !== undefined && ok;
+    const submission = readSubmission(r, key, entry, partition);
+    ok = submission !== undefined && ok;
     if (typeof namespace !== "string" || !isDnsLabel(namespace)) {
         r.report(
             `${key}.namespace`,
@@ -170,7 +189,58 @@ function readTeam(r: ConfigReader, key: string, entry: unknown): TeamSettings | 
         glueDatabases: glueDatabases ?? [],
         glueOwnedDatabases: glueOwnedDatabases ?? [],
         sparkConf: sparkConf ?? {},
+        ...submission,
     };
+}
+
+/**
+ * Who may submit the team's EMR jobs (`submitters`: IAM role or user ARNs of the stack's partition, each named
+ * exactly, as a trust policy takes them) and whether they must start jobs from the team's templates
+ * (`requireJobTemplate`). Undefined after reporting a problem.
+ */
+function readSubmission(
+    r: ConfigReader,
+    key: string,
+    entry: Record<string, unknown>,
+    partition: Partition | undefined,
+): Required<Pick<TeamSettings, "submitters" | "requireJobTemplate">> | undefined {
+    const submitters = entry.submitters ?? [];
+    const requireJobTemplate = entry.requireJobTemplate ?? false;
+    let ok = true;
+    if (!Array.isArray(submitters) || submitters.some((arn) => typeof arn !== "string")) {
+        r.report(
+            `${key}.submitters`,
+            submitters,
+            "is not a list of IAM role or user ARNs; use [arn:aws:iam::123456789012:role/data-eng-ci]",
+        );
+        ok = false;
+    } else {
+        ok =
+            r.checkEach(`${key}.submitters`, submitters as string[], (arn) => {
+                const parsed = parseIamPrincipalArn(arn);
+                if (typeof parsed === "string") return `${parsed} (no wildcards)`;
+                if (partition !== undefined && parsed.partition !== partition)
+                    return `is in partition ${parsed.partition}, but aws:region is in ${partition}`;
+                return undefined;
+            }) && ok;
+        const duplicate = (submitters as string[]).find((arn, i) => submitters.indexOf(arn) !== i);
+        if (duplicate !== undefined) {
+            r.report(`${key}.submitters`, submitters, `lists ${JSON.stringify(duplicate)} twice; list each once`);
+            ok = false;
+        }
+    }
+    if (typeof requireJobTemplate !== "boolean") {
+        r.report(`${key}.requireJobTemplate`, requireJobTemplate, "is not allowed; use true or false");
+        ok = false;
+    } else if (requireJobTemplate && Array.isArray(submitters) && submitters.length === 0) {
+        r.report(
+            `${key}.requireJobTemplate`,
+            requireJobTemplate,
+            "restricts the team's submitter role, which only submitters create; list its submitters or remove it",
+        );
+        ok = false;
+    }
+    return ok ? { submitters: submitters as string[], requireJobTemplate: requireJobTemplate as boolean } : undefined;
 }
 
 /** A list of Glue database names, each once, or undefined after reporting what is wrong. */

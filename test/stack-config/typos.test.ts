@@ -126,7 +126,7 @@ describe("typos in a stack's configuration", () => {
         it("names the closest field of a team too", () => {
             const team = { name: "a", namespace: "ns-a", quota: { cpu: "1", memory: "1Gi" } };
             assert.deepEqual(problems({ teams: [{ ...team, namepsace: "ns-b" }] }), [
-                'spark-platform:teams[0].namepsace: "ns-b" is not a team setting; did you mean namespace? (use name, namespace, quota, glueDatabases, glueOwnedDatabases, sparkConf)',
+                'spark-platform:teams[0].namepsace: "ns-b" is not a team setting; did you mean namespace? (use name, namespace, quota, glueDatabases, glueOwnedDatabases, sparkConf, submitters, requireJobTemplate)',
             ]);
         });
     });

@@ -26,6 +26,8 @@ export interface CapturedResource extends RegisteredResource {
     retainOnDelete: boolean;
     /** Input paths whose changes the engine ignores (`ignoreChanges`); not part of a stack export. */
     ignoreChanges: string[];
+    /** Deleted before its replacement is created (`deleteBeforeReplace`); not part of a stack export. */
+    deleteBeforeReplace: boolean;
     /** Outputs the engine stores as secrets whatever the provider returns (`additionalSecretOutputs`). */
     additionalSecretOutputs: string[];
     /** Inputs as the program passed them (what resource policies see). */
@@ -112,6 +114,7 @@ function fromRequest(
         protect: req.getProtect() ?? false,
         retainOnDelete: req.getRetainondelete() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         dependencies: req.getDependenciesList(),
         propertyDependencies,

@@ -299,6 +299,11 @@ const BUILDERS: Record<string, OutputBuilder> = {
         const id = ctx.hex(25);
         return { id, state: { arn: ctx.arn("emr-containers", `/virtualclusters/${id}`) } };
     },
+    "aws:emrcontainers/jobTemplate:JobTemplate": (ctx) => {
+        // A replacement is a new template: its id follows its (versioned) name, as EMR gives each template its own.
+        const id = stableHex(`${ctx.name}/${String(ctx.inputs.name)}`, 25);
+        return { id, state: { arn: ctx.arn("emr-containers", `/jobtemplates/${id}`) } };
+    },
     // Keys and certificates the tls provider would generate: stand-in PEM blocks, deterministic per resource.
     "tls:index/privateKey:PrivateKey": (ctx) => ({
         state: { privateKeyPem: mockPem("RSA PRIVATE KEY", ctx), publicKeyPem: mockPem("PUBLIC KEY", ctx) },

@@ -28,6 +28,7 @@ const AWS_NAME_RULES: Record<string, Record<string, { min?: number; max: number;
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { policyName: { max: 255 } },
     "aws:cloudwatch/eventRule:EventRule": { name: { max: 64, pattern: /^[.\-_A-Za-z0-9]+$/ } },
     "aws:emrcontainers/virtualCluster:VirtualCluster": { name: { max: 64, pattern: /^[.\-_/#A-Za-z0-9]+$/ } },
+    "aws:emrcontainers/jobTemplate:JobTemplate": { name: { max: 64, pattern: /^[.\-_/#A-Za-z0-9]+$/ } },
     "aws:sqs/queue:Queue": { name: { max: 80, pattern: /^[A-Za-z0-9_-]+$/ } },
     "aws:sns/topic:Topic": { name: { max: 256, pattern: /^[A-Za-z0-9_-]+$/ } },
     "aws:cloudwatch/metricAlarm:MetricAlarm": { name: { max: 255 } },
@@ -103,6 +104,8 @@ function regionOverrides(c: Case): Record<string, unknown> {
                 name: "t".repeat(30),
                 namespace: `spark-${"t".repeat(30)}`,
                 quota: { cpu: "8", memory: "32Gi" },
+                // Its submitter role is named after the stack and the team too.
+                submitters: [`arn:${c.partition}:iam::${account}:role/submitter`],
             },
         ],
     };
