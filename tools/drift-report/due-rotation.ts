@@ -129,8 +129,7 @@ function rotationOf(resource: PlannedResource, rule: RotationRule): DueRotation 
     const segments = parsePropertyPath(change.path) ?? [change.path];
     const samePath = segments.length === rule.segments.length && segments.every((s, i) => s === rule.segments[i]);
     if (!samePath || change.kind !== "update-replace") return undefined;
-    const windows = rule.windows(change.old, change.new);
-    if (windows === undefined) return undefined;
+    if (!rule.rotates(change.old, change.new)) return undefined;
     // Every step must be part of the replacement, and every side the run shows must keep the `unchanged` inputs.
     const pairs = resource.steps.filter((s) => s.old !== undefined && s.new !== undefined);
     if (

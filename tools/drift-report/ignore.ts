@@ -7,6 +7,7 @@
 import { InputError } from "../cli";
 import { parsePropertyPath, PathSegment } from "./property-path";
 import { readRotationRules, RotationRule } from "./rotation";
+import { readRuleList } from "./rule-list";
 
 export interface IgnoreRule {
     readonly type?: string;
@@ -50,36 +51,15 @@ export function readDriftRules(doc: unknown, file: string): DriftRules {
 
 /** The `ignore:` list; malformed rules are an InputError naming the entry. */
 function readIgnoreRules(list: unknown, file: string): CompiledRule[] {
-    const fail = (where: string, message: string): never => {
-        throw new InputError(`${file}: ${where} ${message}`);
-    };
-    if (list === undefined || list === null) return [];
-    if (!Array.isArray(list)) return fail("`ignore`", "must be a list of rules");
-    return list.map((entry: unknown, i) => {
-        const where = `ignore[${i}]`;
-        if (typeof entry !== "object" || entry === null || Array.isArray(entry))
-            return fail(where, "must be a mapping");
-        const e = entry as Record<string, unknown>;
-        for (const key of Object.keys(e)) {
-            if (!["type", "urn", "path", "reason"].includes(key))
-                fail(`${where}.${key}`, "is not known (type, urn, path, reason)");
-        }
-        const text = (key: string, required: boolean): string | undefined => {
-            const value = e[key];
-            if (value === undefined && !required) return undefined;
-            if (typeof value !== "string" || value.trim() === "")
-                return fail(`${where}.${key}`, "must be a non-empty string");
-            return value;
-        };
+    return readRuleList(list, file, "ignore", ["type", "urn", "path", "reason"], ({ fail, text }) => {
         const type = text("type", false);
         const urn = text("urn", false);
         if (type === undefined && urn === undefined)
-            fail(where, "must name the resources it covers with `type` and/or `urn`");
-        const path = text("path", true) as string;
-        const reason = text("reason", true) as string;
+            fail(undefined, "must name the resources it covers with `type` and/or `urn`");
+        const path = text("path", true);
+        const reason = text("reason", true);
         const pattern = parsePropertyPath(path);
-        if (pattern === undefined)
-            fail(`${where}.path`, `'${path}' is not a property path (e.g. tags["owner"], a.b[0])`);
+        if (pattern === undefined) fail("path", `'${path}' is not a property path (e.g. tags["owner"], a.b[0])`);
         const typeRe = type === undefined ? undefined : glob(type);
         const urnRe = urn === undefined ? undefined : glob(urn);
         return {

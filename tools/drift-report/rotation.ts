@@ -9,8 +9,8 @@
  * rotating name (`path`), the name's `pattern` with one `{date}` (YYYY-MM-DD, UTC), the inputs that must be equal
  * and known on both sides (`unchanged`) and the `reason`.
  */
-import { InputError } from "../cli";
 import { parsePropertyPath, PathSegment } from "./property-path";
+import { readRuleList } from "./rule-list";
 
 export interface RotationRule {
     readonly type: string;
@@ -21,10 +21,10 @@ export interface RotationRule {
     readonly unchanged: readonly string[];
     readonly reason: string;
     /**
-     * The two names' windows when `from` → `to` moves to a later window; undefined for anything else (not both
-     * plain strings of the pattern, not real dates, the same or an earlier window).
+     * Whether `from` → `to` moves to a later date; false for anything else (not both plain strings of the pattern,
+     * not real dates, the same or an earlier date).
      */
-    windows(from: unknown, to: unknown): { from: string; to: string } | undefined;
+    rotates(from: unknown, to: unknown): boolean;
 }
 
 const DATE = "{date}";
@@ -40,43 +40,26 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The `rotations:` list of the parsed drift-ignore document; a malformed rule is an InputError naming it. */
 export function readRotationRules(list: unknown, file: string): RotationRule[] {
-    const fail = (where: string, message: string): never => {
-        throw new InputError(`${file}: ${where} ${message}`);
-    };
-    if (list === undefined || list === null) return [];
-    if (!Array.isArray(list)) return fail("`rotations`", "must be a list of rules");
-    return list.map((entry: unknown, i) => {
-        const where = `rotations[${i}]`;
-        if (typeof entry !== "object" || entry === null || Array.isArray(entry))
-            return fail(where, "must be a mapping");
-        const e = entry as Record<string, unknown>;
-        for (const key of Object.keys(e))
-            if (!RULE_KEYS.includes(key)) fail(`${where}.${key}`, `is not known (${RULE_KEYS.join(", ")})`);
-        const text = (key: string): string => {
-            const value = e[key];
-            return typeof value === "string" && value.trim() !== ""
-                ? value
-                : fail(`${where}.${key}`, "must be a non-empty string");
-        };
-        const type = text("type");
+    return readRuleList(list, file, "rotations", RULE_KEYS, ({ raw, fail, text }) => {
+        const type = text("type", true);
         // One resource, named exactly: a rotation forces a replacement, so no rule may cover more than it means to.
-        if (type.includes("*")) fail(`${where}.type`, `'${type}' must be one type token, without \`*\``);
-        const name = text("name");
+        if (type.includes("*")) fail("type", `'${type}' must be one type token, without \`*\``);
+        const name = text("name", true);
         if (name.includes("*") || name.includes("::"))
-            fail(`${where}.name`, `'${name}' must be the resource's name as the program registers it, without \`*\``);
-        const path = text("path");
+            fail("name", `'${name}' must be the resource's name as the program registers it, without \`*\``);
+        const path = text("path", true);
         const segments = parsePropertyPath(path);
         if (segments === undefined || segments.includes("*"))
-            return fail(`${where}.path`, `'${path}' is not a property path without \`*\` (e.g. name, tags["Name"])`);
-        const pattern = text("pattern");
+            return fail("path", `'${path}' is not a property path without \`*\` (e.g. name, tags["Name"])`);
+        const pattern = text("pattern", true);
         if (pattern.split(DATE).length !== 2)
-            fail(`${where}.pattern`, `'${pattern}' must hold ${DATE} (YYYY-MM-DD) exactly once, e.g. pulumi-${DATE}`);
-        const unchanged = e.unchanged ?? [];
+            fail("pattern", `'${pattern}' must hold ${DATE} (YYYY-MM-DD) exactly once, e.g. pulumi-${DATE}`);
+        const unchanged = raw.unchanged ?? [];
         if (!Array.isArray(unchanged) || unchanged.some((k) => typeof k !== "string" || k.trim() === ""))
-            fail(`${where}.unchanged`, "must be a list of input names (e.g. [secondsToLive])");
+            fail("unchanged", "must be a list of input names (e.g. [secondsToLive])");
         if ((unchanged as string[]).includes(String(segments[0])))
-            fail(`${where}.unchanged`, `must not name the rotating input '${String(segments[0])}'`);
-        const reason = text("reason");
+            fail("unchanged", `must not name the rotating input '${String(segments[0])}'`);
+        const reason = text("reason", true);
 
         const [head, tail] = pattern.split(DATE);
         const re = new RegExp(`^${escape(head)}(\\d{4}-\\d{2}-\\d{2})${escape(tail)}$`);
@@ -92,10 +75,10 @@ export function readRotationRules(list: unknown, file: string): RotationRule[] {
             pattern,
             unchanged: unchanged as string[],
             reason,
-            windows(from: unknown, to: unknown) {
+            rotates(from: unknown, to: unknown) {
                 const a = dateOf(from);
                 const b = dateOf(to);
-                return a !== undefined && b !== undefined && a < b ? { from: a, to: b } : undefined;
+                return a !== undefined && b !== undefined && a < b;
             },
         };
     });
