@@ -7,7 +7,12 @@
  * (CloudFormation's AWS::EMRContainers::JobTemplate: "Update requires: Replacement" for every property). Its name
  * therefore carries a version, a hash of its content: a changed template is a new template with a new name, created
  * before the old one is deleted (Pulumi's default create-before-delete), and job runs already started from the old
- * one keep running, as EMR copies a template's values into each job run when it starts.
+ * one keep running: a job run carries its own copy of the values it started with (DescribeJobRun returns them).
+ *
+ * The provider's resource (terraform-provider-aws `aws_emrcontainers_job_template`) sends CloudWatch's log group and
+ * reads the application configurations back correctly only since hashicorp/terraform-provider-aws#45029 (before it,
+ * EMR refused the template: "logGroupName ... must not be null"); @pulumi/aws 7.48.0 bridges a later upstream. It
+ * keeps `entryPointArguments` as a set, which loses their order, so a template takes at most one argument.
  */
 import { createHash } from "node:crypto";
 import type { StartJobRunRequestJson } from "./start-job-run";
@@ -15,6 +20,12 @@ import type { StartJobRunRequestJson } from "./start-job-run";
 /** The template's data, in the provider's field names (`applicationConfigurations`, `persistentAppUi`). */
 export function jobTemplateData(request: StartJobRunRequestJson, jobTags: Readonly<Record<string, string>>) {
     const { applicationConfiguration, monitoringConfiguration } = request.configurationOverrides;
+    const args = request.jobDriver.sparkSubmitJobDriver.entryPointArguments;
+    if (args.length > 1)
+        throw new Error(
+            `job template ${request.name}: ${args.length} entry point arguments would lose their order (the ` +
+                "provider keeps them as a set); pass at most one, or pass the rest in sparkSubmitParameters",
+        );
     return {
         executionRoleArn: request.executionRoleArn,
         releaseLabel: request.releaseLabel,

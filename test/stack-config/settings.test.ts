@@ -1,9 +1,10 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { InvalidConfigError, Settings, parseSettings } from "../../stack-config";
+import { Settings, parseSettings } from "../../stack-config";
 import { PROJECT_DIR } from "../../tools/plan/plan";
 import { readProject, readStackConfig } from "../../tools/plan/stack-config";
 import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
+import { configProblems } from "../support/config-problems";
 
 const project = readProject(PROJECT_DIR);
 
@@ -18,15 +19,7 @@ function stackConfig(stack: string, changes: Record<string, unknown> = {}): Map<
     return raw;
 }
 
-function problemsOf(raw: Map<string, string>): readonly string[] {
-    try {
-        parseSettings(raw, "spark-platform", "dev");
-    } catch (e) {
-        assert.ok(e instanceof InvalidConfigError, `expected InvalidConfigError, got ${String(e)}`);
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
+const problemsOf = (raw: Map<string, string>) => configProblems(raw);
 
 describe("stack settings", () => {
     describe("shipped stacks", () => {

@@ -1,7 +1,8 @@
 /** `teams[].submitters` and `teams[].requireJobTemplate`: who may assume a team's submitter role, and how. */
 import * as assert from "node:assert/strict";
-import { InvalidConfigError, parseSettings } from "../../stack-config";
+import { parseSettings } from "../../stack-config";
 import { fixtureStackConfig } from "../support/fixture-stacks";
+import { configProblems } from "../support/config-problems";
 
 const ACCOUNT = "111111111111";
 const team = (fields: Record<string, unknown>) => ({
@@ -24,16 +25,6 @@ function configWith(teams: unknown[], region?: string): Map<string, string> {
     return raw;
 }
 
-function problemsOf(raw: Map<string, string>): readonly string[] {
-    try {
-        parseSettings(raw, "spark-platform", "dev");
-    } catch (e) {
-        assert.ok(e instanceof InvalidConfigError, `expected InvalidConfigError, got ${String(e)}`);
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
-
 describe("team submitters settings", () => {
     it("reads the submitters and requireJobTemplate, and defaults to none and false", () => {
         const submitters = [`arn:aws:iam::${ACCOUNT}:role/ci`, `arn:aws:iam::${ACCOUNT}:user/path/oncall`];
@@ -49,7 +40,7 @@ describe("team submitters settings", () => {
     });
 
     it("reports every bad submitter on a line of its own, naming the key, the value and what is allowed", () => {
-        const problems = problemsOf(
+        const problems = configProblems(
             configWith([
                 team({
                     submitters: [
@@ -71,7 +62,7 @@ describe("team submitters settings", () => {
     });
 
     it("refuses a principal of the commercial partition in a China stack", () => {
-        const problems = problemsOf(
+        const problems = configProblems(
             configWith([team({ submitters: [`arn:aws:iam::${ACCOUNT}:role/ci`] })], "cn-north-1"),
         );
         assert.deepEqual(problems, [
@@ -107,7 +98,7 @@ describe("team submitters settings", () => {
         ],
     ] as const) {
         it(`rejects ${what} in one line`, () => {
-            const problems = problemsOf(configWith([team(fields)]));
+            const problems = configProblems(configWith([team(fields)]));
             assert.equal(problems.length, 1, problems.join("\n"));
             assert.match(problems[0], expected);
         });

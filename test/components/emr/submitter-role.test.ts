@@ -190,6 +190,24 @@ for (const requireJobTemplate of [false, true]) {
 }
 
 describe("submitter role permissions, as written", () => {
+    it("must grant exactly the submitting, watching and uploading actions, and no wildcard action", () => {
+        for (const requireJobTemplate of [false, true]) {
+            const actions = policyOf(requireJobTemplate).Statement.flatMap((s) =>
+                [(s as { Action: string }).Action].flat(),
+            );
+            assert.deepEqual([...actions].sort(), [
+                "emr-containers:CancelJobRun",
+                "emr-containers:DescribeJobRun",
+                "emr-containers:DescribeJobTemplate",
+                "emr-containers:ListJobRuns",
+                "emr-containers:StartJobRun",
+                "kms:Decrypt",
+                "kms:GenerateDataKey",
+                "s3:PutObject",
+            ]);
+        }
+    });
+
     it("must restrict StartJobRun with ArnEquals on both EMR keys when templates are required", () => {
         const startJobs = policyOf(true).Statement.find(
             (s) => (s as { Action: unknown }).Action === "emr-containers:StartJobRun",

@@ -176,6 +176,16 @@ describe("job template versions", () => {
         );
     });
 
+    it("refuses more than one entry point argument, whose order the provider's set would lose", () => {
+        const twoArgs = request("--conf a=1");
+        const driver = twoArgs.jobDriver.sparkSubmitJobDriver as { entryPointArguments: string[] };
+        driver.entryPointArguments = ["s3://in/", "s3://out/"];
+        assert.throws(
+            () => jobTemplateData(twoArgs, { [TEAM_JOB_TAG]: "a" }),
+            /^Error: job template a-spark-pi: 2 entry point arguments would lose their order/,
+        );
+    });
+
     it("stays the same for the same template, whatever the order of its keys", () => {
         const data = jobTemplateData(request("--conf a=1"), { [TEAM_JOB_TAG]: "a" });
         const reverseKeys = (v: unknown): unknown =>

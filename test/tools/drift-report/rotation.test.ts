@@ -529,9 +529,14 @@ describe("npm run drift:report: a rotation falling due", () => {
                 r.json.rotations.map((x) => [x.urn, x.old, x.new, x.followers.length]),
                 [[planned.urn, before.name, now.name, 1 + inWorkspace.length]],
             );
-            // The rule's `unchanged` inputs are inputs the program sets.
+            // The rule names exactly the type and name the program registers, and inputs the program sets.
             const shipped = readDriftRules(parseYaml(fs.readFileSync(DEFAULT_IGNORE_FILE, "utf8")), "f");
-            for (const key of shipped.rotations[0].unchanged) assert.ok(key in planned.inputs, key);
+            assert.deepEqual(
+                shipped.rotations.map((x) => [x.type, x.name]),
+                [[tokenType, planned.name]],
+            );
+            for (const key of [shipped.rotations[0].path, ...shipped.rotations[0].unchanged])
+                assert.ok(key in planned.inputs, key);
         });
     });
 });
