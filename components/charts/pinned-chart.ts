@@ -269,14 +269,29 @@ export function chartSupportProblem(pin: ChartPin, kubernetesVersion: string): s
     return `the pinned ${pin.name} chart ${pin.version} supports Kubernetes ${pin.kubernetes}, not ${kubernetesVersion}; pin a matching chart in charts/${pin.name}/pin.yaml`;
 }
 
+/**
+ * The maps parsed from pin and values files, by path, with the text each was parsed from. Pins are read each time the
+ * settings are validated (the supported Kubernetes minors come from every pin) and each time a chart is installed: a
+ * process planning several stacks, or testing the settings, read the same few files hundreds of times, and parsing
+ * them again was most of what validating the settings cost. The file is still read each time, and parsed again when
+ * its text changed.
+ */
+const parsedYaml = new Map<string, { text: string; doc: Values }>();
+
+/** The YAML map in `file` (an empty file is an empty map), the caller's own copy. */
 function readYamlMap(file: string): Values {
+    let text: string;
     let doc: unknown;
     try {
-        doc = parse(readFileSync(file, "utf8"));
+        text = readFileSync(file, "utf8");
+        const cached = parsedYaml.get(file);
+        if (cached?.text === text) return structuredClone(cached.doc);
+        doc = parse(text);
     } catch (e) {
         throw new Error(`${file}: ${String((e as Error).message).split("\n")[0]}`, { cause: e });
     }
-    if (doc === null || doc === undefined) return {};
+    if (doc === null || doc === undefined) doc = {};
     if (!isRecord(doc)) throw new Error(`${file}: must hold a YAML map`);
-    return doc;
+    parsedYaml.set(file, { text, doc });
+    return structuredClone(doc);
 }

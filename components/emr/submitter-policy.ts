@@ -12,8 +12,19 @@
  * team's outputs name its templates. StartJobRun needs no `iam:PassRole`: EMR does not list it as a dependent action,
  * and the execution role is guarded by the ExecutionRoleArn condition instead.
  *
- * The ExecutionRoleArn condition is required outright, not "IfExists": a request that names no role (or a template
- * whose role EMR does not report) is refused rather than let through unchecked.
+ * StartJobRun has two statements, one per way of starting a job, because EMR's documents do not say whether the
+ * ExecutionRoleArn key is in the request context when a job starts from a template and the request names no role
+ * (the template holds it): "Controlling access to job templates" (EMR on EKS Development Guide) restricts template
+ * starts with `emr-containers:JobTemplateArn` alone and notes that a template can let the caller choose the role only
+ * when its role field is a template parameter; the program's templates never have parameters (the provider has no
+ * parameterConfiguration) and each is built with the team's own role. So:
+ * - a start from a template (StartFromTeamTemplates) needs `JobTemplateArn` ∈ the team's templates (ArnEquals, so a
+ *   request without a template never matches) and, should EMR report a role at all, that role to be the team's
+ *   (ArnEqualsIfExists): it is allowed whether or not EMR sets ExecutionRoleArn, and a request that names another
+ *   role next to the template is refused;
+ * - a direct start (StartWithTeamRole, only without `requireJobTemplate`) needs `ExecutionRoleArn` = the team's role
+ *   outright (ArnEquals: a request naming no role is refused, not let through unchecked) and no template at all
+ *   (`Null`), so another team's template cannot be started here either.
  */
 import { dnsSuffixOf, type Partition } from "../vocabulary";
 
@@ -86,20 +97,29 @@ export function submitterPolicy(input: SubmitterPolicyInput) {
         throw new Error(`code prefix ${JSON.stringify(input.codePrefix)} is not a team's code/<team>/ prefix`);
 
     const virtualClusterArn = `arn:${partition}:emr-containers:${region}:${accountId}:/virtualclusters/${virtualClusterId}`;
-    const startCondition: Record<string, Record<string, string | string[]>> = {
-        ArnEquals: {
-            "emr-containers:ExecutionRoleArn": executionRoleArn,
-            ...(input.requireJobTemplate ? { "emr-containers:JobTemplateArn": [...jobTemplateArns] } : {}),
+    const startFromTemplates = {
+        Sid: "StartFromTeamTemplates",
+        Effect: "Allow",
+        Action: "emr-containers:StartJobRun",
+        Resource: virtualClusterArn,
+        Condition: {
+            ArnEquals: { "emr-containers:JobTemplateArn": [...jobTemplateArns] },
+            ArnEqualsIfExists: { "emr-containers:ExecutionRoleArn": executionRoleArn },
+        },
+    };
+    const startWithRole = {
+        Sid: "StartWithTeamRole",
+        Effect: "Allow",
+        Action: "emr-containers:StartJobRun",
+        Resource: virtualClusterArn,
+        Condition: {
+            ArnEquals: { "emr-containers:ExecutionRoleArn": executionRoleArn },
+            Null: { "emr-containers:JobTemplateArn": "true" },
         },
     };
     const statements: object[] = [
-        {
-            Sid: "StartTeamJobs",
-            Effect: "Allow",
-            Action: "emr-containers:StartJobRun",
-            Resource: virtualClusterArn,
-            Condition: startCondition,
-        },
+        ...(jobTemplateArns.length > 0 ? [startFromTemplates] : []),
+        ...(input.requireJobTemplate ? [] : [startWithRole]),
         {
             Sid: "ListTeamJobRuns",
             Effect: "Allow",
@@ -129,7 +149,7 @@ export function submitterPolicy(input: SubmitterPolicyInput) {
         },
     ];
     if (jobTemplateArns.length > 0) {
-        statements.splice(1, 0, {
+        statements.splice(statements.indexOf(startFromTemplates) + 1, 0, {
             Sid: "ReadTeamJobTemplates",
             Effect: "Allow",
             Action: "emr-containers:DescribeJobTemplate",

@@ -3,7 +3,7 @@
 // options of tsconfig.json over the runtime's defaults; type checking on unless PULUMI_NODEJS_TRANSPILE_ONLY=true
 // or the tsconfig's noCheck says otherwise, as in run.js). Then, by the second argument:
 //   vocabulary     requires components/vocabulary (the ground floor) and calls into it;
-//   <stack name>   plans the real index.ts for that stack under mocks.
+//   <stack name>   plans the real index.ts for that fixture stack (test/fixtures/stacks) under mocks.
 // Prints one JSON line: what was registered and what was loaded.
 //
 // One difference from the CLI: ts-node's compile cache goes to the directory given as the first argument (the test
@@ -56,5 +56,6 @@ if (what === "vocabulary") {
     }
 } else {
     const { planStack } = require(path.join(projectDir, "tools", "plan", "plan.ts"));
-    planStack({ stack: what }).then((plan) => report({ types: plan.resources.map((r) => r.type) }), fail);
+    const stackDir = path.join(projectDir, "test", "fixtures", "stacks");
+    planStack({ stack: what, stackDir }).then((plan) => report({ types: plan.resources.map((r) => r.type) }), fail);
 }

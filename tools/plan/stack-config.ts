@@ -126,6 +126,15 @@ function checkDeclaredType(key: string, value: unknown, decl: ConfigDeclaration)
     }
 }
 
+/**
+ * Documents parsed from Pulumi.yaml and stack files, by path, with the text each was parsed from: a process that plans
+ * or validates several stacks (the tests, preflight) reads the same files many times, and parsing Pulumi.yaml again
+ * cost more than the rest of reading a stack's configuration. The file is still read each time, and parsed again when
+ * its text changed.
+ */
+const parsedYaml = new Map<string, { text: string; doc: unknown }>();
+
+/** The YAML document in `file`, the caller's own copy. */
 function parseYamlFile(file: string): unknown {
     let text: string;
     try {
@@ -133,10 +142,15 @@ function parseYamlFile(file: string): unknown {
     } catch (e) {
         throw new StackFileMissingError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
+    const cached = parsedYaml.get(file);
+    if (cached?.text === text) return structuredClone(cached.doc);
+    let doc: unknown;
     try {
-        return parse(text);
+        doc = parse(text);
     } catch (e) {
         const first = String((e as Error).message).split("\n")[0];
         throw new StackConfigError(`${path.basename(file)}: is not valid YAML: ${first}`);
     }
+    parsedYaml.set(file, { text, doc });
+    return structuredClone(doc);
 }

@@ -117,15 +117,31 @@ describe("submitting jobs as a team (fixture plans)", function () {
                 const policy = one(plan, "aws:iam/rolePolicy:RolePolicy", `${team.name}-submitter-submit`);
                 assert.equal(policy.inputs.role, role.inputs.name);
                 const statements = jsonInput<{ Statement: Statement[] }>(policy, "policy").Statement;
-                const start = statements.find((s) => s.Action === "emr-containers:StartJobRun")!;
                 const vcArn = `arn:aws:emr-containers:us-west-2:${plan.account.accountId}:/virtualclusters/${out.virtualClusterId}`;
-                assert.equal(start.Resource, vcArn);
-                assert.deepEqual(start.Condition, {
-                    ArnEquals: {
-                        "emr-containers:ExecutionRoleArn": out.executionRoleArn,
-                        ...(team.requireJobTemplate ? { "emr-containers:JobTemplateArn": [out.jobTemplate.arn] } : {}),
-                    },
-                });
+                const starts = statements.filter((s) => s.Action === "emr-containers:StartJobRun");
+                assert.deepEqual(
+                    starts.map((s) => [s.Resource, s.Condition]),
+                    [
+                        [
+                            vcArn,
+                            {
+                                ArnEquals: { "emr-containers:JobTemplateArn": [out.jobTemplate.arn] },
+                                ArnEqualsIfExists: { "emr-containers:ExecutionRoleArn": out.executionRoleArn },
+                            },
+                        ],
+                        ...(team.requireJobTemplate
+                            ? []
+                            : [
+                                  [
+                                      vcArn,
+                                      {
+                                          ArnEquals: { "emr-containers:ExecutionRoleArn": out.executionRoleArn },
+                                          Null: { "emr-containers:JobTemplateArn": "true" },
+                                      },
+                                  ],
+                              ]),
+                    ],
+                );
                 const describe = statements.find((s) => s.Action === "emr-containers:DescribeJobTemplate")!;
                 assert.deepEqual(describe.Resource, [out.jobTemplate.arn]);
             }
