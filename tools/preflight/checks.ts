@@ -7,6 +7,7 @@ import { DescribeAddonVersionsCommand, type EKSClient } from "@aws-sdk/client-ek
 import { DescribeAvailabilityZonesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { GlueClient } from "@aws-sdk/client-glue";
 import { GetRoleCommand, type IAMClient, NoSuchEntityException, type Tag } from "@aws-sdk/client-iam";
 import type { OpenSearchClient } from "@aws-sdk/client-opensearch";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
@@ -23,6 +24,7 @@ import { ecrBasicAuth } from "./images";
 import { type Fetch, lookUpChart } from "./registries";
 import { SERVICE_LINKED_ROLE_CHECKS, taggedByStack } from "./service-linked-roles";
 import { SERVICE_CHECKS } from "./services";
+import { GLUE_CHECKS } from "./glue";
 
 export interface AwsClients {
     readonly ec2: EC2Client;
@@ -33,6 +35,7 @@ export interface AwsClients {
     readonly ecr: ECRClient;
     readonly amp: AmpClient;
     readonly opensearch: OpenSearchClient;
+    readonly glue: GlueClient;
     readonly fetch: Fetch;
 }
 
@@ -257,6 +260,7 @@ export const CHECKS: readonly Check[] = [
     },
     ...CAPACITY_CHECKS,
     ...SERVICE_CHECKS,
+    ...GLUE_CHECKS,
     ...PERMISSION_CHECKS,
     {
         id: "emr-registry",

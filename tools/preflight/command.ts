@@ -8,6 +8,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { GlueClient } from "@aws-sdk/client-glue";
 import { OpenSearchClient } from "@aws-sdk/client-opensearch";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -61,6 +62,7 @@ export function defaultClients(region: string): PreflightClients {
         ecr: new ECRClient({ region }),
         amp: new AmpClient({ region }),
         opensearch: new OpenSearchClient({ region }),
+        glue: new GlueClient({ region }),
         fetch: (url, init) => fetch(url, init),
     };
 }

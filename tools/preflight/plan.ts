@@ -11,6 +11,7 @@ import { type PermissionRequest, permissionRequests } from "./permissions";
 import { type PinnedImage, pinnedImages } from "./image-check";
 import { type NeededServiceLinkedRole, neededServiceLinkedRoles } from "./service-linked-roles";
 import type { OpenSearchPlan } from "./services";
+import type { GluePlan } from "./glue";
 
 /** A chart as it is pulled: the registry or repository URL, the chart name and the exact version. */
 export interface ChartSource {
@@ -60,6 +61,8 @@ export interface PreflightPlan {
     readonly serviceLinkedRoles: readonly NeededServiceLinkedRole[];
     /** The log domain: name, engine version, data and master instance types. */
     readonly opensearch: OpenSearchPlan;
+    /** The Glue databases the stack creates. */
+    readonly glue: GluePlan;
 }
 
 /** An AMI the stack's nodes boot, by the SSM parameter that names it, and which nodes do. */
@@ -162,6 +165,12 @@ export function preflightPlan(
             engineVersion: settings.opensearch.engineVersion,
             dataInstanceType: settings.opensearch.instanceType,
             masterInstanceType: settings.opensearch.dedicatedMasters?.instanceType,
+        },
+        glue: {
+            namePrefix: settings.namePrefix,
+            ownedDatabases: settings.teams.flatMap((t) =>
+                (t.glueOwnedDatabases ?? []).map((name) => ({ name, team: t.name })),
+            ),
         },
     };
 }

@@ -23,6 +23,7 @@ import {
     ResourceNotFoundException as OpenSearchResourceNotFound,
     ValidationException as OpenSearchValidation,
 } from "@aws-sdk/client-opensearch";
+import { EntityNotFoundException, GetDatabaseCommand, GlueClient } from "@aws-sdk/client-glue";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, ParameterNotFound, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -61,6 +62,7 @@ function healthyAccount() {
         ecr: new ECRClient({ region: "us-west-2" }),
         amp: new AmpClient({ region: "us-west-2" }),
         opensearch: new OpenSearchClient({ region: "us-west-2" }),
+        glue: new GlueClient({ region: "us-west-2" }),
     };
     const mocks = {
         sts: mockClient(instances.sts),
@@ -72,6 +74,7 @@ function healthyAccount() {
         ecr: mockClient(instances.ecr),
         amp: mockClient(instances.amp),
         opensearch: mockClient(instances.opensearch),
+        glue: mockClient(instances.glue),
     };
     mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: DEPLOYER });
     mocks.ec2.on(DescribeAvailabilityZonesCommand).resolves({
@@ -124,6 +127,11 @@ function healthyAccount() {
             $metadata: { httpStatusCode: 409 },
         }),
     );
+    // The catalog has its default database and nothing else the stack would create.
+    mocks.glue
+        .on(GetDatabaseCommand)
+        .rejects(new EntityNotFoundException({ message: "Database not found", $metadata: { httpStatusCode: 400 } }));
+    mocks.glue.on(GetDatabaseCommand, { Name: "default" }).resolves({ Database: { Name: "default" } });
     mocks.ecr
         .on(GetAuthorizationTokenCommand)
         .resolves({ authorizationData: [{ authorizationToken: "QVdTOnBhc3N3b3Jk" }] });
@@ -238,8 +246,8 @@ describe("npm run preflight", () => {
                 /^preflight for stack dev in us-west-2\ncaller: arn:aws:sts::111111111111:assumed-role\/ci-deployer\/run-42\n/,
             );
             const steps = result.stdout.match(/^\[\d+\/\d+\] .* … pass$/gm) ?? [];
-            assert.equal(steps.length, 18, result.stdout);
-            assert.match(result.stdout, /All 18 checks passed\.\n$/);
+            assert.equal(steps.length, 19, result.stdout);
+            assert.match(result.stdout, /All 19 checks passed\.\n$/);
         });
 
         it("asks the registries for exactly the pinned chart versions and the region's EMR registry", async () => {
@@ -266,9 +274,9 @@ describe("npm run preflight", () => {
             assert.equal(report.caller.accountId, ACCOUNT);
             assert.deepEqual(
                 report.checks.map((c) => c.status),
-                Array(18).fill("pass"),
+                Array(19).fill("pass"),
             );
-            assert.match(result.stderr, /\[1\/18\]/);
+            assert.match(result.stderr, /\[1\/19\]/);
         });
     });
 
