@@ -13,6 +13,7 @@ import {
     summarizePools,
     domainArn,
     eksClusterName,
+    emrJobLogGroupName,
     logDomainName,
     platformBucketName as bucketNameOf,
     teamQueueName,
@@ -69,7 +70,7 @@ const platformKey = new PlatformKey(
         logGroupNames: [
             `/spark-platform/${settings.namePrefix}/*`, // VPC flow logs
             `/aws/eks/${clusterNameOfStack}/*`, // the control plane
-            `/aws/emr-containers/${clusterNameOfStack}/*`, // each team's EMR job logs
+            emrJobLogGroupName(clusterNameOfStack, "*"), // each team's EMR job logs
             `/aws/opensearch/${logDomainNameOfStack}/*`, // the log domain's slow and error logs
             `${kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack())}*`, // the AMP workspace's logs
         ],

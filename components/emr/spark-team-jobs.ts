@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     type PodScheduling,
     PoolContract,
+    emrJobLogGroupName,
     SPARK_ROLES,
     SparkRole,
     findPool,
@@ -196,7 +197,7 @@ export class SparkTeamJobs extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             {
-                name: pulumi.interpolate`/aws/emr-containers/${a.cluster.name}/${a.team}`,
+                name: a.cluster.name.apply((cluster) => emrJobLogGroupName(cluster, a.team)),
                 retentionInDays: a.logRetentionDays,
                 ...(a.logGroupKmsKeyArn === undefined ? {} : { kmsKeyId: a.logGroupKmsKeyArn }),
             },

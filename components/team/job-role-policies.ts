@@ -6,7 +6,14 @@
  */
 import { glueDatabasePrefix, jobRolePolicy, policyCharacters, teamPrefixes } from "../emr";
 import { indexWritePolicy } from "../logging";
-import { EMR_ON_EKS_ECR_ACCOUNTS, NAME_RULES, type TeamSettings, domainArn, logIndexPrefix } from "../vocabulary";
+import {
+    EMR_ON_EKS_ECR_ACCOUNTS,
+    NAME_RULES,
+    type TeamSettings,
+    domainArn,
+    emrJobLogGroupName,
+    logIndexPrefix,
+} from "../vocabulary";
 
 /** The Glue databases the stack creates, each with the one team that owns it: database → team name. */
 export type GlueDatabaseOwners = Readonly<Record<string, string>>;
@@ -58,7 +65,7 @@ export function jobRolePoliciesUpperBound(
         bucketArn: `arn:${partition}:s3:::${LONGEST.bucket}`,
         prefixes: teamPrefixes(team.name),
         kmsKeyArn: `arn:${partition}:kms:${region}:${accountId}:key/${LONGEST.keyId}`,
-        logGroupName: `/aws/emr-containers/${LONGEST.cluster}/${team.name}`,
+        logGroupName: emrJobLogGroupName(LONGEST.cluster, team.name),
         glueDatabases: team.glueDatabases,
         glueOwnedDatabases: team.glueOwnedDatabases ?? [],
         glueReadPrefixes: glueReadPrefixes(team, owners),

@@ -55,6 +55,7 @@ export {
     datedLogIndex,
     datedLogIndexPattern,
     domainArn,
+    emrJobLogGroupName,
     logIndexPrefix,
     logIndexWildcard,
     roleArn,

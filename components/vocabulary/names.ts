@@ -4,6 +4,14 @@
  * AWS resources, fitted to AWS's limits, are in `stack-names.ts`.
  */
 
+/**
+ * The CloudWatch log group EMR on EKS writes a team's job logs to (its job requests name it); `"*"` as the team gives
+ * the pattern of every team's.
+ */
+export function emrJobLogGroupName(cluster: string, team: string): string {
+    return `/aws/emr-containers/${cluster}/${team}`;
+}
+
 /** Prefix of every team's log indices. */
 export const LOG_INDEX_PREFIX = "spark-logs";
 
