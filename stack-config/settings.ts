@@ -61,6 +61,7 @@ export interface Settings {
 /** Parses `raw` into Settings, or throws one InvalidConfigError listing every problem, one line each. */
 export function parseSettings(raw: RawConfig, project: string, stack: string): Settings {
     const r = new ConfigReader(raw, project);
+    const namePrefix = `spark-${stack}`;
     // A misspelt key first: the "is not set" that often follows it is its consequence.
     reportUnknownKeys(r, raw);
     // Later sections check against earlier ones (zones against the region, Spark zones against the VPC's).
@@ -70,7 +71,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const spark = readSpark(r, network?.availabilityZones, aws?.region);
     // The platform bucket is in the stack's account, one of aws:allowedAccountIds (the provider refuses any other).
     const platformBuckets = aws?.allowedAccountIds.map((account) =>
-        platformBucketName(`spark-${stack}`, account, aws.region),
+        platformBucketName(namePrefix, account, aws.region),
     );
     const teams = readTeams(r, aws?.partition, platformBuckets);
     if (spark?.batchScheduler === "yunikorn") {
@@ -114,7 +115,7 @@ export function parseSettings(raw: RawConfig, project: string, stack: string): S
     const settings: Settings = {
         project,
         stack,
-        namePrefix: `spark-${stack}`,
+        namePrefix,
         aws,
         network,
         cluster,
