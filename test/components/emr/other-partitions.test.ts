@@ -16,7 +16,7 @@ for (const [partition, region] of [
     ["aws-cn", "cn-northwest-1"],
     ["aws-us-gov", "us-gov-east-1"],
 ] as const satisfies readonly (readonly [Partition, string])[]) {
-    const arn = (service: string, resource: string, r = region) =>
+    const arn = (service: string, resource: string, r: string = region) =>
         `arn:${partition}:${service}:${r}:${ACCOUNT}:${resource}`;
     const BUCKET = `arn:${partition}:s3:::spark-x-platform`;
     const team = (name: string, virtualClusterId: string, templateId: string) => ({
