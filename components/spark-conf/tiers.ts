@@ -53,6 +53,9 @@ export const OWNED_KEYS: readonly OwnedKey[] = [
         "spark.hadoop.fs.s3a.assumed.role.",
         "spark.kubernetes.driverEnv.AWS_",
         "spark.executorEnv.AWS_",
+        // Environment variables from a Kubernetes Secret, the other way Spark sets a container's environment.
+        "spark.kubernetes.driver.secretKeyRef.AWS_",
+        "spark.kubernetes.executor.secretKeyRef.AWS_",
     ),
     ...exact("the team's event-log prefix", "spark.eventLog.enabled", "spark.eventLog.dir"),
     ...exact("the team's fallback prefix", "spark.storage.decommission.fallbackStorage.path"),
@@ -66,9 +69,36 @@ export const OWNED_KEYS: readonly OwnedKey[] = [
     ),
 ];
 
-/** The owned key `key` falls under, if any. */
-export function ownerOf(key: string): OwnedKey | undefined {
+/** The owned key `key` falls under as spelled, if any. */
+function ownedAsSpelled(key: string): OwnedKey | undefined {
     return OWNED_KEYS.find((o) => (o.prefix ? key.startsWith(o.key) : key === o.key));
+}
+
+/**
+ * The other spellings of a `spark.hadoop.*` key that reach the same setting:
+ * - Spark copies `spark.hive.<x>` into the Hadoop configuration as `hive.<x>`, after the `spark.hadoop.*` keys, so
+ *   it wins over `spark.hadoop.hive.<x>` (SparkHadoopUtil.appendSparkHiveConfigs, Spark 3.0, SPARK-28957);
+ * - S3A reads `fs.s3a.bucket.<bucket>.<option>` as `fs.s3a.<option>` for that bucket, credentials included
+ *   (Hadoop's S3A guide, "Configuring different S3 buckets with Per-Bucket Configuration"); a bucket name may hold
+ *   dots, so every split is a candidate.
+ */
+function readAs(key: string): string[] {
+    if (key.startsWith("spark.hive.")) return [`spark.hadoop.${key.slice("spark.".length)}`];
+    const perBucket = /^spark\.hadoop\.fs\.s3a\.bucket\.(.+)$/.exec(key);
+    if (!perBucket) return [];
+    const parts = perBucket[1].split(".");
+    return parts.slice(1).map((_, i) => `spark.hadoop.fs.s3a.${parts.slice(i + 1).join(".")}`);
+}
+
+/** The owned key `key` falls under, if any, as spelled or as Spark and Hadoop read it. */
+export function ownerOf(key: string): OwnedKey | undefined {
+    const owned = ownedAsSpelled(key);
+    if (owned) return owned;
+    for (const alias of readAs(key)) {
+        const aliased = ownedAsSpelled(alias);
+        if (aliased) return { key, prefix: false, owner: `${aliased.owner}, read as ${alias}` };
+    }
+    return undefined;
 }
 
 /** Spark's property names: `spark.` then letters, digits and `.-_/*` (label keys carry `/`, metrics `*`). */

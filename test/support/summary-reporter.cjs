@@ -1,7 +1,6 @@
-// Mocha's reporter for `npm test`: a progress line per finished test file while the suite runs (in parallel mode a
-// file's results arrive together once it ends), each failure as it happens, then the failures in full, the slowest
-// tests (a single test over 20 s is a bug: see the README's developers' notes), and one plain closing line
-// ("N passed, N failed, N skipped") that CI systems read.
+// Mocha's reporter for `npm test`: a progress line per finished test file while the suite runs, each failure as it
+// happens, then the failures in full, the slowest tests (a single test over 20 s is a bug: see the README's
+// developers' notes), and one plain closing line ("N passed, N failed, N skipped") that CI systems read.
 "use strict";
 const Mocha = require("mocha");
 

@@ -121,7 +121,8 @@ describe("Fluent Bit sidecar wrapper scripts", function () {
                 WATCH_MARKER_FILES: `${driverMarker}:${executorMarker}`,
                 WATCH_INITIAL_WAIT_SECONDS: "5",
                 WATCH_HEARTBEAT_TIMEOUT_SECONDS: String(HEARTBEAT_TIMEOUT_S),
-                WATCH_POLL_INTERVAL_SECONDS: "0.05",
+                // Each poll forks `stat` and `sleep`; no bound below depends on how often the watcher polls.
+                WATCH_POLL_INTERVAL_SECONDS: "0.25",
                 WATCH_FLUSH_GRACE_SECONDS: String(GRACE_S),
                 ...extraEnv,
             };

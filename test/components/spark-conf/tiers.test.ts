@@ -45,6 +45,25 @@ describe("Spark settings in tiers", () => {
         ["spark.metrics.namespace", "app", /the metrics contract/],
         ["spark.metrics.conf.*.sink.prometheusServlet.path", "/x", /the metrics contract/],
         ["spark.kubernetes.driver.label.spark-platform/team", "other", /the platform's pod labels/],
+        // Other spellings Spark and Hadoop read as an owned key.
+        [
+            "spark.hive.metastore.client.factory.class",
+            "org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClientFactory",
+            /the Glue Data Catalog metastore, read as spark\.hadoop\.hive\.metastore\.client\.factory\.class\)/,
+        ],
+        [
+            "spark.hadoop.fs.s3a.bucket.other-bucket.access.key",
+            "AKIA",
+            /credentials \(the job role, through web identity\), read as spark\.hadoop\.fs\.s3a\.access\.key\)/,
+        ],
+        [
+            "spark.hadoop.fs.s3a.bucket.data.example.com.aws.credentials.provider",
+            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+            /read as spark\.hadoop\.fs\.s3a\.aws\.credentials\.provider\)/,
+        ],
+        ["spark.hadoop.fs.s3a.bucket.b.assumed.role.arn", "arn:aws:iam::1:role/x", /credentials/],
+        ["spark.kubernetes.executor.secretKeyRef.AWS_ACCESS_KEY_ID", "static-keys:id", /credentials/],
+        ["spark.kubernetes.driver.secretKeyRef.AWS_SECRET_ACCESS_KEY", "static-keys:secret", /credentials/],
     ];
     for (const [key, value, why] of refused) {
         it(`refuses a team or job setting of ${key}, in one line naming key, value and what is allowed`, () => {
@@ -81,6 +100,16 @@ describe("Spark settings in tiers", () => {
             "spark.ui.prometheus.enabled",
         ]);
         assert.ok(OWNED_KEYS.every((o) => o.key.startsWith("spark.")));
+    });
+
+    it("lets a team set the other Hive and per-bucket S3A settings, which are not the platform's", () => {
+        for (const key of [
+            "spark.hive.exec.dynamic.partition.mode",
+            "spark.hadoop.fs.s3a.bucket.other-bucket.endpoint.region",
+            "spark.hadoop.fs.s3a.bucket.data.example.com.connection.maximum",
+            "spark.kubernetes.executor.secretKeyRef.WAREHOUSE_TOKEN",
+        ])
+            assert.equal(overrideProblem(key, "x"), undefined, key);
     });
 
     it("refuses a key that is not a Spark property, a structured value and a multi-line value", () => {
