@@ -16,8 +16,12 @@ export interface AlertTopicPolicyInput {
     region: string;
     accountId: string;
     topicArn: string;
-    /** ARNs of the EventBridge rules that publish to the topic; no other rule may. */
-    eventRuleArns: readonly string[];
+    /**
+     * Names of the stack's EventBridge rules (default event bus) that publish to the topic; no other rule may. Names,
+     * not the rules' ARNs: a rule waits for what it watches (the teams' virtual clusters, so the EKS chain), and the
+     * policy, the alarms and the alert manager behind it need not.
+     */
+    eventRuleNames: readonly string[];
     /** Names of the stack's alarms that publish to the topic; no other alarm may. */
     alarmNames: readonly string[];
     /** ARNs of the AMP workspaces whose alert manager publishes to the topic; no other workspace may. */
@@ -33,7 +37,9 @@ export interface AlertTopicPolicyInput {
  */
 export function alertTopicPolicy(input: AlertTopicPolicyInput) {
     const { partition, region, accountId, topicArn } = input;
-    if (input.eventRuleArns.length === 0) throw new Error("alert topic policy: no EventBridge rule publishes to it");
+    if (input.eventRuleNames.length === 0) throw new Error("alert topic policy: no EventBridge rule publishes to it");
+    const plainRule = input.eventRuleNames.find((n) => !/^[A-Za-z0-9_.-]+$/.test(n));
+    if (plainRule !== undefined) throw new Error(`alert topic policy: rule name "${plainRule}" is not a plain name`);
     const plain = input.alarmNames.find((n) => !/^[A-Za-z0-9_.-]+$/.test(n));
     if (plain !== undefined) throw new Error(`alert topic policy: alarm name "${plain}" is not a plain name`);
     if (input.prometheusWorkspaceArns.length === 0) {
@@ -48,7 +54,13 @@ export function alertTopicPolicy(input: AlertTopicPolicyInput) {
                 Principal: { Service: ALERT_PUBLISHERS.eventBridge },
                 Action: "sns:Publish",
                 Resource: topicArn,
-                Condition: { ArnEquals: { "aws:SourceArn": [...input.eventRuleArns] } },
+                Condition: {
+                    ArnEquals: {
+                        "aws:SourceArn": input.eventRuleNames.map(
+                            (name) => `arn:${partition}:events:${region}:${accountId}:rule/${name}`,
+                        ),
+                    },
+                },
             },
             {
                 Sid: "StackAlarmsPublish",

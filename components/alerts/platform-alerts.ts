@@ -72,10 +72,11 @@ export class PlatformAlerts extends pulumi.ComponentResource {
         }
 
         const domainAlarms = logDomainAlarms({ volumeSizeGiB: args.logDomain.volumeSizeGiB });
+        const jobFailuresRuleName = eventRuleName(args.namePrefix, "emr-job-failed");
         const jobFailures = new aws.cloudwatch.EventRule(
             `${name}-emr-job-failed`,
             {
-                name: eventRuleName(args.namePrefix, "emr-job-failed"),
+                name: jobFailuresRuleName,
                 description: "A job run of the stack's EMR virtual clusters failed",
                 eventPattern: pulumi
                     .all(args.emrVirtualClusterIds)
@@ -83,20 +84,22 @@ export class PlatformAlerts extends pulumi.ComponentResource {
             },
             child,
         );
+        // The rule by name: the policy (and the alarms and alert manager that wait for it) never waits for the rule,
+        // which waits for the teams' virtual clusters and so for the whole EKS chain.
         const topicPolicy = new aws.sns.TopicPolicy(
             `${name}-topic-policy`,
             {
                 arn: topic.arn,
                 policy: pulumi
-                    .all([args.accountId, topic.arn, jobFailures.arn, args.prometheusWorkspaceArn])
-                    .apply(([accountId, topicArn, ruleArn, workspaceArn]) =>
+                    .all([args.accountId, topic.arn, args.prometheusWorkspaceArn])
+                    .apply(([accountId, topicArn, workspaceArn]) =>
                         JSON.stringify(
                             alertTopicPolicy({
                                 partition: args.partition,
                                 region: args.region,
                                 accountId,
                                 topicArn,
-                                eventRuleArns: [ruleArn],
+                                eventRuleNames: [jobFailuresRuleName],
                                 alarmNames: domainAlarms.map((alarm) => alarmName(args.namePrefix, alarm.key)),
                                 prometheusWorkspaceArns: [workspaceArn],
                             }),

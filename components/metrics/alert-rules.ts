@@ -12,7 +12,8 @@ export interface AlertRule {
     alert: string;
     expr: string;
     for: string;
-    labels: { severity: "warning" | "critical" };
+    /** Static labels; rules that share an alert name differ in `cause` (promtool's duplicate-rules lint). */
+    labels: { severity: "warning" | "critical"; cause?: string };
     annotations: { summary: string; description: string };
 }
 
@@ -67,7 +68,7 @@ export function alertRuleGroups(input: AlertRulesInput): RuleGroup[] {
         alert: "SparkTeamMetricsMissing",
         expr: `max by (${team}, ${namespace}, pod, job) (up{job=~"${sparkJobs}"} == 0)`,
         for: "10m",
-        labels: { severity: "warning" },
+        labels: { severity: "warning", cause: "scrape-failing" },
         annotations: {
             summary: "No metrics from Spark driver {{ $labels.namespace }}/{{ $labels.pod }} (team {{ $labels.team }})",
             description:
@@ -102,7 +103,7 @@ export function alertRuleGroups(input: AlertRulesInput): RuleGroup[] {
                 `count by (namespace) (karpenter_pods_state{job="${SCRAPE_JOBS.karpenter}", phase="Running", namespace=~"${namespaces}", name=~".+-driver"}) ` +
                 `unless on (namespace) count by (namespace) (up{job="${SCRAPE_JOBS.sparkDriver}"} == 1)`,
             for: "10m",
-            labels: { severity: "warning" },
+            labels: { severity: "warning", cause: "not-scraped" },
             annotations: {
                 summary: "Spark drivers run in {{ $labels.namespace }}, but no metrics arrive from them",
                 description:

@@ -21,7 +21,8 @@ import { ofType } from "../../support/plan-queries";
 
 const ACCOUNT = "111111111111";
 const TOPIC = `arn:aws:sns:us-west-2:${ACCOUNT}:spark-dev-alerts`;
-const RULE = `arn:aws:events:us-west-2:${ACCOUNT}:rule/spark-dev-emr-job-failed`;
+const RULE_NAME = "spark-dev-emr-job-failed";
+const RULE = `arn:aws:events:us-west-2:${ACCOUNT}:rule/${RULE_NAME}`;
 const ALARM = "spark-dev-logs-cluster-red";
 const WORKSPACE = `arn:aws:aps:us-west-2:${ACCOUNT}:workspace/ws-0c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8`;
 const alarmArn = (account: string, name: string) => `arn:aws:cloudwatch:us-west-2:${account}:alarm:${name}`;
@@ -31,7 +32,7 @@ const topicPolicy = alertTopicPolicy({
     region: "us-west-2",
     accountId: ACCOUNT,
     topicArn: TOPIC,
-    eventRuleArns: [RULE],
+    eventRuleNames: [RULE_NAME],
     alarmNames: [ALARM],
     prometheusWorkspaceArns: [WORKSPACE],
 });
@@ -120,11 +121,25 @@ describe("alerts (components/alerts)", () => {
                         region: "us-west-2",
                         accountId: ACCOUNT,
                         topicArn: TOPIC,
-                        eventRuleArns: [RULE],
+                        eventRuleNames: [RULE_NAME],
                         alarmNames: [ALARM],
                         prometheusWorkspaceArns: [],
                     }),
                 /no AMP workspace publishes to it/,
+            );
+            // A rule is named, not given by ARN: an ARN (or a wildcard) would not be the rule's name.
+            assert.throws(
+                () =>
+                    alertTopicPolicy({
+                        partition: "aws",
+                        region: "us-west-2",
+                        accountId: ACCOUNT,
+                        topicArn: TOPIC,
+                        eventRuleNames: [RULE],
+                        alarmNames: [ALARM],
+                        prometheusWorkspaceArns: [WORKSPACE],
+                    }),
+                /rule name "arn:aws:events:.*" is not a plain name/,
             );
         });
 
@@ -287,6 +302,28 @@ describe("alerts (components/alerts)", () => {
             );
             const [workspace] = ofType(p, "aws:amp/workspace:Workspace");
             assert.deepEqual(statements[2].Condition.ArnEquals["aws:SourceArn"], [workspace.outputs.arn]);
+            // The rule is named in the policy by the ARN it gets.
+            assert.deepEqual(statements[0].Condition.ArnEquals["aws:SourceArn"], [rule.outputs.arn]);
+        });
+
+        it("has the topic policy, the alarms and the AMP alert manager wait for neither the EKS chain nor the log domain", async () => {
+            for (const p of [await plan(), await planFixture({ stack: "prod" })]) {
+                const index = new Map(p.resources.map((r) => [r.urn, r]));
+                // The cluster, what runs in it and the teams' virtual clusters on it take 15-20 minutes; the domain 15-30.
+                const slow =
+                    /^(eks:index:Cluster|aws:eks\/|aws:emrcontainers\/virtualCluster:|kubernetes:|aws:opensearch\/domain:)/;
+                const publishers = [
+                    ...ofType(p, "aws:sns/topicPolicy:TopicPolicy"),
+                    ...ofType(p, "aws:cloudwatch/metricAlarm:MetricAlarm"),
+                    ...ofType(p, "aws:amp/alertManagerDefinition:AlertManagerDefinition"),
+                    ...ofType(p, "aws:amp/ruleGroupNamespace:RuleGroupNamespace"),
+                ];
+                assert.equal(publishers.length, 7);
+                for (const r of publishers) {
+                    const waits = [...waitsFor(p, r)].map((urn) => index.get(urn)!.type).filter((t) => slow.test(t));
+                    assert.deepEqual([...new Set(waits)], [], `${p.stack}: ${r.name}`);
+                }
+            }
         });
 
         it("refuses an alertEmails entry that is not an address, with one line", () => {

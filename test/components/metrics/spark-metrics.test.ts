@@ -237,6 +237,11 @@ describe("Spark metrics (components/metrics)", () => {
                     groups: { name: string; rules: Record<string, unknown>[] }[];
                 };
                 const rules = file.groups.flatMap((g) => g.rules);
+                // promtool check rules' duplicate-rules lint: within a group, no two rules with one name and labels.
+                for (const group of file.groups) {
+                    const identities = group.rules.map((r) => JSON.stringify([r.alert, r.labels]));
+                    assert.equal(new Set(identities).size, identities.length, `${group.name}: ${identities.join(" ")}`);
+                }
                 assert.deepEqual([...new Set(rules.map((r) => r.alert))].sort(), [
                     "SparkExecutorFailures",
                     "SparkPodsPending",
