@@ -37,7 +37,11 @@ const PARTS_SINCE_COMPOSITE = /^spark:team:SparkTeam\$spark:emr:SubmitterRole(?=
 function formerUrn(r: CapturedResource): string {
     const { prefix, chain, name } = urnParts(r.urn);
     const rule = FORMER_CHAINS.find(([pattern]) => pattern.test(chain));
-    assert.ok(rule, `${r.urn}: a team part this test does not know the former place of`);
+    assert.ok(
+        rule,
+        `${r.urn}: a team part this test does not know the former place of (a part new since the composite ` +
+            "aliases nothing: list it in PARTS_SINCE_COMPOSITE)",
+    );
     return `${prefix}::${chain.replace(rule[0], rule[1])}::${name}`;
 }
 
