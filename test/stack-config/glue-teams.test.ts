@@ -1,31 +1,15 @@
 import * as assert from "node:assert/strict";
-import { InvalidConfigError, parseSettings } from "../../stack-config";
-import { PROJECT_DIR } from "../../tools/plan/plan";
-import { readProject, readStackConfig } from "../../tools/plan/stack-config";
-import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
-
-const project = readProject(PROJECT_DIR);
+import { parseSettings } from "../../stack-config";
+import { configProblems } from "../support/config-problems";
+import { fixtureStackConfigWith } from "../support/fixture-stacks";
 
 function team(name: string, extra: Record<string, unknown> = {}) {
     return { name, namespace: `ns-${name}`, quota: { cpu: "8", memory: "32Gi" }, ...extra };
 }
 
 /** The dev fixture stack with `teams` replaced. */
-function withTeams(teams: unknown[]): Map<string, string> {
-    const raw = readStackConfig(FIXTURE_STACKS_DIR, project, "dev");
-    raw.set("spark-platform:teams", JSON.stringify(teams));
-    return raw;
-}
-
-function problemsOf(teams: unknown[]): readonly string[] {
-    try {
-        parseSettings(withTeams(teams), "spark-platform", "dev");
-    } catch (e) {
-        assert.ok(e instanceof InvalidConfigError, `expected InvalidConfigError, got ${String(e)}`);
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
+const withTeams = (teams: unknown[]) => fixtureStackConfigWith("dev", { teams });
+const problemsOf = (teams: unknown[]) => configProblems(withTeams(teams));
 
 /** `count` distinct database names of `length` characters. */
 const databases = (count: number, length: number) =>

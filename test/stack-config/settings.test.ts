@@ -1,23 +1,11 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Settings, parseSettings } from "../../stack-config";
-import { PROJECT_DIR } from "../../tools/plan/plan";
-import { readProject, readStackConfig } from "../../tools/plan/stack-config";
-import { FIXTURE_STACKS_DIR } from "../support/fixture-stacks";
+import { FIXTURE_STACKS_DIR, fixtureStackConfigWith } from "../support/fixture-stacks";
 import { configProblems } from "../support/config-problems";
 
-const project = readProject(PROJECT_DIR);
-
 /** The raw config the engine would pass for a fixture stack, with some keys replaced (undefined removes a key). */
-function stackConfig(stack: string, changes: Record<string, unknown> = {}): Map<string, string> {
-    const raw = readStackConfig(FIXTURE_STACKS_DIR, project, stack);
-    for (const [key, value] of Object.entries(changes)) {
-        const qualified = key.includes(":") ? key : `spark-platform:${key}`;
-        if (value === undefined) raw.delete(qualified);
-        else raw.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
-    }
-    return raw;
-}
+const stackConfig = (stack: string, changes: Record<string, unknown> = {}) => fixtureStackConfigWith(stack, changes);
 
 const problemsOf = (raw: Map<string, string>) => configProblems(raw);
 

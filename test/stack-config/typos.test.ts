@@ -14,29 +14,13 @@ import type { CapturedResource } from "../../tools/plan/capture";
 import { PROJECT_DIR } from "../../tools/plan/plan";
 import { StackConfigError, readProject, readStackConfig } from "../../tools/plan/stack-config";
 import { runInProcess } from "../support/commands";
-import { FIXTURE_STACKS_DIR, planFixture } from "../support/fixture-stacks";
+import { configProblems } from "../support/config-problems";
+import { FIXTURE_STACKS_DIR, fixtureStackConfigWith, planFixture } from "../support/fixture-stacks";
 
 const project = readProject(PROJECT_DIR);
 
-function devWith(changes: Record<string, unknown>): Map<string, string> {
-    const raw = readStackConfig(FIXTURE_STACKS_DIR, project, "dev");
-    for (const [key, value] of Object.entries(changes)) {
-        const qualified = key.includes(":") ? key : `spark-platform:${key}`;
-        if (value === undefined) raw.delete(qualified);
-        else raw.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
-    }
-    return raw;
-}
-
-function problems(changes: Record<string, unknown>): readonly string[] {
-    try {
-        parseSettings(devWith(changes), "spark-platform", "dev");
-    } catch (e) {
-        assert.ok(e instanceof InvalidConfigError, String(e));
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
+const devWith = (changes: Record<string, unknown>) => fixtureStackConfigWith("dev", changes);
+const problems = (changes: Record<string, unknown>) => configProblems(devWith(changes));
 
 describe("typos in a stack's configuration", () => {
     describe("keys of the project's namespace", () => {

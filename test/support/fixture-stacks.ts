@@ -71,3 +71,23 @@ function planKey(stack: string, overrides: Record<string, unknown>): string {
 export function fixtureStackConfig(stack: string): Map<string, string> {
     return readStackConfig(FIXTURE_STACKS_DIR, readProject(PROJECT_DIR), stack);
 }
+
+/** As a value of fixtureStackConfigWith: the key as if the stack file did not set it (Pulumi.yaml's default, if any). */
+export const PROJECT_DEFAULT = Symbol("Pulumi.yaml's default");
+
+/**
+ * A fixture stack's raw config with some keys replaced: a key without a namespace is the project's; a string is set
+ * as is, any other value as JSON; `undefined` removes the key (the program sees it unset); PROJECT_DEFAULT gives it
+ * Pulumi.yaml's default, as the engine does for a key the stack file leaves out.
+ */
+export function fixtureStackConfigWith(stack: string, changes: Record<string, unknown>): Map<string, string> {
+    const project = readProject(PROJECT_DIR);
+    const raw = fixtureStackConfig(stack);
+    for (const [key, value] of Object.entries(changes)) {
+        const qualified = key.includes(":") ? key : `${project.name}:${key}`;
+        const declared = value === PROJECT_DEFAULT ? project.declarations[key]?.default : value;
+        if (declared === undefined) raw.delete(qualified);
+        else raw.set(qualified, typeof declared === "string" ? declared : JSON.stringify(declared));
+    }
+    return raw;
+}

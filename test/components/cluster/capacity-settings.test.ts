@@ -1,47 +1,20 @@
 import * as assert from "node:assert/strict";
-import { InvalidConfigError, parseSettings } from "../../../stack-config";
-import { PROJECT_DIR } from "../../../tools/plan/plan";
-import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
-import { FIXTURE_STACKS_DIR } from "../../support/fixture-stacks";
+import { parseSettings } from "../../../stack-config";
+import { configProblems } from "../../support/config-problems";
+import { PROJECT_DEFAULT, fixtureStackConfigWith } from "../../support/fixture-stacks";
 
-const project = readProject(PROJECT_DIR);
-
-/** A fixture stack's raw config with some keys replaced (undefined removes a key, so Pulumi.yaml's default applies). */
-function config(stack: string, changes: Record<string, unknown> = {}): Map<string, string> {
-    const raw = readStackConfig(FIXTURE_STACKS_DIR, project, stack);
-    for (const [key, value] of Object.entries(changes)) {
-        const qualified = `spark-platform:${key}`;
-        if (value === undefined) {
-            raw.delete(qualified);
-            const declared = project.declarations[key]?.default;
-            if (declared !== undefined)
-                raw.set(qualified, typeof declared === "string" ? declared : JSON.stringify(declared));
-        } else {
-            raw.set(qualified, typeof value === "string" ? value : JSON.stringify(value));
-        }
-    }
-    return raw;
-}
-
-function problems(changes: Record<string, unknown>): readonly string[] {
-    try {
-        parseSettings(config("dev", changes), "spark-platform", "dev");
-    } catch (e) {
-        assert.ok(e instanceof InvalidConfigError, String(e));
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
+const config = fixtureStackConfigWith;
+const problems = (changes: Record<string, unknown>) => configProblems(fixtureStackConfigWith("dev", changes));
 
 describe("capacity settings", () => {
     it("reads the system node group and the Spark instance shapes of each shipped stack", () => {
-        const prod = parseSettings(config("prod"), "spark-platform", "prod").capacity;
+        const prod = parseSettings(config("prod", {}), "spark-platform", "prod").capacity;
         assert.deepEqual(prod.systemInstanceTypes, ["m7i.xlarge", "m6i.xlarge"]);
         assert.deepEqual([prod.systemMinSize, prod.systemMaxSize], [3, 6]);
         assert.deepEqual(prod.executor, { families: ["r6id", "r6idn", "r5d", "r5dn"], sizes: ["4xlarge", "8xlarge"] });
         assert.deepEqual(prod.driver.sizes, ["xlarge", "2xlarge"]);
         assert.equal(prod.karpenterAmiVersion, "v20260903");
-        const dev = parseSettings(config("dev"), "spark-platform", "dev").capacity;
+        const dev = parseSettings(config("dev", {}), "spark-platform", "dev").capacity;
         assert.deepEqual(dev.systemInstanceTypes, ["m7i.large", "m6i.large"]);
     });
 
@@ -79,7 +52,7 @@ describe("capacity settings", () => {
             "sparkExecutorArchitectures",
         ];
         const c = parseSettings(
-            config("dev", Object.fromEntries(keys.map((k) => [k, undefined]))),
+            config("dev", Object.fromEntries(keys.map((k) => [k, PROJECT_DEFAULT]))),
             "spark-platform",
             "dev",
         ).capacity;

@@ -10,13 +10,12 @@ import {
     controllerWebhookDnsNames,
     publishedControllerPolicies,
 } from "../../../components/ingress";
-import { InvalidConfigError, parseSettings } from "../../../stack-config";
-import type { PlanResult } from "../../../tools/plan/plan";
-import { readProject, readStackConfig } from "../../../tools/plan/stack-config";
-import { PROJECT_DIR } from "../../../tools/plan/plan";
+import { parseSettings } from "../../../stack-config";
+import { PROJECT_DIR, type PlanResult } from "../../../tools/plan/plan";
 import { packVerdicts } from "../../../tools/policy-eval/evaluate";
 import { at, keysOutsideChart, recordedChartKeys } from "../../support/chart-keys";
-import { FIXTURE_STACKS_DIR, planFixture } from "../../support/fixture-stacks";
+import { configProblems } from "../../support/config-problems";
+import { fixtureStackConfigWith, planFixture } from "../../support/fixture-stacks";
 import { waitsFor } from "../../support/plan-graph";
 import { one, ofType } from "../../support/plan-queries";
 import { withoutSecretWrappers } from "../../support/secrets";
@@ -185,23 +184,8 @@ describe("the Spark UI Ingress", () => {
 });
 
 describe("sparkUi settings", () => {
-    const project = readProject(PROJECT_DIR);
-    const config = (changes: Record<string, unknown>) => {
-        const raw = readStackConfig(FIXTURE_STACKS_DIR, project, "dev");
-        for (const [key, value] of Object.entries(changes)) {
-            raw.set(`spark-platform:${key}`, typeof value === "string" ? value : JSON.stringify(value));
-        }
-        return raw;
-    };
-    const problemsOf = (changes: Record<string, unknown>): readonly string[] => {
-        try {
-            parseSettings(config(changes), "spark-platform", "dev");
-        } catch (e) {
-            assert.ok(e instanceof InvalidConfigError, String(e));
-            return e.problems;
-        }
-        assert.fail("expected the config to be rejected");
-    };
+    const config = (changes: Record<string, unknown>) => fixtureStackConfigWith("dev", changes);
+    const problemsOf = (changes: Record<string, unknown>) => configProblems(config(changes));
 
     it("are off by default", () => {
         assert.equal(parseSettings(config({}), "spark-platform", "dev").sparkUi, undefined);
