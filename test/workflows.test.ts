@@ -269,7 +269,10 @@ describe("GitHub workflows", () => {
                 );
                 assert.match(job.if ?? "", /outputs\.[\w-]*count != '0'/, `${name}: an empty matrix must skip the job`);
                 assert.equal(job["runs-on"], "${{ matrix.runner }}");
-                for (const s of job.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
+                const credentials = job.steps.filter((s) =>
+                    s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+                );
+                for (const s of nonEmpty(credentials, `${name}: configure-aws-credentials step`)) {
                     assert.equal(s.with?.["role-to-assume"], "${{ matrix.role }}");
                     assert.equal(s.with?.["aws-region"], "${{ matrix.region }}");
                 }
@@ -353,15 +356,21 @@ describe("GitHub workflows", () => {
     });
 
     it("sets PULUMI_DEBUG_COMMANDS wherever pulumi is given --event-log (the CLI has no such flag otherwise)", () => {
-        for (const file of workflowFiles) {
-            for (const { step } of steps(read(file)).filter(({ step }) => /--event-log/.test(step.run ?? "")))
-                assert.equal(step.env?.PULUMI_DEBUG_COMMANDS, "true", `${file}: ${step.run}`);
-        }
-        for (const doc of ["README.md", path.join("docs", "drift-detection.md")]) {
-            const lines = readFileSync(path.join(PROJECT_DIR, doc), "utf8").split("\n");
-            for (const line of lines.filter((l) => /pulumi preview .*--event-log/.test(l)))
-                assert.match(line, /PULUMI_DEBUG_COMMANDS=true pulumi preview/, `${doc}: ${line}`);
-        }
+        const withEventLog = workflowFiles.flatMap((file) =>
+            steps(read(file))
+                .filter(({ step }) => /--event-log/.test(step.run ?? ""))
+                .map(({ step }) => ({ file, step })),
+        );
+        for (const { file, step } of nonEmpty(withEventLog, "workflow step running pulumi with --event-log"))
+            assert.equal(step.env?.PULUMI_DEBUG_COMMANDS, "true", `${file}: ${step.run}`);
+        const documented = ["README.md", path.join("docs", "drift-detection.md")].flatMap((doc) =>
+            readFileSync(path.join(PROJECT_DIR, doc), "utf8")
+                .split("\n")
+                .filter((l) => /pulumi preview .*--event-log/.test(l))
+                .map((line) => ({ doc, line })),
+        );
+        for (const { doc, line } of nonEmpty(documented, "documented pulumi preview with --event-log"))
+            assert.match(line, /PULUMI_DEBUG_COMMANDS=true pulumi preview/, `${doc}: ${line}`);
     });
 
     it("runs pull-request code with credentials only for this repository's branches, never for a fork", () => {

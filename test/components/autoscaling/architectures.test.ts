@@ -90,7 +90,7 @@ describe("Spark pools by architecture", () => {
             it(`[${choice}]: NodePools validate against Karpenter's v1 schema`, async () => {
                 // ESM-only subpath of @kubernetes-models/karpenter: imported, not required.
                 const { NodePool } = await import("@kubernetes-models/karpenter/karpenter.sh/v1/NodePool");
-                for (const np of ofType(planOf(choice, "karpenter"), NODE_POOL)) {
+                for (const np of nonEmpty(ofType(planOf(choice, "karpenter"), NODE_POOL), `${choice} NodePool`)) {
                     assert.doesNotThrow(() => new NodePool(withoutSecretWrappers(np.inputs) as never).validate());
                 }
             });
