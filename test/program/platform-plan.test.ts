@@ -92,6 +92,27 @@ describe("the whole platform (index.ts planned for the fixture stacks)", functio
         }
     });
 
+    it("lets each team's job role write only its own team's log indices in the log domain", async () => {
+        const plan = await planOf("prod", "karpenter");
+        const teams = Object.values(
+            plan.outputs.sparkTeamOutputs as Record<string, { executionRoleArn: string; logIndexPrefix: string }>,
+        );
+        assert.ok(teams.length >= 2, "prod has teams whose indices could be swapped");
+        const domainPolicy = jsonInput<{
+            Statement: { Sid: string; Principal: { AWS: string | string[] }; Resource: string | string[] }[];
+        }>(ofType(plan, "aws:opensearch/domainPolicy:DomainPolicy")[0], "accessPolicies");
+        const writes = domainPolicy.Statement.filter((s) => s.Sid.startsWith("WriteIndex"));
+        assert.equal(writes.length, teams.length);
+        for (const team of teams) {
+            const own = writes.filter((s) => s.Principal.AWS === team.executionRoleArn);
+            assert.equal(own.length, 1, `${team.executionRoleArn}: one write statement`);
+            for (const resource of [own[0].Resource].flat()) {
+                const index = resource.split(":domain/")[1].split("/")[1];
+                assert.ok(index.startsWith(`${team.logIndexPrefix}`), `${team.executionRoleArn} may write ${resource}`);
+            }
+        }
+    });
+
     it("has one AMP workspace and one Kubecost release, with IRSA roles naming the workspace's ARN", async () => {
         for (const { stack, mode, plan } of await allPlans()) {
             const workspaces = ofType(plan, "aws:amp/workspace:Workspace");
