@@ -101,6 +101,23 @@ export function ownerOf(key: string): OwnedKey | undefined {
     return undefined;
 }
 
+/** The JVM options a team or job may set for the driver and executors. */
+const JAVA_OPTIONS = new Set([
+    "spark.driver.extraJavaOptions",
+    "spark.executor.extraJavaOptions",
+    "spark.driver.defaultJavaOptions",
+    "spark.executor.defaultJavaOptions",
+]);
+
+/**
+ * JVM system properties the AWS SDKs take credentials from, ahead of the pod's web identity token: the default chains
+ * (SDK v1 DefaultAWSCredentialsProviderChain, v2 DefaultCredentialsProvider) ask SystemPropertiesCredentialsProvider
+ * before WebIdentityTokenCredentialsProvider, and the web identity provider itself reads its role and token file
+ * from `aws.roleArn` and `aws.webIdentityTokenFile`.
+ */
+const AWS_CREDENTIAL_PROPERTY =
+    /(?:^|\s)-Daws\.(accessKeyId|secretKey|secretAccessKey|sessionToken|roleArn|roleSessionName|webIdentityTokenFile)=/;
+
 /** Spark's property names: `spark.` then letters, digits and `.-_/*` (label keys carry `/`, metrics `*`). */
 const SPARK_KEY = /^spark\.[A-Za-z0-9][A-Za-z0-9._\-/*]*$/;
 
@@ -119,6 +136,12 @@ export function overrideProblem(key: string, value: unknown): string | undefined
         const what = owned.prefix ? `every ${owned.key}* key` : key;
         return `is not allowed: the platform owns ${what} (${owned.owner}); set any other spark.* key`;
     }
+    const credential = JAVA_OPTIONS.has(key) ? AWS_CREDENTIAL_PROPERTY.exec(String(value)) : null;
+    if (credential)
+        return (
+            `is not allowed: it sets the JVM property aws.${credential[1]}, which the AWS SDKs read before the job ` +
+            "role's web identity (the platform owns credentials); set any other JVM option"
+        );
     return undefined;
 }
 

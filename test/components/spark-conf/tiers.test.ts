@@ -102,6 +102,28 @@ describe("Spark settings in tiers", () => {
         assert.ok(OWNED_KEYS.every((o) => o.key.startsWith("spark.")));
     });
 
+    it("refuses JVM options that hand the AWS SDKs credentials ahead of the job role, in one line", () => {
+        for (const [key, value, property] of [
+            ["spark.driver.extraJavaOptions", "-XX:+UseG1GC -Daws.accessKeyId=AKIA -Daws.secretKey=s", "accessKeyId"],
+            ["spark.executor.extraJavaOptions", "-Daws.secretAccessKey=s", "secretAccessKey"],
+            ["spark.executor.defaultJavaOptions", "-Daws.roleArn=arn:aws:iam::1:role/other", "roleArn"],
+        ]) {
+            for (const tier of ["team", "job"] as const)
+                assert.throws(
+                    () => resolveSparkConf({ platform: PLATFORM, [tier]: { [key]: value } }),
+                    (e: Error) =>
+                        !e.message.includes("\n") &&
+                        e.message.startsWith(`${tier} Spark setting ${key}: ${JSON.stringify(value)} is not allowed`) &&
+                        e.message.includes(`JVM property aws.${property},`),
+                );
+        }
+        assert.equal(
+            overrideProblem("spark.driver.extraJavaOptions", "-XX:+UseG1GC -Daws.region=us-west-2"),
+            undefined,
+        );
+        assert.equal(overrideProblem("spark.app.name", "-Daws.accessKeyId=x"), undefined);
+    });
+
     it("lets a team set the other Hive and per-bucket S3A settings, which are not the platform's", () => {
         for (const key of [
             "spark.hive.exec.dynamic.partition.mode",
