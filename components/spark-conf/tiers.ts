@@ -47,6 +47,9 @@ export const OWNED_KEYS: readonly OwnedKey[] = [
         "spark.hadoop.fs.s3.awsSecretAccessKey",
         "spark.hadoop.fs.s3n.awsAccessKeyId",
         "spark.hadoop.fs.s3n.awsSecretAccessKey",
+        // Hadoop credential stores (JCEKS files), where S3A looks its keys up before the configuration itself.
+        "spark.hadoop.hadoop.security.credential.provider.path",
+        "spark.hadoop.fs.s3a.security.credential.provider.path",
     ),
     ...under(
         "credentials (the job role, through web identity)",

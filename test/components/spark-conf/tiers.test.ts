@@ -62,6 +62,8 @@ describe("Spark settings in tiers", () => {
             /read as spark\.hadoop\.fs\.s3a\.aws\.credentials\.provider\)/,
         ],
         ["spark.hadoop.fs.s3a.bucket.b.assumed.role.arn", "arn:aws:iam::1:role/x", /credentials/],
+        ["spark.hadoop.hadoop.security.credential.provider.path", "jceks://s3a@b/keys.jceks", /credentials/],
+        ["spark.hadoop.fs.s3a.bucket.b.security.credential.provider.path", "jceks://s3a@b/k.jceks", /credentials/],
         ["spark.kubernetes.executor.secretKeyRef.AWS_ACCESS_KEY_ID", "static-keys:id", /credentials/],
         ["spark.kubernetes.driver.secretKeyRef.AWS_SECRET_ACCESS_KEY", "static-keys:secret", /credentials/],
     ];
