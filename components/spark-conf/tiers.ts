@@ -104,7 +104,7 @@ export function ownerOf(key: string): OwnedKey | undefined {
     return undefined;
 }
 
-/** The JVM options a team or job may set for the driver and executors. */
+/** The settings that carry the driver's and executors' JVM options. */
 const JAVA_OPTIONS = new Set([
     "spark.driver.extraJavaOptions",
     "spark.executor.extraJavaOptions",
@@ -116,10 +116,11 @@ const JAVA_OPTIONS = new Set([
  * JVM system properties the AWS SDKs take credentials from, ahead of the pod's web identity token: the default chains
  * (SDK v1 DefaultAWSCredentialsProviderChain, v2 DefaultCredentialsProvider) ask SystemPropertiesCredentialsProvider
  * before WebIdentityTokenCredentialsProvider, and the web identity provider itself reads its role and token file
- * from `aws.roleArn` and `aws.webIdentityTokenFile`.
+ * from `aws.roleArn` and `aws.webIdentityTokenFile`. Matched anywhere in the value: Spark splits JVM options with
+ * shell-like quoting, so a quoted `'-Daws…'` counts too.
  */
 const AWS_CREDENTIAL_PROPERTY =
-    /(?:^|\s)-Daws\.(accessKeyId|secretKey|secretAccessKey|sessionToken|roleArn|roleSessionName|webIdentityTokenFile)=/;
+    /-Daws\.(accessKeyId|secretKey|secretAccessKey|sessionToken|roleArn|roleSessionName|webIdentityTokenFile)=/;
 
 /** Spark's property names: `spark.` then letters, digits and `.-_/*` (label keys carry `/`, metrics `*`). */
 const SPARK_KEY = /^spark\.[A-Za-z0-9][A-Za-z0-9._\-/*]*$/;

@@ -108,6 +108,7 @@ describe("Spark settings in tiers", () => {
         for (const [key, value, property] of [
             ["spark.driver.extraJavaOptions", "-XX:+UseG1GC -Daws.accessKeyId=AKIA -Daws.secretKey=s", "accessKeyId"],
             ["spark.executor.extraJavaOptions", "-Daws.secretAccessKey=s", "secretAccessKey"],
+            ["spark.driver.extraJavaOptions", "-XX:+UseG1GC '-Daws.sessionToken=t'", "sessionToken"],
             ["spark.executor.defaultJavaOptions", "-Daws.roleArn=arn:aws:iam::1:role/other", "roleArn"],
         ]) {
             for (const tier of ["team", "job"] as const)
