@@ -6,8 +6,28 @@
  *   components/<folder>/     the components, each used through its folder's index.ts
  *   components/vocabulary/   the ground floor: names, formats and types everyone shares; imports nothing of ours
  *
- * policies/ never imports the program (the pack judges what the program registers), and nothing has a cycle.
+ * tools/ sit beside the top (they read the configuration and plan the program), so nothing of the program imports
+ * them; policies/ never imports the program (the pack judges what the program registers), and nothing has a cycle.
  */
+const fs = require("node:fs");
+const path = require("node:path");
+
+/**
+ * Folders outside components/ that offer an index.ts (tools/cli, tools/stack-export, a policy's folder,
+ * stack-config): read from the tree, so a folder that gains an index.ts is entered through it from then on. The
+ * policies/ root is not one of them: its index.ts starts the pack's server, so the tools import ./pack instead.
+ */
+const foldersWithIndex = [
+    "stack-config",
+    ...["tools", "policies"].flatMap((top) =>
+        fs
+            .readdirSync(path.join(__dirname, top), { withFileTypes: true })
+            .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(__dirname, top, entry.name, "index.ts")))
+            .map((entry) => `${top}/${entry.name}`),
+    ),
+];
+const escaped = (folder) => folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 module.exports = {
     forbidden: [
         {
@@ -37,6 +57,24 @@ module.exports = {
             to: { path: "^stack-config/" },
         },
         {
+            name: "nothing-of-the-program-imports-the-top",
+            comment:
+                "index.ts is the entry point and tools/ are commands around the program: components, the stack's " +
+                "configuration and the policies never import them (stack-config/ is the top floor's reader only).",
+            severity: "error",
+            from: { path: "^(components/|stack-config/|policies/)" },
+            to: { path: "^(index\\.ts$|tools/)" },
+        },
+        {
+            name: "charts-below-the-cluster",
+            comment:
+                "The one Helm path is used by everything in the cluster, the cluster included: it takes what it needs " +
+                "(a provider, the cluster's name) as arguments and imports only the vocabulary.",
+            severity: "error",
+            from: { path: "^components/charts/" },
+            to: { path: "^(index\\.ts$|stack-config/|tools/|policies/|components/(?!charts/|vocabulary/))" },
+        },
+        {
             name: "vocabulary-imports-nothing-of-the-program",
             comment: "The ground floor: everything may import it, so it may import nothing of ours.",
             severity: "error",
@@ -64,6 +102,13 @@ module.exports = {
             from: { path: "^(index\\.ts|stack-config/|tools/)" },
             to: { path: "^components/[^/]+/", pathNot: "^components/[^/]+/index\\.ts$" },
         },
+        ...foldersWithIndex.map((folder) => ({
+            name: "folders-through-index",
+            comment: `${folder}/ is used through its index.ts from outside it (tests may reach its parts).`,
+            severity: "error",
+            from: { pathNot: `^(${escaped(folder)}/|test/)` },
+            to: { path: `^${escaped(folder)}/`, pathNot: `^${escaped(folder)}/index\\.ts$` },
+        })),
     ],
     options: {
         tsPreCompilationDeps: true,

@@ -13,9 +13,12 @@ import {
     summarizePools,
     domainArn,
     eksClusterName,
+    eksLogGroupName,
     emrJobLogGroupName,
+    logDomainLogGroupName,
     logDomainName,
     platformBucketName as bucketNameOf,
+    platformLogGroupName,
     teamQueueName,
 } from "./components/vocabulary";
 import { PlatformAlerts } from "./components/alerts";
@@ -68,10 +71,10 @@ const platformKey = new PlatformKey(
         region: settings.aws.region,
         accountId: account.accountId,
         logGroupNames: [
-            `/spark-platform/${settings.namePrefix}/*`, // VPC flow logs
-            `/aws/eks/${clusterNameOfStack}/*`, // the control plane
+            platformLogGroupName(settings.namePrefix, "*"), // VPC flow logs
+            eksLogGroupName(clusterNameOfStack, "*"), // the control plane
             emrJobLogGroupName(clusterNameOfStack, "*"), // each team's EMR job logs
-            `/aws/opensearch/${logDomainNameOfStack}/*`, // the log domain's slow and error logs
+            logDomainLogGroupName(logDomainNameOfStack, "*"), // the log domain's slow and error logs
             `${kubecostLogGroupNamePrefix(pulumi.getProject(), pulumi.getStack())}*`, // the AMP workspace's logs
         ],
         // A platform bucket kept on destroy stays readable only while its key exists: keep them together.

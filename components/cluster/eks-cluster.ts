@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { samePrincipal } from "../iam";
 import type { ApiEndpointAccess, Architecture, KubernetesSupportType, Partition } from "../vocabulary";
-import { kmsAliasName, nodeGroupName } from "../vocabulary";
+import { eksLogGroupName, kmsAliasName, nodeGroupName } from "../vocabulary";
 import { EKS_ADDON_VERSIONS, addonVersionsFor } from "./addon-versions";
 import { createNetworkingAddons, createWorkloadAddons } from "./addons";
 import type { ClusterContext } from "./cluster-context";
@@ -228,7 +228,7 @@ function createControlPlane(name: string, a: ResolvedArgs, parent: pulumi.Resour
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-control-plane`,
         {
-            name: `/aws/eks/${a.clusterName}/cluster`,
+            name: eksLogGroupName(a.clusterName),
             retentionInDays: a.controlPlaneLogRetentionDays,
             kmsKeyId: a.logKmsKeyArn,
         },

@@ -31,11 +31,16 @@ export type TeamPrefixes = Readonly<Record<PrefixKind, string>>;
 
 const TEAM = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** The team's prefix of one kind, e.g. `code/data-team-a/`, unchecked: for messages about a name still being read. */
+export function teamPrefix(kind: PrefixKind, team: string): string {
+    return `${BUCKET_PREFIXES[kind]}${team}/`;
+}
+
 /** The team's prefix of each kind, e.g. `logs/data-team-a/`. */
 export function teamPrefixes(team: string): TeamPrefixes {
     if (!TEAM.test(team))
         throw new Error(`team ${JSON.stringify(team)} is not a DNS label; it names the team's bucket prefixes`);
-    const entries = Object.entries(BUCKET_PREFIXES).map(([kind, top]) => [kind, `${top}${team}/`]);
+    const entries = Object.keys(BUCKET_PREFIXES).map((kind) => [kind, teamPrefix(kind as PrefixKind, team)]);
     return Object.fromEntries(entries) as Record<PrefixKind, string>;
 }
 

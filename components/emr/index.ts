@@ -1,5 +1,12 @@
 export { base36 } from "./base36";
-export { BUCKET_PREFIXES, directoryPathKey, glueDatabasePrefix, s3Uri, teamPrefixes } from "./bucket-layout";
+export {
+    BUCKET_PREFIXES,
+    directoryPathKey,
+    glueDatabasePrefix,
+    s3Uri,
+    teamPrefix,
+    teamPrefixes,
+} from "./bucket-layout";
 export type { PrefixKind, TeamPrefixes } from "./bucket-layout";
 export {
     EmrClusterAccess,
@@ -17,7 +24,7 @@ export {
     policyCharacters,
     ROLE_INLINE_POLICIES_LIMIT,
 } from "./job-role-policy";
-export { emrServiceAccountPattern, jobRoleTrustPolicy, serviceAccountSubject, STS_AUDIENCE } from "./job-role-trust";
+export { emrServiceAccountPattern, jobRoleTrustPolicy } from "./job-role-trust";
 export { lifecycleRules, PlatformBucket, tlsOnlyBucketPolicy } from "./platform-bucket";
 export type { PlatformBucketArgs } from "./platform-bucket";
 export { buildPodTemplate, emrTemplateProblems, podTemplateYaml, SPARK_MAIN_CONTAINER } from "./pod-templates";

@@ -7,11 +7,9 @@
  * `aws emr-containers update-role-trust-policy` would add; writing it here keeps the trust in code (the CLI edits
  * it out of band, and Pulumi then reports drift). Both statements require tokens minted for STS.
  */
+import { STS_AUDIENCE, serviceAccountSubject } from "../iam";
 import type { Partition } from "../vocabulary";
 import { base36 } from "./base36";
-
-/** Audience the EKS pod identity webhook requests for projected tokens. */
-export const STS_AUDIENCE = "sts.amazonaws.com";
 
 export interface JobRoleTrustInput {
     readonly partition: Partition;
@@ -32,11 +30,6 @@ export interface JobRoleTrustInput {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-
-/** The exact subject a token of `namespace/serviceAccount` carries. */
-export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
-    return `system:serviceaccount:${namespace}:${serviceAccount}`;
-}
 
 /** EMR on EKS's subject pattern for the service accounts it creates in `namespace` for the role `roleName`. */
 export function emrServiceAccountPattern(namespace: string, accountId: string, roleName: string): string {

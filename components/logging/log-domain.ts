@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "../cluster";
 import { createServiceLinkedRole } from "../iam";
-import { LOG_RETENTION_POLICY_ID, Partition, domainArn } from "../vocabulary";
+import { LOG_RETENTION_POLICY_ID, Partition, domainArn, logDomainLogGroupName } from "../vocabulary";
 import { IndexWriter, domainAccessPolicy, domainLogDeliveryPolicy } from "./domain-access-policy";
 import { IndexRetentionJob, createRetentionRole } from "./index-retention";
 import { retentionIndexPatterns, retentionPolicyProblems } from "./ism-policy";
@@ -340,7 +340,7 @@ function createLogGroups(
             new aws.cloudwatch.LogGroup(
                 `${name}-${suffix}-logs`,
                 {
-                    name: `/aws/opensearch/${a.domainName}/${suffix}`,
+                    name: logDomainLogGroupName(a.domainName, suffix),
                     retentionInDays: a.logRetentionDays,
                     kmsKeyId: a.kmsKeyArn,
                 },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Cidr } from "../vocabulary";
+import { Cidr, platformLogGroupName } from "../vocabulary";
 import { flowLogRoleTrustPolicy, flowLogWritePolicy } from "./iam-policy";
 import { layoutSubnets } from "./subnet-layout";
 
@@ -200,7 +200,7 @@ function createFlowLogs(
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
         {
-            name: `/spark-platform/${a.namePrefix}/vpc-flow-logs`,
+            name: platformLogGroupName(a.namePrefix, "vpc-flow-logs"),
             retentionInDays: a.flowLogRetentionDays,
             kmsKeyId: a.logKmsKeyArn,
         },

@@ -55,9 +55,12 @@ export {
     datedLogIndex,
     datedLogIndexPattern,
     domainArn,
+    eksLogGroupName,
     emrJobLogGroupName,
+    logDomainLogGroupName,
     logIndexPrefix,
     logIndexWildcard,
+    platformLogGroupName,
     roleArn,
 } from "./names";
 export {

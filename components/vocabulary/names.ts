@@ -12,6 +12,27 @@ export function emrJobLogGroupName(cluster: string, team: string): string {
     return `/aws/emr-containers/${cluster}/${team}`;
 }
 
+/**
+ * The log group of the stack's VPC flow logs, `/spark-platform/<namePrefix>/vpc-flow-logs`; `"*"` as the name gives
+ * the pattern of every log group the stack names under its own prefix.
+ */
+export function platformLogGroupName(namePrefix: string, name: string): string {
+    return `/spark-platform/${namePrefix}/${name}`;
+}
+
+/**
+ * The log group EKS writes a cluster's control-plane logs to (EKS fixes the name `cluster`); `"*"` as the name gives
+ * the pattern of every log group of the cluster.
+ */
+export function eksLogGroupName(cluster: string, name = "cluster"): string {
+    return `/aws/eks/${cluster}/${name}`;
+}
+
+/** A log group of the log domain's slow and error logs, by log kind; `"*"` as the kind gives the pattern. */
+export function logDomainLogGroupName(domain: string, kind: string): string {
+    return `/aws/opensearch/${domain}/${kind}`;
+}
+
 /** Prefix of every team's log indices. */
 export const LOG_INDEX_PREFIX = "spark-logs";
 

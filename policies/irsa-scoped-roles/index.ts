@@ -15,6 +15,9 @@ import { cosmetic } from "../lib/values";
 import { judgeStatement, parseTrustDocument } from "./iam-trust";
 import { directRole, ROLE_TYPES, RoleUnderTest, templateRoles } from "./role-sources";
 
+/** How the policy expects the EMR on EKS service-account pattern to end, for exports made to exercise it. */
+export { base36 } from "./base36";
+
 export const IRSA_SCOPED_ROLES = "irsa-scoped-roles";
 export const IAM_ROLE_TYPE = "aws:iam/role:Role";
 

@@ -12,7 +12,7 @@ import {
     isRecord,
 } from "../../components/vocabulary";
 import { ConfigReader } from "../config-reader";
-import { ROLE_INLINE_POLICIES_LIMIT } from "../../components/emr";
+import { ROLE_INLINE_POLICIES_LIMIT, teamPrefix } from "../../components/emr";
 import { glueDatabaseOwners, jobRolePoliciesUpperBound } from "../../components/team";
 import { quantityValue } from "../../components/spark";
 import { isDnsLabel, isPositiveQuantity, parseIamPrincipalArn } from "../validators";
@@ -229,7 +229,7 @@ function readJobTemplates(
     team: string,
     platformBuckets: readonly string[] | undefined,
 ): TeamJobTemplate[] | undefined {
-    const hint = `list jobs as [{name, entryPoint: s3://<platform bucket>/code/${team}/<file>, entryPointArguments?: [arg], sparkConf?: {spark.<key>: value}}]`;
+    const hint = `list jobs as [{name, entryPoint: s3://<platform bucket>/${teamPrefix("code", team)}<file>, entryPointArguments?: [arg], sparkConf?: {spark.<key>: value}}]`;
     if (!Array.isArray(value)) {
         r.report(key, value, `is not a list; ${hint}`);
         return undefined;
@@ -285,7 +285,7 @@ function readJobTemplate(
         r.report(`${key}.name`, name, "is the platform's sample job's template; pick another name");
         ok = false;
     }
-    const codePrefix = `code/${team}/`;
+    const codePrefix = teamPrefix("code", team);
     const uri =
         typeof entryPoint === "string" ? /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(entryPoint) : null;
     if (uri === null || !uri[2].startsWith(codePrefix) || uri[2].length === codePrefix.length || uri[2].endsWith("/")) {

@@ -6,7 +6,7 @@
  * (0.5–3 KB of properties each).
  */
 import { stringify } from "yaml";
-import { base36 } from "../../policies/irsa-scoped-roles/base36";
+import { base36 } from "../../policies/irsa-scoped-roles";
 import type { ExportedResource } from "../stack-export";
 
 const PREFIX = "urn:pulumi:bench::spark-platform::";

@@ -3,7 +3,7 @@
  * that needs credentials says "log in" in one line (exit 2) instead of failing each check with the same error.
  */
 import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
-import { InputError, firstLine } from "./index";
+import { InputError, firstLine } from "./plumbing";
 
 export interface Caller {
     readonly accountId: string;

@@ -12,8 +12,7 @@ import { GetRoleCommand, type IAMClient, NoSuchEntityException, type Tag } from 
 import type { OpenSearchClient } from "@aws-sdk/client-opensearch";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, ParameterNotFound, type SSMClient } from "@aws-sdk/client-ssm";
-import { firstLine } from "../cli";
-import type { Caller } from "../cli/aws-caller";
+import { type Caller, firstLine } from "../cli";
 import { SERVICE_LINKED_ROLES, principalOf, samePrincipal } from "../../components/iam";
 import { EC2_ARCHITECTURE } from "../../components/vocabulary";
 import { CAPACITY_CHECKS } from "./capacity";

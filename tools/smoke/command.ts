@@ -5,8 +5,7 @@
  * credentials, or a stack or cluster that cannot be reached (one line, no stack trace).
  */
 import { randomBytes } from "node:crypto";
-import { type Command, ExitCode, InputError, UsageError, firstLine, parseOptions } from "../cli";
-import { callerIdentity } from "../cli/aws-caller";
+import { type Command, ExitCode, InputError, UsageError, callerIdentity, firstLine, parseOptions } from "../cli";
 import { PROJECT_DIR } from "../plan/plan";
 import { type SmokeAwsClients, defaultAwsClients } from "./aws-clients";
 import { readOutputsWithAutomation } from "./automation-outputs";

@@ -2,7 +2,7 @@
  * What a smoke run found, as progress lines while it runs and as one summary (text or JSON) at the end. A failed
  * check carries its evidence and, when the cluster says why, the likely causes with their fixes.
  */
-import type { Caller } from "../cli/aws-caller";
+import type { Caller } from "../cli";
 import { formatElapsed } from "./duration";
 
 export type CheckStatus = "pass" | "fail" | "skipped";

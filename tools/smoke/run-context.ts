@@ -1,5 +1,5 @@
 /** What every check of a smoke run shares: the stack, the clients, the clock, the cleanup list and the output. */
-import type { Caller } from "../cli/aws-caller";
+import type { Caller } from "../cli";
 import type { SmokeAwsClients } from "./aws-clients";
 import type { Cleanup } from "./cleanup";
 import type { DiagnosisContext } from "./diagnosis";
