@@ -31,7 +31,7 @@ import { SparkHistory, SparkUiIngress } from "./components/history";
 import { LoadBalancerController } from "./components/ingress";
 import { PlatformKey } from "./components/encryption";
 import { DEFAULT_SIDECAR_TIMINGS, LogDomain } from "./components/logging";
-import { MetricsGrafana, SCRAPER_WORKSPACE_TAGS, SparkMetrics } from "./components/metrics";
+import { MetricsGrafana, SCRAPER_WORKSPACE_TAGS, SparkMetrics, collectorSubnets } from "./components/metrics";
 import { Network, layoutSubnets } from "./components/network";
 import { loadSettings } from "./stack-config";
 import { YuniKorn } from "./components/scheduling";
@@ -239,9 +239,10 @@ const sidecarTimings = {
     initialWaitSeconds: settings.logForwarding.sidecarInitialWaitSeconds,
 };
 
-// The managed Prometheus collector's network interfaces sit in the private subnets; teams admit them to their drivers.
-const collectorCidrs = layoutSubnets(settings.network.vpcCidr, settings.network.availabilityZones).map(
-    (zone) => zone.privateCidr,
+// The managed Prometheus collector's network interfaces sit in the private subnets (of at most five zones); teams
+// admit them to their drivers.
+const collectorCidrs = collectorSubnets(
+    layoutSubnets(settings.network.vpcCidr, settings.network.availabilityZones).map((zone) => zone.privateCidr),
 );
 
 // Per team, everything it gets (components/team): namespace, quota, policies, RBAC and service account; its one job
@@ -406,7 +407,7 @@ const sparkMetrics = new SparkMetrics(
         namePrefix: settings.namePrefix,
         cluster: clusterContext,
         vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
+        subnetIds: collectorSubnets(network.privateSubnetIds),
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         workspace: { id: kubecost.workspaceId, arn: kubecost.workspaceArn },
         teams: settings.teams.map((t) => ({ name: t.name, namespace: t.namespace })),

@@ -1,4 +1,4 @@
-export { SCRAPER_WORKSPACE_TAGS, SparkMetrics } from "./spark-metrics";
+export { MAX_COLLECTOR_SUBNETS, SCRAPER_WORKSPACE_TAGS, SparkMetrics, collectorSubnets } from "./spark-metrics";
 export type { SparkMetricsArgs } from "./spark-metrics";
 export { ALERT_RECEIVER, alertManagerConfig, alertManagerDefinition } from "./alert-manager";
 export type { AlertManagerInput } from "./alert-manager";

@@ -9,6 +9,17 @@ import { type AutoscalerTarget, scrapeConfigYaml } from "./scrape-config";
 /** The tag a managed collector writes on its destination workspace; set by the program so a refresh sees no drift. */
 export const SCRAPER_WORKSPACE_TAGS: Readonly<Record<string, string>> = { AMPAgentlessScraper: "" };
 
+/** CreateScraper takes one to five subnets (AMP API reference, EksConfiguration.subnetIds). */
+export const MAX_COLLECTOR_SUBNETS = 5;
+
+/**
+ * The private subnets (or their CIDRs), one per zone in the VPC's zone order, the collector's network interfaces go
+ * in: those of the first five zones. A VPC may have six; the collector reaches pods in the sixth through the VPC.
+ */
+export function collectorSubnets<T>(privateSubnetsInZoneOrder: readonly T[]): T[] {
+    return privateSubnetsInZoneOrder.slice(0, MAX_COLLECTOR_SUBNETS);
+}
+
 /** Where the Kubernetes API answers the collector's service discovery: the private endpoint's network interfaces. */
 const API_PORT = 443;
 
@@ -18,7 +29,7 @@ export interface SparkMetricsArgs {
     /** The cluster scraped; its API must have the private endpoint on (the collector reaches it from the VPC). */
     cluster: ClusterContext;
     vpcId: pulumi.Input<string>;
-    /** Private subnets the collector's network interfaces go in: at least two zones. */
+    /** Private subnets the collector's network interfaces go in: two to five zones (collectorSubnets). */
     subnetIds: pulumi.Input<string>[];
     /**
      * The security group of the nodes (and so of their pods) and of the API endpoint's interfaces: it admits the
@@ -48,9 +59,9 @@ export class SparkMetrics extends pulumi.ComponentResource {
 
     constructor(name: string, args: SparkMetricsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spark:metrics:SparkMetrics", name, {}, opts);
-        if (args.subnetIds.length < 2) {
+        if (args.subnetIds.length < 2 || args.subnetIds.length > MAX_COLLECTOR_SUBNETS) {
             throw new pulumi.ResourceError(
-                `Spark metrics: the collector needs subnets in at least two zones, got ${args.subnetIds.length}`,
+                `Spark metrics: the collector needs subnets in 2 to ${MAX_COLLECTOR_SUBNETS} zones, got ${args.subnetIds.length}`,
                 this,
             );
         }

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
     ALERT_PUBLISHERS,
+    type AlertTopicPolicyInput,
     alertKeyPolicy,
     alertTopicPolicy,
     emrJobFailurePattern,
@@ -27,7 +28,7 @@ const ALARM = "spark-dev-logs-cluster-red";
 const WORKSPACE = `arn:aws:aps:us-west-2:${ACCOUNT}:workspace/ws-0c1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8`;
 const alarmArn = (account: string, name: string) => `arn:aws:cloudwatch:us-west-2:${account}:alarm:${name}`;
 
-const topicPolicy = alertTopicPolicy({
+const POLICY_INPUT: AlertTopicPolicyInput = {
     partition: "aws",
     region: "us-west-2",
     accountId: ACCOUNT,
@@ -35,7 +36,8 @@ const topicPolicy = alertTopicPolicy({
     eventRuleNames: [RULE_NAME],
     alarmNames: [ALARM],
     prometheusWorkspaceArns: [WORKSPACE],
-});
+};
+const topicPolicy = alertTopicPolicy(POLICY_INPUT);
 
 function publish(principal: string, context: Record<string, string>, action = "sns:Publish") {
     return evaluatePermission({
@@ -115,30 +117,12 @@ describe("alerts (components/alerts)", () => {
                 ],
             );
             assert.throws(
-                () =>
-                    alertTopicPolicy({
-                        partition: "aws",
-                        region: "us-west-2",
-                        accountId: ACCOUNT,
-                        topicArn: TOPIC,
-                        eventRuleNames: [RULE_NAME],
-                        alarmNames: [ALARM],
-                        prometheusWorkspaceArns: [],
-                    }),
+                () => alertTopicPolicy({ ...POLICY_INPUT, prometheusWorkspaceArns: [] }),
                 /no AMP workspace publishes to it/,
             );
             // A rule is named, not given by ARN: an ARN (or a wildcard) would not be the rule's name.
             assert.throws(
-                () =>
-                    alertTopicPolicy({
-                        partition: "aws",
-                        region: "us-west-2",
-                        accountId: ACCOUNT,
-                        topicArn: TOPIC,
-                        eventRuleNames: [RULE],
-                        alarmNames: [ALARM],
-                        prometheusWorkspaceArns: [WORKSPACE],
-                    }),
+                () => alertTopicPolicy({ ...POLICY_INPUT, eventRuleNames: [RULE] }),
                 /rule name "arn:aws:events:.*" is not a plain name/,
             );
         });

@@ -420,5 +420,23 @@ describe("Spark metrics (components/metrics)", () => {
                 assert.deepEqual(spec.ingress[0].ports, [{ protocol: "TCP", port: SPARK_UI_PORT }]);
             }
         });
+
+        it("in a VPC of six zones, puts the collector in five of them (CreateScraper's limit) and admits only those", async () => {
+            const zones = ["a", "b", "c", "d", "e", "f"].map((z) => `us-west-2${z}`);
+            const p = await planFixture({ stack: "dev", configOverrides: { availabilityZones: zones } });
+            const ids = (collectorOf(p).inputs.source as { eks: { subnetIds: string[] } }).eks.subnetIds;
+            // AMP API reference, EksConfiguration.subnetIds: 1 to 5 items (typed out, not imported).
+            assert.ok(ids.length >= 2 && ids.length <= 5, `${ids.length} subnets`);
+            const subnets = ofType(p, "aws:ec2/subnet:Subnet").filter((s) => ids.includes(String(s.id)));
+            assert.equal(new Set(subnets.map((s) => s.inputs.availabilityZone)).size, ids.length, "one per zone");
+            const [policy] = ofType(p, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter(
+                (n) => (n.inputs.metadata as { name: string }).name === "spark-metrics-scrape",
+            );
+            const spec = policy.inputs.spec as { ingress: { from: { ipBlock: { cidr: string } }[] }[] };
+            assert.deepEqual(
+                spec.ingress[0].from.map((f) => f.ipBlock.cidr).sort(),
+                subnets.map((s) => String(s.inputs.cidrBlock)).sort(),
+            );
+        });
     });
 });
