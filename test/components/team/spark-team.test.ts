@@ -7,7 +7,11 @@ import * as assert from "node:assert/strict";
 import { parseSettings } from "../../../stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
+import { parse as parseYaml } from "yaml";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
+import { nonEmpty } from "../../support/non-empty";
+import { planOf } from "../../support/plan-fixtures";
+import { ofType } from "../../support/plan-queries";
 
 const COMPOSITE = "spark:team:SparkTeam";
 
@@ -111,4 +115,58 @@ describe("one SparkTeam per team (index.ts planned for the fixture stacks)", fun
             assert.ok(moved > 20, `${stack}: only ${moved} team resources`);
         });
     }
+});
+
+describe("each SparkTeam wired to its own team (index.ts planned for the prod fixture, two teams)", () => {
+    const teamOutputs = (plan: PlanResult) =>
+        plan.outputs.sparkTeamOutputs as Record<
+            string,
+            { namespace: string; logIndexPrefix: string; logGroupName: string }
+        >;
+
+    it("gives every driver template a higher priority class than every executor template", async () => {
+        const plan = await planOf("prod", "karpenter");
+        const priority = new Map(
+            ofType(plan, "kubernetes:scheduling.k8s.io/v1:PriorityClass").map((c) => [
+                (c.inputs.metadata as { name: string }).name,
+                Number(c.inputs.value),
+            ]),
+        );
+        const templates = ofType(plan, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) =>
+            /^pod-templates\/.+\/(driver|executor)\.yaml$/.test(String(o.inputs.key)),
+        );
+        const valueOf = (role: string) =>
+            nonEmpty(
+                templates.filter((o) => String(o.inputs.key).endsWith(`/${role}.yaml`)),
+                `${role} pod template`,
+            ).map((o) => {
+                const name = (parseYaml(String(o.inputs.content)) as { spec: { priorityClassName: string } }).spec
+                    .priorityClassName;
+                assert.ok(priority.has(name), `${String(o.inputs.key)}: priority class ${name} is not planned`);
+                return priority.get(name)!;
+            });
+        assert.ok(Math.min(...valueOf("driver")) > Math.max(...valueOf("executor")), "drivers outrank executors");
+    });
+
+    it("points each team's Fluent Bit at its own log index and keeps its job logs as long as emrLogRetentionDays", async () => {
+        const plan = await planOf("prod", "karpenter");
+        const settings = parseSettings(fixtureStackConfig("prod"), "spark-platform", "prod");
+        const teams = Object.values(teamOutputs(plan));
+        assert.ok(teams.length >= 2, "prod has teams whose settings could be swapped");
+        for (const team of teams) {
+            const prefixes = ofType(plan, "kubernetes:core/v1:ConfigMap")
+                .filter((m) => (m.inputs.metadata as { namespace?: string }).namespace === team.namespace)
+                .flatMap((m) => [...JSON.stringify(m.inputs.data ?? {}).matchAll(/Logstash_Prefix\s+([\w.-]+)/g)])
+                .map((m) => m[1]);
+            assert.deepEqual(
+                nonEmpty(prefixes, `${team.namespace} Logstash_Prefix`),
+                prefixes.map(() => team.logIndexPrefix),
+            );
+            const group = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").filter(
+                (g) => g.inputs.name === team.logGroupName,
+            );
+            assert.equal(group.length, 1, `${team.logGroupName}: one log group`);
+            assert.equal(group[0].inputs.retentionInDays, settings.emr.logRetentionDays);
+        }
+    });
 });
