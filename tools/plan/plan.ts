@@ -3,7 +3,7 @@
  * and returns everything it registered. No AWS account, Pulumi CLI or provider plugin is involved.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { disconnect } from "@pulumi/pulumi/runtime/settings";
+import { disconnect, disconnectSync } from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import * as path from "node:path";
 import { partitionOf } from "../../components/vocabulary";
@@ -56,7 +56,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     pulumi.runtime.setAllConfig(Object.fromEntries(config));
     await pulumi.runtime.setMocks(new PlatformMocks(account), project.name, options.stack, false);
     const resources = captureRegistrations(options.registrations);
-    const outputs = await runProgram(path.join(projectDir, "index.ts"));
+    const outputs = await runProgram(path.join(projectDir, "index.ts"), () => resources.length);
 
     return {
         project: project.name,
@@ -100,7 +100,10 @@ export async function planProgram(
     pulumi.runtime.setAllConfig({ "aws:region": region, ...(options.config ?? {}) });
     await pulumi.runtime.setMocks(new PlatformMocks(account), project, stack, false);
     const resources = captureRegistrations();
-    const outputs = await runInStack(() => program() ?? {});
+    const outputs = await runInStack(
+        () => program() ?? {},
+        () => resources.length,
+    );
     return { project, stack, account, resources, outputs, stackExport: toStackExport(resources) };
 }
 
@@ -121,18 +124,22 @@ function mockAccountFor(config: ReadonlyMap<string, string>): MockAccount {
  * Loads index.ts inside a root Stack resource, as the Pulumi language host does. The module is evicted from the
  * require cache first so a process can plan several stacks or variants one after another.
  */
-async function runProgram(entry: string): Promise<Record<string, unknown>> {
+async function runProgram(entry: string, registered: () => number): Promise<Record<string, unknown>> {
     const resolved = require.resolve(entry);
     delete require.cache[resolved];
-    return runInStack(() => require(resolved) as Record<string, unknown>);
+    return runInStack(() => require(resolved) as Record<string, unknown>, registered);
 }
 
 /**
  * Runs `load` as the root Stack's program and waits until every registration has reached the mock engine. An error
  * the program throws while loading, or later inside an `apply` (a builder refusing its input), rejects the returned
  * promise (once), as the language host reports it; nothing waits for a registration that will never come.
+ * `registered` counts the registrations the engine has received so far.
  */
-async function runInStack(load: () => Record<string, unknown>): Promise<Record<string, unknown>> {
+async function runInStack(
+    load: () => Record<string, unknown>,
+    registered: () => number,
+): Promise<Record<string, unknown>> {
     const failure = watchForProgramFailure();
     // The Pulumi runtime records `new Error().stack` for every promise it creates (runtime/debuggable.js), only to
     // describe promises still pending at exit. Formatting those traces (through source maps, as tsx runs
@@ -143,6 +150,7 @@ async function runInStack(load: () => Record<string, unknown>): Promise<Record<s
     process.setSourceMapsEnabled(false);
     Error.stackTraceLimit = 0;
     let programError: unknown;
+    let succeeded = false;
     try {
         const run = runInPulumiStack(async () => {
             try {
@@ -157,6 +165,7 @@ async function runInStack(load: () => Record<string, unknown>): Promise<Record<s
         // A rejection nothing awaits (an apply feeding a component's registered outputs) may surface only after the
         // run settled: drain the RPCs and let Node report pending rejections before trusting the result.
         await Promise.race([drained(), failure.failed]);
+        succeeded = true;
         return stripModuleInternals(outputs ?? {});
     } catch (e) {
         const error = programError ?? e;
@@ -165,7 +174,8 @@ async function runInStack(load: () => Record<string, unknown>): Promise<Record<s
     } finally {
         failure.stop();
         // Drain this run's RPCs so none of them reaches the monitor of the next plan in this process.
-        await disconnect();
+        if (succeeded) await disconnect();
+        else await settleAfterFailure(registered);
         process.setSourceMapsEnabled(sourceMaps);
         Error.stackTraceLimit = traceLimit;
     }
@@ -224,6 +234,27 @@ function onUnhandledRejection(reason: unknown): void {
     if (isRepeat(reason)) return;
     if (activeRun) activeRun.fail(reason);
     else throw reason;
+}
+
+/** How long a failed run's remaining registrations may bring nothing new before they count as stuck. */
+const STUCK_AFTER_MS = 100;
+/** The runtime's wait for its RPC queue, without the disconnect that follows it in `disconnect()`. */
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
+/**
+ * After a failed run: lets the registrations still under way reach this run's engine, so that none reaches the next
+ * plan's, but stops waiting once STUCK_AFTER_MS pass without a new one. A registration whose input failed (a builder
+ * that threw inside an `apply`) never completes, nor does anything awaiting it, such as a component's outputs built
+ * from its id: the language host exits on the error rather than waiting for it, and so does the plan.
+ */
+async function settleAfterFailure(registered: () => number): Promise<void> {
+    let done = false;
+    const drain = waitForRPCs().then(() => (done = true));
+    for (let seen = -1; !done && registered() !== seen;) {
+        seen = registered();
+        await Promise.race([drain, new Promise((resolve) => setTimeout(resolve, STUCK_AFTER_MS))]);
+    }
+    disconnectSync();
 }
 
 async function drained(): Promise<void> {

@@ -46,6 +46,14 @@ describe("planProgram (component tests under the plan's mocks)", () => {
         "a component's registered outputs": (refused) => {
             new Probe("probe", refused);
         },
+        // The registration never completes, so its id never resolves: the plan used to hang on the component's outputs.
+        "a resource's input, whose id a component registers as its output": (refused) => {
+            const policy = new aws.sqs.QueuePolicy("fed-by-the-refusal", {
+                queueUrl: "https://sqs.example/q",
+                policy: refused,
+            });
+            new Probe("probe", policy.id);
+        },
         "a stack output": (refused) => ({ refused }),
     };
     for (const [where, use] of Object.entries(refusals)) {
