@@ -4,11 +4,13 @@
  * moved part declares its former URN as an alias.
  */
 import * as assert from "node:assert/strict";
+import { jobRoleName } from "../../../components/vocabulary";
 import { parseSettings } from "../../../stack-config";
 import type { CapturedResource } from "../../../tools/plan/capture";
 import type { PlanResult } from "../../../tools/plan/plan";
 import { parse as parseYaml } from "yaml";
 import { fixtureStackConfig, planFixture } from "../../support/fixture-stacks";
+import { evaluatePermission } from "../../support/iam-simulation";
 import { nonEmpty } from "../../support/non-empty";
 import { planOf } from "../../support/plan-fixtures";
 import { ofType } from "../../support/plan-queries";
@@ -167,6 +169,49 @@ describe("each SparkTeam wired to its own team (index.ts planned for the prod fi
             );
             assert.equal(group.length, 1, `${team.logGroupName}: one log group`);
             assert.equal(group[0].inputs.retentionInDays, settings.emr.logRetentionDays);
+        }
+    });
+
+    it("creates each team's own Glue databases under its data prefix, kept with the platform bucket, readable by the teams listing them", async () => {
+        const plan = await planOf("prod", "karpenter");
+        const settings = parseSettings(fixtureStackConfig("prod"), "spark-platform", "prod");
+        const owners = new Map(settings.teams.flatMap((t) => (t.glueOwnedDatabases ?? []).map((db) => [db, t.name])));
+        const databases = ofType(plan, "aws:glue/catalogDatabase:CatalogDatabase");
+        assert.deepEqual(
+            databases.map((d) => d.inputs.name).sort(),
+            [...nonEmpty([...owners.keys()], "owned Glue databases")].sort(),
+        );
+        const bucket = String(plan.outputs.platformBucketName);
+        for (const database of databases) {
+            const db = String(database.inputs.name);
+            assert.equal(database.inputs.locationUri, `s3://${bucket}/data/${owners.get(db)}/${db}.db/`);
+            assert.equal(database.retainOnDelete, settings.emr.retainPlatformBucket, `${db}: kept with the bucket`);
+        }
+        const accessOf = (team: string) => {
+            const role = ofType(plan, "aws:iam/role:Role").find(
+                (r) => r.inputs.name === jobRoleName(settings.namePrefix, team),
+            );
+            const access = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find(
+                (p) => p.inputs.role === role?.id && p.inputs.name === "team-access",
+            );
+            assert.ok(role && access, `${team}: job role and its team-access policy`);
+            return { principal: String(role.outputs.arn), policy: JSON.parse(String(access.inputs.policy)) as unknown };
+        };
+        const readers = settings.teams.flatMap((t) =>
+            t.glueDatabases.filter((db) => owners.has(db) && owners.get(db) !== t.name).map((db) => ({ t, db })),
+        );
+        for (const { t, db } of nonEmpty(readers, "teams reading another team's database")) {
+            const { principal, policy } = accessOf(t.name);
+            const decide = (action: string) =>
+                evaluatePermission({
+                    principal,
+                    action,
+                    resource: `arn:aws:s3:::${bucket}/data/${owners.get(db)}/${db}.db/events/part-0.parquet`,
+                    accountId: plan.account.accountId,
+                    identityPolicies: { "team-access": policy },
+                });
+            assert.equal(await decide("s3:GetObject"), "Allowed", `${t.name} reads ${db}'s objects`);
+            assert.equal(await decide("s3:PutObject"), "ImplicitlyDenied", `${t.name} cannot write ${db}'s objects`);
         }
     });
 });
