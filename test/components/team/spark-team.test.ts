@@ -214,4 +214,24 @@ describe("each SparkTeam wired to its own team (index.ts planned for the prod fi
             assert.equal(await decide("s3:PutObject"), "ImplicitlyDenied", `${t.name} cannot write ${db}'s objects`);
         }
     });
+
+    for (const stack of ["dev", "prod"] as const) {
+        it(`${stack}: gives EMR access to every team's namespace, and each team's virtual cluster is in its own`, async () => {
+            const plan = await planOf(stack, "karpenter");
+            const settings = parseSettings(fixtureStackConfig(stack), "spark-platform", stack);
+            const emr = ofType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) =>
+                String(a.inputs.principalArn).endsWith(":role/AWSServiceRoleForAmazonEMRContainers"),
+            );
+            assert.equal(emr.length, 1, "one association of EMR's service-linked role");
+            const scope = emr[0].inputs.accessScope as { type: string; namespaces: string[] };
+            assert.equal(scope.type, "namespace");
+            const namespaces = settings.teams.map((t) => t.namespace);
+            assert.deepEqual([...scope.namespaces].sort(), [...namespaces].sort());
+            const clusters = ofType(plan, "aws:emrcontainers/virtualCluster:VirtualCluster").map(
+                (c) =>
+                    (c.inputs.containerProvider as { info: { eksInfo: { namespace: string } } }).info.eksInfo.namespace,
+            );
+            assert.deepEqual([...nonEmpty(clusters, "virtual clusters")].sort(), [...namespaces].sort());
+        });
+    }
 });
