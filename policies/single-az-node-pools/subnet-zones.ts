@@ -192,7 +192,10 @@ export interface TemplatePool {
     readonly physicalName: unknown;
     /** Subnets, or `zones` for an Auto Scaling group placed by AvailabilityZones, or `unknown` when a function computes them. */
     readonly placement:
-        SubnetRefs | { readonly zones: string[]; readonly via: string } | { readonly unknown: string } | undefined;
+        | SubnetRefs
+        | { readonly zones: string[]; readonly via: string }
+        | { readonly unknown: string }
+        | undefined;
 }
 
 const TEMPLATE_POOLS = [

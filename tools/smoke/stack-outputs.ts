@@ -26,7 +26,8 @@ export interface TeamOutputs {
  * output). Searches name concrete indices: the job roles may POST under their own indices' paths only.
  */
 export type LogIndex =
-    { readonly kind: "single"; readonly index: string } | { readonly kind: "daily"; readonly prefix: string };
+    | { readonly kind: "single"; readonly index: string }
+    | { readonly kind: "daily"; readonly prefix: string };
 
 /** Where a cluster service answers, for the API server's service proxy. */
 export interface ServiceRef {
