@@ -428,11 +428,14 @@ async function uncaughtErrorsOf(run: () => Promise<unknown>): Promise<unknown[]>
     };
     process.on("unhandledRejection", record);
     process.on("uncaughtException", record);
+    // Cleared once the first error arrives: a pending timer would keep the test process alive after the last test.
+    let giveUp: NodeJS.Timeout | undefined;
     try {
         void run().catch(record);
-        await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+        await Promise.race([first, new Promise((resolve) => (giveUp = setTimeout(resolve, 20_000)))]);
         await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {
+        clearTimeout(giveUp);
         process.removeAllListeners("unhandledRejection");
         process.removeAllListeners("uncaughtException");
         for (const l of savedRejection) process.on("unhandledRejection", l);

@@ -1,10 +1,13 @@
-// `npm test`: the type check with the lint, the import rules, the formatting and the mocha suite, in two lanes
-// that run side by side: the mocha suite (tsx runs the tests without waiting for tsc) in one, and the type check with
-// the lint, then the import rules, then the formatting in the other. The suite is CPU-bound on a 2-core machine, and
-// the two lanes take about the same CPU time: one check per core finishes sooner than four checks sharing two cores,
-// where the longest one, mocha, would be slowed from the start. While they run it prints a line as each check ends
-// and the mocha reporter's progress (a line per finished test file); once all have ended, each check's full output
-// in a fixed order. Exit status is non-zero when any check fails.
+// `npm test`: the type check with the lint, the import rules, the formatting and the mocha suite, in three lanes
+// that run side by side: the mocha suite (tsx runs the tests without waiting for tsc) in one; the few test files
+// whose subject is a child process, in a mocha of their own, in another; and the type check with the lint, then the
+// import rules, then the formatting in the third. The suite is CPU-bound on a 2-core machine: one busy lane per core
+// finishes sooner than four checks sharing two cores, where the longest one, mocha, would be slowed from the start.
+// The child-process tests mostly wait (for a child to type-check or plan, for a script's timers), which in the main
+// suite left a core idle; in their own lane that wait overlaps the other two. While the checks run it prints a line
+// as each one ends and the mocha reporters' progress (a line per finished test file); once all have ended, each
+// check's full output in a fixed order, and the tests' closing line with both mochas' counts added up. Exit status is
+// non-zero when any check fails.
 //
 // The checks run package.json's own scripts (lint:imports, lint:format) and binaries as `npm run` would, through the
 // shell with node_modules/.bin on the PATH, but without an npm or npx process in front of each: those cost about half
@@ -24,8 +27,20 @@ const { scripts } = JSON.parse(readFileSync(path.join(root, "package.json"), "ut
 // One GC thread and a larger young generation: the type checker allocates fast and dies young, and spare cores are
 // the other lane's.
 const typeCheckAndLint = "node --single-threaded-gc --max-semi-space-size=64 test/support/check-types-and-lint.mjs";
+/**
+ * Test files whose subject is a child process, and which load little of the program: the program under the Pulumi
+ * CLI's TypeScript loader, runCommand's exit status and draining, the Fluent Bit wrapper scripts and the retention
+ * policy script. Plain `npx mocha` runs them with the rest (.mocharc.json's spec covers every test file).
+ */
+const CHILD_PROCESS_TESTS = [
+    "test/pulumi-runtime.test.ts",
+    "test/tools/cli/run-command.test.ts",
+    "test/components/logging/wrapper-scripts.test.ts",
+    "test/components/logging/apply-retention-policy.test.ts",
+];
 const lanes = [
-    [{ name: "tests", command: "mocha", stream: true }],
+    [{ name: "tests", command: `mocha ${CHILD_PROCESS_TESTS.map((f) => `--ignore ${f}`).join(" ")}`, stream: true }],
+    [{ name: "child-process tests", command: `mocha ${mochaFlags()} ${CHILD_PROCESS_TESTS.join(" ")}`, stream: true }],
     [
         { name: "type check and lint", command: typeCheckAndLint },
         { name: "imports", command: scripts["lint:imports"] },
@@ -33,11 +48,26 @@ const lanes = [
     ],
 ];
 /** The order of the full report at the end. */
-const REPORT_ORDER = ["type check and lint", "imports", "format", "tests"];
+const REPORT_ORDER = ["type check and lint", "imports", "format", "child-process tests", "tests"];
 const env = {
     ...process.env,
     PATH: [path.join(root, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(path.delimiter),
 };
+
+/**
+ * .mocharc.json's options other than its spec, as command-line flags after --no-config: mocha adds the files named
+ * on its command line to the config's spec instead of replacing it.
+ */
+function mochaFlags() {
+    const config = JSON.parse(readFileSync(path.join(root, ".mocharc.json"), "utf8"));
+    const flags = ["--no-config"];
+    for (const [key, value] of Object.entries(config)) {
+        if (key === "spec") continue;
+        if (value === true || value === false) flags.push(value ? `--${key}` : `--no-${key}`);
+        else for (const one of [value].flat()) flags.push(`--${key}`, JSON.stringify(String(one)));
+    }
+    return flags.join(" ");
+}
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -134,8 +164,15 @@ if (tsc !== undefined) {
         );
     }
 }
-// The mocha reporter's closing line ("N passed, N failed, N skipped") stays the last line a reader sees.
-const tests = results.find((r) => r.name === "tests");
-const closing = tests?.stdout.trimEnd().split("\n").pop() ?? "";
-process.stdout.write(`${closing}\n`);
+// The tests' closing line ("N passed, N failed, N skipped", both mochas' counts added up) stays the last line a
+// reader sees; a mocha that ended without one (it crashed) is named instead.
+const counts = [0, 0, 0];
+const missing = [];
+for (const tests of results.filter((r) => r.name.endsWith("tests"))) {
+    const closing = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(tests.stdout.trimEnd().split("\n").pop() ?? "");
+    if (closing) closing.slice(1).forEach((n, i) => (counts[i] += Number(n)));
+    else missing.push(tests.name);
+}
+const crashed = missing.length > 0 ? ` (${missing.join(" and ")}: no count, see above)` : "";
+process.stdout.write(`${counts[0]} passed, ${counts[1]} failed, ${counts[2]} skipped${crashed}\n`);
 process.exitCode = failed === 0 ? 0 : 1;
