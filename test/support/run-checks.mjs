@@ -1,13 +1,13 @@
 // `npm test`: the type check with the lint, the import rules, the formatting and the mocha suite, in three lanes
-// that run side by side: the mocha suite (tsx runs the tests without waiting for tsc) in one; the few test files
-// whose subject is a child process, in a mocha of their own, in another; and the type check with the lint, then the
-// import rules, then the formatting in the third. The suite is CPU-bound on a 2-core machine: one busy lane per core
-// finishes sooner than four checks sharing two cores, where the longest one, mocha, would be slowed from the start.
-// The child-process tests mostly wait (for a child to type-check or plan, for a script's timers), which in the main
-// suite left a core idle; in their own lane that wait overlaps the other two. While the checks run it prints a line
-// as each one ends and the mocha reporters' progress (a line per finished test file); once all have ended, each
-// check's full output in a fixed order, and the tests' closing line with both mochas' counts added up. Exit status is
-// non-zero when any check fails.
+// that run side by side: the mocha suite (tsx runs the tests without waiting for tsc) in one; the type check with
+// the lint, the longest single check, in another; and in the third the few test files whose subject is a child
+// process, in a mocha of their own, then the import rules and the formatting. The suite is CPU-bound on a 2-core
+// machine: two busy lanes finish sooner than five checks sharing two cores, where the longest ones would be slowed
+// from the start. The child-process tests mostly wait (for a child to type-check or plan, for a script's timers),
+// which in the main suite left a core idle; in their own lane that wait overlaps the other two. While the checks
+// run it prints a line as each one ends and the mocha reporters' progress (a line per finished test file); once all
+// have ended, each check's full output in a fixed order, and the tests' closing line with both mochas' counts added
+// up. Exit status is non-zero when any check fails.
 //
 // The checks run package.json's own scripts (lint:imports, lint:format) and binaries as `npm run` would, through the
 // shell with node_modules/.bin on the PATH, but without an npm or npx process in front of each: those cost about half
@@ -40,12 +40,16 @@ const CHILD_PROCESS_TESTS = [
 ];
 const lanes = [
     [{ name: "tests", command: `mocha ${CHILD_PROCESS_TESTS.map((f) => `--ignore ${f}`).join(" ")}`, stream: true }],
-    [{ name: "child-process tests", command: `mocha ${mochaFlags()} ${CHILD_PROCESS_TESTS.join(" ")}`, stream: true }],
     [
-        { name: "type check and lint", command: typeCheckAndLint },
+        {
+            name: "child-process tests",
+            command: `mocha ${mochaFlags()} ${CHILD_PROCESS_TESTS.join(" ")}`,
+            stream: true,
+        },
         { name: "imports", command: scripts["lint:imports"] },
         { name: "format", command: scripts["lint:format"] },
     ],
+    [{ name: "type check and lint", command: typeCheckAndLint }],
 ];
 /** The order of the full report at the end. */
 const REPORT_ORDER = ["type check and lint", "imports", "format", "child-process tests", "tests"];
