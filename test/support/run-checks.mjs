@@ -13,10 +13,12 @@
 // shell with node_modules/.bin on the PATH, but without an npm or npx process in front of each: those cost about half
 // a second of CPU apiece on a 2-core machine where every check competes for CPU.
 //
-// `npm run test:timing` (--timing) first times `tsc --noEmit -p .` alone, then the suite, and prints the ratio
-// with the load average at the start: the suite is meant to stay within 4× one type check on the same machine.
-// Where /proc exists (Linux) it also reports the CPU time (user + system, of every process each check started),
-// which other work on a shared machine inflates far less than the wall time.
+// `npm run test:timing` (--timing) times `tsc --noEmit -p .` alone before the suite and again after it, and prints
+// the suite's ratio to their mean, to each, and the load average at the start: the suite is meant to stay within 4×
+// one type check on the same machine. Timing tsc on both sides keeps a shared machine's drift during the run (other
+// tenants' load comes and goes over a minute) from being charged to the suite or to tsc alone. Where /proc exists
+// (Linux) it also reports the CPU time (user + system, of every process each check started), which such load
+// inflates less than the wall time.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -127,11 +129,15 @@ function run({ name, command, stream = false }) {
 
 const timing = process.argv.includes("--timing");
 const load = loadavg()[0].toFixed(2);
-let tsc;
-if (timing) {
-    tsc = await run({ name: "tsc --noEmit alone (for the ratio)", command: "tsc --noEmit -p ." });
+const timeTsc = async (when) => {
+    const tsc = await run({
+        name: `tsc --noEmit alone, ${when} the suite (for the ratio)`,
+        command: "tsc --noEmit -p .",
+    });
     if (tsc.code !== 0) process.stdout.write(tsc.output);
-}
+    return tsc;
+};
+const tscBefore = timing ? await timeTsc("before") : undefined;
 
 const runLane = async (lane) => {
     const done = [];
@@ -152,19 +158,24 @@ for (const result of results) {
     if (result.code !== 0) failed++;
 }
 process.stdout.write(`\n${failed === 0 ? "all checks passed" : `${failed} check(s) failed`} in ${seconds(totalMs)}\n`);
-if (tsc !== undefined) {
+const tscAfter = timing ? await timeTsc("after") : undefined;
+if (tscBefore !== undefined && tscAfter !== undefined) {
+    const ratio = (of, to) => `${(of / to).toFixed(1)} ×`;
+    const mean = (tscBefore.ms + tscAfter.ms) / 2;
     process.stdout.write(
-        `timing: suite ${seconds(totalMs)} = ${(totalMs / tsc.ms).toFixed(1)} × tsc --noEmit alone ` +
-            `(${seconds(tsc.ms)}); load average at start ${load} on this machine\n`,
+        `timing: suite ${seconds(totalMs)} = ${ratio(totalMs, mean)} tsc --noEmit alone (${seconds(mean)}, the mean of ` +
+            `${seconds(tscBefore.ms)} before and ${seconds(tscAfter.ms)} after: ${ratio(totalMs, tscBefore.ms)} and ` +
+            `${ratio(totalMs, tscAfter.ms)}); load average at start ${load} on this machine\n`,
     );
     const suiteCpuMs = results.reduce(
         (sum, r) => (sum === undefined || r.cpuMs === undefined ? undefined : sum + r.cpuMs),
         0,
     );
-    if (suiteCpuMs !== undefined && tsc.cpuMs !== undefined) {
+    if (suiteCpuMs !== undefined && tscBefore.cpuMs !== undefined && tscAfter.cpuMs !== undefined) {
+        const meanCpu = (tscBefore.cpuMs + tscAfter.cpuMs) / 2;
         process.stdout.write(
-            `timing: CPU time of the suite ${seconds(suiteCpuMs)} = ${(suiteCpuMs / tsc.cpuMs).toFixed(1)} × ` +
-                `tsc's (${seconds(tsc.cpuMs)})\n`,
+            `timing: CPU time of the suite ${seconds(suiteCpuMs)} = ${ratio(suiteCpuMs, meanCpu)} tsc's ` +
+                `(${seconds(meanCpu)}, the mean of ${seconds(tscBefore.cpuMs)} and ${seconds(tscAfter.cpuMs)})\n`,
         );
     }
 }
