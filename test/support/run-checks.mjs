@@ -2,8 +2,8 @@
 // that run side by side: the mocha suite (tsx runs the tests without waiting for tsc) in one; the type check with
 // the lint, the longest single check, in another; and in the third the few test files whose subject is a child
 // process, in a mocha of their own, then the import rules and the formatting. The suite is CPU-bound on a 2-core
-// machine: two busy lanes finish sooner than five checks sharing two cores, where the longest ones would be slowed
-// from the start. The child-process tests mostly wait (for a child to type-check or plan, for a script's timers),
+// machine: two lanes that keep a core busy each finish sooner than five checks sharing two cores, where the longest
+// ones would be slowed from the start. The child-process tests mostly wait (for a child to type-check or plan, for a script's timers),
 // which in the main suite left a core idle; in their own lane that wait overlaps the other two. While the checks
 // run it prints a line as each one ends and the mocha reporters' progress (a line per finished test file); once all
 // have ended, each check's full output in a fixed order, and the tests' closing line with both mochas' counts added
